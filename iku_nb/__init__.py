@@ -1,0 +1,23 @@
+"""iku-nb: key performance indicators (IKU) of Bakesbangpol Kota Mojokerto.
+
+The public API: :func:`load` reads and checks a data folder, :func:`hitung`
+computes every indicator of a period, and :class:`Period` names the period.
+"""
+
+from iku_nb.api import hitung, history
+from iku_nb.dataset import Dataset, inspect, load
+from iku_nb.errors import (
+    CatalogueError,
+    DataError,
+    IkuError,
+    NoDataError,
+    ParameterError,
+    RunError,
+)
+from iku_nb.period import Period
+from iku_nb.values import Nilai
+
+__all__ = [
+    "CatalogueError", "DataError", "Dataset", "IkuError", "Nilai", "NoDataError",
+    "ParameterError", "Period", "RunError", "history", "hitung", "inspect", "load",
+]

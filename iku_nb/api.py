@@ -1,0 +1,49 @@
+"""The Python API that the CLI and the notebooks call: one way to every figure."""
+
+from __future__ import annotations
+
+from iku_nb.catalogue import Indikator
+from iku_nb.count import count
+from iku_nb.dataset import Dataset
+from iku_nb.errors import NoDataError
+from iku_nb.params import check_year
+from iku_nb.period import Period
+from iku_nb.values import Nilai, evaluate
+
+
+def hitung(dataset: Dataset, tahun: int, triwulan: int | None = None,
+           indikator: list[Indikator] | None = None) -> list[Nilai]:
+    """Compute every indicator (or those given) for one period, in catalogue order.
+
+    Raises
+    ------
+    ParameterError
+        When ``tahun`` is outside the years the data covers.
+    NoDataError
+        When an indicator has neither data nor a target for the period.
+    """
+    check_year(tahun, dataset.years)
+    period = Period(tahun, triwulan)
+    results = []
+    for ind in indikator or dataset.katalog.indikator:
+        counts = count(dataset.tables, ind, period)
+        result = evaluate(dataset.katalog, ind, period, counts, dataset.tables.get("target"))
+        if counts is None and result.target is None:
+            raise NoDataError(
+                f"{ind.kode} ({ind.nama}) tidak punya data maupun target untuk "
+                f"{period.label}: isi register atau rekap, dan tabel target.")
+        results.append(result)
+    return results
+
+
+def history(dataset: Dataset, ind: Indikator, until: Period) -> list[Nilai]:
+    """Return the indicator's yearly figures for every data year up to ``until``."""
+    results = []
+    for tahun in dataset.years:
+        if tahun > until.tahun:
+            break
+        period = until if tahun == until.tahun else Period(tahun)
+        counts = count(dataset.tables, ind, period)
+        results.append(evaluate(dataset.katalog, ind, period, counts,
+                                dataset.tables.get("target")))
+    return results

@@ -1,0 +1,207 @@
+"""Load and validate the indicator catalogue (``katalog.yaml``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from iku_nb.errors import CatalogueError
+
+CATALOGUE_NAME = "katalog.yaml"
+SHIPPED_CATALOGUE = (
+    Path(__file__).parent / "katalog" / "bakesbangpol-kota-mojokerto.yaml"
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Teks(_Model):
+    judul: str
+    teks: str
+
+
+class Instansi(_Model):
+    nama_skpd: str
+    nama_singkat: str
+    pemerintah_daerah: str
+    visi: Teks
+    misi: Teks
+    tugas_pokok: str
+    fungsi: list[str]
+
+
+class Sasaran(_Model):
+    kode: str
+    uraian: str
+
+
+class Bidang(_Model):
+    kode: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    nama: str
+    singkatan: str
+    sumber: list[str] = []
+
+
+class Pita(_Model):
+    batas_bawah: float | None
+    kategori: str
+
+
+class Skala(_Model):
+    nama: str
+    pita: list[Pita] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _bands_descend(self) -> Skala:
+        limits = [p.batas_bawah for p in self.pita]
+        if limits[-1] is not None or any(x is None for x in limits[:-1]):
+            raise ValueError("hanya pita terakhir yang boleh tanpa batas_bawah")
+        bounded = [x for x in limits if x is not None]
+        if bounded != sorted(bounded, reverse=True) or len(set(bounded)) != len(bounded):
+            raise ValueError("batas_bawah pita harus menurun dari atas ke bawah")
+        return self
+
+
+class Kebijakan(_Model):
+    penyebut_nol: Literal["kosong", "seratus"] = "kosong"
+    capaian_negatif: Literal["2t-r", "t/r", "t-r"] = "2t-r"
+    batas_capaian: float | None = None
+
+
+class Saringan(_Model):
+    """A column filter: the column's value is one of a list, or is filled."""
+
+    kolom: str
+    salah_satu: list[str] | None = None
+    terisi: bool | None = None
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> Saringan:
+        if (self.salah_satu is None) == (self.terisi is None):
+            raise ValueError("saringan memerlukan tepat satu dari salah_satu, terisi")
+        return self
+
+
+class AturanHitung(_Model):
+    metode: Literal["kasus_selesai", "organisasi_berpartisipasi"]
+    register_name: Literal["konflik", "partisipasi"] = Field(alias="register")
+    saringan: list[Saringan] = []
+
+    @model_validator(mode="after")
+    def _register_fits_method(self) -> AturanHitung:
+        expected = {"kasus_selesai": "konflik", "organisasi_berpartisipasi": "partisipasi"}
+        if self.register_name != expected[self.metode]:
+            raise ValueError(
+                f"metode {self.metode} memakai register {expected[self.metode]}"
+            )
+        return self
+
+
+class Indikator(_Model):
+    kode: str
+    nama: str
+    sasaran: str
+    pembilang: str
+    penyebut: str
+    sumber_data: str
+    penanggung_jawab: list[str] = Field(min_length=1)
+    polaritas: Literal["positif", "negatif"]
+    satuan: str
+    desimal: int = Field(ge=0, le=6)
+    hitung: AturanHitung
+
+
+class Katalog(_Model):
+    """The office, its indicators, bidang, scale, policies and reference lists."""
+
+    versi: int
+    instansi: Instansi
+    sasaran: list[Sasaran] = Field(min_length=1)
+    bidang: list[Bidang] = Field(min_length=1)
+    skala: Skala
+    kebijakan: Kebijakan
+    nilai_sah: dict[str, list[str]]
+    wilayah: dict[str, list[str]] = Field(min_length=1)
+    indikator: list[Indikator] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Katalog:
+        problems = []
+        codes = [i.kode for i in self.indikator]
+        if len(set(codes)) != len(codes):
+            problems.append(f"kode indikator ganda: {codes}")
+        bidang_codes = {b.kode for b in self.bidang}
+        sasaran_codes = {s.kode for s in self.sasaran}
+        for ind in self.indikator:
+            for kode in ind.penanggung_jawab:
+                if kode not in bidang_codes:
+                    problems.append(
+                        f"{ind.kode}: penanggung_jawab {kode!r} bukan kode bidang "
+                        f"({', '.join(sorted(bidang_codes))})"
+                    )
+            if ind.sasaran not in sasaran_codes:
+                problems.append(f"{ind.kode}: sasaran {ind.sasaran!r} tidak ada")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def indikator_by_kode(self, kode: str) -> Indikator:
+        for ind in self.indikator:
+            if ind.kode == kode:
+                return ind
+        raise KeyError(kode)
+
+    def bidang_by_kode(self, kode: str) -> Bidang:
+        for b in self.bidang:
+            if b.kode == kode:
+                return b
+        raise KeyError(kode)
+
+    def indikator_of_bidang(self, kode: str) -> list[Indikator]:
+        """Return the indicators for which bidang ``kode`` is penanggung jawab."""
+        return [i for i in self.indikator if kode in i.penanggung_jawab]
+
+    def penanggung_jawab_text(self, ind: Indikator) -> str:
+        return ", ".join(self.bidang_by_kode(k).nama for k in ind.penanggung_jawab)
+
+
+def find_catalogue(data_dir: Path, katalog: Path | None = None) -> Path:
+    """Return the catalogue to use: ``katalog``, else one in ``data_dir``, else the shipped one."""
+    if katalog is not None:
+        return Path(katalog)
+    local = Path(data_dir) / CATALOGUE_NAME
+    return local if local.is_file() else SHIPPED_CATALOGUE
+
+
+def load_catalogue(path: Path) -> Katalog:
+    """Read and validate a catalogue file.
+
+    Raises
+    ------
+    CatalogueError
+        When the file is missing, is not YAML, or breaks the catalogue schema.
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise CatalogueError(f"Katalog tidak ditemukan: {path}") from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise CatalogueError(f"Katalog {path} bukan YAML yang sah: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"Katalog {path} harus berupa pemetaan YAML.")
+    try:
+        return Katalog.model_validate(raw)
+    except ValidationError as exc:
+        lines = [
+            f"  - {'.'.join(str(p) for p in err['loc']) or '(akar)'}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        raise CatalogueError(
+            f"Katalog {path} tidak sah:\n" + "\n".join(lines)
+        ) from exc

@@ -1,0 +1,159 @@
+"""The ``iku-nb`` command: argument parsing and messages only."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from iku_nb import api
+from iku_nb.dataset import inspect, load
+from iku_nb.errors import DataError, IkuError
+from iku_nb.formatting import bilangan, persen
+from iku_nb.params import parse_parameters
+from iku_nb.problems import Problem
+from iku_nb.values import Nilai
+
+log = logging.getLogger("iku_nb")
+EXIT_DATA = 2
+EXIT_INTERRUPTED = 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=getattr(logging, args.log_level.upper()),
+                        format="%(levelname)s %(message)s", stream=sys.stderr)
+    err = console(stderr=True)
+    try:
+        return args.handler(args)
+    except DataError as exc:
+        _print_problems(err, exc.problems)
+        err.print(f"[bold red]{exc}[/]")
+        return EXIT_DATA
+    except IkuError as exc:
+        if args.debug:
+            raise
+        err.print(f"[bold red]Galat:[/] {exc}", markup=True)
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        err.print("Dihentikan oleh pengguna; laporan yang sudah ada tidak diubah.")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the user sees a message, --debug the traceback
+        if args.debug:
+            raise
+        err.print(f"[bold red]Galat internal:[/] {type(exc).__name__}: {exc}\n"
+                  "Jalankan lagi dengan --debug untuk melihat jejak lengkapnya.")
+        return 1
+
+
+def console(stderr: bool = False) -> Console:
+    """Return a console that does not fold tables when the output is a file or pipe."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 240
+    return Console(file=stream, width=width, highlight=False)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="iku-nb", description="Hitung IKU dan susun laporan kinerja Bakesbangpol.")
+    parser.add_argument("--debug", action="store_true",
+                        help="tampilkan jejak Python lengkap bila terjadi galat")
+    parser.add_argument("--log-level", default="warning",
+                        choices=["debug", "info", "warning", "error"],
+                        help="tingkat catatan yang ditampilkan (bawaan: warning)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("periksa", help="periksa semua tabel pemantauan")
+    _data_options(check)
+    check.add_argument("--format", choices=["tabel", "json"], default="tabel",
+                       help="bentuk keluaran daftar masalah")
+    check.set_defaults(handler=_periksa)
+
+    compute = commands.add_parser("hitung", help="hitung IKU satu periode")
+    _data_options(compute)
+    compute.add_argument("--tahun", required=True, help="tahun pelaporan, misalnya 2025")
+    compute.add_argument("--triwulan", help="1 sampai 4; kosongkan untuk setahun penuh")
+    compute.add_argument("--format", choices=["tabel", "json"], default="tabel",
+                         help="tabel untuk dibaca, json untuk skrip dan auditor")
+    compute.set_defaults(handler=_hitung)
+
+    from iku_nb.batch import add_report_command  # noqa: PLC0415 - keeps startup light
+
+    add_report_command(commands, _data_options)
+    return parser
+
+
+def _data_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--data", default="data", type=Path,
+                         help="folder tabel pemantauan (bawaan: data/)")
+    command.add_argument("--katalog", type=Path,
+                         help="berkas katalog; bawaan: katalog.yaml di folder data, "
+                         "atau katalog bawaan")
+
+
+def _periksa(args: argparse.Namespace) -> int:
+    dataset = inspect(args.data, args.katalog)
+    out = console()
+    if args.format == "json":
+        print(json.dumps([p.as_row() for p in dataset.problems], ensure_ascii=False, indent=2))
+        return EXIT_DATA if dataset.errors else 0
+    if dataset.problems:
+        _print_problems(out, dataset.problems)
+    if dataset.errors:
+        out.print(f"[bold red]{len(dataset.errors)} kesalahan[/], "
+                  f"{len(dataset.warnings)} peringatan.")
+        return EXIT_DATA
+    counts = ", ".join(f"{name} {n} baris" for name, n in dataset.row_counts().items())
+    heading = "Tidak ada masalah" if not dataset.warnings else (
+        f"Tidak ada kesalahan ({len(dataset.warnings)} peringatan)")
+    out.print(f"{heading}. {counts}. Katalog: {dataset.katalog_path}")
+    return 0
+
+
+def _hitung(args: argparse.Namespace) -> int:
+    params = parse_parameters({"tahun": args.tahun, "triwulan": args.triwulan},
+                              allowed=("tahun", "triwulan"))
+    dataset = load(args.data, args.katalog)
+    results = api.hitung(dataset, params.tahun, params.triwulan)
+    if args.format == "json":
+        print(json.dumps([n.as_json() for n in results], ensure_ascii=False, indent=2))
+    else:
+        console().print(_results_table(results))
+    return 0
+
+
+def _results_table(results: list[Nilai]) -> Table:
+    period = results[0].periode.label if results else ""
+    table = Table(title=f"IKU {period}")
+    for column in ("kode", "pembilang", "penyebut", "realisasi", "target", "capaian",
+                   "kategori", "asal"):
+        table.add_column(column, justify="left" if column in ("kode", "kategori") else "right")
+    for n in results:
+        d = n.indikator.desimal
+        table.add_row(n.kode, bilangan(n.pembilang), bilangan(n.penyebut),
+                      persen(n.realisasi, d), persen(n.target, d), persen(n.capaian, d),
+                      n.kategori or "–", n.counts.asal if n.counts else "–")
+    return table
+
+
+def _print_problems(console: Console, problems: list[Problem]) -> None:
+    table = Table(title="Masalah pada data pemantauan", show_lines=False)
+    for column in ("tingkat", "kode", "berkas", "baris", "kolom", "nilai", "seharusnya",
+                   "keterangan"):
+        table.add_column(column, overflow="fold")
+    for problem in problems:
+        row = problem.as_row()
+        style = "red" if problem.is_error else "yellow"
+        table.add_row(*row.values(), style=style)
+    console.print(table)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""The counting rules: which records make the pembilang and penyebut of a period.
+
+Every function here takes the checked tables and returns counts together with
+the ids behind them, so that a report can show where each figure comes from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from iku_nb.catalogue import Indikator, Saringan
+from iku_nb.parse import fold
+from iku_nb.period import Period
+
+REGISTER_DATE = {"konflik": "tanggal_kejadian", "partisipasi": "tanggal"}
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The pembilang and penyebut of one indicator in one period, and their origin.
+
+    ``asal`` is ``"register"`` when counted from the monitoring records (the
+    ids are then listed) or ``"rekap"`` when read from an aggregated row.
+    """
+
+    pembilang: int
+    penyebut: int
+    asal: str
+    ids_penyebut: tuple[str, ...] = ()
+    ids_pembilang: tuple[str, ...] = ()
+    rekap_baris: int | None = None
+    keterangan: str | None = None
+
+
+def cases(konflik: pd.DataFrame) -> pd.DataFrame:
+    """Collapse reports into one row per case (``id_konflik``).
+
+    A case takes its attributes from its first report (the check stage makes
+    sure all reports agree) and is resolved on the earliest ``tanggal_selesai``
+    of its reports with status ``selesai``.
+    """
+    reports = konflik.dropna(subset=["id_konflik"])
+    first = reports.groupby("id_konflik", sort=True).first()
+    done = reports[reports["status"] == "selesai"]
+    first["tanggal_selesai"] = done.groupby("id_konflik")["tanggal_selesai"].min()
+    first["sumber"] = reports.groupby("id_konflik")["sumber"].agg(
+        lambda s: tuple(dict.fromkeys(x for x in s if x is not None)))
+    first["jumlah_laporan"] = reports.groupby("id_konflik").size()
+    return first.drop(columns=["status", "baris"])
+
+
+def apply_filters(frame: pd.DataFrame, saringan: list[Saringan]) -> pd.DataFrame:
+    """Keep the rows that pass every column filter of the catalogue."""
+    keep = pd.Series(True, index=frame.index)
+    for rule in saringan:
+        column = frame[rule.kolom]
+        if rule.terisi is not None:
+            filled = column.notna() & (column.astype("string").str.strip() != "")
+            keep &= filled if rule.terisi else ~filled.fillna(False)
+        else:
+            allowed = {fold(v) for v in rule.salah_satu}
+            keep &= column.map(lambda v: v is not None and fold(v) in allowed).astype(bool)
+    return frame[keep.fillna(False).astype(bool)]
+
+
+def register_covers(tables: dict, register: str, period: Period) -> bool:
+    """Return True when the register has at least one row dated inside the period."""
+    frame = tables.get(register)
+    if frame is None or frame.empty:
+        return False
+    dates = frame[REGISTER_DATE[register]]
+    return bool(((dates >= _ts(period.start)) & (dates <= _ts(period.end))).any())
+
+
+def register_used(tables: dict, ind: Indikator, period: Period) -> bool:
+    """Return True when the period's counts come from the register, not from rekap.
+
+    The register is used when it has a row dated inside the period. A quarter
+    without rows still uses the register when the register has rows later in
+    the same year and no rekap row exists for that quarter, so a quiet quarter
+    counts 0 of 0 rather than 'no data'.
+    """
+    register = ind.hitung.register_name
+    if register_covers(tables, register, period):
+        return True
+    if period.triwulan is None or find_rekap(tables, ind.kode, period) is not None:
+        return False
+    return register_covers(tables, register, Period(period.tahun))
+
+
+def count(tables: dict, ind: Indikator, period: Period) -> Counts | None:
+    """Count one indicator in one period; None when neither register nor rekap has it."""
+    if register_used(tables, ind, period):
+        if ind.hitung.metode == "kasus_selesai":
+            return count_cases(tables["konflik"], ind, period)
+        return count_participation(tables["organisasi"], tables["partisipasi"], ind, period)
+    row = find_rekap(tables, ind.kode, period)
+    if row is None:
+        return None
+    return Counts(int(row["pembilang"]), int(row["penyebut"]), "rekap",
+                  rekap_baris=int(row["baris"]), keterangan=row["keterangan"])
+
+
+def count_cases(konflik: pd.DataFrame, ind: Indikator, period: Period) -> Counts:
+    """Count cases that happened in the period (penyebut) and were resolved by its end.
+
+    penyebut = distinct ``id_konflik`` with ``tanggal_kejadian`` in the period
+    that pass the indicator's filters; pembilang = those of them whose
+    resolution date is on or before the end of the period.
+    """
+    table = apply_filters(cases(konflik), ind.hitung.saringan)
+    start, end = _ts(period.start), _ts(period.end)
+    happened = table[(table["tanggal_kejadian"] >= start) & (table["tanggal_kejadian"] <= end)]
+    resolved = happened[happened["tanggal_selesai"].notna() & (happened["tanggal_selesai"] <= end)]
+    return Counts(len(resolved), len(happened), "register",
+                  ids_penyebut=tuple(happened.index), ids_pembilang=tuple(resolved.index))
+
+
+def active_organisations(organisasi: pd.DataFrame, ind: Indikator,
+                         period: Period) -> pd.DataFrame:
+    """Return organisations registered by the period's end and not deactivated before its start."""
+    table = apply_filters(organisasi.dropna(subset=["id_organisasi"]), ind.hitung.saringan)
+    start, end = _ts(period.start), _ts(period.end)
+    registered = table["tanggal_terdaftar"] <= end
+    still_active = table["tanggal_nonaktif"].isna() | (table["tanggal_nonaktif"] >= start)
+    return table[registered & still_active]
+
+
+def count_participation(organisasi: pd.DataFrame, partisipasi: pd.DataFrame,
+                        ind: Indikator, period: Period) -> Counts:
+    """Count active organisations (penyebut) and those that took part (pembilang).
+
+    An organisation takes part when at least one event falls inside the period,
+    on or after its registration and before its deactivation. Several events of
+    one organisation count once.
+    """
+    active = active_organisations(organisasi, ind, period)
+    events = partisipasi.merge(
+        active[["id_organisasi", "tanggal_terdaftar", "tanggal_nonaktif"]],
+        on="id_organisasi")
+    start, end = _ts(period.start), _ts(period.end)
+    inside = (events["tanggal"] >= start) & (events["tanggal"] <= end)
+    in_span = (events["tanggal"] >= events["tanggal_terdaftar"]) & (
+        events["tanggal_nonaktif"].isna() | (events["tanggal"] < events["tanggal_nonaktif"]))
+    taking_part = sorted(set(events.loc[inside & in_span, "id_organisasi"]))
+    return Counts(len(taking_part), len(active), "register",
+                  ids_penyebut=tuple(sorted(active["id_organisasi"])),
+                  ids_pembilang=tuple(taking_part))
+
+
+def find_rekap(tables: dict, kode: str, period: Period) -> pd.Series | None:
+    """Return the rekap row of an indicator and period, or None.
+
+    A yearly period reads the row without triwulan, or else the triwulan IV
+    row, since quarterly figures are cumulative from January.
+    """
+    rekap = tables.get("rekap")
+    if rekap is None or rekap.empty:
+        return None
+    rows = rekap[(rekap["kode_indikator"] == kode) & (rekap["tahun"] == period.tahun)]
+    wanted = [period.triwulan] if period.triwulan else [None, 4]
+    for triwulan in wanted:
+        match = rows[rows["triwulan"].isna()] if triwulan is None else rows[
+            rows["triwulan"] == triwulan]
+        if not match.empty:
+            return match.iloc[0]
+    return None
+
+
+def years_covered(tables: dict) -> list[int]:
+    """Return the years that a register or the rekap has data for."""
+    years: set[int] = set()
+    for register, column in REGISTER_DATE.items():
+        frame = tables.get(register)
+        if frame is not None:
+            years |= set(frame[column].dropna().dt.year.astype(int))
+    rekap = tables.get("rekap")
+    if rekap is not None:
+        years |= set(rekap["tahun"].dropna().astype(int))
+    return sorted(years)
+
+
+def _ts(day) -> pd.Timestamp:
+    return pd.Timestamp(day)

@@ -1,0 +1,132 @@
+"""Read and check a data folder into one :class:`Dataset` that every figure comes from."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from iku_nb.catalogue import Katalog, find_catalogue, load_catalogue
+from iku_nb.check import check_tables
+from iku_nb.count import REGISTER_DATE, register_covers, years_covered
+from iku_nb.errors import DataError
+from iku_nb.period import Period
+from iku_nb.problems import Problem, sort_problems
+from iku_nb.read import read_tables
+
+log = logging.getLogger("iku_nb")
+
+
+@dataclass
+class Dataset:
+    """The checked monitoring tables of one data folder, with their catalogue.
+
+    ``problems`` holds the warnings (and, from :func:`inspect`, the errors)
+    found while reading; ``fingerprints`` the SHA-256 of every file read.
+    """
+
+    katalog: Katalog
+    katalog_path: Path
+    data_dir: Path
+    tables: dict[str, pd.DataFrame]
+    sources: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def years(self) -> list[int]:
+        """Return the years that the registers or the rekap have data for."""
+        return years_covered(self.tables)
+
+    def row_counts(self) -> dict[str, int]:
+        return {name: len(frame) for name, frame in self.tables.items()}
+
+
+def inspect(data_dir: Path | str = "data", katalog: Path | str | None = None) -> Dataset:
+    """Read and check every table; return the dataset with all problems, never raising on data.
+
+    Raises
+    ------
+    CatalogueError
+        When the catalogue itself cannot be loaded.
+    """
+    data_dir = Path(data_dir)
+    katalog_path = find_catalogue(data_dir, None if katalog is None else Path(katalog))
+    catalogue = load_catalogue(katalog_path)
+    log.info("katalog: %s", katalog_path)
+
+    raw, problems = read_tables(data_dir)
+    tables, found = check_tables(raw, catalogue)
+    problems += found
+    problems += _check_rekap_against_registers(tables, catalogue, raw)
+
+    sources = {name: table.source for name, table in raw.items()}
+    fingerprints = {
+        table.source.split(" [")[0]: _sha256(data_dir / table.source.split(" [")[0])
+        for table in raw.values()
+    }
+    return Dataset(catalogue, katalog_path, data_dir, tables, sources,
+                   sort_problems(problems), fingerprints)
+
+
+def load(data_dir: Path | str = "data", katalog: Path | str | None = None) -> Dataset:
+    """Read and check a data folder, ready for counting.
+
+    Raises
+    ------
+    DataError
+        With every problem found, when any of them is an error.
+    CatalogueError
+        When the catalogue cannot be loaded.
+    """
+    dataset = inspect(data_dir, katalog)
+    if dataset.errors:
+        raise DataError(dataset.problems)
+    for problem in dataset.warnings:
+        log.warning("%s: %s", problem.file, problem.message)
+    return dataset
+
+
+def _check_rekap_against_registers(tables: dict, katalog: Katalog, raw: dict) -> list[Problem]:
+    """A rekap row for a period its register already covers is ambiguous."""
+    rekap = tables.get("rekap")
+    if rekap is None:
+        return []
+    problems = []
+    codes = {i.kode: i for i in katalog.indikator}
+    for row in rekap.itertuples():
+        ind = codes.get(row.kode_indikator)
+        if ind is None or pd.isna(row.tahun):
+            continue
+        triwulan = None if pd.isna(row.triwulan) else int(row.triwulan)
+        period = Period(int(row.tahun), triwulan)
+        register = ind.hitung.register_name
+        if register_covers(tables, register, period):
+            register_source = raw[register].source
+            problems.append(Problem(
+                "rekap-dan-register", raw["rekap"].source,
+                f"{ind.kode} {period.label} ada di rekap (baris {row.baris}) dan juga di "
+                f"register {register_source} (kolom {REGISTER_DATE[register]}); hapus "
+                "salah satu agar jelas sumber angkanya.",
+                row=row.baris, column="tahun", value=period.slug,
+                expected="periode tanpa baris register", ids=(ind.kode,)))
+    return problems
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,104 @@
+"""Turn cell values as written into dates, numbers and canonical text."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+DATE_FORMATS = "ISO 2025-03-10 atau dd/mm/yyyy seperti 10/03/2025"
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+# Day first, as Indonesian users type dates; never month first.
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def shown(value: object) -> str:
+    """Return a cell value as the user would read it in the message table."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def parse_date(value: object) -> date | None:
+    """Read an xlsx date cell, an ISO date or a dd/mm/yyyy date; None if unreadable."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    match = _ISO.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _DAY_FIRST.match(text)
+        if not match:
+            return None
+        day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_number(value: object) -> Decimal | None:
+    """Read a number written with a decimal comma or point (``72,5``, ``72.5``, ``80%``)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if not isinstance(value, str):
+        return None
+    text = value.strip().removesuffix("%").strip().replace(" ", "")
+    if "," in text and "." in text:
+        # Indonesian thousands dot with decimal comma: 1.234,5
+        text = text.replace(".", "").replace(",", ".")
+    elif "," in text:
+        if text.count(",") > 1:
+            return None
+        text = text.replace(",", ".")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def parse_integer(value: object) -> int | None:
+    """Read a whole number; ``12,0`` is 12, ``12,5`` is not a whole number."""
+    number = parse_number(value)
+    if number is None or number != number.to_integral_value():
+        return None
+    return int(number)
+
+
+def canonical(value: object, allowed: list[str]) -> str | None:
+    """Return the allowed spelling of ``value``, ignoring case and surrounding spaces."""
+    key = fold(value)
+    for option in allowed:
+        if fold(option) == key:
+            return option
+    return None
+
+
+def fold(value: object) -> str:
+    return " ".join(str(value).split()).casefold()
+
+
+def closest(value: object, options: list[str]) -> str | None:
+    """Return the option most like ``value`` (for 'did you mean'), or None."""
+    folded = {fold(o): o for o in options}
+    match = difflib.get_close_matches(fold(value), list(folded), n=1, cutoff=0.6)
+    return folded[match[0]] if match else None

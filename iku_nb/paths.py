@@ -1,0 +1,33 @@
+"""Locate the project folder, its notebooks, and relative data paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def project_root(start: Path | None = None) -> Path:
+    """Return the folder holding ``notebooks/``: searched upward from ``start``, else the package's parent.
+
+    The search lets an analyst run from the project folder or from
+    ``notebooks/`` in JupyterLab with the same relative paths.
+    """
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "notebooks" / "laporan_tahunan.ipynb").is_file():
+            return folder
+    return PACKAGE_DIR.parent
+
+
+# NOTE: the notebook templates are found beside the package, which holds for the
+# editable install the README uses; a wheel installed elsewhere does not carry them.
+NOTEBOOK_DIR = PACKAGE_DIR.parent / "notebooks"
+
+
+def resolve(path: str | Path) -> Path:
+    """Return ``path`` made absolute; a relative path is taken from the project root."""
+    path = Path(path).expanduser()
+    if path.is_absolute():
+        return path
+    return (project_root() / path).resolve()

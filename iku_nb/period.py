@@ -1,0 +1,45 @@
+"""The reporting period: a year, or January to the end of one triwulan."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A cumulative reporting period from 1 January of ``tahun``.
+
+    With ``triwulan`` (1 to 4) the period ends on the last day of that quarter,
+    otherwise on 31 December, as LKjIP monitoring figures are cumulative.
+    """
+
+    tahun: int
+    triwulan: int | None = None
+
+    @property
+    def start(self) -> date:
+        return date(self.tahun, 1, 1)
+
+    @property
+    def end(self) -> date:
+        month = 12 if self.triwulan is None else self.triwulan * 3
+        return date(self.tahun, month, calendar.monthrange(self.tahun, month)[1])
+
+    @property
+    def label(self) -> str:
+        """Return the title form, e.g. ``Triwulan II Tahun 2025`` or ``Tahun 2025``."""
+        if self.triwulan is None:
+            return f"Tahun {self.tahun}"
+        return f"Triwulan {ROMAN[self.triwulan]} Tahun {self.tahun}"
+
+    @property
+    def slug(self) -> str:
+        """Return the file-name form, e.g. ``2025-tw2`` or ``2025``."""
+        return str(self.tahun) if self.triwulan is None else f"{self.tahun}-tw{self.triwulan}"
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end

@@ -1,0 +1,52 @@
+"""One record per problem found in the inputs, and the table that lists them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR = "galat"
+WARNING = "peringatan"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem in one cell, row, column or file of the monitoring data.
+
+    ``row`` is the spreadsheet row as the user sees it (the header is row 1);
+    ``None`` when the problem concerns a whole file or column.
+    """
+
+    code: str
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    expected: str | None = None
+    severity: str = ERROR
+    ids: tuple[str, ...] = ()
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def as_row(self) -> dict[str, str]:
+        """Return the problem as a row of the Indonesian problem table."""
+        return {
+            "tingkat": self.severity,
+            "kode": self.code,
+            "berkas": self.file,
+            "baris": "" if self.row is None else str(self.row),
+            "kolom": self.column or "",
+            "nilai": "" if self.value is None else self.value,
+            "seharusnya": self.expected or "",
+            "keterangan": self.message,
+        }
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Order problems as a reader fixes them: errors first, then by file and row."""
+    return sorted(
+        problems,
+        key=lambda p: (not p.is_error, p.file, p.row or 0, p.column or "", p.code),
+    )

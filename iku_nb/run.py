@@ -1,0 +1,189 @@
+"""Run one report: check, execute the notebook in a private folder, convert, promote.
+
+A run writes nothing into its report folder until every step has succeeded;
+a failed run leaves the last good report in place and keeps the failed
+notebook beside it as ``<name>.GAGAL.ipynb`` for diagnosis.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from iku_nb import api
+from iku_nb.dataset import load
+from iku_nb.errors import RunError
+from iku_nb.params import RunParameters
+from iku_nb.paths import NOTEBOOK_DIR, resolve
+from iku_nb.period import Period
+
+log = logging.getLogger("iku_nb")
+
+TEMPLATE_DIR = Path(__file__).parent / "templates" / "nbconvert"
+REPORT_CSS = Path(__file__).parent / "report" / "laporan.css"
+FAILED_SUFFIX = ".GAGAL.ipynb"
+STAGING = ".sementara"
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """One report of the matrix: a notebook, its parameters and output formats."""
+
+    params: RunParameters
+    formats: tuple[str, ...] = ("html",)
+
+    @property
+    def notebook(self) -> str:
+        return "laporan_bidang" if self.params.bidang else "laporan_tahunan"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.params.tahun, self.params.triwulan)
+
+    @property
+    def name(self) -> str:
+        """Return the report's short name, e.g. ``2025-tw2-poldagri``."""
+        parts = [self.period.slug] + ([self.params.bidang] if self.params.bidang else [])
+        return "-".join(parts)
+
+    def folder(self, output: Path) -> Path:
+        """Return the report's own folder: ``<output>/<tahun>[/tw<n>][/<bidang>]``."""
+        folder = Path(output) / str(self.params.tahun)
+        if self.params.triwulan:
+            folder /= f"tw{self.params.triwulan}"
+        if self.params.bidang:
+            folder /= self.params.bidang
+        return folder
+
+
+def run_report(spec: ReportSpec, output: Path | str = "output",
+               execution_timeout: int | None = 600) -> dict[str, Path]:
+    """Produce one report and return the paths of the files written.
+
+    Raises
+    ------
+    DataError, ParameterError, NoDataError
+        Before anything is written, when the inputs are invalid.
+    RunError
+        When the notebook or a conversion fails; the previous report stays.
+    """
+    output = Path(output).resolve()
+    data_dir = resolve(spec.params.data)
+    katalog = None if spec.params.katalog is None else resolve(spec.params.katalog)
+    dataset = load(data_dir, katalog)
+    api.hitung(dataset, spec.params.tahun, spec.params.triwulan)  # fails early on no data
+
+    target = spec.folder(output)
+    staging_root = output / STAGING
+    staging_root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"{spec.name}-", dir=staging_root) as tmp:
+        work = Path(tmp)
+        notebook = work / f"{spec.notebook}.ipynb"
+        parameters = {**asdict(spec.params), "data": str(data_dir),
+                      "katalog": None if katalog is None else str(katalog)}
+        if spec.notebook == "laporan_tahunan":
+            parameters.pop("bidang")
+        _execute(spec, notebook, parameters, work, target, execution_timeout)
+        files = {"ipynb": notebook, "html": work / f"{spec.notebook}.html"}
+        title = _export_html(notebook, files["html"])
+        if "pdf" in spec.formats:
+            from iku_nb.pdf import write_pdf  # noqa: PLC0415 - WeasyPrint loads slowly
+
+            files["pdf"] = work / f"{spec.notebook}.pdf"
+            write_pdf(files["html"], files["pdf"], title=title,
+                      office=dataset.katalog.instansi.nama_skpd, period=spec.period.label)
+        files["manifest"] = work / "manifest.json"
+        _write_manifest(files["manifest"], spec, dataset, files)
+        return _promote(files, target, spec.notebook)
+
+
+def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
+             target: Path, execution_timeout: int | None) -> None:
+    import papermill  # noqa: PLC0415 - heavy import, only needed here
+    from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415
+
+    template = NOTEBOOK_DIR / f"{spec.notebook}.ipynb"
+    log.info("menjalankan %s dengan %s", template.name, parameters)
+    try:
+        papermill.execute_notebook(
+            str(template), str(notebook), parameters=parameters, cwd=str(work),
+            kernel_name="python3", progress_bar=False, log_output=False,
+            execution_timeout=execution_timeout, report_mode=False)
+    except PapermillExecutionError as exc:
+        failed = _keep_failed(notebook, target, spec.notebook)
+        raise RunError(
+            f"Laporan {spec.name} gagal di sel {exc.exec_count}: {exc.ename}: "
+            f"{exc.evalue}. Notebook yang gagal disimpan di {failed}; laporan "
+            "sebelumnya tidak diubah.") from exc
+    except Exception as exc:
+        failed = _keep_failed(notebook, target, spec.notebook)
+        raise RunError(
+            f"Laporan {spec.name} gagal dijalankan: {type(exc).__name__}: {exc}. "
+            + (f"Notebook yang gagal disimpan di {failed}; " if failed else "")
+            + "laporan sebelumnya tidak diubah.") from exc
+
+
+def _keep_failed(notebook: Path, target: Path, stem: str) -> Path | None:
+    if not notebook.exists():
+        return None
+    target.mkdir(parents=True, exist_ok=True)
+    failed = target / f"{stem}{FAILED_SUFFIX}"
+    shutil.copyfile(notebook, failed)
+    return failed
+
+
+def _export_html(notebook: Path, html: Path) -> str:
+    """Convert the executed notebook to one self-contained HTML page without code."""
+    import nbformat  # noqa: PLC0415
+    from nbconvert import HTMLExporter  # noqa: PLC0415
+
+    nb = nbformat.read(notebook, as_version=4)
+    title = nb.metadata.get("iku_nb", {}).get("judul", notebook.stem)
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(
+        template_name="iku", extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"iku_css": REPORT_CSS.read_text(encoding="utf-8"),
+                       "language_code": "id"})
+    html.write_text(body, encoding="utf-8")
+    return title
+
+
+def _write_manifest(path: Path, spec: ReportSpec, dataset, files: dict[str, Path]) -> None:
+    import importlib.metadata as metadata  # noqa: PLC0415
+
+    results = api.hitung(dataset, spec.params.tahun, spec.params.triwulan)
+    manifest = {
+        "laporan": spec.name,
+        "notebook": spec.notebook,
+        "parameter": asdict(spec.params) | {"data": str(dataset.data_dir)},
+        "dibuat": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "versi_iku_nb": metadata.version("iku-nb"),
+        "katalog": str(dataset.katalog_path),
+        "sidik_jari_data": dataset.fingerprints,
+        "nilai": [n.as_json() for n in results],
+        "berkas": sorted(p.name for k, p in files.items() if k != "manifest"),
+    }
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _promote(files: dict[str, Path], target: Path, stem: str) -> dict[str, Path]:
+    """Move finished files into the report folder, each replaced atomically."""
+    target.mkdir(parents=True, exist_ok=True)
+    promoted = {}
+    for kind, path in files.items():
+        destination = target / path.name
+        os.replace(path, destination)
+        promoted[kind] = destination
+    stale = target / f"{stem}{FAILED_SUFFIX}"
+    if stale.exists():
+        stale.unlink()
+    log.info("laporan ditulis ke %s", target)
+    return promoted
