@@ -1,0 +1,198 @@
+"""Render the HTML report as an A4 PDF with a cover, a table of contents and page numbers.
+
+The HTML comes from nbconvert's lab template, so it carries the JupyterLab
+stylesheet. ``report/print.css`` lays it out for paper, and the fonts are the
+DejaVu Sans files shipped inside matplotlib, so the PDF looks the same on
+machines without any system font installed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from iku_nb.errors import RunError
+
+log = logging.getLogger("iku_nb")
+
+PRINT_CSS = Path(__file__).parent / "report" / "print.css"
+
+# Family names used by print.css. They differ from "DejaVu Sans" on purpose,
+# so an installed system copy of DejaVu can never replace matplotlib's files.
+FONT_FAMILY = "IKU Sans"
+MONO_FONT_FAMILY = "IKU Sans Mono"
+FONT_FILES = {
+    # (family, weight, style): file name in matplotlib's mpl-data/fonts/ttf
+    (FONT_FAMILY, "normal", "normal"): "DejaVuSans.ttf",
+    (FONT_FAMILY, "bold", "normal"): "DejaVuSans-Bold.ttf",
+    (FONT_FAMILY, "normal", "italic"): "DejaVuSans-Oblique.ttf",
+    (FONT_FAMILY, "bold", "italic"): "DejaVuSans-BoldOblique.ttf",
+    (MONO_FONT_FAMILY, "normal", "normal"): "DejaVuSansMono.ttf",
+    (MONO_FONT_FAMILY, "bold", "normal"): "DejaVuSansMono-Bold.ttf",
+}
+
+TOC_HEADINGS = ("h1", "h2")
+
+
+def write_pdf(html_path: Path, pdf_path: Path, *, title: str, office: str,
+              period: str) -> None:
+    """Render ``html_path`` to ``pdf_path``, replacing any existing file atomically.
+
+    ``title``, ``office`` and ``period`` (e.g. ``Triwulan II Tahun 2025``) appear
+    on the cover and in the running header.
+
+    Raises
+    ------
+    RunError
+        When the HTML cannot be read, a font file is missing or WeasyPrint
+        fails. No partial PDF is left behind.
+    """
+    html_path = Path(html_path)
+    pdf_path = Path(pdf_path)
+    try:
+        source = html_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RunError(
+            f"Berkas HTML {html_path} tidak dapat dibaca ({exc}); PDF tidak dibuat. "
+            "Buat ulang laporan HTML lalu jalankan lagi.") from exc
+
+    document = prepare_html(source, title=title, office=office, period=period)
+    stylesheets = [font_face_css(), PRINT_CSS.read_text(encoding="utf-8")]
+    _render_atomically(document, stylesheets, base_url=html_path.parent, pdf_path=pdf_path)
+
+
+def prepare_html(source: str, *, title: str, office: str, period: str) -> str:
+    """Return the report HTML with a cover and a table of contents before the content."""
+    from bs4 import BeautifulSoup  # noqa: PLC0415 - loaded only when a PDF is made
+
+    soup = BeautifulSoup(source, "html.parser")
+    body = soup.body
+    if body is None:
+        raise RunError("Berkas HTML laporan tidak memiliki elemen <body>; PDF tidak dibuat.")
+
+    # nbconvert appends a "¶" permalink to every markdown heading. It would
+    # appear in the table of contents and means nothing on paper.
+    for anchor in soup.select("a.anchor-link"):
+        anchor.decompose()
+
+    entries = _collect_headings(soup)
+    body.insert(0, _build_toc(soup, entries))
+    body.insert(0, _build_cover(soup, title=title, office=office, period=period))
+    return str(soup)
+
+
+def _collect_headings(soup) -> list[tuple[str, str, str]]:
+    """Return ``(level, id, text)`` for each h1/h2, giving an id to headings without one."""
+    used_ids = {tag["id"] for tag in soup.find_all(id=True)}
+    entries = []
+    for number, heading in enumerate(soup.body.find_all(TOC_HEADINGS), start=1):
+        text = " ".join(heading.get_text(" ", strip=True).split())
+        if not text:
+            continue
+        anchor = heading.get("id")
+        if not anchor:
+            anchor = f"bagian-{number}"
+            while anchor in used_ids:
+                anchor += "-"
+            heading["id"] = anchor
+            used_ids.add(anchor)
+        entries.append((heading.name, anchor, text))
+    return entries
+
+
+def _build_cover(soup, *, title: str, office: str, period: str):
+    cover = soup.new_tag("section", attrs={"class": "iku-cover"})
+    for css_class, text in (("iku-cover-office", office.upper()),
+                            ("iku-cover-title", title),
+                            ("iku-cover-period", period)):
+        line = soup.new_tag("p", attrs={"class": css_class})
+        line.string = text
+        cover.append(line)
+    return cover
+
+
+def _build_toc(soup, entries: list[tuple[str, str, str]]):
+    toc = soup.new_tag("nav", attrs={"class": "iku-toc"})
+    # A paragraph, not a heading, so the contents page does not list itself.
+    heading = soup.new_tag("p", attrs={"class": "iku-toc-title"})
+    heading.string = "Daftar Isi"
+    toc.append(heading)
+    items = soup.new_tag("ol")
+    for level, anchor, text in entries:
+        item = soup.new_tag("li", attrs={"class": f"iku-toc-{level}"})
+        # The id goes into href unencoded: WeasyPrint 70 looks up target-counter()
+        # anchors by the literal text, so "%28" would not match an id with "(".
+        link = soup.new_tag("a", href=f"#{anchor}")
+        link.string = text
+        item.append(link)
+        items.append(item)
+    toc.append(items)
+    return toc
+
+
+def font_face_css() -> str:
+    """Return @font-face rules that load DejaVu Sans from matplotlib's data folder."""
+    import matplotlib  # noqa: PLC0415 - only its data path is needed
+
+    font_dir = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    rules = []
+    for (family, weight, style), name in FONT_FILES.items():
+        path = font_dir / name
+        if not path.is_file():
+            raise RunError(
+                f"Huruf {name} tidak ditemukan di {font_dir}; PDF tidak dibuat. "
+                "Pasang ulang paket matplotlib.")
+        rules.append(
+            f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
+            f'font-style: {style}; src: url("{path.as_uri()}"); }}')
+    return "\n".join(rules)
+
+
+def _render_atomically(document: str, stylesheets: list[str], *, base_url: Path,
+                       pdf_path: Path) -> None:
+    from weasyprint import CSS, HTML  # noqa: PLC0415 - WeasyPrint loads slowly
+
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{pdf_path.stem}-", suffix=".pdf.tmp", dir=pdf_path.parent)
+    os.close(handle)
+    try:
+        with _weasyprint_warnings_at_debug():
+            HTML(string=document, base_url=str(base_url)).write_pdf(
+                temporary, stylesheets=[CSS(string=css) for css in stylesheets])
+        os.replace(temporary, pdf_path)
+    except Exception as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise RunError(
+            f"PDF {pdf_path.name} gagal dibuat oleh WeasyPrint: {type(exc).__name__}: "
+            f"{exc}. Laporan HTML tetap dapat dipakai.") from exc
+
+
+class _DemoteWarnings(logging.Filter):
+    """Re-log WeasyPrint warnings at DEBUG, except font failures, and keep its errors.
+
+    The JupyterLab stylesheet uses many properties and selectors that
+    WeasyPrint does not support, and each one logs a warning that is
+    irrelevant to the report. Errors (unreadable images, stylesheets or
+    undefined link targets) still pass through unchanged.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.WARNING or str(record.msg).startswith("Font-face"):
+            return True
+        log.debug("WeasyPrint: %s", record.getMessage())
+        return False
+
+
+@contextmanager
+def _weasyprint_warnings_at_debug() -> Iterator[None]:
+    logger = logging.getLogger("weasyprint")
+    demote = _DemoteWarnings()
+    logger.addFilter(demote)
+    try:
+        yield
+    finally:
+        logger.removeFilter(demote)
