@@ -4,6 +4,8 @@ The public API: :func:`load` reads and checks a data folder, :func:`hitung`
 computes every indicator of a period, and :class:`Period` names the period.
 """
 
+import logging
+
 from iku_nb.api import hitung, history
 from iku_nb.dataset import Dataset, inspect, load
 from iku_nb.errors import (
@@ -16,6 +18,9 @@ from iku_nb.errors import (
 )
 from iku_nb.period import Period
 from iku_nb.values import Nilai
+
+# The library logs to "iku_nb"; only the command line configures handlers.
+logging.getLogger("iku_nb").addHandler(logging.NullHandler())
 
 __all__ = [
     "CatalogueError", "DataError", "Dataset", "IkuError", "Nilai", "NoDataError",

@@ -22,6 +22,7 @@ from iku_nb.errors import RunError
 from iku_nb.params import RunParameters
 from iku_nb.paths import NOTEBOOK_DIR, resolve
 from iku_nb.period import Period
+from iku_nb.report.laporan import report_title
 
 log = logging.getLogger("iku_nb")
 
@@ -91,7 +92,10 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
             parameters.pop("bidang")
         _execute(spec, notebook, parameters, work, target, execution_timeout)
         files = {"ipynb": notebook, "html": work / f"{spec.notebook}.html"}
-        title = _export_html(notebook, files["html"])
+        bidang = (None if spec.params.bidang is None
+                  else dataset.katalog.bidang_by_kode(spec.params.bidang))
+        title = report_title(spec.period, bidang)
+        _export_html(notebook, files["html"], title)
         if "pdf" in spec.formats:
             from iku_nb.pdf import write_pdf  # noqa: PLC0415 - WeasyPrint loads slowly
 
@@ -138,22 +142,27 @@ def _keep_failed(notebook: Path, target: Path, stem: str) -> Path | None:
     return failed
 
 
-def _export_html(notebook: Path, html: Path) -> str:
+def _export_html(notebook: Path, html: Path, title: str) -> None:
     """Convert the executed notebook to one self-contained HTML page without code."""
     import nbformat  # noqa: PLC0415
     from nbconvert import HTMLExporter  # noqa: PLC0415
+    from nbconvert.preprocessors import TagRemovePreprocessor  # noqa: PLC0415
 
     nb = nbformat.read(notebook, as_version=4)
-    title = nb.metadata.get("iku_nb", {}).get("judul", notebook.stem)
     nb.metadata["title"] = title
+    for cell in nb.cells:
+        # Library warnings printed by the kernel belong to the analyst, not the report.
+        cell["outputs"] = [o for o in cell.get("outputs", [])
+                           if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
     exporter = HTMLExporter(
         template_name="iku", extra_template_basedirs=[str(TEMPLATE_DIR)],
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={"hapus-dari-laporan"}), enabled=True)
     body, _ = exporter.from_notebook_node(
         nb, resources={"iku_css": REPORT_CSS.read_text(encoding="utf-8"),
                        "language_code": "id"})
     html.write_text(body, encoding="utf-8")
-    return title
 
 
 def _write_manifest(path: Path, spec: ReportSpec, dataset, files: dict[str, Path]) -> None:

@@ -1,0 +1,235 @@
+"""The pieces of a report, as HTML that a notebook cell displays.
+
+The notebooks hold the narrative order and call these methods; every figure
+comes from :func:`iku_nb.api.hitung`, every text is escaped by Jinja2.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from dataclasses import dataclass
+from pathlib import Path
+
+from IPython.display import HTML
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from iku_nb import api
+from iku_nb.catalogue import Bidang
+from iku_nb.dataset import Dataset, load
+from iku_nb.formatting import bilangan, persen, tanggal
+from iku_nb.params import parse_parameters
+from iku_nb.paths import resolve
+from iku_nb.period import Period
+from iku_nb.report import breakdown, narrative
+from iku_nb.report.charts import png_data_uri, trend_chart
+from iku_nb.values import Nilai
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True, lstrip_blocks=True)
+
+METHOD_RULES = {
+    "kasus_selesai": (
+        "{kode}: penyebut = jumlah kasus berbeda (id_konflik) pada register konflik dengan "
+        "tanggal_kejadian di dalam periode{saringan}; laporan beberapa sumber tentang satu "
+        "kasus dihitung satu. Pembilang = kasus tersebut yang selesai paling lambat akhir "
+        "periode, dengan tanggal selesai = tanggal_selesai paling awal dari laporan "
+        "berstatus selesai. Kasus yang selesai sesudah periode belum dihitung selesai."),
+    "organisasi_berpartisipasi": (
+        "{kode}: penyebut = organisasi{saringan} yang terdaftar paling lambat akhir periode "
+        "dan tidak nonaktif sebelum awal periode. Pembilang = organisasi tersebut yang "
+        "memiliki paling sedikit satu kegiatan partisipasi di dalam periode, pada atau "
+        "sesudah tanggal terdaftar dan sebelum tanggal nonaktif; beberapa kegiatan satu "
+        "organisasi dihitung satu."),
+}
+
+
+@dataclass
+class Laporan:
+    """One report: its dataset, period, optional bidang and computed figures."""
+
+    dataset: Dataset
+    periode: Period
+    bidang: Bidang | None
+    nilai: list[Nilai]
+
+    @classmethod
+    def siapkan(cls, tahun: int, triwulan: int | None = None, bidang: str | None = None,
+                data: str = "data", katalog: str | None = None) -> Laporan:
+        """Check the parameters and data, and compute the report's figures.
+
+        Relative paths are taken from the project folder, so the notebook runs
+        the same from JupyterLab, papermill or the ``iku-nb`` command.
+        """
+        data_dir = resolve(data)
+        katalog_path = None if katalog in (None, "") else resolve(katalog)
+        dataset = load(data_dir, katalog_path)
+        params = parse_parameters(
+            {"tahun": tahun, "triwulan": triwulan, "bidang": bidang, "data": str(data_dir)},
+            dataset.katalog)
+        unit = None if params.bidang is None else dataset.katalog.bidang_by_kode(params.bidang)
+        indikator = (dataset.katalog.indikator if unit is None
+                     else dataset.katalog.indikator_of_bidang(unit.kode))
+        values = api.hitung(dataset, params.tahun, params.triwulan, indikator)
+        return cls(dataset, Period(params.tahun, params.triwulan), unit, values)
+
+    @classmethod
+    def dari_parameter(cls, namespace: dict, names_before: set[str],
+                       allowed: tuple[str, ...]) -> Laporan:
+        """Build the report from a notebook's parameter variables.
+
+        Names defined after ``names_before`` was taken and not in ``allowed``
+        came from a misspelled ``papermill -p`` and are rejected, so the same
+        rules apply whether parameters come from the CLI, a YAML file or papermill.
+        """
+        added = {n for n in set(namespace) - names_before
+                 if not n.startswith("_") and n not in ("names_before", "nama_awal")}
+        raw = {name: namespace[name] for name in added}
+        parse_parameters(raw, None, allowed)  # rejects unknown names before any work
+        return cls.siapkan(**{k: v for k, v in raw.items() if k in allowed})
+
+    @property
+    def judul(self) -> str:
+        """Return the report title, e.g. ``Laporan Capaian Kinerja Triwulan II Tahun 2025``."""
+        return report_title(self.periode, self.bidang)
+
+    def metadata(self) -> dict:
+        """Return the notebook metadata that the HTML and PDF writers read."""
+        return {"judul": self.judul, "periode": self.periode.label,
+                "bidang": None if self.bidang is None else self.bidang.kode}
+
+    def halaman_judul(self) -> HTML:
+        return self._render("judul.html.j2", instansi=self.dataset.katalog.instansi,
+                            judul=self.judul, tanggal_mulai=tanggal(self.periode.start),
+                            tanggal_akhir=tanggal(self.periode.end))
+
+    def ikhtisar(self) -> HTML:
+        cakupan = ("Badan Kesatuan Bangsa dan Politik" if self.bidang is None
+                   else f"yang menjadi tanggung jawab {self.bidang.nama}")
+        notes = [c for n in self.nilai for c in n.catatan]
+        return self._render("ikhtisar.html.j2", nilai=self.nilai, cakupan=cakupan,
+                            periode=self.periode.label, tabel=self.tabel_ringkasan(),
+                            catatan=notes)
+
+    def tabel_ringkasan(self) -> Markup:
+        rows = [{"kode": n.kode, "nama": n.indikator.nama, **_figures(n)} for n in self.nilai]
+        return Markup(TEMPLATES.get_template("ringkasan.html.j2").render(baris=rows))
+
+    def bab_pendahuluan(self) -> HTML:
+        return self._render("pendahuluan.html.j2", i=self.dataset.katalog.instansi,
+                            bidang=self.dataset.katalog.bidang)
+
+    def bab_perencanaan(self) -> HTML:
+        katalog = self.dataset.katalog
+        sasaran = {s.kode: s.uraian for s in katalog.sasaran}
+        rows = [{
+            "sasaran": sasaran[n.indikator.sasaran], "kode": n.kode, "nama": n.indikator.nama,
+            "pembilang": n.indikator.pembilang, "penyebut": n.indikator.penyebut,
+            "sumber_data": n.indikator.sumber_data,
+            "penanggung_jawab": katalog.penanggung_jawab_text(n.indikator),
+            "target": persen(n.target, n.indikator.desimal),
+        } for n in self.nilai]
+        return self._render("perencanaan.html.j2", baris=rows, periode=self.periode.label)
+
+    def bab_akuntabilitas(self) -> HTML:
+        """Return Bab III: per indicator the figures, history, chart, narrative and sources."""
+        parts = ['<section class="iku-bab"><h2 id="bab-iii">Bab III Akuntabilitas Kinerja</h2>']
+        parts += [str(self._indikator(n).data) for n in self.nilai]
+        parts.append("</section>")
+        return HTML("\n".join(parts))
+
+    def rincian_bidang(self) -> HTML:
+        """Return the breakdown of the records that this bidang's sources reported."""
+        if self.bidang is None:
+            return HTML("")
+        return HTML(breakdown.render(self.dataset, self.bidang, self.nilai, TEMPLATES))
+
+    def metode(self) -> HTML:
+        katalog = self.dataset.katalog
+        rules = [METHOD_RULES[n.indikator.hitung.metode].format(
+            kode=n.kode, saringan=_filters_text(n)) for n in self.nilai]
+        zero = ("realisasi dicatat 100%" if katalog.kebijakan.penyebut_nol == "seratus"
+                else "realisasi, capaian dan kategori tidak dihitung (tidak dapat dihitung)")
+        negative = {"2t-r": "(2 × target − realisasi) ÷ target × 100",
+                    "t/r": "target ÷ realisasi × 100",
+                    "t-r": "(target − realisasi) ÷ target × 100"}
+        uses_negative = any(n.indikator.polaritas == "negatif" for n in self.nilai)
+        cap = katalog.kebijakan.batas_capaian
+        return self._render(
+            "metode.html.j2", periode=self.periode.label, mulai=tanggal(self.periode.start),
+            akhir=tanggal(self.periode.end), aturan=rules,
+            negatif=negative[katalog.kebijakan.capaian_negatif] if uses_negative else None,
+            desimal=self.nilai[0].indikator.desimal if self.nilai else 2,
+            skala=katalog.skala, penyebut_nol=zero,
+            batas=None if cap is None else persen(_decimal(cap)),
+            katalog=self.dataset.katalog_path.name, sidik_jari=self.dataset.fingerprints)
+
+    def kualitas_data(self) -> HTML:
+        return self._render("kualitas.html.j2", masalah=self.dataset.warnings)
+
+    def penutup(self) -> HTML:
+        met = [n for n in self.nilai if n.capaian is not None and n.rounded("capaian") >= 100]
+        text = (f"Pada {self.periode.label}, {len(met)} dari {len(self.nilai)} indikator "
+                "mencapai atau melampaui targetnya.")
+        return self._render("penutup.html.j2", kalimat=text, tahun=self.periode.tahun,
+                            triwulan=self.periode.triwulan,
+                            versi=importlib.metadata.version("iku-nb"))
+
+    def _indikator(self, n: Nilai) -> HTML:
+        history = api.history(self.dataset, n.indikator, self.periode)
+        previous = next((h for h in reversed(history[:-1])), None)
+        thing, done = narrative.noun(n)
+        ids = n.counts.ids_pembilang if n.counts else ()
+        others = tuple(i for i in (n.counts.ids_penyebut if n.counts else ()) if i not in ids)
+        return self._render(
+            "indikator.html.j2", n=n, f=_figures(n), anchor=n.kode.lower(),
+            target_asal=n.target_asal, kalimat=narrative.summary(n, previous),
+            riwayat=[{"periode": h.periode.label, **_figures(h),
+                      "asal": h.counts.asal if h.counts else "tidak ada data"}
+                     for h in history],
+            grafik=png_data_uri(trend_chart(history)),
+            asal=narrative.provenance(n, self.dataset.sources),
+            ids_pembilang=ids, ids_lain=others,
+            label_pembilang=f"Id {thing} {done} (pembilang)",
+            label_lain=f"Id {thing} lain pada penyebut")
+
+    def _render(self, template: str, **context) -> HTML:
+        return HTML(TEMPLATES.get_template(template).render(**context))
+
+
+def report_title(periode: Period, bidang: Bidang | None) -> str:
+    """Return the title of the yearly, quarterly or bidang report of a period."""
+    if bidang is not None:
+        return f"Laporan Kinerja {bidang.nama} {periode.label}"
+    if periode.triwulan is None:
+        return f"Laporan Kinerja Instansi Pemerintah (LKjIP) {periode.label}"
+    return f"Laporan Capaian Kinerja {periode.label}"
+
+
+def _figures(n: Nilai) -> dict[str, str]:
+    d = n.indikator.desimal
+    return {
+        "pembilang": bilangan(n.pembilang), "penyebut": bilangan(n.penyebut),
+        "realisasi": persen(n.realisasi, d) if n.realisasi is not None else (
+            "tidak dapat dihitung" if n.penyebut == 0 else "–"),
+        "target": persen(n.target, d), "capaian": persen(n.capaian, d),
+        "kategori": n.kategori or "–",
+    }
+
+
+def _filters_text(n: Nilai) -> str:
+    parts = []
+    for rule in n.indikator.hitung.saringan:
+        if rule.terisi is not None:
+            parts.append(f"kolom {rule.kolom} {'terisi' if rule.terisi else 'kosong'}")
+        else:
+            parts.append(f"{rule.kolom} salah satu dari {', '.join(rule.salah_satu)}")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _decimal(value: float):
+    from decimal import Decimal  # noqa: PLC0415
+
+    return Decimal(str(value))

@@ -1,0 +1,82 @@
+"""Generated Indonesian sentences about one indicator's figures."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from iku_nb.formatting import angka, bilangan, persen, tanggal
+from iku_nb.values import Nilai
+
+NOUNS = {
+    "kasus_selesai": ("kasus", "diselesaikan"),
+    "organisasi_berpartisipasi": ("organisasi", "berpartisipasi"),
+}
+
+
+def noun(n: Nilai) -> tuple[str, str]:
+    """Return what the indicator counts and what the pembilang did ('kasus', 'diselesaikan')."""
+    return NOUNS[n.indikator.hitung.metode]
+
+
+def summary(n: Nilai, previous: Nilai | None) -> str:
+    """Describe realisasi, target, capaian and the change from the previous year."""
+    thing, done = noun(n)
+    d = n.indikator.desimal
+    if n.counts is None:
+        return (f"Data {n.kode} untuk {n.periode.label} belum tersedia: register tidak memuat "
+                "catatan pada periode ini dan tidak ada baris rekap.")
+    counts = (f"{bilangan(n.pembilang)} dari {bilangan(n.penyebut)} {thing} "
+              f"{done}")
+    if n.realisasi is None:
+        return (f"Pada {n.periode.label} tercatat {counts}. Karena penyebutnya 0, "
+                "realisasi dan capaian tidak dapat dihitung.")
+    text = f"Pada {n.periode.label} tercatat {counts}, sehingga realisasi {persen(n.realisasi, d)}"
+    if n.target is None:
+        return text + ". Target periode ini belum ditetapkan."
+    text += f" terhadap target {persen(n.target, d)}"
+    if n.capaian is not None:
+        relation = _relation(n.rounded("realisasi"), n.rounded("target"))
+        text += (f" ({relation} target). Capaian kinerja {persen(n.capaian, d)}, "
+                 f"kategori {n.kategori}.")
+    else:
+        text += "."
+    if previous is not None and previous.realisasi is not None:
+        delta = n.rounded("realisasi") - previous.rounded("realisasi")
+        if delta == 0:
+            trend = "sama dengan"
+        else:
+            trend = ("naik " if delta > 0 else "turun ") + angka(abs(delta), d) + " poin persen dari"
+        text += (f" Realisasi ini {trend} {previous.periode.label.lower()} "
+                 f"({persen(previous.realisasi, d)}).")
+    return text
+
+
+def provenance(n: Nilai, sources: dict[str, str]) -> str:
+    """Say where the counts come from: the register file and ids, or the rekap row."""
+    if n.counts is None:
+        return "Tidak ada sumber angka untuk periode ini."
+    thing, done = noun(n)
+    if n.counts.asal == "rekap":
+        note = f" ({n.counts.keterangan})" if n.counts.keterangan else ""
+        return (f"Pembilang dan penyebut diambil dari {sources.get('rekap', 'rekap')} "
+                f"baris {n.counts.rekap_baris}{note}, karena register tidak memuat catatan "
+                f"pada {n.periode.label}.")
+    register = n.indikator.hitung.register_name
+    files = sources.get(register, register)
+    if register == "partisipasi":
+        files = f"{sources.get('organisasi', 'organisasi')} dan {files}"
+    return (f"Dihitung dari {files} untuk {tanggal(n.periode.start)} sampai "
+            f"{tanggal(n.periode.end)}: {bilangan(n.penyebut)} {thing} pada penyebut, "
+            f"{bilangan(n.pembilang)} {done}.")
+
+
+def _relation(realisasi, target) -> str:
+    if realisasi > target:
+        return "melampaui"
+    if realisasi == target:
+        return "sama dengan"
+    return "di bawah"
+
+
+def percent_points(value: Fraction) -> str:
+    return angka(value)

@@ -1,0 +1,51 @@
+"""Indonesian numbers, percentages, dates and period names."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from iku_nb.formatting import angka, bilangan, persen, round_half_up, tanggal
+from iku_nb.period import Period
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (Decimal("12.345"), "12,35"), (Decimal("12.335"), "12,34"), (Fraction(1, 8), "0,13"),
+    (Decimal("1234.5"), "1.234,50"), (0, "0,00"), (Fraction(200, 3), "66,67"),
+])
+def test_angka_half_up_with_decimal_comma(value, expected):
+    assert angka(value) == expected
+
+
+def test_round_half_up_not_half_even():
+    assert round_half_up(Fraction(1, 32) * 100, 2) == Decimal("3.13")
+    assert round_half_up(Decimal("0.125"), 2) == Decimal("0.13")
+
+
+def test_persen_and_empty():
+    assert persen(Fraction(125, 2)) == "62,50%"
+    assert persen(None) == "–"
+
+
+def test_bilangan_thousands_dot():
+    assert bilangan(915576000) == "915.576.000"
+
+
+def test_tanggal_indonesian_month():
+    assert tanggal(date(2026, 2, 5)) == "5 Februari 2026"
+
+
+@pytest.mark.parametrize(("triwulan", "end", "label"), [
+    (None, date(2025, 12, 31), "Tahun 2025"), (1, date(2025, 3, 31), "Triwulan I Tahun 2025"),
+    (2, date(2025, 6, 30), "Triwulan II Tahun 2025"),
+    (3, date(2025, 9, 30), "Triwulan III Tahun 2025"),
+    (4, date(2025, 12, 31), "Triwulan IV Tahun 2025"),
+])
+def test_period_end_and_label(triwulan, end, label):
+    period = Period(2025, triwulan)
+    assert period.start == date(2025, 1, 1)
+    assert period.end == end
+    assert period.label == label

@@ -1,0 +1,58 @@
+"""Realisasi, capaian and kategori formulas, with hand-computed values."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from iku_nb.catalogue import Kebijakan, find_catalogue, load_catalogue
+from iku_nb.values import capaian, kategori, realisasi
+
+SKALA = load_catalogue(find_catalogue("data")).skala
+
+
+def test_realisasi_is_exact_fraction():
+    assert realisasi(1, 3, Kebijakan()) == Fraction(100, 3)
+
+
+def test_realisasi_zero_penyebut_default_empty():
+    assert realisasi(0, 0, Kebijakan()) is None
+
+
+def test_realisasi_zero_penyebut_policy_seratus():
+    assert realisasi(0, 0, Kebijakan(penyebut_nol="seratus")) == 100
+
+
+def test_capaian_polaritas_positif():
+    # 50 / 80 × 100 = 62.5
+    assert capaian(Fraction(50), Decimal("80"), "positif", Kebijakan()) == Fraction(125, 2)
+
+
+@pytest.mark.parametrize(("variant", "expected"), [
+    ("2t-r", 120),   # (2 × 25 − 20) / 25 × 100
+    ("t/r", 125),    # 25 / 20 × 100
+    ("t-r", 20),     # (25 − 20) / 25 × 100
+])
+def test_capaian_polaritas_negatif(variant, expected):
+    policy = Kebijakan(capaian_negatif=variant)
+    assert capaian(Fraction(20), Decimal("25"), "negatif", policy) == expected
+
+
+def test_capaian_target_zero_is_empty():
+    assert capaian(Fraction(50), Decimal("0"), "positif", Kebijakan()) is None
+
+
+def test_capaian_cap():
+    policy = Kebijakan(batas_capaian=120)
+    assert capaian(Fraction(90), Decimal("60"), "positif", policy) == 120
+
+
+@pytest.mark.parametrize(("printed", "expected"), [
+    ("91.00", "Sangat Tinggi"), ("90.99", "Tinggi"), ("76.00", "Tinggi"),
+    ("75.99", "Sedang"), ("66.00", "Sedang"), ("65.99", "Rendah"), ("51.00", "Rendah"),
+    ("50.99", "Sangat Rendah"), ("0.00", "Sangat Rendah"), ("141.92", "Sangat Tinggi"),
+])
+def test_kategori_bands(printed, expected):
+    assert kategori(Decimal(printed), SKALA) == expected
