@@ -1,0 +1,220 @@
+"""PDF writer: a small notebook exported like a report, rendered and read back with pypdf."""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from iku_nb.errors import RunError
+from iku_nb.run import _export_html
+
+pypdf = pytest.importorskip("pypdf")
+pytest.importorskip("weasyprint")
+
+from iku_nb.pdf import write_pdf  # noqa: E402 - after the skip checks
+
+TITLE = "Laporan Capaian Indikator Kinerja Utama"
+OFFICE = "Badan Kesatuan Bangsa dan Politik Kota Mojokerto"
+PERIOD = "Triwulan II Tahun 2025"
+ROWS = 45  # enough rows for the table to continue on a second page
+
+TABLE_HTML = (
+    '<h2>Ringkasan Capaian</h2><table><thead><tr><th>Indikator</th><th>Target</th>'
+    "<th>Capaian</th></tr></thead><tbody>"
+    + "".join(f"<tr><td>Indikator kinerja {i}</td><td>≥ 80%</td><td>62,50%</td></tr>"
+              for i in range(1, ROWS + 1))
+    + "</tbody></table>"
+)
+
+
+def _chart_png() -> str:
+    import matplotlib  # noqa: PLC0415
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    figure, axes = plt.subplots(figsize=(6, 3), dpi=80)
+    axes.bar(["2023", "2024", "2025"], [50.0, 60.0, 62.5])
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _make_report_html(folder: Path) -> Path:
+    """Write an executed-looking notebook and export it as run_report does."""
+    table_cell = new_code_cell("tampilkan_ringkasan()", execution_count=1)
+    table_cell.outputs = [new_output("display_data", data={"text/html": TABLE_HTML})]
+    chart_cell = new_code_cell("import matplotlib.pyplot as plt\ngambar_tren()",
+                               execution_count=2)
+    chart_cell.outputs = [new_output("display_data", data={
+        "image/png": _chart_png(), "text/plain": "<Figure size 480x240>"})]
+    notebook = new_notebook(cells=[
+        new_markdown_cell(
+            "# Capaian Kinerja\n\nNilai ≥ 100% berarti tercapai – anggaran Rp 1.250.000 "
+            "× 2 disebut “baik”."),
+        table_cell,
+        new_markdown_cell("## Grafik Tren Capaian"),
+        chart_cell,
+    ])
+    notebook_path = folder / "laporan.ipynb"
+    nbformat.write(notebook, notebook_path)
+    html_path = folder / "laporan.html"
+    _export_html(notebook_path, html_path, TITLE)
+    return html_path
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> tuple[Path, list[str], object]:
+    """Return the PDF path, the text of each page and the pypdf reader."""
+    folder = tmp_path_factory.mktemp("pdf")
+    html_path = _make_report_html(folder)
+    pdf_path = folder / "laporan.pdf"
+    write_pdf(html_path, pdf_path, title=TITLE, office=OFFICE, period=PERIOD)
+    reader = pypdf.PdfReader(pdf_path)
+    pages = [page.extract_text() for page in reader.pages]
+    return pdf_path, pages, reader
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.slow
+def test_pdf_pages_are_a4(rendered):
+    _, _, reader = rendered
+    for page in reader.pages:
+        assert float(page.mediabox.width) == pytest.approx(595.28, abs=1)
+        assert float(page.mediabox.height) == pytest.approx(841.89, abs=1)
+
+
+@pytest.mark.slow
+def test_pdf_cover_page(rendered):
+    _, pages, _ = rendered
+    cover = _normalise(pages[0])
+    assert OFFICE.upper() in cover
+    assert TITLE in cover
+    assert PERIOD in cover
+    assert "Halaman" not in cover
+
+
+@pytest.mark.slow
+def test_pdf_table_of_contents(rendered):
+    _, pages, _ = rendered
+    contents = _normalise(pages[1])
+    assert "Daftar Isi" in contents
+    assert "¶" not in contents
+    for heading in ("Capaian Kinerja", "Ringkasan Capaian", "Grafik Tren Capaian"):
+        match = re.search(re.escape(heading) + r"[ .]*?(\d+)", contents)
+        assert match, f"{heading!r} missing from the contents page: {contents!r}"
+        page_number = int(match.group(1))
+        assert heading in _normalise(pages[page_number - 1]), (
+            f"{heading!r} listed on page {page_number} but not printed there")
+
+
+@pytest.mark.slow
+def test_pdf_body_text_and_figures(rendered):
+    _, pages, _ = rendered
+    body = _normalise(" ".join(pages[2:]))
+    assert "Capaian Kinerja" in body
+    assert "Ringkasan Capaian" in body
+    assert "Grafik Tren Capaian" in body
+    assert body.count("62,50%") == ROWS
+    for text in ("≥ 100%", "–", "Rp 1.250.000", "×", "“baik”"):
+        assert text in body, f"{text!r} missing or replaced in the PDF text"
+    assert "tampilkan_ringkasan" not in body
+    assert "import matplotlib" not in body
+
+
+@pytest.mark.slow
+def test_pdf_table_header_repeats(rendered):
+    _, pages, _ = rendered
+    table_pages = [text for text in pages if "62,50%" in text]
+    assert len(table_pages) >= 2
+    for text in table_pages:
+        assert "Indikator Target Capaian" in _normalise(text)
+
+
+@pytest.mark.slow
+def test_pdf_page_footer_and_header(rendered):
+    _, pages, _ = rendered
+    total = len(pages)
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"Halaman {number} dari {total}" in _normalise(text)
+        assert TITLE in text
+        assert PERIOD in text
+
+
+@pytest.mark.slow
+def test_pdf_chart_is_embedded(rendered):
+    _, _, reader = rendered
+    # WeasyPrint shares one resource dictionary between pages, so every page
+    # lists the same image; count distinct image data instead.
+    images = {image.data: image for page in reader.pages for image in page.images}
+    assert len(images) == 1
+    (chart,) = images.values()
+    assert chart.image.size == (480, 240)
+
+
+@pytest.mark.slow
+def test_pdf_fonts_are_dejavu(rendered):
+    _, _, reader = rendered
+    fonts = set()
+    for page in reader.pages:
+        resources = page["/Resources"]
+        for font in resources.get("/Font", {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert fonts
+    for name in fonts:
+        assert "DejaVu" in name, f"font {name} is not DejaVu: {sorted(fonts)}"
+
+
+@pytest.mark.slow
+def test_pdf_lab_css_warnings_demoted(tmp_path, caplog):
+    html_path = _make_report_html(tmp_path)
+    with caplog.at_level(logging.DEBUG):
+        write_pdf(html_path, tmp_path / "laporan.pdf", title=TITLE, office=OFFICE,
+                  period=PERIOD)
+    weasyprint_warnings = [r for r in caplog.records
+                           if r.name.startswith("weasyprint") and r.levelno >= logging.WARNING]
+    assert weasyprint_warnings == []
+    assert any(r.getMessage().startswith("WeasyPrint: ") for r in caplog.records)
+
+
+def test_pdf_unreadable_html_raises(tmp_path):
+    pdf_path = tmp_path / "laporan.pdf"
+    with pytest.raises(RunError, match="tidak dapat dibaca"):
+        write_pdf(tmp_path / "tidak-ada.html", pdf_path, title=TITLE, office=OFFICE,
+                  period=PERIOD)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_pdf_unreadable_html_keeps_old_pdf(tmp_path):
+    pdf_path = tmp_path / "laporan.pdf"
+    pdf_path.write_bytes(b"%PDF-lama")
+    with pytest.raises(RunError):
+        write_pdf(tmp_path / "tidak-ada.html", pdf_path, title=TITLE, office=OFFICE,
+                  period=PERIOD)
+    assert pdf_path.read_bytes() == b"%PDF-lama"
+
+
+def test_pdf_weasyprint_failure_leaves_no_file(tmp_path, monkeypatch):
+    import weasyprint  # noqa: PLC0415
+
+    def fail(*args, **kwargs):
+        raise ValueError("rusak")
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", fail)
+    html_path = tmp_path / "laporan.html"
+    html_path.write_text("<html><body><h1>Judul</h1></body></html>", encoding="utf-8")
+    with pytest.raises(RunError, match="gagal dibuat oleh WeasyPrint: ValueError: rusak"):
+        write_pdf(html_path, tmp_path / "laporan.pdf", title=TITLE, office=OFFICE,
+                  period=PERIOD)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["laporan.html"]
