@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -61,6 +62,9 @@ TABLES: dict[str, TableSpec] = {
 }
 
 SUPPORTED = {".csv", ".xlsx"}
+SEP_LINE = re.compile(r"^\ufeff?sep=(.)\s*$", re.IGNORECASE)
+# Rows searched for the header when a title or blank rows sit above it.
+HEADER_SEARCH_ROWS = 10
 SPREADSHEET_LIKE = {".xls", ".xlsm", ".ods", ".txt", ".tsv", ".json", ".pdf", ".docx"}
 
 
@@ -90,11 +94,14 @@ def read_tables(data_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         return {}, problems
 
     sources = _locate_sources(data_dir, problems)
+    # A table saved in an unsupported format already has its own problem.
+    rejected = {p.file.rsplit(".", 1)[0].strip().casefold()
+                for p in problems if p.code == "format-berkas"}
     tables: dict[str, RawTable] = {}
     for name, spec in TABLES.items():
         found = sources.get(name, [])
         if not found:
-            if not spec.optional_table:
+            if not spec.optional_table and name not in rejected:
                 problems.append(Problem(
                     "tabel-tidak-ada", f"{name}.csv",
                     f"Tabel {name} tidak ditemukan di {data_dir}.",
@@ -109,7 +116,16 @@ def read_tables(data_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
                 "Simpan satu saja.", expected="satu sumber per tabel"))
             continue
         label, reader = found[0]
-        table = reader(problems)
+        try:
+            table = reader(problems)
+        except (csv.Error, InvalidFileException, zipfile.BadZipFile, KeyError,
+                ValueError, OSError) as exc:
+            problems.append(Problem(
+                "berkas-tidak-terbaca", label,
+                f"Tabel {name} di {label} tidak dapat dibaca ({exc}). Buka dan simpan "
+                "ulang berkas itu sebagai CSV UTF-8 atau xlsx.",
+                expected="CSV UTF-8 atau buku kerja xlsx yang sah"))
+            continue
         if table is not None:
             log.info("membaca %s: %d baris", label, len(table.rows))
             tables[name] = table
@@ -123,7 +139,7 @@ def _locate_sources(data_dir: Path, problems: list[Problem]) -> dict[str, list]:
         if not path.is_file() or path.name.startswith(("~$", ".")):
             continue
         suffix = path.suffix.lower()
-        stem = path.stem
+        stem = _table_name(path.stem)
         if stem in TABLES and suffix == ".csv":
             sources.setdefault(stem, []).append(
                 (path.name, lambda p, s=stem, f=path: _read_csv(s, f, p)))
@@ -149,18 +165,26 @@ def _locate_sheets(path: Path, sources: dict[str, list], problems: list[Problem]
         return
     sheet_names = book.sheetnames
     book.close()
-    if path.stem in TABLES:
+    # Sheet and file names match a table ignoring case and surrounding spaces,
+    # because Excel users type "Konflik " as readily as "konflik".
+    named = {_table_name(sheet): sheet for sheet in reversed(sheet_names)}
+    stem = _table_name(path.stem)
+    if stem in TABLES:
         # A table-named workbook holds that table on its sheet of the same
         # name, or else on its first sheet.
-        sheet = path.stem if path.stem in sheet_names else sheet_names[0]
-        sources.setdefault(path.stem, []).append(
-            (path.name, lambda p, s=path.stem, f=path, sh=sheet: _read_sheet(s, f, sh, p)))
+        sheet = named.get(stem, sheet_names[0])
+        sources.setdefault(stem, []).append(
+            (path.name, lambda p, s=stem, f=path, sh=sheet: _read_sheet(s, f, sh, p)))
         return
-    for sheet in sheet_names:
-        if sheet in TABLES:
+    for name, sheet in named.items():
+        if name in TABLES:
             label = f"{path.name} [{sheet}]"
-            sources.setdefault(sheet, []).append(
-                (label, lambda p, f=path, sh=sheet: _read_sheet(sh, f, sh, p)))
+            sources.setdefault(name, []).append(
+                (label, lambda p, n=name, f=path, sh=sheet: _read_sheet(n, f, sh, p)))
+
+
+def _table_name(text: str) -> str:
+    return text.strip().casefold()
 
 
 def _decode(path: Path, problems: list[Problem]) -> str | None:
@@ -177,20 +201,27 @@ def _decode(path: Path, problems: list[Problem]) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    # The line of the first byte that is not UTF-8, counted as the spreadsheet
+    # counts rows when no quoted cell spans lines.
+    line = data[:utf8_error.start].count(b"\n") + 1
+    bad = data[utf8_error.start:utf8_error.start + 1].hex().upper()
     try:
         text = data.decode("cp1252")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
         problems.append(Problem(
             "encoding-tidak-terbaca", path.name,
             f"Berkas {path.name} tidak dapat dibaca: bukan UTF-8 maupun Windows-1252 "
-            f"(bita tak sah di posisi {utf8_error.start}). Simpan ulang sebagai "
-            "'CSV UTF-8'.", expected="CSV UTF-8"))
+            f"(bita 0x{data[exc.start]:02X} di baris {line}). Simpan ulang sebagai "
+            "'CSV UTF-8'.", row=line, value=f"0x{data[exc.start]:02X}",
+            expected="CSV UTF-8"))
         return None
     problems.append(Problem(
         "encoding-windows-1252", path.name,
-        f"Berkas {path.name} bukan UTF-8; dibaca sebagai Windows-1252. Periksa "
-        "huruf beraksen, lalu simpan ulang sebagai 'CSV UTF-8'.",
-        expected="CSV UTF-8", severity=WARNING))
+        f"Berkas {path.name} bukan UTF-8 (bita 0x{bad} di baris {line}), jadi dibaca "
+        "sebagai Windows-1252. Periksa huruf beraksen, lalu simpan ulang sebagai "
+        "'CSV UTF-8'.", row=line, value=f"0x{bad}", expected="CSV UTF-8",
+        severity=WARNING))
     return text
 
 
@@ -198,8 +229,15 @@ def _read_csv(name: str, path: Path, problems: list[Problem]) -> RawTable | None
     text = _decode(path, problems)
     if text is None:
         return None
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
+    first_line, _, rest = text.partition("\n")
+    directive = SEP_LINE.match(first_line)
+    if directive:
+        # Excel's "sep=;" line sets the delimiter and is not shown as a row,
+        # so the header below it is row 1, as the user sees it in Excel.
+        delimiter = directive.group(1)
+        text = rest
+    else:
+        delimiter = max((";", ",", "\t"), key=first_line.count)
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     return _build(name, path.name, records, problems)
 
@@ -215,12 +253,19 @@ def _read_sheet(name: str, path: Path, sheet: str, problems: list[Problem]) -> R
 
 
 def _build(name: str, source: str, records: list[list], problems: list[Problem]) -> RawTable:
-    """Turn records (header first) into a RawTable, numbering rows as a spreadsheet does."""
-    if not records:
+    """Turn records into a RawTable, numbering rows as a spreadsheet does."""
+    start = _header_row(name, records)
+    if start is None:
         return RawTable(name, source, [])
-    header = [_header_text(cell) for cell in records[0]]
+    if not all(_blank_record(record) for record in records[:start]):
+        problems.append(Problem(
+            "judul-bukan-baris-1", source,
+            f"Judul kolom tabel {name} ada di baris {start + 1}, bukan baris 1; baris di "
+            "atasnya diabaikan.", row=start + 1, expected="judul kolom di baris 1",
+            severity=WARNING))
+    header = [_header_text(cell) for cell in records[start]]
     table = RawTable(name, source, [h for h in header if h])
-    for index, record in enumerate(records[1:], start=2):
+    for index, record in enumerate(records[start + 1:], start=start + 2):
         cells = {}
         stray = []
         for position, cell in enumerate(record):
@@ -228,16 +273,41 @@ def _build(name: str, source: str, records: list[list], problems: list[Problem])
             column = header[position] if position < len(header) else ""
             if column:
                 cells[column] = value
-            elif value != "":
+            elif not _is_blank_cell(value):
                 stray.append(value)
         if stray:
             problems.append(Problem(
                 "sel-tanpa-kolom", source,
                 f"Baris {index} berisi nilai di luar kolom berjudul.", row=index,
                 value=", ".join(map(str, stray)), expected="sel kosong atau kolom berjudul"))
-        if any(v != "" for v in cells.values()):
+        if any(not _is_blank_cell(v) for v in cells.values()):
             table.rows.append((index, cells))
     return table
+
+
+def _header_row(name: str, records: list[list]) -> int | None:
+    """Return the index of the header record, or None when every record is blank.
+
+    The header is the first non-blank record, unless a later one among the
+    first rows contains a column name of the table (a title typed above it).
+    """
+    filled = [i for i, record in enumerate(records[:HEADER_SEARCH_ROWS])
+              if not _blank_record(record)]
+    if not filled:
+        return None if all(_blank_record(r) for r in records) else 0
+    columns = set(TABLES[name].columns)
+    for index in filled:
+        if columns & {_header_text(cell) for cell in records[index]}:
+            return index
+    return filled[0]
+
+
+def _blank_record(record: list) -> bool:
+    return all(_is_blank_cell(_cell_value(c)) for c in record)
+
+
+def _is_blank_cell(value: object) -> bool:
+    return isinstance(value, str) and value.strip() == ""
 
 
 def _header_text(cell: object) -> str:
