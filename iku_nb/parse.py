@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -11,7 +12,12 @@ DATE_FORMATS = "ISO 2025-03-10 atau dd/mm/yyyy seperti 10/03/2025"
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 # Day first, as Indonesian users type dates; never month first.
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
+# Grouped thousands: Indonesian 1.234,5 or English 1,234.5.
+_GROUPED = {
+    ".": re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$"),
+    ",": re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$"),
+}
 
 
 def shown(value: object) -> str:
@@ -43,7 +49,7 @@ def parse_date(value: object) -> date | None:
         match = _DAY_FIRST.match(text)
         if not match:
             return None
-        day, month, year = (int(g) for g in match.groups())
+        day, month, year = int(match[1]), int(match[3]), int(match[4])
     try:
         return date(year, month, day)
     except ValueError:
@@ -51,19 +57,27 @@ def parse_date(value: object) -> date | None:
 
 
 def parse_number(value: object) -> Decimal | None:
-    """Read a number written with a decimal comma or point (``72,5``, ``72.5``, ``80%``)."""
+    """Read a number written with a decimal comma or point (``72,5``, ``72.5``, ``80%``).
+
+    With both separators the last one is the decimal mark and the other must
+    group thousands (``1.234,5`` or ``1,234.5``); anything else is None.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(repr(value))
+        return Decimal(repr(value)) if math.isfinite(value) else None
     if not isinstance(value, str):
         return None
-    text = value.strip().removesuffix("%").strip().replace(" ", "")
+    text = value.strip().removesuffix("%").strip()
+    text = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
     if "," in text and "." in text:
-        # Indonesian thousands dot with decimal comma: 1.234,5
-        text = text.replace(".", "").replace(",", ".")
+        thousands = "." if text.rfind(".") < text.rfind(",") else ","
+        if not _GROUPED[thousands].match(text):
+            return None
+        decimal_mark = "," if thousands == "." else "."
+        text = text.replace(thousands, "").replace(decimal_mark, ".")
     elif "," in text:
         if text.count(",") > 1:
             return None
