@@ -7,10 +7,10 @@ what was expected, and a stable check code.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 import pandas as pd
 
@@ -26,10 +26,34 @@ from iku_nb.parse import (
     parse_number,
     shown,
 )
-from iku_nb.problems import WARNING, Problem
+from iku_nb.problems import ERROR, WARNING, Problem
 from iku_nb.read import TABLES, RawTable
 
 CASE_ATTRIBUTES = ("tanggal_kejadian", "jenis", "sara", "kecamatan", "kelurahan")
+# Years a monitoring date may fall in; outside them a year was mistyped.
+MIN_YEAR, MAX_YEAR = 1945, 2100
+
+
+def _date_hint(value: object) -> str:
+    """Explain why a date could not be read when the cause is a common one."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (" Sel berisi angka, bukan tanggal: beri format Tanggal pada sel itu "
+                "di Excel.")
+    parts = re.split(r"[/.-]", str(value).strip())
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return ""
+    if len(parts[0]) == 4:
+        year, month, day = parts
+    elif len(parts[2]) == 4:
+        day, month, year = parts
+        if 1 <= int(day) <= 12 < int(month) <= 31:
+            return (" Tampaknya ditulis bulan/hari/tahun; tulis hari lebih dulu: "
+                    f"{int(month):02d}/{int(day):02d}/{year}.")
+    else:
+        return " Tulis tahun dengan empat angka."
+    if not 1 <= int(month) <= 12:
+        return f" Bulan {int(month)} tidak ada."
+    return " Tanggal itu tidak ada di kalender."
 
 
 @dataclass
@@ -41,7 +65,7 @@ class _Rows:
     records: list[dict] = field(default_factory=list)
 
     def problem(self, code: str, row: int | None, column: str | None, value: object,
-                expected: str, message: str, severity: str = "galat",
+                expected: str, message: str, severity: str = ERROR,
                 ids: tuple[str, ...] = ()) -> None:
         self.problems.append(Problem(
             code, self.table.source, message, row=row, column=column,
@@ -69,10 +93,12 @@ class _Rows:
         found = canonical(value, allowed)
         if found is None:
             hint = closest(value, allowed)
+            expected = ", ".join(allowed) + ("" if required else ", atau kosong")
             self.problem(
-                "nilai-tidak-sah", row, column, value, ", ".join(allowed),
-                f"Nilai {column} {shown(value)!r} tidak dikenal."
-                + (f" Maksudnya {hint!r}?" if hint else ""))
+                "nilai-tidak-sah", row, column, value, expected,
+                f"Nilai {column} {shown(value)!r} tidak dikenal"
+                + (f"; maksudnya {hint!r}?" if hint else ".")
+                + f" Nilai yang sah: {expected}.")
         return found
 
     def date(self, row: int, cells: dict, column: str, required: bool = True) -> date | None:
@@ -82,7 +108,18 @@ class _Rows:
         parsed = parse_date(value)
         if parsed is None:
             self.problem("tanggal-tidak-terbaca", row, column, value, DATE_FORMATS,
-                         f"Tanggal {shown(value)!r} tidak dapat dibaca.")
+                         f"Tanggal {shown(value)!r} tidak dapat dibaca." + _date_hint(value))
+        elif not MIN_YEAR <= parsed.year <= MAX_YEAR:
+            self.problem("tanggal-tidak-masuk-akal", row, column, value,
+                         f"tanggal antara tahun {MIN_YEAR} dan {MAX_YEAR}",
+                         f"Tanggal {shown(value)!r} bertahun {parsed.year}; periksa "
+                         "salah ketik pada tahunnya.")
+            parsed = None
+        elif parsed > date.today():
+            self.problem("tanggal-masa-depan", row, column, value,
+                         f"paling lambat hari ini ({date.today().isoformat()})",
+                         f"Tanggal {shown(value)!r} belum terjadi; periksa salah ketik.",
+                         severity=WARNING)
         return parsed
 
     def integer(self, row: int, cells: dict, column: str, required: bool = True,
@@ -114,6 +151,13 @@ def check_tables(tables: dict[str, RawTable], katalog: Katalog) -> tuple[dict, l
 
 def _check_columns(table: RawTable, spec, problems: list[Problem]) -> bool:
     """Check the header; return False when the table cannot be parsed further."""
+    if not table.header:
+        if not spec.optional_table:
+            problems.append(Problem(
+                "tabel-kosong", table.source,
+                f"Tabel {spec.name} kosong: tidak ada judul kolom maupun data.",
+                expected=f"judul kolom di baris 1: {', '.join(spec.required)}"))
+        return False
     ok = True
     for column in spec.required:
         if column not in table.header:
@@ -157,6 +201,7 @@ def _parse_konflik(rows: _Rows, katalog: Katalog) -> None:
             "sumber": rows.text(row, cells, "sumber"),
             "status": rows.choice(row, cells, "status", allowed["konflik.status"]),
             "tanggal_selesai": rows.date(row, cells, "tanggal_selesai", required=False),
+            "cells": cells,
         }
         record["kecamatan"], record["kelurahan"] = _place(rows, row, cells, katalog)
         _check_resolution(rows, row, cells, record)
@@ -212,8 +257,9 @@ def _check_resolution(rows: _Rows, row: int, cells: dict, record: dict) -> None:
         rows.problem("selesai-sebelum-kejadian", row, "tanggal_selesai",
                      cells.get("tanggal_selesai"),
                      f"tanggal pada atau sesudah tanggal_kejadian ({start.isoformat()})",
-                     f"Kasus {record['id_konflik']} selesai sebelum terjadi.")
-    if done is not None and status in ("proses", "belum"):
+                     f"Kasus {record['id_konflik']}: tanggal_selesai lebih awal dari "
+                     "tanggal_kejadian.")
+    if done is not None and status is not None and status != "selesai":
         rows.problem("tanggal-selesai-tanpa-status", row, "tanggal_selesai",
                      cells.get("tanggal_selesai"), "kosong bila status bukan selesai",
                      f"Kasus {record['id_konflik']} berstatus {status} tetapi memiliki "
@@ -236,12 +282,15 @@ def _check_case_agreement(rows: _Rows) -> None:
             # An empty sara means "not SARA", so it disagrees with a filled one.
             comparable = column == "sara" or (mine is not None and theirs is not None)
             if comparable and mine != theirs:
+                written = shown(record["cells"].get(column, "")).strip()
+                written_first = shown(first[case]["cells"].get(column, "")).strip()
                 rows.problem(
-                    "kasus-tidak-konsisten", record["baris"], column, mine or "",
-                    f"{shown(theirs or '(kosong)')} seperti di baris {first[case]['baris']}",
+                    "kasus-tidak-konsisten", record["baris"], column, written,
+                    f"{written_first or '(kosong)'} seperti di baris {first[case]['baris']}",
                     f"Laporan kasus {case} di baris {record['baris']} dan baris "
-                    f"{first[case]['baris']} berbeda pada {column}: {shown(mine or '')!r} "
-                    f"dan {shown(theirs or '')!r}.", ids=(case,))
+                    f"{first[case]['baris']} berbeda pada {column}: {written or '(kosong)'!r} "
+                    f"dan {written_first or '(kosong)'!r}. Semua laporan satu kasus harus "
+                    "sama pada kolom ini.", ids=(case,))
 
 
 def _parse_organisasi(rows: _Rows, katalog: Katalog) -> None:
@@ -357,7 +406,8 @@ def _parse_rekap(rows: _Rows, katalog: Katalog) -> None:
         ):
             rows.problem("pembilang-melebihi-penyebut", row, "pembilang", cells.get("pembilang"),
                          f"paling banyak {record['penyebut']} (penyebut)",
-                         "Pembilang lebih besar dari penyebut.")
+                         f"Pembilang {record['pembilang']} lebih besar dari penyebut "
+                         f"{record['penyebut']}.")
         record["keterangan"] = rows.text(row, cells, "keterangan", required=False)
         rows.records.append(record)
     _check_unique_periods(rows, "rekap")
