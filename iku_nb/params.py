@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from iku_nb.catalogue import Katalog
 from iku_nb.errors import ParameterError
-from iku_nb.parse import canonical
+from iku_nb.parse import canonical, closest, parse_integer
 
 NAMES = ("tahun", "triwulan", "bidang", "data", "katalog")
+# Same rule as a bidang kode in the catalogue; it also keeps the value safe
+# to use as a folder name of the report output.
+BIDANG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 @dataclass(frozen=True)
@@ -33,12 +38,16 @@ def parse_parameters(raw: dict[str, Any], katalog: Katalog | None = None,
         Listing every invalid or unknown parameter, with the valid values.
     """
     problems = []
-    unknown = sorted(set(raw) - set(allowed))
-    if unknown:
-        problems.append(f"parameter tidak dikenal: {', '.join(unknown)} "
-                        f"(yang dikenal: {', '.join(allowed)})")
+    unknown = sorted(set(raw) - set(allowed), key=str)
+    for name in unknown:
+        hint = closest(name, list(allowed))
+        problems.append(f"parameter {name!r} tidak dikenal"
+                        + (f"; maksudnya {hint!r}?" if hint else "")
+                        + f" (yang dikenal: {', '.join(allowed)})")
     tahun = _integer(raw.get("tahun"))
-    if tahun is None or not 1900 <= tahun <= 2999:
+    if _empty(raw.get("tahun")):
+        problems.append("tahun wajib diisi: tahun empat angka, misalnya 2025")
+    elif tahun is None or not 1900 <= tahun <= 2999:
         problems.append(f"tahun {raw.get('tahun')!r} tidak sah: harus tahun empat angka, "
                         "misalnya 2025")
     triwulan = None
@@ -51,6 +60,8 @@ def parse_parameters(raw: dict[str, Any], katalog: Katalog | None = None,
     if not _empty(raw.get("bidang")):
         bidang = _bidang(raw["bidang"], katalog, problems)
     data = raw.get("data") or "data"
+    if isinstance(data, os.PathLike):
+        data = os.fspath(data)
     if not isinstance(data, str):
         problems.append(f"data {data!r} tidak sah: harus jalur folder")
     katalog_path = None if _empty(raw.get("katalog")) else str(raw["katalog"])
@@ -62,32 +73,38 @@ def parse_parameters(raw: dict[str, Any], katalog: Katalog | None = None,
 def check_year(tahun: int, years: list[int]) -> None:
     """Reject a tahun outside the years the data covers."""
     if tahun not in years:
-        span = f"{years[0]}–{years[-1]}" if years else "tidak ada"
+        listed = ", ".join(str(y) for y in years) if years else "tidak ada"
         raise ParameterError(
-            f"Tahun {tahun} tidak tercakup data pemantauan (tahun yang ada: {span}).")
+            f"Tahun {tahun} tidak tercakup data pemantauan (tahun yang ada: {listed}).")
 
 
 def _bidang(value: Any, katalog: Katalog | None, problems: list[str]) -> str | None:
     if katalog is None:
-        return str(value)
+        # Without a catalogue only the form can be checked.
+        text = str(value).strip().casefold()
+        if not BIDANG_PATTERN.match(text):
+            problems.append(f"bidang {value!r} tidak sah: kode bidang hanya memuat huruf "
+                            "kecil, angka, '-' dan '_', misalnya iwasbang")
+            return None
+        return text
     codes = [b.kode for b in katalog.bidang]
     found = canonical(value, codes)
     if found is None:
-        problems.append(f"bidang {value!r} tidak ada di katalog (pilihan: {', '.join(codes)})")
+        hint = closest(value, codes)
+        problems.append(f"bidang {value!r} tidak ada di katalog"
+                        + (f"; maksudnya {hint!r}?" if hint else "")
+                        + f" (pilihan: {', '.join(codes)})")
     return found
 
 
 def _integer(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    """Read a whole number given as int, float or text (``2025``, ``2025.0``, ``2``)."""
+    if isinstance(value, (int, float, str)):
+        return parse_integer(value)
     return None
 
 
 def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip().lower() in ("", "none", "null"))
+    if value is None:
+        return True
+    return isinstance(value, str) and value.strip().lower() in ("", "none", "null")
