@@ -1,0 +1,164 @@
+"""Real papermill runs of the real notebooks, real nbconvert, real files."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+import yaml
+from conftest import ROOT, organisation, report
+from nbclient import NotebookClient
+from papermill.exceptions import PapermillExecutionError
+
+from iku_nb import run as run_module
+from iku_nb.errors import DataError, RunError
+from iku_nb.params import parse_parameters
+from iku_nb.run import ReportSpec, run_report
+
+pytestmark = pytest.mark.slow
+
+DATA = str(ROOT / "data")
+
+
+def spec(**raw) -> ReportSpec:
+    return ReportSpec(parse_parameters({"data": DATA, **raw}), ("html",))
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture(scope="module")
+def yearly(tmp_path_factory) -> dict[str, Path]:
+    return run_report(spec(tahun=2025), tmp_path_factory.mktemp("output"))
+
+
+def test_yearly_report_files(yearly):
+    assert yearly["html"].name == "laporan_tahunan.html"
+    assert yearly["html"].parent.name == "2025"
+    assert yearly["ipynb"].is_file()
+    assert not list(yearly["html"].parent.parent.glob(".sementara/*"))
+
+
+def test_yearly_report_figures_in_html(yearly):
+    text = visible_text(yearly["html"].read_text(encoding="utf-8"))
+    # Sample data, worked out independently: IKU-1 16/19, IKU-2 44/55, IKU-3 3/4.
+    for figure in ("84,21%", "93,57%", "80,00%", "106,67%", "75,00%", "78,95%"):
+        assert figure in text
+    assert "Laporan Kinerja Instansi Pemerintah (LKjIP) Tahun 2025" in text
+    assert "Bab III Akuntabilitas Kinerja" in text
+    assert "Metode Perhitungan" in text
+    assert "K-2025-017" in text
+
+
+def test_yearly_report_hides_code_and_free_text(yearly):
+    html = yearly["html"].read_text(encoding="utf-8")
+    text = visible_text(html)
+    assert "Laporan.dari_parameter" not in text
+    assert "nama_awal" not in text
+    assert 'class="jp-InputArea' not in html
+    assert "Templat laporan" not in text
+    assert "<script src=" not in html
+
+
+def test_yearly_report_embeds_charts(yearly):
+    html = yearly["html"].read_text(encoding="utf-8")
+    assert html.count('src="data:image/png;base64,') == 3
+
+
+def test_manifest_matches_hitung(yearly):
+    manifest = json.loads(yearly["manifest"].read_text(encoding="utf-8"))
+    iku1 = manifest["nilai"][0]
+    assert iku1 == {"kode": "IKU-1", "tahun": 2025, "triwulan": None, "pembilang": 16,
+                    "penyebut": 19, "realisasi": 84.21, "target": 90.0, "capaian": 93.57,
+                    "kategori": "Sangat Tinggi"}
+    assert "konflik.csv" in manifest["sidik_jari_data"]
+
+
+def test_notebook_runs_as_is_without_papermill():
+    nb = nbformat.read(ROOT / "notebooks" / "laporan_tahunan.ipynb", as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    outputs = " ".join(str(o) for cell in nb.cells for o in cell.get("outputs", []))
+    assert "84,21%" in outputs
+
+
+def test_papermill_with_parameter_file(tmp_path):
+    parameters = yaml.safe_load((ROOT / "parameters" / "2025-tw2.yaml").read_text())
+    out = tmp_path / "tw2.ipynb"
+    papermill.execute_notebook(str(ROOT / "notebooks" / "laporan_tahunan.ipynb"), str(out),
+                               parameters=parameters, cwd=str(ROOT), progress_bar=False)
+    text = out.read_text(encoding="utf-8")
+    assert "Laporan Capaian Kinerja Triwulan II Tahun 2025" in text
+    # TW II 2025: IKU-1 11/11, quarterly target 75 -> capaian 133,33%.
+    assert "133,33%" in text
+
+
+def test_papermill_unknown_parameter_rejected(tmp_path):
+    with pytest.raises(PapermillExecutionError, match="tahn.*tidak dikenal"):
+        papermill.execute_notebook(
+            str(ROOT / "notebooks" / "laporan_tahunan.ipynb"), str(tmp_path / "x.ipynb"),
+            parameters={"tahun": 2025, "tahn": 2024}, progress_bar=False)
+
+
+def test_papermill_invalid_triwulan_rejected(tmp_path):
+    with pytest.raises(PapermillExecutionError, match="triwulan"):
+        papermill.execute_notebook(
+            str(ROOT / "notebooks" / "laporan_tahunan.ipynb"), str(tmp_path / "x.ipynb"),
+            parameters={"tahun": 2025, "triwulan": 5}, progress_bar=False)
+
+
+def test_bidang_report_lists_its_cases(tmp_path):
+    files = run_report(spec(tahun=2025, bidang="hanbang"), tmp_path)
+    assert files["html"] == tmp_path / "2025" / "hanbang" / "laporan_bidang.html"
+    text = visible_text(files["html"].read_text(encoding="utf-8"))
+    assert "Laporan Kinerja Bidang Ketahanan Bangsa dan Kewaspadaan Nasional Tahun 2025" in text
+    assert "Rincian Bidang Ketahanan Bangsa dan Kewaspadaan Nasional" in text
+    # hanbang is penanggung jawab of IKU-1 and IKU-3, not of IKU-2.
+    assert "IKU-3 Persentase konflik SARA" in text
+    assert "IKU-2 Persentase" not in text
+
+
+def test_data_text_is_escaped_and_uraian_never_shown(make_data, tmp_path):
+    data = make_data(konflik=[
+        report("K-1", "2025-01-10", selesai="2025-01-20", sumber="<script>alert(1)</script>"),
+    ], organisasi=[organisation("O-1", "2020-01-01")])
+    files = run_report(ReportSpec(parse_parameters({"tahun": 2025, "data": str(data)})),
+                       tmp_path / "output")
+    html = files["html"].read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "uraian rahasia" not in html
+    assert "uraian rahasia" not in files["ipynb"].read_text(encoding="utf-8")
+
+
+def test_bad_data_writes_nothing(make_data, tmp_path):
+    data = make_data(konflik=[report("K-1", "2025-01-10", status="dibatalkan")])
+    with pytest.raises(DataError):
+        run_report(ReportSpec(parse_parameters({"tahun": 2025, "data": str(data)})),
+                   tmp_path / "output")
+    assert not (tmp_path / "output" / "2025").exists()
+
+
+def test_failing_cell_keeps_previous_report(yearly, tmp_path, monkeypatch):
+    output = yearly["html"].parent.parent
+    before = yearly["html"].read_bytes()
+    broken = tmp_path / "notebooks"
+    broken.mkdir()
+    shutil.copy(ROOT / "notebooks" / "laporan_tahunan.ipynb", broken)
+    nb = nbformat.read(broken / "laporan_tahunan.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('sel rusak')"))
+    nbformat.write(nb, broken / "laporan_tahunan.ipynb")
+    monkeypatch.setattr(run_module, "NOTEBOOK_DIR", broken)
+
+    with pytest.raises(RunError, match="sel rusak") as failure:
+        run_report(spec(tahun=2025), output)
+    assert "laporan sebelumnya tidak diubah" in str(failure.value)
+    assert yearly["html"].read_bytes() == before
+    assert (yearly["html"].parent / "laporan_tahunan.GAGAL.ipynb").is_file()
