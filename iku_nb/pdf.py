@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +22,8 @@ log = logging.getLogger("iku_nb")
 PRINT_CSS = Path(__file__).parent / "report" / "print.css"
 
 # Family names used by print.css. They differ from "DejaVu Sans" on purpose,
-# so an installed system copy of DejaVu can never replace matplotlib's files.
+# so font matching finds only matplotlib's files, even where a system copy
+# of DejaVu Sans is installed.
 FONT_FAMILY = "IKU Sans"
 MONO_FONT_FAMILY = "IKU Sans Mono"
 FONT_FILES = {
@@ -79,19 +80,23 @@ def prepare_html(source: str, *, title: str, office: str, period: str) -> str:
     for anchor in soup.select("a.anchor-link"):
         anchor.decompose()
 
-    entries = _collect_headings(soup)
+    entries = _collect_headings(soup, title)
     body.insert(0, _build_toc(soup, entries))
     body.insert(0, _build_cover(soup, title=title, office=office, period=period))
     return str(soup)
 
 
-def _collect_headings(soup) -> list[tuple[str, str, str]]:
-    """Return ``(level, id, text)`` for each h1/h2, giving an id to headings without one."""
+def _collect_headings(soup, title: str) -> list[tuple[int, str, str]]:
+    """Return ``(depth, id, text)`` for each h1/h2, giving an id to headings without one.
+
+    A heading that repeats the report title is left out because the cover
+    shows it. ``depth`` is 1 for the highest heading level that remains.
+    """
     used_ids = {tag["id"] for tag in soup.find_all(id=True)}
-    entries = []
+    found = []
     for number, heading in enumerate(soup.body.find_all(TOC_HEADINGS), start=1):
         text = " ".join(heading.get_text(" ", strip=True).split())
-        if not text:
+        if not text or text == " ".join(title.split()):
             continue
         anchor = heading.get("id")
         if not anchor:
@@ -100,8 +105,11 @@ def _collect_headings(soup) -> list[tuple[str, str, str]]:
                 anchor += "-"
             heading["id"] = anchor
             used_ids.add(anchor)
-        entries.append((heading.name, anchor, text))
-    return entries
+        found.append((int(heading.name[1]), anchor, text))
+    if not found:
+        return []
+    top = min(level for level, _, _ in found)
+    return [(level - top + 1, anchor, text) for level, anchor, text in found]
 
 
 def _build_cover(soup, *, title: str, office: str, period: str):
@@ -115,15 +123,15 @@ def _build_cover(soup, *, title: str, office: str, period: str):
     return cover
 
 
-def _build_toc(soup, entries: list[tuple[str, str, str]]):
+def _build_toc(soup, entries: list[tuple[int, str, str]]):
     toc = soup.new_tag("nav", attrs={"class": "iku-toc"})
     # A paragraph, not a heading, so the contents page does not list itself.
     heading = soup.new_tag("p", attrs={"class": "iku-toc-title"})
     heading.string = "Daftar Isi"
     toc.append(heading)
     items = soup.new_tag("ol")
-    for level, anchor, text in entries:
-        item = soup.new_tag("li", attrs={"class": f"iku-toc-{level}"})
+    for depth, anchor, text in entries:
+        item = soup.new_tag("li", attrs={"class": f"iku-toc-{depth}"})
         # The id goes into href unencoded: WeasyPrint 70 looks up target-counter()
         # anchors by the literal text, so "%28" would not match an id with "(".
         link = soup.new_tag("a", href=f"#{anchor}")
@@ -156,9 +164,9 @@ def _render_atomically(document: str, stylesheets: list[str], *, base_url: Path,
                        pdf_path: Path) -> None:
     from weasyprint import CSS, HTML  # noqa: PLC0415 - WeasyPrint loads slowly
 
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{pdf_path.stem}-", suffix=".pdf.tmp", dir=pdf_path.parent)
-    os.close(handle)
+    # A plain open() by WeasyPrint, unlike mkstemp, gives the file the usual
+    # permissions from the umask, so the report stays readable by colleagues.
+    temporary = pdf_path.with_name(f".{pdf_path.stem}-{secrets.token_hex(6)}.pdf.tmp")
     try:
         with _weasyprint_warnings_at_debug():
             HTML(string=document, base_url=str(base_url)).write_pdf(

@@ -18,7 +18,7 @@ from iku_nb.run import _export_html
 pypdf = pytest.importorskip("pypdf")
 pytest.importorskip("weasyprint")
 
-from iku_nb.pdf import write_pdf  # noqa: E402 - after the skip checks
+from iku_nb.pdf import prepare_html, write_pdf  # noqa: E402 - after the skip checks
 
 TITLE = "Laporan Capaian Indikator Kinerja Utama"
 OFFICE = "Badan Kesatuan Bangsa dan Politik Kota Mojokerto"
@@ -186,6 +186,27 @@ def test_pdf_lab_css_warnings_demoted(tmp_path, caplog):
                            if r.name.startswith("weasyprint") and r.levelno >= logging.WARNING]
     assert weasyprint_warnings == []
     assert any(r.getMessage().startswith("WeasyPrint: ") for r in caplog.records)
+
+
+def test_prepare_html_toc_entries():
+    from bs4 import BeautifulSoup  # noqa: PLC0415
+
+    source = (
+        '<html><body><h1 id="judul">Laporan IKU <a class="anchor-link" href="#judul">¶</a></h1>'
+        '<h2 id="bab-i">Bab I <a class="anchor-link" href="#bab-i">¶</a></h2>'
+        "<div><h2>Ringkasan (2025), 62%</h2><h3>Rincian</h3></div>"
+        '<p id="bagian-3">teks</p></body></html>')
+    soup = BeautifulSoup(prepare_html(source, title="Laporan IKU", office="Kantor",
+                                      period="Tahun 2025"), "html.parser")
+
+    assert soup.select("a.anchor-link") == []
+    assert soup.body.contents[0]["class"] == ["iku-cover"]
+    assert soup.body.contents[1]["class"] == ["iku-toc"]
+    links = [(a["href"], a.get_text()) for a in soup.select(".iku-toc a")]
+    # The h1 repeats the title on the cover and h3 is below the listed levels.
+    assert links == [("#bab-i", "Bab I"), ("#bagian-3-", "Ringkasan (2025), 62%")]
+    assert [li["class"] for li in soup.select(".iku-toc li")] == [["iku-toc-1"], ["iku-toc-1"]]
+    assert soup.find("h2", id="bagian-3-") is not None
 
 
 def test_pdf_unreadable_html_raises(tmp_path):
