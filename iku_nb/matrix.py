@@ -1,0 +1,209 @@
+"""Expand the ``laporan`` options into the list of reports to run.
+
+The matrix is every tahun × (the yearly report, or each requested triwulan)
+× (the office-wide report and/or the requested bidang). ``bidang`` decides
+the third axis:
+
+* not given: only the office-wide report (``laporan_tahunan``);
+* ``semua``: the office-wide report plus one report per bidang of the catalogue;
+* a list of codes such as ``poldagri`` or ``poldagri,hanbang``: only those
+  bidang reports, without the office-wide one.
+
+Every value is checked before any report starts, and all problems are
+reported together in one ParameterError.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from iku_nb.catalogue import Katalog
+from iku_nb.errors import ParameterError
+from iku_nb.params import NAMES, parse_parameters
+from iku_nb.parse import canonical
+from iku_nb.run import ReportSpec
+
+ALL = "semua"
+FORMATS = ("html", "pdf")
+MATRIX_NAMES = ("tahun", "triwulan", "bidang")
+_RANGE = re.compile(r"^\s*(\d+)\s*(?:[-–]\s*(\d+)\s*)?$")
+
+
+def read_parameters_file(path: Path) -> dict[str, Any]:
+    """Read a papermill-style YAML parameters file into a mapping.
+
+    Raises
+    ------
+    ParameterError
+        When the file is missing, is not YAML, or is not a mapping.
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ParameterError(f"Berkas parameter tidak ditemukan: {path}") from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"Berkas parameter {path} bukan YAML yang sah: {exc}") from exc
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ParameterError(
+            f"Berkas parameter {path} harus berupa pemetaan YAML, misalnya `tahun: 2025`.")
+    return {str(name): value for name, value in raw.items()}
+
+
+def merge_parameters(file_values: dict[str, Any], pairs: Iterable[tuple[str, str]],
+                     options: dict[str, Any]) -> dict[str, Any]:
+    """Merge parameter sources; later sources win: file, then ``-p`` pairs, then options.
+
+    Options whose value is None were not given on the command line and are skipped.
+    """
+    merged = dict(file_values)
+    merged.update(dict(pairs))
+    merged.update({name: value for name, value in options.items() if value is not None})
+    return merged
+
+
+def expand(raw: dict[str, Any], formats: str | Iterable[str], katalog: Katalog,
+           years: list[int] | None = None) -> list[ReportSpec]:
+    """Return the reports of the matrix described by ``raw``, in run order.
+
+    ``raw`` holds the parameter names of params.NAMES; ``tahun``, ``triwulan``
+    and ``bidang`` may use the matrix forms (``2023-2025``, ``2024,2025``,
+    ``semua``, YAML lists). ``years`` are the years that the data covers;
+    when given, a tahun outside them is rejected.
+
+    Raises
+    ------
+    ParameterError
+        Listing every invalid value with the valid ones.
+    """
+    problems: list[str] = []
+    unknown = sorted(set(raw) - set(NAMES))
+    if unknown:
+        problems.append(f"parameter tidak dikenal: {', '.join(unknown)} "
+                        f"(yang dikenal: {', '.join(NAMES)})")
+    tahun_list = parse_tahun(raw.get("tahun"), problems)
+    if years is not None:
+        outside = [t for t in tahun_list if t not in years]
+        if outside:
+            span = f"{years[0]}–{years[-1]}" if years else "tidak ada"
+            problems.append(f"tahun {', '.join(map(str, outside))} tidak tercakup data "
+                            f"pemantauan (tahun yang ada: {span})")
+    triwulan_list = parse_triwulan(raw.get("triwulan"), problems)
+    bidang_list = parse_bidang(raw.get("bidang"), katalog, problems)
+    format_tuple = parse_formats(formats, problems)
+    if problems:
+        raise ParameterError("Parameter tidak sah:\n" + "\n".join(f"  - {p}" for p in problems))
+
+    rest = {name: value for name, value in raw.items() if name not in MATRIX_NAMES}
+    specs = []
+    for tahun in tahun_list:
+        for triwulan in triwulan_list:
+            for bidang in bidang_list:
+                params = parse_parameters(
+                    {**rest, "tahun": tahun, "triwulan": triwulan, "bidang": bidang}, katalog)
+                specs.append(ReportSpec(params, format_tuple))
+    return specs
+
+
+def parse_tahun(value: Any, problems: list[str]) -> list[int]:
+    """Return the sorted years of ``2025``, ``2024,2025``, ``2023-2025`` or a YAML list."""
+    hint = "gunakan tahun empat angka, daftar, atau rentang: 2025, 2024,2025 atau 2023-2025"
+    if _empty(value):
+        problems.append(f"tahun wajib diisi ({hint})")
+        return []
+    years: set[int] = set()
+    for item in _items(value):
+        match = _RANGE.match(item)
+        if match is None:
+            problems.append(f"tahun {item!r} tidak sah ({hint})")
+            continue
+        first = int(match.group(1))
+        last = int(match.group(2) or first)
+        if not (1900 <= first <= 2999 and 1900 <= last <= 2999):
+            problems.append(f"tahun {item!r} tidak sah ({hint})")
+        elif last < first:
+            problems.append(f"rentang tahun {item!r} terbalik: tulis tahun awal lebih dulu, "
+                            f"misalnya {last}-{first}")
+        else:
+            years.update(range(first, last + 1))
+    return sorted(years)
+
+
+def parse_triwulan(value: Any, problems: list[str]) -> list[int | None]:
+    """Return ``[None]`` (yearly report) when empty, else the requested triwulan, 1 to 4."""
+    if _empty(value):
+        return [None]
+    hint = "pilihan: 1, 2, 3, 4, daftar seperti 1,2, atau semua; kosongkan untuk laporan setahun"
+    quarters: set[int] = set()
+    for item in _items(value):
+        if item.strip().casefold() == ALL:
+            quarters.update((1, 2, 3, 4))
+            continue
+        match = _RANGE.match(item)
+        first = int(match.group(1)) if match else 0
+        last = int(match.group(2) or first) if match else 0
+        if not (1 <= first <= last <= 4):
+            problems.append(f"triwulan {item!r} tidak sah ({hint})")
+            continue
+        quarters.update(range(first, last + 1))
+    return sorted(quarters)
+
+
+def parse_bidang(value: Any, katalog: Katalog, problems: list[str]) -> list[str | None]:
+    """Return the bidang axis; None stands for the office-wide report.
+
+    Empty gives only the office-wide report, ``semua`` gives the office-wide
+    report and every bidang, and a list of codes gives only those bidang.
+    """
+    if _empty(value):
+        return [None]
+    codes = [b.kode for b in katalog.bidang]
+    chosen: list[str | None] = []
+    for item in _items(value):
+        if item.strip().casefold() == ALL:
+            chosen.extend([None, *codes])
+            continue
+        code = canonical(item, codes)
+        if code is None:
+            problems.append(f"bidang {item!r} tidak ada di katalog "
+                            f"(pilihan: {', '.join(codes)} atau {ALL})")
+            continue
+        chosen.append(code)
+    return list(dict.fromkeys(chosen))
+
+
+def parse_formats(value: str | Iterable[str], problems: list[str]) -> tuple[str, ...]:
+    """Return the output formats; HTML is always included because the PDF is printed from it."""
+    items = _items(value) if isinstance(value, str) else [str(v) for v in value]
+    chosen = {"html"}
+    for item in items:
+        name = item.strip().casefold()
+        if name not in FORMATS:
+            problems.append(f"format {item!r} tidak dikenal (pilihan: {', '.join(FORMATS)})")
+            continue
+        chosen.add(name)
+    return tuple(f for f in FORMATS if f in chosen)
+
+
+def _items(value: Any) -> list[str]:
+    """Split a comma-separated string or a YAML list into stripped, non-empty items."""
+    values = value if isinstance(value, list | tuple) else [value]
+    items = []
+    for item in values:
+        items.extend(part.strip() for part in str(item).split(","))
+    return [item for item in items if item]
+
+
+def _empty(value: Any) -> bool:
+    if isinstance(value, list | tuple):
+        return not value
+    if isinstance(value, str):
+        return value.strip().lower() in ("", "none", "null")
+    return value is None
