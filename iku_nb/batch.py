@@ -1,33 +1,190 @@
-"""The ``laporan`` command (minimal single-report form; the batch form replaces it)."""
+"""The ``laporan`` command: expand the options, run the reports, show the results.
+
+The options become a matrix of reports (iku_nb.matrix), the reports run in
+parallel worker processes (iku_nb.pool), and ``<output>/index.html`` lists
+every report on disk afterwards (iku_nb.index).
+"""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
-from iku_nb.params import parse_parameters
-from iku_nb.run import ReportSpec, run_report
+from iku_nb.pool import (
+    DEFAULT_TIMEOUT,
+    FAILED,
+    SUCCEEDED,
+    TIMED_OUT,
+    ReportResult,
+    default_jobs,
+    run_batch,
+)
+from iku_nb.run import ReportSpec
 
 
 def add_report_command(commands, data_options) -> None:
-    report = commands.add_parser("laporan", help="susun laporan dengan papermill")
+    """Register ``iku-nb laporan``: run a matrix of reports, then write the index page."""
+    report = commands.add_parser(
+        "laporan", help="susun banyak laporan sekaligus dengan papermill",
+        description=(
+            "Susun setiap laporan dari tahun × (setahun atau triwulan) × (badan dan/atau "
+            "bidang), masing-masing di prosesnya sendiri, lalu tulis <output>/index.html. "
+            "--bidang semua = laporan seluruh badan ditambah satu laporan per bidang; "
+            "--bidang poldagri = hanya laporan bidang itu. Urutan sumber parameter: "
+            "-f, lalu -p, lalu opsi --tahun/--triwulan/--bidang/--data/--katalog."))
     data_options(report)
-    report.add_argument("--tahun", required=True)
-    report.add_argument("--triwulan")
-    report.add_argument("--bidang")
-    report.add_argument("--format", default="html")
-    report.add_argument("--output", type=Path, default=Path("output"))
+    report.set_defaults(data=None)  # so that -f and -p can set data when --data is absent
+    report.add_argument("--tahun", help="tahun, daftar atau rentang: 2025, 2024,2025 "
+                        "atau 2023-2025")
+    report.add_argument("--triwulan", help="1 sampai 4, daftar seperti 1,2, atau semua; "
+                        "kosongkan untuk laporan setahun")
+    report.add_argument("--bidang", help="kode bidang dari katalog, daftar kode, atau semua "
+                        "(seluruh badan dan setiap bidang); kosongkan untuk laporan seluruh "
+                        "badan saja")
+    report.add_argument("--format", default="html",
+                        help="html, pdf atau html,pdf (bawaan: html; HTML selalu dibuat)")
+    report.add_argument("--output", type=Path, default=Path("output"),
+                        help="folder laporan (bawaan: output/)")
+    report.add_argument("--jobs", "-j", type=_positive_int, default=None,
+                        help=f"jumlah laporan yang berjalan bersamaan (bawaan: jumlah inti "
+                        f"prosesor, di mesin ini {default_jobs()})")
+    report.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT,
+                        help="batas waktu satu laporan dalam detik; laporan yang melewatinya "
+                        f"dihentikan (bawaan: {DEFAULT_TIMEOUT})")
+    report.add_argument("-f", "--parameters-file", type=Path, metavar="BERKAS",
+                        help="berkas YAML parameter, seperti papermill -f")
+    report.add_argument("-p", "--parameters", nargs=2, action="append", default=[],
+                        metavar=("NAMA", "NILAI"),
+                        help="satu parameter, seperti papermill -p; boleh diulang")
     report.set_defaults(handler=_laporan)
 
 
 def _laporan(args: argparse.Namespace) -> int:
-    from iku_nb.catalogue import find_catalogue, load_catalogue
+    from iku_nb.cli import EXIT_DATA, console  # noqa: PLC0415 - cli imports this module lazily
+    from iku_nb.dataset import load  # noqa: PLC0415
+    from iku_nb.index import write_index  # noqa: PLC0415
+    from iku_nb.matrix import expand, merge_parameters, read_parameters_file  # noqa: PLC0415
+    from iku_nb.paths import resolve  # noqa: PLC0415
 
-    katalog = load_catalogue(find_catalogue(args.data, args.katalog))
-    params = parse_parameters({"tahun": args.tahun, "triwulan": args.triwulan,
-                               "bidang": args.bidang, "data": str(args.data.resolve()),
-                               "katalog": args.katalog}, katalog)
-    files = run_report(ReportSpec(params, tuple(args.format.split(","))), args.output)
-    for kind, path in files.items():
-        print(f"{kind}: {path}")
-    return 0
+    file_values = read_parameters_file(args.parameters_file) if args.parameters_file else {}
+    # Paths given as options are taken from the current folder; paths from -f
+    # and -p are left to run_report, which takes them from the project folder
+    # as the notebooks do.
+    options = {"tahun": args.tahun, "triwulan": args.triwulan, "bidang": args.bidang,
+               "data": None if args.data is None else str(args.data.resolve()),
+               "katalog": None if args.katalog is None else str(args.katalog.resolve())}
+    raw = merge_parameters(file_values, args.parameters, options)
+    katalog = raw.get("katalog")
+    dataset = load(resolve(str(raw.get("data") or "data")),
+                   None if katalog in (None, "") else resolve(str(katalog)))
+    specs = expand(raw, args.format, dataset.katalog, dataset.years)
+
+    err = console(stderr=True)
+    jobs = min(args.jobs or default_jobs(), len(specs))
+    err.print(f"Menyusun {len(specs)} laporan dengan {jobs} proses sekaligus "
+              f"(batas waktu {args.timeout:g} detik per laporan) ke {args.output}.")
+    bidang_names = {b.kode: b.nama for b in dataset.katalog.bidang}
+    try:
+        with _ProgressDisplay(err, len(specs)) as display:
+            results = run_batch(specs, args.output, jobs, args.timeout, listener=display)
+    except KeyboardInterrupt:
+        write_index(args.output, bidang_names)
+        raise
+    index = write_index(args.output, bidang_names)
+
+    console().print(summary_table(results))
+    failed = [r for r in results if r.status != SUCCEEDED]
+    counts = ", ".join(f"{sum(r.status == s for r in results)} {s}"
+                       for s in (SUCCEEDED, FAILED, TIMED_OUT))
+    err.print(f"{counts}. Daftar laporan: {index}")
+    return EXIT_DATA if failed else 0
+
+
+def summary_table(results: Sequence[ReportResult]):
+    """Return a rich table with one row per report: status, seconds, files and reason."""
+    from rich.table import Table  # noqa: PLC0415
+
+    table = Table(title="Ringkasan laporan")
+    table.add_column("laporan")
+    table.add_column("status")
+    table.add_column("waktu (detik)", justify="right")
+    table.add_column("berkas", overflow="fold")
+    table.add_column("keterangan", overflow="fold")
+    styles = {SUCCEEDED: "green", FAILED: "red", TIMED_OUT: "red"}
+    for result in results:
+        files = "\n".join(_display_path(result.files[kind]) for kind in ("html", "pdf")
+                          if kind in result.files)
+        seconds = f"{result.seconds:.1f}".replace(".", ",")
+        table.add_row(result.name, f"[{styles[result.status]}]{result.status}[/]", seconds,
+                      files or "–", result.reason or "–")
+    return table
+
+
+class _ProgressDisplay:
+    """A rich progress bar on stderr: running report names, done/total and elapsed time."""
+
+    def __init__(self, console, total: int) -> None:
+        from rich.progress import (  # noqa: PLC0415
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.console = console
+        self.running: list[str] = []
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                                 MofNCompleteColumn(), TimeElapsedColumn(),
+                                 console=console, transient=False)
+        self.task = self.progress.add_task("mulai", total=total)
+
+    def __enter__(self) -> _ProgressDisplay:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.progress.stop()
+
+    def started(self, spec: ReportSpec) -> None:
+        self.running.append(spec.name)
+        self._describe()
+
+    def finished(self, result: ReportResult) -> None:
+        self.running.remove(result.name)
+        style = "green" if result.status == SUCCEEDED else "red"
+        seconds = f"{result.seconds:.1f}".replace(".", ",")
+        self.progress.console.print(f"[{style}]{result.status}[/] {result.name} "
+                                    f"({seconds} detik)")
+        self.progress.advance(self.task)
+        self._describe()
+
+    def _describe(self) -> None:
+        names = ", ".join(self.running) or "selesai"
+        self.progress.update(self.task, description=f"berjalan: {names}")
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _positive_int(value: str) -> int:
+    if not value.strip().isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} tidak sah: harus bilangan bulat 1 atau "
+                                         "lebih, misalnya 4")
+    return int(value)
+
+
+def _positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"{value!r} tidak sah: harus jumlah detik lebih dari "
+                                         "0, misalnya 900")
+    return number
