@@ -1,0 +1,187 @@
+"""Write ``index.html``: every report found under the output folder.
+
+The index lists what is on disk, not only the last batch: each folder with a
+``manifest.json`` is a report, and a folder that holds only a failed
+notebook (``<notebook>.GAGAL.ipynb``) is a report that never succeeded.
+Report folders follow ReportSpec.folder: ``<tahun>[/tw<n>][/<bidang>]``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from iku_nb.period import Period
+from iku_nb.run import FAILED_SUFFIX, STAGING
+
+log = logging.getLogger("iku_nb")
+
+INDEX_NAME = "index.html"
+MANIFEST_NAME = "manifest.json"
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+_TAHUN = re.compile(r"\d{4}")
+_TRIWULAN = re.compile(r"tw([1-4])")
+
+OK = "berhasil"
+FAILED = "gagal"
+NEVER_SUCCEEDED = "gagal, belum ada laporan yang berhasil"
+UNREADABLE = "manifest tidak terbaca"
+
+
+@dataclass
+class IndexEntry:
+    """One report folder as the index shows it; links are relative to the output folder."""
+
+    tahun: int
+    triwulan: int | None
+    bidang: str | None
+    status: str
+    html: str | None = None
+    pdf: str | None = None
+    failed_notebook: str | None = None
+    created: str | None = None
+    failed_at: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+
+def scan_reports(output: Path) -> list[IndexEntry]:
+    """Return an entry for every report folder under ``output``, sorted for display.
+
+    Years come newest first. Within a year the yearly report comes before
+    triwulan 1 to 4, and within a period the office-wide report comes before
+    the bidang in code order.
+    """
+    output = Path(output)
+    folders: set[Path] = set()
+    for pattern in (MANIFEST_NAME, f"*{FAILED_SUFFIX}"):
+        for path in output.rglob(pattern):
+            relative = path.relative_to(output)
+            if any(part.startswith(".") for part in relative.parts):
+                continue  # the staging area and hidden folders
+            folders.add(path.parent)
+    entries = [entry for folder in folders if (entry := _entry(output, folder))]
+    entries.sort(key=lambda e: (-e.tahun, e.triwulan or 0, e.bidang or ""))
+    return entries
+
+
+def write_index(output: Path, bidang_names: dict[str, str] | None = None,
+                title: str = "Laporan IKU") -> Path:
+    """Write ``<output>/index.html`` atomically and return its path.
+
+    The page is written to a temporary file in the same folder and moved in
+    place with os.replace, so a reader never sees a half-written index.
+    """
+    output = Path(output)
+    output.mkdir(parents=True, exist_ok=True)
+    html = render_index(scan_reports(output), bidang_names or {}, title)
+    target = output / INDEX_NAME
+    temporary = output / f".{INDEX_NAME}.{os.getpid()}.tmp"
+    try:
+        temporary.write_text(html, encoding="utf-8")
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
+
+
+def render_index(entries: list[IndexEntry], bidang_names: dict[str, str], title: str) -> str:
+    """Render the index page; every text is escaped by Jinja2 autoescape."""
+    environment = Environment(loader=FileSystemLoader(TEMPLATE_DIR),
+                              autoescape=select_autoescape(["html", "j2"]),
+                              trim_blocks=True, lstrip_blocks=True)
+    years: dict[int, dict[int | None, list[IndexEntry]]] = {}
+    for entry in entries:
+        years.setdefault(entry.tahun, {}).setdefault(entry.triwulan, []).append(entry)
+    generated = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    return environment.get_template("index.html.j2").render(
+        title=title, years=years, generated=generated, count=len(entries),
+        period_label=lambda tahun, triwulan: Period(tahun, triwulan).label,
+        bidang_label=lambda kode: _bidang_label(kode, bidang_names))
+
+
+def _entry(output: Path, folder: Path) -> IndexEntry | None:
+    place = _place(folder.relative_to(output))
+    if place is None:
+        log.warning("folder %s tidak mengikuti susunan <tahun>[/tw<n>][/<bidang>]; "
+                    "tidak dimasukkan ke indeks", folder)
+        return None
+    tahun, triwulan, bidang = place
+    entry = IndexEntry(tahun, triwulan, bidang, status=OK)
+    manifest_path = folder / MANIFEST_NAME
+    failed = sorted(folder.glob(f"*{FAILED_SUFFIX}"), key=lambda p: p.stat().st_mtime)
+    stem = None
+    if manifest_path.is_file():
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            stem = str(manifest["notebook"])
+            entry.created = _timestamp(manifest.get("dibuat"))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("manifest %s tidak terbaca: %s", manifest_path, exc)
+            entry.status = UNREADABLE
+        for kind in ("html", "pdf"):
+            candidates = [folder / f"{stem}.{kind}"] if stem else sorted(folder.glob(f"*.{kind}"))
+            existing = [path for path in candidates if path.is_file()]
+            if existing:
+                setattr(entry, kind, _link(output, existing[0]))
+    else:
+        entry.status = NEVER_SUCCEEDED
+    if failed:
+        newest = failed[-1]
+        report_time = manifest_path.stat().st_mtime if manifest_path.is_file() else None
+        if report_time is None or newest.stat().st_mtime > report_time:
+            entry.failed_notebook = _link(output, newest)
+            entry.failed_at = datetime.fromtimestamp(
+                newest.stat().st_mtime).astimezone().strftime("%Y-%m-%d %H:%M %Z")
+            if entry.status == OK:
+                entry.status = FAILED
+    return entry
+
+
+def _place(relative: Path) -> tuple[int, int | None, str | None] | None:
+    """Return (tahun, triwulan, bidang) of a report folder path, or None for another folder."""
+    parts = list(relative.parts)
+    if not parts or not _TAHUN.fullmatch(parts[0]):
+        return None
+    tahun = int(parts.pop(0))
+    triwulan = None
+    if parts and (match := _TRIWULAN.fullmatch(parts[0])):
+        triwulan = int(match.group(1))
+        parts.pop(0)
+    if len(parts) > 1 or (parts and parts[0] == STAGING):
+        return None
+    return tahun, triwulan, parts[0] if parts else None
+
+
+def _link(output: Path, path: Path) -> str:
+    return quote(path.relative_to(output).as_posix())
+
+
+def _timestamp(value: object) -> str | None:
+    """Return an ISO timestamp from a manifest in local time, e.g. ``2025-07-01 09:30 WIB``."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _bidang_label(kode: str | None, names: dict[str, str]) -> str:
+    if kode is None:
+        return "Seluruh badan"
+    name = names.get(kode)
+    return f"{name} ({kode})" if name else kode
