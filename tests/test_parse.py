@@ -1,0 +1,76 @@
+"""Dates, numbers and text as users type them in spreadsheets."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from iku_nb.parse import canonical, closest, parse_date, parse_integer, parse_number
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2025-03-10", date(2025, 3, 10)),
+    ("2025-03-10 00:00:00", date(2025, 3, 10)),
+    ("10/03/2025", date(2025, 3, 10)),
+    ("1/2/2025", date(2025, 2, 1)),
+    ("10.03.2025", date(2025, 3, 10)),
+    ("10-03-2025", date(2025, 3, 10)),
+    (" 10/03/2025 ", date(2025, 3, 10)),
+    (datetime(2025, 3, 10, 0, 0), date(2025, 3, 10)),
+    (datetime(2025, 3, 10, 14, 30), date(2025, 3, 10)),
+    (date(2025, 3, 10), date(2025, 3, 10)),
+])
+def test_parse_date_reads(value, expected):
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize("value", [
+    "31/02/2025", "03/25/2025", "10/03/25", "10/03-2025", "12 Maret 2025", "2025-13-05",
+    "", "abc", 45000, 45000.0, None,
+])
+def test_parse_date_rejects(value):
+    assert parse_date(value) is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("72,5", Decimal("72.5")),
+    ("72.5", Decimal("72.5")),
+    ("1.234,5", Decimal("1234.5")),
+    ("1,234.5", Decimal("1234.5")),
+    ("80%", Decimal("80")),
+    (" 80 % ", Decimal("80")),
+    ("-5", Decimal("-5")),
+    ("2025.0", Decimal("2025.0")),
+    (72, Decimal("72")),
+    (72.5, Decimal("72.5")),
+])
+def test_parse_number_reads(value, expected):
+    assert parse_number(value) == expected
+
+
+@pytest.mark.parametrize("value", [
+    "abc", "1,2,3", "1.2.3", "1.23,4", "", True, float("nan"), float("inf"), None,
+])
+def test_parse_number_rejects(value):
+    assert parse_number(value) is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("12", 12), ("12,0", 12), ("2025.0", 2025), (2025.0, 2025), ("12,5", None),
+    ("1.234", None), ("dua", None),
+])
+def test_parse_integer(value, expected):
+    assert parse_integer(value) == expected
+
+
+def test_canonical_ignores_case_and_spaces():
+    assert canonical("  SELESAI ", ["selesai", "proses"]) == "selesai"
+    assert canonical("prajurit   kulon", ["Prajurit Kulon"]) == "Prajurit Kulon"
+    assert canonical("selesei", ["selesai", "proses"]) is None
+
+
+def test_closest_suggests_near_name():
+    assert closest("Magersary", ["Magersari", "Kranggan"]) == "Magersari"
+    assert closest("zzz", ["Magersari", "Kranggan"]) is None
