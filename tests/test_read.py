@@ -1,0 +1,165 @@
+"""Reading tables from CSV, xlsx and workbook sheets, keeping spreadsheet rows."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from iku_nb.read import read_tables
+
+BASE = Path(__file__).parent / "fixtures" / "periksa" / "dasar"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Return a copy of the clean dasar folder to change."""
+    target = tmp_path / "data"
+    shutil.copytree(BASE, target)
+    return target
+
+
+def codes(problems) -> list[str]:
+    return [p.code for p in problems]
+
+
+def test_dasar_reads_clean(folder):
+    tables, problems = read_tables(folder)
+    assert problems == []
+    assert set(tables) == {"konflik", "organisasi", "partisipasi", "target", "rekap"}
+    assert [row for row, _ in tables["konflik"].rows] == [2, 3, 4, 5]
+    assert tables["target"].rows[4][1]["target"] == "72,5"
+
+
+def test_sep_line_keeps_excel_rows(folder):
+    path = folder / "partisipasi.csv"
+    path.write_text("sep=,\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    tables, problems = read_tables(folder)
+    assert problems == []
+    assert tables["partisipasi"].header == ["id_organisasi", "tanggal", "kegiatan"]
+    assert [row for row, _ in tables["partisipasi"].rows] == [2, 3, 4, 5]
+
+
+def test_blank_rows_keep_row_numbers(folder):
+    path = folder / "organisasi.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2:2] = [",,,,", "  ,  ,,,"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tables, problems = read_tables(folder)
+    assert problems == []
+    assert [row for row, _ in tables["organisasi"].rows] == [2, 5, 6, 7]
+
+
+def test_header_spaces_and_bom_stripped(folder):
+    path = folder / "partisipasi.csv"
+    text = path.read_text(encoding="utf-8").replace("id_organisasi,tanggal,",
+                                                   " id_organisasi ,tanggal  ,")
+    path.write_text("\ufeff" + text, encoding="utf-8")
+    tables, _ = read_tables(folder)
+    assert tables["partisipasi"].header == ["id_organisasi", "tanggal", "kegiatan"]
+
+
+def test_title_row_above_header_warns(folder):
+    path = folder / "organisasi.csv"
+    path.write_text("DAFTAR ORGANISASI 2025,,,,\n,,,,\n" + path.read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    tables, problems = read_tables(folder)
+    assert codes(problems) == ["judul-bukan-baris-1"]
+    assert problems[0].row == 3
+    assert [row for row, _ in tables["organisasi"].rows] == [4, 5, 6, 7]
+
+
+def test_windows_1252_read_with_warning(folder):
+    path = folder / "konflik.csv"
+    text = path.read_text(encoding="utf-8").replace("Perusakan baliho partai.",
+                                                   "Perusakan baliho – café")
+    path.write_bytes(text.encode("cp1252"))
+    tables, problems = read_tables(folder)
+    assert codes(problems) == ["encoding-windows-1252"]
+    assert problems[0].severity == "peringatan"
+    assert tables["konflik"].rows[3][1]["uraian"] == "Perusakan baliho – café"
+
+
+def test_utf16_with_bom_reads(folder):
+    path = folder / "partisipasi.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    tables, problems = read_tables(folder)
+    assert problems == []
+    assert len(tables["partisipasi"].rows) == 4
+
+
+def test_empty_file_is_empty_table(folder):
+    (folder / "partisipasi.csv").write_bytes(b"")
+    tables, problems = read_tables(folder)
+    assert problems == []
+    assert tables["partisipasi"].header == []
+
+
+def test_file_name_case_ignored(folder):
+    (folder / "konflik.csv").rename(folder / "Konflik.CSV")
+    tables, problems = read_tables(folder)
+    assert problems == []
+    assert tables["konflik"].source == "Konflik.CSV"
+
+
+def test_same_table_twice_rejected(folder):
+    book = Workbook()
+    book.active.title = "konflik"
+    book.active.append(["id_konflik"])
+    book.save(folder / "konflik.xlsx")
+    _, problems = read_tables(folder)
+    assert codes(problems) == ["tabel-ganda"]
+    assert "konflik.csv" in problems[0].message
+    assert "konflik.xlsx" in problems[0].message
+
+
+def test_workbook_sheets_keep_cell_types(folder):
+    for name in ("organisasi", "partisipasi"):
+        (folder / f"{name}.csv").unlink()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = " Organisasi "
+    sheet.append(["id_organisasi", "nama", "jenis", "tanggal_terdaftar", "tanggal_nonaktif"])
+    sheet.append(["ORG-001", "Forum", "ORMAS", datetime(2020, 1, 9), None])
+    sheet.append([None, None, None, None, None])
+    sheet.append(["ORG-002", "Lembaga", "LSM", datetime(2021, 5, 30), None])
+    events = book.create_sheet("partisipasi")
+    events.append(["id_organisasi", "tanggal", "kegiatan"])
+    events.append(["ORG-001", datetime(2025, 2, 10), "Musrenbang"])
+    book.create_sheet("catatan").append(["bebas"])
+    book.save(folder / "pemantauan.xlsx")
+    tables, problems = read_tables(folder)
+    assert problems == []
+    organisasi = tables["organisasi"]
+    assert organisasi.source == "pemantauan.xlsx [ Organisasi ]"
+    assert [row for row, _ in organisasi.rows] == [2, 4]
+    assert organisasi.rows[0][1]["tanggal_terdaftar"] == date(2020, 1, 9)
+    assert tables["partisipasi"].rows[0][1]["tanggal"] == date(2025, 2, 10)
+
+
+def test_cells_beyond_header_reported(folder):
+    path = folder / "partisipasi.csv"
+    text = path.read_text(encoding="utf-8").replace("Sosialisasi pemilu",
+                                                   "Sosialisasi pemilu,lebih")
+    path.write_text(text, encoding="utf-8")
+    _, problems = read_tables(folder)
+    assert codes(problems) == ["sel-tanpa-kolom"]
+    assert problems[0].row == 5
+    assert problems[0].value == "lebih"
+
+
+def test_corrupt_xlsx_reported(folder):
+    (folder / "rekap.csv").unlink()
+    (folder / "rekap.xlsx").write_bytes(b"bukan buku kerja")
+    _, problems = read_tables(folder)
+    assert codes(problems) == ["format-berkas"]
+    assert problems[0].file == "rekap.xlsx"
+
+
+def test_missing_folder_reported(tmp_path):
+    tables, problems = read_tables(tmp_path / "tidak-ada")
+    assert tables == {}
+    assert codes(problems) == ["folder-tidak-ada"]
