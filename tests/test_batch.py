@@ -1,0 +1,360 @@
+"""Tests of the report pool and the ``laporan`` command.
+
+The runners below are module-level so that the worker processes can unpickle
+them. They stand in for run_report, except the ``*_without_kernel`` ones,
+which call the real run_report with papermill replaced, so that the real
+staging and promotion code runs without starting a kernel.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from rich.console import Console
+
+from iku_nb import batch, pool
+from iku_nb.catalogue import SHIPPED_CATALOGUE, load_catalogue
+from iku_nb.cli import main
+from iku_nb.errors import RunError
+from iku_nb.params import RunParameters
+from iku_nb.pool import FAILED, SUCCEEDED, TIMED_OUT, run_batch
+from iku_nb.run import FAILED_SUFFIX, STAGING, ReportSpec, run_report
+
+PROJECT = Path(__file__).resolve().parents[1]
+DATA = PROJECT / "data"
+
+
+def spec(tahun: int = 2025, triwulan: int | None = None, bidang: str | None = None) -> ReportSpec:
+    return ReportSpec(RunParameters(tahun, triwulan, bidang, data=str(DATA)))
+
+
+def fake_runner(spec: ReportSpec, output: Path, execution_timeout: int | None) -> dict[str, Path]:
+    """Write a small report with a manifest, and a trace of when and where it ran."""
+    started = time.time()
+    time.sleep(0.2)
+    folder = spec.folder(output)
+    folder.mkdir(parents=True, exist_ok=True)
+    html = folder / f"{spec.notebook}.html"
+    html.write_text(f"<p>{spec.name}</p>", encoding="utf-8")
+    manifest = folder / "manifest.json"
+    manifest.write_text(json.dumps({"laporan": spec.name, "notebook": spec.notebook,
+                                    "dibuat": "2025-07-01T02:30:00+00:00"}), encoding="utf-8")
+    trace = Path(output) / "trace"
+    trace.mkdir(exist_ok=True)
+    (trace / f"{spec.name}.json").write_text(json.dumps(
+        {"pid": os.getpid(), "start": started, "end": time.time()}))
+    return {"html": html, "manifest": manifest}
+
+
+def failing_hanbang_runner(spec: ReportSpec, output: Path,
+                           execution_timeout: int | None) -> dict[str, Path]:
+    if spec.params.bidang == "hanbang":
+        raise RunError(f"Laporan {spec.name} gagal di sel 3: ValueError: contoh.\nBaris kedua.")
+    return fake_runner(spec, output, execution_timeout)
+
+
+def crashing_runner(spec: ReportSpec, output: Path,
+                    execution_timeout: int | None) -> dict[str, Path]:
+    if spec.params.bidang == "hanbang":
+        os._exit(9)
+    if spec.params.bidang == "poldagri":
+        raise KeyError("kolom")
+    return fake_runner(spec, output, execution_timeout)
+
+
+def stuck_hanbang_runner(spec: ReportSpec, output: Path,
+                         execution_timeout: int | None) -> dict[str, Path]:
+    """Hang in hanbang like a stuck kernel: a child in its own session, and a staging folder."""
+    if spec.params.bidang != "hanbang":
+        return fake_runner(spec, output, execution_timeout)
+    staging = Path(output) / STAGING / f"{spec.name}-abcd1234"
+    staging.mkdir(parents=True)
+    kernel = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                              start_new_session=True)
+    (Path(output) / "kernel.pid").write_text(str(kernel.pid))
+    time.sleep(60)
+    return {}
+
+
+def run_report_without_kernel(spec: ReportSpec, output: Path,
+                              execution_timeout: int | None) -> dict[str, Path]:
+    """Run the real run_report with papermill copying the notebook instead of executing it."""
+    import papermill  # noqa: PLC0415
+
+    def copy(template, notebook, **kwargs):
+        shutil.copyfile(template, notebook)
+
+    papermill.execute_notebook = copy
+    return run_report(spec, output, execution_timeout)
+
+
+def run_report_failing_cell(spec: ReportSpec, output: Path,
+                            execution_timeout: int | None) -> dict[str, Path]:
+    """Run the real run_report with papermill failing in a cell after writing the notebook."""
+    import papermill  # noqa: PLC0415
+    from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415
+
+    def fail(template, notebook, **kwargs):
+        shutil.copyfile(template, notebook)
+        raise PapermillExecutionError(0, 4, "1 / 0", "ZeroDivisionError", "division by zero", [])
+
+    papermill.execute_notebook = fail
+    return run_report(spec, output, execution_timeout)
+
+
+def read_traces(output: Path) -> dict[str, dict]:
+    return {p.stem: json.loads(p.read_text()) for p in (output / "trace").glob("*.json")}
+
+
+# run_batch ---------------------------------------------------------------------
+
+
+def test_run_batch_parallel_workers(tmp_path):
+    specs = [spec(bidang=b) for b in (None, "poldagri", "hanbang")]
+    results = run_batch(specs, tmp_path, jobs=2, timeout=30, runner=fake_runner)
+    assert [r.status for r in results] == [SUCCEEDED] * 3
+    assert [r.name for r in results] == [s.name for s in specs]
+    traces = read_traces(tmp_path)
+    assert len({t["pid"] for t in traces.values()}) == 3, "one process per report"
+    assert os.getpid() not in {t["pid"] for t in traces.values()}
+    intervals = sorted((t["start"], t["end"]) for t in traces.values())
+    overlapping = any(a_end > b_start for (_, a_end), (b_start, _) in
+                      zip(intervals, intervals[1:], strict=False))
+    assert overlapping, "two reports should run at the same time with jobs=2"
+    for result in results:
+        assert result.files["html"].read_text() == f"<p>{result.name}</p>"
+
+
+def test_run_batch_one_job_serial(tmp_path):
+    specs = [spec(triwulan=q) for q in (1, 2)]
+    results = run_batch(specs, tmp_path, jobs=1, timeout=30, runner=fake_runner)
+    assert [r.status for r in results] == [SUCCEEDED] * 2
+    intervals = sorted((t["start"], t["end"]) for t in read_traces(tmp_path).values())
+    for (_, end), (start, _) in zip(intervals, intervals[1:], strict=False):
+        assert start >= end
+
+
+def test_run_batch_failure_isolated(tmp_path):
+    specs = [spec(bidang=b) for b in ("iwasbang", "hanbang", "poldagri")]
+    results = run_batch(specs, tmp_path, jobs=2, timeout=30, runner=failing_hanbang_runner)
+    statuses = {r.name: r.status for r in results}
+    assert statuses == {"2025-iwasbang": SUCCEEDED, "2025-hanbang": FAILED,
+                        "2025-poldagri": SUCCEEDED}
+    failed = results[1]
+    assert failed.reason.startswith("Laporan 2025-hanbang gagal di sel 3: ValueError: contoh.")
+    assert "\n" not in failed.reason
+    assert "Baris kedua." in failed.reason
+    assert failed.files == {}
+
+
+def test_run_batch_crash_and_unexpected_error(tmp_path):
+    specs = [spec(bidang=b) for b in ("hanbang", "poldagri", "iwasbang")]
+    results = run_batch(specs, tmp_path, jobs=3, timeout=30, runner=crashing_runner)
+    crashed, raised, good = results
+    assert crashed.status == FAILED
+    assert "kode keluar 9" in crashed.reason
+    assert raised.status == FAILED
+    assert "galat internal: KeyError" in raised.reason
+    assert good.status == SUCCEEDED
+
+
+def test_run_batch_timeout_kills_tree(tmp_path):
+    specs = [spec(bidang="hanbang"), spec(bidang="poldagri")]
+    started = time.monotonic()
+    results = run_batch(specs, tmp_path, jobs=2, timeout=1.5, runner=stuck_hanbang_runner)
+    elapsed = time.monotonic() - started
+    assert elapsed < 10
+    stuck, good = results
+    assert stuck.status == TIMED_OUT
+    assert "batas waktu 1.5 detik" in stuck.reason
+    assert 1.5 <= stuck.seconds < 8
+    assert good.status == SUCCEEDED
+    kernel_pid = int((tmp_path / "kernel.pid").read_text())
+    assert not _alive(kernel_pid), "the stuck report's child process must be killed"
+    assert not (tmp_path / STAGING / "2025-hanbang-abcd1234").exists()
+
+
+def test_run_batch_interrupt_kills_workers(tmp_path):
+    class InterruptAfterStart:
+        def __init__(self):
+            self.count = 0
+
+        def started(self, spec):
+            self.count += 1
+            if self.count == 2:
+                time.sleep(1.0)  # lets the stuck report start its child process
+                raise KeyboardInterrupt
+
+        def finished(self, result):
+            pass
+
+    specs = [spec(bidang="hanbang"), spec(bidang="poldagri"), spec(bidang="iwasbang")]
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(specs, tmp_path, jobs=2, timeout=60, runner=stuck_hanbang_runner,
+                  listener=InterruptAfterStart())
+    kernel_pid = int((tmp_path / "kernel.pid").read_text())
+    assert not _alive(kernel_pid)
+    assert not (tmp_path / "2025" / "iwasbang").exists(), "no report starts after Ctrl-C"
+
+
+def test_failed_rerun_keeps_good_report(tmp_path):
+    """A good report exists; a failing rerun leaves it byte-identical, failed notebook beside it."""
+    good = spec(bidang="poldagri")
+    first = run_batch([good], tmp_path, jobs=1, timeout=60, runner=run_report_without_kernel)
+    assert first[0].status == SUCCEEDED, first[0].reason
+    folder = good.folder(tmp_path)
+    html = folder / "laporan_bidang.html"
+    manifest = folder / "manifest.json"
+    before = (html.read_bytes(), manifest.read_bytes())
+
+    rerun = run_batch([spec(), good], tmp_path, jobs=2, timeout=60,
+                      runner=run_report_failing_cell)
+    assert [r.status for r in rerun] == [FAILED, FAILED]
+    assert "gagal di sel 4: ZeroDivisionError" in rerun[1].reason
+    assert (html.read_bytes(), manifest.read_bytes()) == before
+    assert (folder / f"laporan_bidang{FAILED_SUFFIX}").is_file()
+    assert not (tmp_path / "2025" / "laporan_tahunan.html").exists()
+    assert (tmp_path / "2025" / f"laporan_tahunan{FAILED_SUFFIX}").is_file()
+    assert list((tmp_path / STAGING).glob("2025-*-*")) == []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+# summary and command -----------------------------------------------------------
+
+
+def test_summary_table_lists_status_reason(tmp_path):
+    results = [
+        pool.ReportResult(spec(), SUCCEEDED, 12.34, {"html": tmp_path / "a.html",
+                                                     "pdf": tmp_path / "a.pdf"}),
+        pool.ReportResult(spec(bidang="hanbang"), FAILED, 1.0, reason="gagal di sel 3"),
+        pool.ReportResult(spec(bidang="poldagri"), TIMED_OUT, 900.0, reason="batas waktu"),
+    ]
+    recorder = Console(record=True, width=200)
+    recorder.print(batch.summary_table(results))
+    text = recorder.export_text()
+    for expected in ("laporan", "status", "waktu (detik)", "berkas", "keterangan", "12,3",
+                     str(tmp_path / "a.pdf"), "gagal di sel 3", "waktu habis", "batas waktu"):
+        assert expected in text
+
+
+@pytest.fixture
+def fake_pool(monkeypatch):
+    monkeypatch.setattr(batch, "run_batch",
+                        functools.partial(run_batch, runner=failing_hanbang_runner))
+
+
+def test_laporan_command_matrix_and_index(fake_pool, tmp_path, capsys):
+    output = tmp_path / "keluaran"
+    status = main(["laporan", "--data", str(DATA), "--tahun", "2024-2025",
+                   "--bidang", "poldagri", "--output", str(output), "--jobs", "2"])
+    assert status == 0
+    for tahun in ("2024", "2025"):
+        assert (output / tahun / "poldagri" / "laporan_bidang.html").is_file()
+    assert not (output / "2025" / "laporan_tahunan.html").exists()
+    index = (output / "index.html").read_text(encoding="utf-8")
+    assert 'href="2025/poldagri/laporan_bidang.html"' in index
+    captured = capsys.readouterr()
+    assert "Ringkasan laporan" in captured.out
+    assert "2 berhasil, 0 gagal, 0 waktu habis" in captured.err
+
+
+def test_laporan_command_failure_exit_2(fake_pool, tmp_path, capsys):
+    status = main(["laporan", "--data", str(DATA), "--tahun", "2025", "--bidang", "semua",
+                   "--output", str(tmp_path)])
+    assert status == 2
+    captured = capsys.readouterr()
+    assert "3 berhasil, 1 gagal" in captured.err
+    assert "gagal di sel 3" in captured.out
+    assert (tmp_path / "index.html").is_file()
+
+
+def test_laporan_command_parameters_file(fake_pool, tmp_path):
+    parameters = tmp_path / "2025.yaml"
+    parameters.write_text(f"tahun: 2024\ntriwulan: 1\nbidang: [poldagri]\ndata: {DATA}\n",
+                          encoding="utf-8")
+    output = tmp_path / "keluaran"
+    status = main(["laporan", "-f", str(parameters), "-p", "tahun", "2025",
+                   "--triwulan", "2", "--output", str(output)])
+    assert status == 0
+    assert (output / "2025" / "tw2" / "poldagri" / "laporan_bidang.html").is_file()
+    assert not (output / "2024").exists(), "-p overrides the file"
+    assert not (output / "2025" / "tw1").exists(), "--triwulan overrides the file"
+
+
+def test_laporan_command_interrupt_exit_130(monkeypatch, tmp_path, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "run_batch", interrupted)
+    status = main(["laporan", "--data", str(DATA), "--tahun", "2025",
+                   "--output", str(tmp_path)])
+    assert status == 130
+    assert "Dihentikan" in capsys.readouterr().err
+    assert (tmp_path / "index.html").is_file()
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["--tahun", "2025-2023"], "rentang tahun '2025-2023' terbalik"),
+    (["--tahun", "25"], "tahun '25' tidak sah"),
+    (["--tahun", "2030"], "tahun 2030 tidak tercakup data"),
+    (["--tahun", "2025", "--triwulan", "5"], "triwulan '5' tidak sah"),
+    (["--tahun", "2025", "--bidang", "keuangan"], "pilihan: iwasbang, poldagri, hanbang"),
+    (["--tahun", "2025", "--format", "html,docx"], "format 'docx' tidak dikenal"),
+    (["--tahun", "2025", "-p", "kota", "Mojokerto"], "parameter tidak dikenal: kota"),
+    (["--triwulan", "2"], "tahun wajib diisi"),
+])
+def test_laporan_command_rejects_before_running(fake_pool, tmp_path, capsys, arguments,
+                                                message):
+    output = tmp_path / "keluaran"
+    status = main(["laporan", "--data", str(DATA), "--output", str(output), *arguments])
+    assert status == 2
+    assert message in " ".join(capsys.readouterr().err.split())
+    assert not output.exists(), "nothing may run when a parameter is invalid"
+
+
+def test_katalog_has_three_bidang():
+    """The command tests above assume the shipped catalogue's three bidang."""
+    codes = [b.kode for b in load_catalogue(SHIPPED_CATALOGUE).bidang]
+    assert codes == ["iwasbang", "poldagri", "hanbang"]
+
+
+# the real notebooks --------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_laporan_real_notebooks(tmp_path):
+    """Run the real notebooks for two reports in two batches; the index lists both."""
+    output = tmp_path / "keluaran"
+    command = [sys.executable, "-m", "iku_nb.cli", "laporan", "--data", str(DATA),
+               "--tahun", "2025", "--output", str(output)]
+    first = subprocess.run([*command, "--bidang", "poldagri"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stderr + first.stdout
+    second = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=900)
+    assert second.returncode == 0, second.stderr + second.stdout
+    for folder, stem in ((output / "2025" / "poldagri", "laporan_bidang"),
+                         (output / "2025", "laporan_tahunan")):
+        assert (folder / f"{stem}.html").stat().st_size > 10_000
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["notebook"] == stem
+        assert not (folder / f"{stem}{FAILED_SUFFIX}").exists()
+    index = (output / "index.html").read_text(encoding="utf-8")
+    assert 'href="2025/laporan_tahunan.html"' in index
+    assert 'href="2025/poldagri/laporan_bidang.html"' in index
+    assert "2025-poldagri" in first.stdout
+    assert list((output / STAGING).glob("2025-*-*")) == []
