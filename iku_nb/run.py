@@ -118,7 +118,9 @@ def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
         papermill.execute_notebook(
             str(template), str(notebook), parameters=parameters, cwd=str(work),
             kernel_name="python3", progress_bar=False, log_output=False,
-            execution_timeout=execution_timeout, report_mode=False)
+            execution_timeout=execution_timeout, report_mode=False,
+            # Keeps the kernel's start-up warnings out of the user's terminal.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except PapermillExecutionError as exc:
         failed = _keep_failed(notebook, target, spec.notebook)
         raise RunError(

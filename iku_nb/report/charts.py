@@ -43,15 +43,24 @@ def trend_chart(history: list[Nilai]) -> bytes:
     if frame["target"].notna().any():
         sns.pointplot(data=frame, x="periode", y="target", color=TARGET_COLOUR,
                       markers="D", linestyles="--", ax=axes, label="Target")
+    top = max(105.0, _top(frame) * 1.12)
+    axes.set_ylim(0, top)
     for patch, value in zip(axes.patches, frame["realisasi"], strict=False):
-        if value is not None and not pd.isna(value):
-            axes.annotate(angka(value_decimal(value)), (patch.get_x() + patch.get_width() / 2,
-                          patch.get_height()), ha="center", va="bottom", fontsize=8)
+        if value is None or pd.isna(value):
+            continue
+        height = patch.get_height()
+        # At mid-height inside the bar, away from the target line near its top;
+        # a short bar gets its label above it instead.
+        inside = height >= 0.12 * top
+        axes.annotate(angka(value_decimal(value)),
+                      (patch.get_x() + patch.get_width() / 2,
+                       height / 2 if inside else height + 0.02 * top),
+                      ha="center", va="center" if inside else "bottom", fontsize=8,
+                      color="white" if inside else "#1b1b1b", fontweight="bold")
     axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: angka(value_decimal(y), 0) + "%"))
-    axes.set_ylim(0, max(105.0, _top(frame) * 1.12))
     axes.set_xlabel("")
     axes.set_ylabel("Persen")
-    axes.legend(loc="lower right", frameon=True)
+    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from iku_nb import api
 from iku_nb.catalogue import Bidang
 from iku_nb.dataset import Dataset, load
+from iku_nb.errors import IkuError
 from iku_nb.formatting import bilangan, persen, tanggal
 from iku_nb.params import parse_parameters
 from iku_nb.paths import resolve
@@ -197,6 +198,24 @@ class Laporan:
 
     def _render(self, template: str, **context) -> HTML:
         return HTML(TEMPLATES.get_template(template).render(**context))
+
+
+def show_errors_briefly() -> None:
+    """Show bad-data and bad-parameter errors in a notebook as their message only.
+
+    The cell still fails, so papermill stops and reports it; the analyst reads
+    the message instead of a Python traceback.
+    """
+    from IPython import get_ipython  # noqa: PLC0415
+
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        shell.showtraceback((etype, value, tb), exception_only=True)
+
+    shell.set_custom_exc((IkuError,), handler)
 
 
 def report_title(periode: Period, bidang: Bidang | None) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from iku_nb.formatting import angka, bilangan, persen, tanggal
 from iku_nb.values import Nilai
 
@@ -76,7 +74,3 @@ def _relation(realisasi, target) -> str:
     if realisasi == target:
         return "sama dengan"
     return "di bawah"
-
-
-def percent_points(value: Fraction) -> str:
-    return angka(value)
