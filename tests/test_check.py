@@ -1,0 +1,144 @@
+"""Per-table and cross-table checks, run in-process on changed copies of dasar."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from iku_nb.dataset import inspect
+
+BASE = Path(__file__).parent / "fixtures" / "periksa" / "dasar"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Return a copy of the clean dasar folder to change."""
+    target = tmp_path / "data"
+    shutil.copytree(BASE, target)
+    return target
+
+
+def replace(folder: Path, name: str, old: str, new: str) -> None:
+    """Replace ``old`` (which must occur once) by ``new`` in one table file."""
+    path = folder / name
+    text = path.read_text(encoding="utf-8-sig")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def only_problem(folder: Path):
+    problems = inspect(folder).problems
+    assert len(problems) == 1, [p.as_row() for p in problems]
+    return problems[0]
+
+
+def test_dasar_has_no_problems(folder):
+    assert inspect(folder).problems == []
+
+
+@pytest.mark.parametrize(("written", "hint"), [
+    ("03/25/2025", "25/03/2025"),
+    ("31/02/2025", "tidak ada di kalender"),
+    ("12/03/25", "empat angka"),
+])
+def test_unreadable_date_explained(folder, written, hint):
+    replace(folder, "konflik.csv", ";12/03/2025;", f";{written};")
+    problem = only_problem(folder)
+    assert problem.code == "tanggal-tidak-terbaca"
+    assert (problem.row, problem.column, problem.value) == (5, "tanggal_kejadian", written)
+    assert hint in problem.message
+
+
+def test_mistyped_year_rejected(folder):
+    replace(folder, "organisasi.csv", "2021-05-30", "0202-05-30")
+    problem = only_problem(folder)
+    assert problem.code == "tanggal-tidak-masuk-akal"
+    assert (problem.row, problem.column, problem.value) == (3, "tanggal_terdaftar", "0202-05-30")
+
+
+def test_future_date_warns(folder):
+    replace(folder, "organisasi.csv", "2019-03-01,2025-06-30", "2019-03-01,2099-06-30")
+    problem = only_problem(folder)
+    assert problem.code == "tanggal-masa-depan"
+    assert problem.severity == "peringatan"
+    assert problem.row == 4
+
+
+def test_status_proses_with_date_warns(folder):
+    replace(folder, "konflik.csv", ";proses;;", ";proses;05/02/2025;")
+    problem = only_problem(folder)
+    assert problem.code == "tanggal-selesai-tanpa-status"
+    assert problem.severity == "peringatan"
+    assert (problem.row, problem.value) == (3, "05/02/2025")
+
+
+def test_blank_required_cell_reported(folder):
+    replace(folder, "organisasi.csv", "ORG-004,Yayasan Ruang Hijau,", "ORG-004,  ,")
+    problem = only_problem(folder)
+    assert problem.code == "nilai-kosong"
+    assert (problem.row, problem.column) == (5, "nama")
+
+
+def test_sara_blank_vs_filled_disagrees(folder):
+    replace(folder, "konflik.csv", "K-2025-002;03/02/2025;budaya;agama;Kranggan;Meri;Kodim;",
+            "K-2025-002;03/02/2025;budaya;;Kranggan;Meri;Kodim;")
+    problem = only_problem(folder)
+    assert problem.code == "kasus-tidak-konsisten"
+    assert (problem.row, problem.column, problem.value) == (4, "sara", "")
+    assert "baris 4 dan baris 3" in problem.message
+
+
+def test_ids_compared_ignoring_case(folder):
+    replace(folder, "partisipasi.csv", "ORG-003,2025-04-01", " org-003 ,2025-04-01")
+    assert inspect(folder).problems == []
+
+
+def test_numbers_as_text_and_decimal_year(folder):
+    replace(folder, "rekap.csv", "IKU-1,2024,,3,4,", 'IKU-1,2024.0,,"3,0", 4 ,')
+    dataset = inspect(folder)
+    assert dataset.problems == []
+    rekap = dataset.tables["rekap"]
+    assert int(rekap.loc[0, "tahun"]) == 2024
+    assert int(rekap.loc[0, "pembilang"]) == 3
+
+
+@pytest.mark.parametrize(("written", "code", "column", "value"), [
+    ("IKU-1,2024,5,3,4,", "triwulan-tidak-sah", "triwulan", "5"),
+    ("IKU-1,25,,3,4,", "tahun-tidak-sah", "tahun", "25"),
+    ("IKU-1,dua,,3,4,", "bukan-bilangan-bulat", "tahun", "dua"),
+])
+def test_rekap_period_rejected(folder, written, code, column, value):
+    replace(folder, "rekap.csv", "IKU-1,2024,,3,4,", written)
+    problems = [p for p in inspect(folder).problems if p.code == code]
+    assert len(problems) == 1
+    assert (problems[0].row, problems[0].column, problems[0].value) == (2, column, value)
+
+
+def test_target_fraction_warns(folder):
+    replace(folder, "target.csv", "IKU-1;2025;85;", "IKU-1;2025;0,85;")
+    problem = only_problem(folder)
+    assert problem.code == "target-terlalu-kecil"
+    assert problem.severity == "peringatan"
+
+
+def test_target_with_percent_sign_reads(folder):
+    replace(folder, "target.csv", "IKU-1;2025;85;", "IKU-1;2025;85%;")
+    dataset = inspect(folder)
+    assert dataset.problems == []
+    assert float(dataset.tables["target"]["target"].iloc[3]) == 85
+
+
+def test_duplicate_header_rejected(folder):
+    replace(folder, "partisipasi.csv", "id_organisasi,tanggal,kegiatan",
+            "id_organisasi,tanggal,tanggal")
+    codes = [p.code for p in inspect(folder).problems]
+    assert "kolom-ganda" in codes
+
+
+def test_unknown_sumber_warns(folder):
+    replace(folder, "konflik.csv", ";Meri;FKUB;", ";Meri;Koramil;")
+    problem = only_problem(folder)
+    assert problem.code == "sumber-tanpa-bidang"
+    assert (problem.row, problem.value) == (3, "Koramil")
