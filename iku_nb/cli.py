@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except DataError as exc:
+        if args.debug:
+            raise
         _print_problems(err, exc.problems)
         err.print(f"[bold red]{exc}[/]")
         return EXIT_DATA
