@@ -160,8 +160,8 @@ def find_rekap(tables: dict, kode: str, period: Period) -> pd.Series | None:
     if rekap is None or rekap.empty:
         return None
     rows = rekap[(rekap["kode_indikator"] == kode) & (rekap["tahun"] == period.tahun)]
-    wanted = [period.triwulan] if period.triwulan else [None, 4]
-    for triwulan in wanted:
+    candidates = [period.triwulan] if period.triwulan else [None, 4]
+    for triwulan in candidates:
         match = rows[rows["triwulan"].isna()] if triwulan is None else rows[
             rows["triwulan"] == triwulan]
         if not match.empty:

@@ -24,7 +24,7 @@ log = logging.getLogger("iku_nb")
 class Dataset:
     """The checked monitoring tables of one data folder, with their catalogue.
 
-    ``problems`` holds the warnings (and, from :func:`inspect`, the errors)
+    ``problems`` contains the warnings (and, from :func:`inspect`, the errors)
     found while reading; ``fingerprints`` the SHA-256 of every file read.
     """
 
@@ -99,7 +99,7 @@ def load(data_dir: Path | str = "data", katalog: Path | str | None = None) -> Da
 
 
 def _check_rekap_against_registers(tables: dict, katalog: Katalog, raw: dict) -> list[Problem]:
-    """A rekap row for a period its register already covers is ambiguous."""
+    """Flag each rekap row whose period the register already covers, which is ambiguous."""
     rekap = tables.get("rekap")
     if rekap is None:
         return []

@@ -20,8 +20,8 @@ def project_root(start: Path | None = None) -> Path:
     return PACKAGE_DIR.parent
 
 
-# NOTE: the notebook templates are found beside the package, which holds for the
-# editable install the README uses; a wheel installed elsewhere does not carry them.
+# NOTE: the notebook templates are looked up beside the package. The editable
+# install of the README has them there, but a wheel installed elsewhere does not.
 NOTEBOOK_DIR = PACKAGE_DIR.parent / "notebooks"
 
 

@@ -1,7 +1,7 @@
 """Run one report: check, execute the notebook in a private folder, convert, promote.
 
-A run writes nothing into its report folder until every step has succeeded;
-a failed run leaves the last good report in place and keeps the failed
+A run writes nothing into its report folder until every step has succeeded.
+A failed run leaves the last good report in place and keeps the failed
 notebook beside it as ``<name>.GAGAL.ipynb`` for diagnosis.
 """
 
