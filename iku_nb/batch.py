@@ -33,6 +33,7 @@ def add_report_command(commands, data_options) -> None:
             "--bidang semua = laporan seluruh badan ditambah satu laporan per bidang; "
             "--bidang poldagri = hanya laporan bidang itu. Urutan sumber parameter: "
             "-f, lalu -p, lalu opsi --tahun/--triwulan/--bidang/--data/--katalog."))
+
     data_options(report)
     report.set_defaults(data=None)  # so that -f and -p can set data when --data is absent
     report.add_argument("--tahun", help="tahun, daftar atau rentang: 2025, 2024,2025 "
@@ -42,6 +43,7 @@ def add_report_command(commands, data_options) -> None:
     report.add_argument("--bidang", help="kode bidang dari katalog, daftar kode, atau semua "
                         "(seluruh badan dan setiap bidang); kosongkan untuk laporan seluruh "
                         "badan saja")
+
     report.add_argument("--format", default="html",
                         help="html, pdf atau html,pdf (bawaan: html; HTML selalu dibuat)")
     report.add_argument("--output", type=Path, default=Path("output"),
@@ -52,6 +54,7 @@ def add_report_command(commands, data_options) -> None:
     report.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT,
                         help="batas waktu satu laporan dalam detik; laporan yang melewatinya "
                         f"dihentikan (bawaan: {DEFAULT_TIMEOUT})")
+
     report.add_argument("-f", "--parameters-file", type=Path, metavar="BERKAS",
                         help="berkas YAML parameter, seperti papermill -f")
     report.add_argument("-p", "--parameters", nargs=2, action="append", default=[],
@@ -68,9 +71,9 @@ def _laporan(args: argparse.Namespace) -> int:
     from iku_nb.paths import resolve  # noqa: PLC0415
 
     file_values = read_parameters_file(args.parameters_file) if args.parameters_file else {}
-    # Paths given as options are taken from the current folder; paths from -f
-    # and -p are left to run_report, which takes them from the project folder
-    # as the notebooks do.
+    # Paths given as options are resolved from the current folder. Paths from
+    # -f and -p are passed on unchanged, so run_report resolves them from the
+    # project folder as the notebooks do.
     options = {"tahun": args.tahun, "triwulan": args.triwulan, "bidang": args.bidang,
                "data": None if args.data is None else str(args.data.resolve()),
                "katalog": None if args.katalog is None else str(args.katalog.resolve())}

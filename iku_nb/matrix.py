@@ -73,7 +73,7 @@ def expand(raw: dict[str, Any], formats: str | Iterable[str], katalog: Katalog,
            years: list[int] | None = None) -> list[ReportSpec]:
     """Return the reports of the matrix described by ``raw``, in run order.
 
-    ``raw`` holds the parameter names of params.NAMES; ``tahun``, ``triwulan``
+    ``raw`` contains the parameter names of params.NAMES; ``tahun``, ``triwulan``
     and ``bidang`` may use the matrix forms (``2023-2025``, ``2024,2025``,
     ``semua``, YAML lists). ``years`` are the years that the data covers;
     when given, a tahun outside them is rejected.

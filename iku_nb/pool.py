@@ -35,7 +35,7 @@ FAILED = "gagal"
 TIMED_OUT = "waktu habis"
 
 DEFAULT_TIMEOUT = 900
-# The longest sleep of the parent between checks, in seconds: it bounds how
+# The maximum sleep of the parent between checks, in seconds. It bounds how
 # late a timeout is noticed and how often the progress display refreshes.
 POLL_INTERVAL = 0.2
 
@@ -115,21 +115,22 @@ def run_batch(specs: Sequence[ReportSpec], output: Path | str, jobs: int | None 
                     continue
                 del running[index]
                 results[index] = result
+                if result.status != SUCCEEDED:
+                    log.info("laporan %s %s: %s", result.name, result.status, result.reason)
                 if listener:
                     listener.finished(result)
     except BaseException:
-        for worker in running.values():
-            _kill(worker, output)
+        _kill(list(running.values()), output)
         raise
     return [results[i] for i in range(len(specs))]
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """Return a start method that never forks a parent holding threads or kernels.
+    """Return a start method that does not fork the parent, which may hold threads.
 
     forkserver (POSIX) forks workers from a small server process that has
-    already imported the report code, which keeps the start of a worker
-    fast; elsewhere the workers are spawned.
+    already imported the report code, so a worker starts fast. Elsewhere the
+    workers are spawned.
     """
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
@@ -144,7 +145,7 @@ def _start(context, runner: Runner, spec: ReportSpec, output: Path,
     process = context.Process(target=_work, args=(runner, spec, output, timeout, sender),
                               name=f"iku-nb {spec.name}", daemon=False)
     process.start()
-    sender.close()  # the parent keeps only the reading end, so it sees EOF when the worker dies
+    sender.close()  # the parent keeps only the reading end, so it receives EOF when the worker dies
     now = time.monotonic()
     return _Worker(spec, process, receiver, now, now + timeout)
 
@@ -200,7 +201,7 @@ def _collect(worker: _Worker, output: Path) -> ReportResult | None:
             message = None
         worker.process.join(5)
         if worker.process.is_alive():
-            _kill(worker, output)
+            _kill([worker], output)
         worker.connection.close()
         status, files, reason = message or (FAILED, {}, _exit_reason(worker))
         if status != SUCCEEDED:
@@ -214,7 +215,7 @@ def _collect(worker: _Worker, output: Path) -> ReportResult | None:
                             reason=f"{_exit_reason(worker)} (catatan proses: "
                             f"{process_log(output, worker.spec)})")
     if time.monotonic() >= worker.deadline:
-        _kill(worker, output)
+        _kill([worker], output)
         limit = worker.deadline - worker.started
         return ReportResult(worker.spec, TIMED_OUT, elapsed,
                             reason=f"dihentikan setelah batas waktu {limit:g} detik; laporan "
@@ -228,28 +229,36 @@ def _exit_reason(worker: _Worker) -> str:
             "laporan sebelumnya tidak diubah")
 
 
-def _kill(worker: _Worker, output: Path) -> None:
-    """Kill the worker and every process it started, then remove its staging folder.
+def _kill(workers: list[_Worker], output: Path) -> None:
+    """Kill the workers and every process they started, then remove their staging folders.
 
     The kernel runs in a session of its own (jupyter_client starts it with
     start_new_session), so killing the worker's process group would miss it.
-    The descendants are therefore listed before the worker dies.
+    The descendants are therefore listed before the workers die, and all
+    processes are killed before waiting for any of them.
+
+    NOTE: each file is promoted with its own os.replace, so a worker killed
+    while run_report promotes its files can leave a report folder with some
+    new and some old files.
     """
-    try:
-        tree = psutil.Process(worker.process.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        tree = []
-    worker.process.kill()
+    tree = []
+    for worker in workers:
+        try:
+            tree.extend(psutil.Process(worker.process.pid).children(recursive=True))
+        except psutil.NoSuchProcess:
+            pass
+        worker.process.kill()
     for process in tree:
         try:
             process.kill()
         except psutil.NoSuchProcess:
             pass
     psutil.wait_procs(tree, timeout=5)
-    worker.process.join(5)
-    worker.connection.close()
-    _remove_staging(output, worker.spec)
-    log.info("laporan %s dihentikan", worker.spec.name)
+    for worker in workers:
+        worker.process.join(5)
+        worker.connection.close()
+        _remove_staging(output, worker.spec)
+        log.info("laporan %s dihentikan", worker.spec.name)
 
 
 def _remove_staging(output: Path, spec: ReportSpec) -> None:
