@@ -1,0 +1,94 @@
+"""Rules of the target and rekap tables: indicator, period and numbers."""
+
+from __future__ import annotations
+
+from iku_nb.catalogue import Katalog
+from iku_nb.parse import (
+    is_blank,
+    parse_number,
+    shown,
+)
+from iku_nb.problems import WARNING
+from iku_nb.rows import Rows
+
+
+def _period_columns(rows: Rows, row: int, cells: dict, katalog: Katalog) -> dict:
+    codes = [i.kode for i in katalog.indikator]
+    record = {
+        "baris": row,
+        "kode_indikator": rows.choice(row, cells, "kode_indikator", codes),
+        "tahun": rows.integer(row, cells, "tahun", what="tahun empat angka"),
+        "triwulan": rows.integer(row, cells, "triwulan", required=False,
+                                 what="triwulan 1 sampai 4"),
+    }
+    if record["tahun"] is not None and not 1900 <= record["tahun"] <= 2999:
+        rows.problem("tahun-tidak-sah", row, "tahun", cells.get("tahun"),
+                     "tahun empat angka", f"Tahun {record['tahun']} tidak masuk akal.")
+        record["tahun"] = None
+    if record["triwulan"] is not None and record["triwulan"] not in (1, 2, 3, 4):
+        rows.problem("triwulan-tidak-sah", row, "triwulan", cells.get("triwulan"),
+                     "1, 2, 3, 4 atau kosong", f"Triwulan {record['triwulan']} tidak ada.")
+        record["triwulan"] = None
+    return record
+
+
+def _check_unique_periods(rows: Rows, what: str) -> None:
+    seen: dict[tuple, int] = {}
+    for record in rows.records:
+        key = (record["kode_indikator"], record["tahun"], record["triwulan"])
+        if None in key[:2]:
+            continue
+        if key in seen:
+            period = f"{key[1]}" + (f" triwulan {key[2]}" if key[2] else "")
+            rows.problem(f"{what}-ganda", record["baris"], "kode_indikator", key[0],
+                         "satu baris per indikator dan periode",
+                         f"{what.capitalize()} {key[0]} untuk {period} sudah ada di baris "
+                         f"{seen[key]}.", ids=(key[0],))
+        else:
+            seen[key] = record["baris"]
+
+
+def parse_target(rows: Rows, katalog: Katalog) -> None:
+    for row, cells in rows.table.rows:
+        record = _period_columns(rows, row, cells, katalog)
+        raw = cells.get("target", "")
+        value = None if is_blank(raw) else parse_number(raw)
+        if is_blank(raw):
+            rows.text(row, cells, "target")
+        elif value is None:
+            rows.problem("target-bukan-angka", row, "target", raw,
+                         "angka persen, misalnya 80 atau 72,5",
+                         f"Target {shown(raw)!r} bukan angka.")
+        elif value < 0:
+            rows.problem("target-negatif", row, "target", raw, "angka 0 atau lebih",
+                         "Target tidak boleh negatif.")
+            value = None
+        elif 0 < value <= 1:
+            rows.problem("target-terlalu-kecil", row, "target", raw, "persen, misalnya 80",
+                         f"Target {shown(raw)} sangat kecil; apakah sel berformat persen "
+                         "sehingga 80% tersimpan sebagai 0,8?", severity=WARNING)
+        record["target"] = value
+        rows.records.append(record)
+    _check_unique_periods(rows, "target")
+
+
+def parse_rekap(rows: Rows, katalog: Katalog) -> None:
+    for row, cells in rows.table.rows:
+        record = _period_columns(rows, row, cells, katalog)
+        for column in ("pembilang", "penyebut"):
+            value = rows.integer(row, cells, column, what="bilangan bulat 0 atau lebih")
+            if value is not None and value < 0:
+                rows.problem("rekap-negatif", row, column, cells.get(column),
+                             "bilangan bulat 0 atau lebih", f"{column} tidak boleh negatif.")
+                value = None
+            record[column] = value
+        if None not in (record["pembilang"], record["penyebut"]) and (
+            record["pembilang"] > record["penyebut"]
+        ):
+            rows.problem("pembilang-melebihi-penyebut", row, "pembilang", cells.get("pembilang"),
+                         f"paling banyak {record['penyebut']} (penyebut)",
+                         f"Pembilang {record['pembilang']} lebih besar dari penyebut "
+                         f"{record['penyebut']}.")
+        record["keterangan"] = rows.text(row, cells, "keterangan", required=False)
+        rows.records.append(record)
+    _check_unique_periods(rows, "rekap")

@@ -1,0 +1,122 @@
+"""Parse the cells of one table row by row, recording a Problem for each bad cell."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from iku_nb.parse import (
+    DATE_FORMATS,
+    canonical,
+    closest,
+    is_blank,
+    parse_date,
+    parse_integer,
+    shown,
+)
+from iku_nb.problems import ERROR, WARNING, Problem
+from iku_nb.read import RawTable
+
+# Years a monitoring date may fall in; outside them a year was mistyped.
+MIN_YEAR, MAX_YEAR = 1945, 2100
+
+
+def _date_hint(value: object) -> str:
+    """Explain why a date could not be read when the cause is a common one."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (" Sel berisi angka, bukan tanggal: beri format Tanggal pada sel itu "
+                "di Excel.")
+    parts = re.split(r"[/.-]", str(value).strip())
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return ""
+    if len(parts[0]) == 4:
+        year, month, day = parts
+    elif len(parts[2]) == 4:
+        day, month, year = parts
+        if 1 <= int(day) <= 12 < int(month) <= 31:
+            return (" Tampaknya ditulis bulan/hari/tahun; tulis hari lebih dulu: "
+                    f"{int(month):02d}/{int(day):02d}/{year}.")
+    else:
+        return " Tulis tahun dengan empat angka."
+    if not 1 <= int(month) <= 12:
+        return f" Bulan {int(month)} tidak ada."
+    return " Tanggal itu tidak ada di kalender."
+
+
+@dataclass
+class Rows:
+    """Parse the cells of one table, recording a Problem for each bad cell."""
+
+    table: RawTable
+    problems: list[Problem]
+    records: list[dict] = field(default_factory=list)
+
+    def problem(self, code: str, row: int | None, column: str | None, value: object,
+                expected: str, message: str, severity: str = ERROR,
+                ids: tuple[str, ...] = ()) -> None:
+        self.problems.append(Problem(
+            code, self.table.source, message, row=row, column=column,
+            value=None if value is None else shown(value), expected=expected,
+            severity=severity, ids=ids))
+
+    def text(self, row: int, cells: dict, column: str, required: bool = True) -> str | None:
+        value = cells.get(column, "")
+        if is_blank(value):
+            if required:
+                self.problem("nilai-kosong", row, column, "", "nilai terisi",
+                             f"Kolom {column} wajib diisi.")
+            return None
+        return " ".join(shown(value).split())
+
+    def ident(self, row: int, cells: dict, column: str) -> str | None:
+        value = self.text(row, cells, column)
+        return None if value is None else value.upper()
+
+    def choice(self, row: int, cells: dict, column: str, allowed: list[str],
+               required: bool = True) -> str | None:
+        value = cells.get(column, "")
+        if is_blank(value):
+            return self.text(row, cells, column, required)
+        found = canonical(value, allowed)
+        if found is None:
+            hint = closest(value, allowed)
+            expected = ", ".join(allowed) + ("" if required else ", atau kosong")
+            self.problem(
+                "nilai-tidak-sah", row, column, value, expected,
+                f"Nilai {column} {shown(value)!r} tidak dikenal"
+                + (f"; maksudnya {hint!r}?" if hint else ".")
+                + f" Nilai yang sah: {expected}.")
+        return found
+
+    def date(self, row: int, cells: dict, column: str, required: bool = True) -> date | None:
+        value = cells.get(column, "")
+        if is_blank(value):
+            return self.text(row, cells, column, required)
+        parsed = parse_date(value)
+        if parsed is None:
+            self.problem("tanggal-tidak-terbaca", row, column, value, DATE_FORMATS,
+                         f"Tanggal {shown(value)!r} tidak dapat dibaca." + _date_hint(value))
+        elif not MIN_YEAR <= parsed.year <= MAX_YEAR:
+            self.problem("tanggal-tidak-masuk-akal", row, column, value,
+                         f"tanggal antara tahun {MIN_YEAR} dan {MAX_YEAR}",
+                         f"Tanggal {shown(value)!r} bertahun {parsed.year}; periksa "
+                         "salah ketik pada tahunnya.")
+            parsed = None
+        elif parsed > date.today():
+            self.problem("tanggal-masa-depan", row, column, value,
+                         f"paling lambat hari ini ({date.today().isoformat()})",
+                         f"Tanggal {shown(value)!r} belum terjadi; periksa salah ketik.",
+                         severity=WARNING)
+        return parsed
+
+    def integer(self, row: int, cells: dict, column: str, required: bool = True,
+                what: str = "bilangan bulat") -> int | None:
+        value = cells.get(column, "")
+        if is_blank(value):
+            return self.text(row, cells, column, required)
+        parsed = parse_integer(value)
+        if parsed is None:
+            self.problem("bukan-bilangan-bulat", row, column, value, what,
+                         f"Nilai {column} {shown(value)!r} bukan {what}.")
+        return parsed
