@@ -6,7 +6,7 @@ computes every indicator of a period, and :class:`Period` names the period.
 
 import logging
 
-from iku_nb.api import hitung, history
+from iku_nb.api import history, hitung
 from iku_nb.dataset import Dataset, inspect, load
 from iku_nb.errors import (
     CatalogueError,

@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("Dihentikan oleh pengguna; laporan yang sudah ada tidak diubah.")
         return EXIT_INTERRUPTED
-    except Exception as exc:  # noqa: BLE001 - the user sees a message, --debug the traceback
+    except Exception as exc:
         if args.debug:
             raise
         err.print(f"[bold red]Galat internal:[/] {type(exc).__name__}: {exc}\n"

@@ -61,7 +61,7 @@ def apply_filters(frame: pd.DataFrame, saringan: list[Saringan]) -> pd.DataFrame
             keep &= filled if rule.terisi else ~filled.fillna(False)
         else:
             allowed = {fold(v) for v in rule.salah_satu}
-            keep &= column.map(lambda v: v is not None and fold(v) in allowed).astype(bool)
+            keep &= column.map(lambda v, ok=allowed: v is not None and fold(v) in ok).astype(bool)
     return frame[keep.fillna(False).astype(bool)]
 
 

@@ -8,7 +8,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def project_root(start: Path | None = None) -> Path:
-    """Return the folder holding ``notebooks/``: searched upward from ``start``, else the package's parent.
+    """Return the project folder, the one that contains ``notebooks/``.
+
+    It is searched upward from ``start`` (the working folder by default), and
+    is the package's parent folder when no such folder is found.
 
     The search lets an analyst run from the project folder or from
     ``notebooks/`` in JupyterLab with the same relative paths.

@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from iku_nb import api
@@ -168,14 +168,14 @@ def _export_html(notebook: Path, html: Path, title: str) -> None:
 
 
 def _write_manifest(path: Path, spec: ReportSpec, dataset, files: dict[str, Path]) -> None:
-    import importlib.metadata as metadata  # noqa: PLC0415
+    from importlib import metadata  # noqa: PLC0415
 
     results = api.hitung(dataset, spec.params.tahun, spec.params.triwulan)
     manifest = {
         "laporan": spec.name,
         "notebook": spec.notebook,
         "parameter": asdict(spec.params) | {"data": str(dataset.data_dir)},
-        "dibuat": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "dibuat": datetime.now(UTC).isoformat(timespec="seconds"),
         "versi_iku_nb": metadata.version("iku-nb"),
         "katalog": str(dataset.katalog_path),
         "sidik_jari_data": dataset.fingerprints,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import iku_nb
 from conftest import ROOT, report
+
+import iku_nb
 from iku_nb.report.charts import trend_chart, trend_frame
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import iku_nb
 from conftest import event, organisation, report, target
+
+import iku_nb
 
 
 def figures(data, tahun, triwulan=None):

@@ -101,7 +101,7 @@ def test_papermill_with_parameter_file(tmp_path):
 
 
 def test_papermill_unknown_parameter_rejected(tmp_path):
-    with pytest.raises(PapermillExecutionError, match="tahn.*tidak dikenal"):
+    with pytest.raises(PapermillExecutionError, match=r"tahn.*tidak dikenal"):
         papermill.execute_notebook(
             str(ROOT / "notebooks" / "laporan_tahunan.ipynb"), str(tmp_path / "x.ipynb"),
             parameters={"tahun": 2025, "tahn": 2024}, progress_bar=False)

@@ -9,13 +9,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from matplotlib.ticker import FuncFormatter
 
-from iku_nb.formatting import angka  # noqa: E402
-from iku_nb.values import Nilai  # noqa: E402
+from iku_nb.formatting import angka
+from iku_nb.values import Nilai
 
 REALISASI_COLOUR = "#1f5f8b"
 TARGET_COLOUR = "#c0392b"

@@ -43,7 +43,8 @@ def summary(n: Nilai, previous: Nilai | None) -> str:
         if delta == 0:
             trend = "sama dengan"
         else:
-            trend = ("naik " if delta > 0 else "turun ") + angka(abs(delta), d) + " poin persen dari"
+            direction = "naik " if delta > 0 else "turun "
+            trend = direction + angka(abs(delta), d) + " poin persen dari"
         text += (f" Realisasi ini {trend} {previous.periode.label.lower()} "
                  f"({persen(previous.realisasi, d)}).")
     return text
