@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from iku_nb.errors import CatalogueError
+from iku_nb.yamlfile import read_mapping
 
 CATALOGUE_NAME = "katalog.yaml"
 SHIPPED_CATALOGUE = (
@@ -187,14 +187,9 @@ def load_catalogue(path: Path) -> Katalog:
         When the file is missing, is not YAML, or breaks the catalogue schema.
     """
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise CatalogueError(f"Katalog tidak ditemukan: {path}") from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CatalogueError(f"Katalog {path} bukan YAML yang sah: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise CatalogueError(f"Katalog {path} harus berupa pemetaan YAML.")
+    raw = read_mapping(path, CatalogueError, "Katalog")
+    if raw is None:
+        raise CatalogueError(f"Katalog {path} kosong.")
     try:
         return Katalog.model_validate(raw)
     except ValidationError as exc:

@@ -20,13 +20,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from iku_nb.catalogue import Katalog
 from iku_nb.errors import ParameterError
 from iku_nb.params import NAMES, parse_parameters
 from iku_nb.parse import canonical
 from iku_nb.run import ReportSpec
+from iku_nb.yamlfile import read_mapping
 
 ALL = "semua"
 FORMATS = ("html", "pdf")
@@ -42,18 +41,7 @@ def read_parameters_file(path: Path) -> dict[str, Any]:
     ParameterError
         When the file is missing, is not YAML, or is not a mapping.
     """
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ParameterError(f"Berkas parameter tidak ditemukan: {path}") from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ParameterError(f"Berkas parameter {path} bukan YAML yang sah: {exc}") from exc
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise ParameterError(
-            f"Berkas parameter {path} harus berupa pemetaan YAML, misalnya `tahun: 2025`.")
+    raw = read_mapping(Path(path), ParameterError, "Berkas parameter") or {}
     return {str(name): value for name, value in raw.items()}
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+DASAR = Path(__file__).parent / "fixtures" / "periksa" / "dasar"
 
 COLUMNS = {
     "konflik": ["id_konflik", "tanggal_kejadian", "jenis", "sara", "kecamatan", "kelurahan",
@@ -71,3 +73,11 @@ def make_data(tmp_path: Path):
         return data
 
     return make
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Return a copy of the clean dasar fixture folder to change."""
+    target = tmp_path / "data"
+    shutil.copytree(DASAR, target)
+    return target

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from iku_nb.dataset import inspect
-
-BASE = Path(__file__).parent / "fixtures" / "periksa" / "dasar"
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """Return a copy of the clean dasar folder to change."""
-    target = tmp_path / "data"
-    shutil.copytree(BASE, target)
-    return target
 
 
 def replace(folder: Path, name: str, old: str, new: str) -> None:

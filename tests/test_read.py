@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, datetime
-from pathlib import Path
 
-import pytest
 from openpyxl import Workbook
 
 from iku_nb.read import read_tables
-
-BASE = Path(__file__).parent / "fixtures" / "periksa" / "dasar"
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """Return a copy of the clean dasar folder to change."""
-    target = tmp_path / "data"
-    shutil.copytree(BASE, target)
-    return target
 
 
 def codes(problems) -> list[str]:
