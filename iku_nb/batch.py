@@ -8,9 +8,14 @@ every report on disk afterwards (iku_nb.index).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 from collections.abc import Sequence
 from pathlib import Path
 
+from rich.text import Text
+
+from iku_nb.errors import ParameterError
 from iku_nb.pool import (
     DEFAULT_TIMEOUT,
     FAILED,
@@ -82,7 +87,15 @@ def _laporan(args: argparse.Namespace) -> int:
     dataset = load(resolve(str(raw.get("data") or "data")),
                    None if katalog in (None, "") else resolve(str(katalog)))
     specs = expand(raw, args.format, dataset.katalog, dataset.years)
+    if args.output.exists() and not args.output.is_dir():
+        raise ParameterError(f"--output {args.output} adalah berkas, bukan folder; pilih "
+                             "folder laporan.")
+    args.output.mkdir(parents=True, exist_ok=True)
+    with _output_lock(args.output):
+        return _run_matrix(args, specs, dataset, console, EXIT_DATA, write_index)
 
+
+def _run_matrix(args, specs, dataset, console, exit_failed: int, write_index) -> int:
     err = console(stderr=True)
     jobs = min(args.jobs or default_jobs(), len(specs))
     err.print(f"Menyusun {len(specs)} laporan dengan {jobs} proses sekaligus "
@@ -101,7 +114,27 @@ def _laporan(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{sum(r.status == s for r in results)} {s}"
                        for s in (SUCCEEDED, FAILED, TIMED_OUT))
     err.print(f"{counts}. Daftar laporan: {index}")
-    return EXIT_DATA if failed else 0
+    return exit_failed if failed else 0
+
+
+@contextlib.contextmanager
+def _output_lock(output: Path):
+    """Hold an exclusive lock on the output folder, or fail at once if another run has it.
+
+    Two batches writing one folder would race on the same report files and
+    on index.html, so the second one stops before it starts any report.
+    """
+    with open(output / ".kunci", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise ParameterError(
+                f"Folder {output} sedang dipakai oleh `iku-nb laporan` lain; tunggu sampai "
+                "selesai atau pilih --output lain.") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def summary_table(results: Sequence[ReportResult]):
@@ -119,7 +152,7 @@ def summary_table(results: Sequence[ReportResult]):
         files = "\n".join(_display_path(result.files[kind]) for kind in ("html", "pdf")
                           if kind in result.files)
         seconds = f"{result.seconds:.1f}".replace(".", ",")
-        table.add_row(result.name, f"[{styles[result.status]}]{result.status}[/]", seconds,
+        table.add_row(result.name, Text(result.status, style=styles[result.status]), seconds,
                       files or "–", result.reason or "–")
     return table
 
@@ -158,8 +191,9 @@ class _ProgressDisplay:
         self.running.remove(result.name)
         style = "green" if result.status == SUCCEEDED else "red"
         seconds = f"{result.seconds:.1f}".replace(".", ",")
-        self.progress.console.print(f"[{style}]{result.status}[/] {result.name} "
-                                    f"({seconds} detik)")
+        line = Text(result.status, style=style)
+        line.append(f" {result.name} ({seconds} detik)")
+        self.progress.console.print(line)
         self.progress.advance(self.task)
         self._describe()
 

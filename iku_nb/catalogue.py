@@ -16,6 +16,43 @@ SHIPPED_CATALOGUE = (
 )
 
 
+# Columns an indicator may filter on: case attributes, or organisation columns.
+FILTER_COLUMNS = {
+    "kasus_selesai": ("jenis", "sara", "kecamatan", "kelurahan"),
+    "organisasi_berpartisipasi": ("jenis", "nama"),
+}
+
+# Indonesian wording for the schema errors an office is likely to make.
+_MESSAGES = {
+    "missing": "wajib ada",
+    "extra_forbidden": "kunci tidak dikenal",
+    "too_short": "tidak boleh kosong",
+    "string_type": "harus teks",
+    "int_type": "harus bilangan bulat",
+    "int_parsing": "harus bilangan bulat",
+    "float_type": "harus angka",
+    "float_parsing": "harus angka",
+    "bool_type": "harus true atau false",
+    "bool_parsing": "harus true atau false",
+    "list_type": "harus daftar",
+    "dict_type": "harus pemetaan",
+    "model_type": "harus pemetaan",
+    "greater_than": "harus lebih dari {gt}",
+    "greater_than_equal": "harus {ge} atau lebih",
+    "less_than_equal": "harus {le} atau kurang",
+    "literal_error": "harus salah satu dari {expected}",
+    "string_pattern_mismatch": "hanya huruf kecil, angka, - dan _",
+}
+
+
+def _message(error: dict) -> str:
+    template = _MESSAGES.get(error["type"])
+    if template is None:
+        return error["msg"].removeprefix("Value error, ")
+    context = {k: str(v).replace(" or ", " atau ") for k, v in error.get("ctx", {}).items()}
+    return template.format(**context)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -70,7 +107,7 @@ class Skala(_Model):
 class Kebijakan(_Model):
     penyebut_nol: Literal["kosong", "seratus"] = "kosong"
     capaian_negatif: Literal["2t-r", "t/r", "t-r"] = "2t-r"
-    batas_capaian: float | None = None
+    batas_capaian: float | None = Field(default=None, gt=0)
 
 
 class Saringan(_Model):
@@ -119,7 +156,7 @@ class Indikator(_Model):
 class Katalog(_Model):
     """The office, its indicators, bidang, scale, policies and reference lists."""
 
-    versi: int
+    versi: Literal[1]
     instansi: Instansi
     sasaran: list[Sasaran] = Field(min_length=1)
     bidang: list[Bidang] = Field(min_length=1)
@@ -146,6 +183,12 @@ class Katalog(_Model):
                     )
             if ind.sasaran not in sasaran_codes:
                 problems.append(f"{ind.kode}: sasaran {ind.sasaran!r} tidak ada")
+            columns = FILTER_COLUMNS[ind.hitung.metode]
+            for rule in ind.hitung.saringan:
+                if rule.kolom not in columns:
+                    problems.append(
+                        f"{ind.kode}: kolom saringan {rule.kolom!r} tidak dapat dipakai "
+                        f"(pilihan: {', '.join(columns)})")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -175,6 +218,9 @@ def find_catalogue(data_dir: Path, katalog: Path | None = None) -> Path:
     if katalog is not None:
         return Path(katalog)
     local = Path(data_dir) / CATALOGUE_NAME
+    if local.exists() and not local.is_file():
+        raise CatalogueError(f"{local} bukan berkas katalog (mungkin folder); hapus atau "
+                             "ganti dengan berkas YAML.")
     return local if local.is_file() else SHIPPED_CATALOGUE
 
 
@@ -194,7 +240,7 @@ def load_catalogue(path: Path) -> Katalog:
         return Katalog.model_validate(raw)
     except ValidationError as exc:
         lines = [
-            f"  - {'.'.join(str(p) for p in err['loc']) or '(akar)'}: {err['msg']}"
+            f"  - {'.'.join(str(p) for p in err['loc']) or '(akar)'}: {_message(err)}"
             for err in exc.errors()
         ]
         raise CatalogueError(

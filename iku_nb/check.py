@@ -139,6 +139,11 @@ def _frame(records: list[dict], name: str) -> pd.DataFrame:
     for column in ("tahun", "triwulan", "pembilang", "penyebut"):
         if column in frame:
             frame[column] = frame[column].astype("Int64")
+    for column in frame.columns:
+        if column not in _DATE_COLUMNS and frame[column].dtype != "Int64" and column != "baris":
+            # Empty text stays None: pandas would turn it into NaN, a float that
+            # is truthy and prints as "nan".
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame
 
 
@@ -153,7 +158,7 @@ def _check_references(typed: dict, tables: dict, katalog: Katalog,
         known = {fold(s) for b in katalog.bidang for s in b.sumber}
         unknown = defaultdict(list)
         for row in konflik.itertuples():
-            if row.sumber is not None and fold(row.sumber) not in known:
+            if not pd.isna(row.sumber) and fold(row.sumber) not in known:
                 unknown[row.sumber].append(row.baris)
         for sumber, lines in unknown.items():
             problems.append(Problem(

@@ -67,6 +67,10 @@ def parse_target(rows: Rows, katalog: Katalog) -> None:
             rows.problem("target-terlalu-kecil", row, "target", raw, "persen, misalnya 80",
                          f"Target {shown(raw)} sangat kecil; apakah sel berformat persen "
                          "sehingga 80% tersimpan sebagai 0,8?", severity=WARNING)
+        elif value is not None and value > 100:
+            rows.problem("target-di-atas-100", row, "target", raw, "persen 0 sampai 100",
+                         f"Target {shown(raw)} melebihi 100%; periksa apakah angkanya benar.",
+                         severity=WARNING)
         record["target"] = value
         rows.records.append(record)
     _check_unique_periods(rows, "target")

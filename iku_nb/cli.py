@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 from rich.console import Console
 from rich.table import Table
@@ -28,21 +29,26 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=getattr(logging, args.log_level.upper()),
-                        format="%(levelname)s %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_IndonesianFormatter())
+    logging.basicConfig(level=getattr(logging, args.log_level.upper()), handlers=[handler])
     err = console(stderr=True)
     try:
         return args.handler(args)
     except DataError as exc:
         if args.debug:
             raise
-        _print_problems(err, exc.problems)
-        err.print(f"[bold red]{exc}[/]")
+        if getattr(args, "format", None) == "json":
+            # Scripts reading stdout get the problems as JSON, not a table.
+            print(json.dumps([p.as_json() for p in exc.problems], ensure_ascii=False, indent=2))
+        else:
+            _print_problems(err, exc.problems)
+        err.print(str(exc), style="bold red")
         return EXIT_DATA
     except IkuError as exc:
         if args.debug:
             raise
-        err.print(f"[bold red]Galat:[/] {exc}", markup=True)
+        err.print(f"Galat: {exc}", style="bold red")
         return EXIT_DATA
     except KeyboardInterrupt:
         err.print("Dihentikan oleh pengguna; laporan yang sudah ada tidak diubah.")
@@ -50,27 +56,81 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             raise
-        err.print(f"[bold red]Galat internal:[/] {type(exc).__name__}: {exc}\n"
+        err.print(f"Galat internal: {type(exc).__name__}: {exc}\n"
                   "Jalankan lagi dengan --debug untuk melihat jejak lengkapnya.")
         return 1
+
+
+class _IndonesianFormatter(logging.Formatter):
+    """Prefix log lines with an Indonesian level name."""
+
+    LEVELS: ClassVar[dict[str, str]] = {
+        "DEBUG": "debug", "INFO": "info", "WARNING": "peringatan", "ERROR": "galat",
+        "CRITICAL": "galat"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{self.LEVELS.get(record.levelname, record.levelname)}: {record.getMessage()}"
 
 
 def console(stderr: bool = False) -> Console:
     """Return a console that does not fold tables when the output is a file or pipe."""
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() else 240
-    return Console(file=stream, width=width, highlight=False)
+    # Markup is off because messages quote the user's data, which may contain "[/]".
+    return Console(file=stream, width=width, highlight=False, markup=False)
+
+
+# argparse writes its own messages in English; these phrases become Indonesian.
+_ARGPARSE_PHRASES = (
+    ("the following arguments are required", "argumen wajib belum diisi"),
+    ("unrecognized arguments", "argumen tidak dikenal"),
+    ("invalid choice", "pilihan tidak sah"),
+    ("choose from", "pilih dari"),
+    ("expected one argument", "memerlukan satu nilai"),
+    ("expected 2 arguments", "memerlukan dua nilai"),
+    ("ambiguous option", "opsi ambigu"),
+    ("could match", "cocok dengan"),
+    ("invalid", "tidak sah:"),
+    ("value", "nilai"),
+    ("argument ", "argumen "),
+)
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        # argparse passes an empty prefix when it builds a subcommand's name.
+        super().add_usage(usage, actions, groups, "pemakaian: " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose help and errors are in Indonesian."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumen"
+        self._optionals.title = "opsi"
+        self.add_argument("-h", "--help", action="help",
+                          help="tampilkan bantuan ini lalu keluar")
+
+    def error(self, message: str) -> None:
+        for english, indonesian in _ARGPARSE_PHRASES:
+            message = message.replace(english, indonesian)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: galat: {message}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="iku-nb", description="Hitung IKU dan susun laporan kinerja Bakesbangpol.")
     parser.add_argument("--debug", action="store_true",
                         help="tampilkan jejak Python lengkap bila terjadi galat")
     parser.add_argument("--log-level", default="warning",
                         choices=["debug", "info", "warning", "error"],
                         help="tingkat catatan yang ditampilkan (bawaan: warning)")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, title="perintah",
+                                     metavar="{periksa,hitung,laporan}")
 
     check = commands.add_parser("periksa", help="periksa semua tabel pemantauan")
     _data_options(check)
@@ -104,12 +164,12 @@ def _periksa(args: argparse.Namespace) -> int:
     dataset = inspect(args.data, args.katalog)
     out = console()
     if args.format == "json":
-        print(json.dumps([p.as_row() for p in dataset.problems], ensure_ascii=False, indent=2))
+        print(json.dumps([p.as_json() for p in dataset.problems], ensure_ascii=False, indent=2))
         return EXIT_DATA if dataset.errors else 0
     if dataset.problems:
         _print_problems(out, dataset.problems)
     if dataset.errors:
-        out.print(f"[bold red]{len(dataset.errors)} kesalahan[/], "
+        out.print(f"{len(dataset.errors)} kesalahan, "
                   f"{len(dataset.warnings)} peringatan.")
         return EXIT_DATA
     counts = ", ".join(f"{name} {n} baris" for name, n in dataset.row_counts().items())
@@ -124,6 +184,8 @@ def _hitung(args: argparse.Namespace) -> int:
                               allowed=("tahun", "triwulan"))
     dataset = load(args.data, args.katalog)
     results = api.hitung(dataset, params.tahun, params.triwulan)
+    for note in (note for n in results for note in n.catatan):
+        log.warning("%s", note)
     if args.format == "json":
         print(json.dumps([n.as_json() for n in results], ensure_ascii=False, indent=2))
     else:

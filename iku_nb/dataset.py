@@ -18,6 +18,8 @@ from iku_nb.problems import Problem, sort_problems
 from iku_nb.read import read_tables
 
 log = logging.getLogger("iku_nb")
+# Warnings logged by load(); periksa lists every one of them.
+WARNINGS_SHOWN = 10
 
 
 @dataclass
@@ -73,7 +75,7 @@ def inspect(data_dir: Path | str = "data", katalog: Path | str | None = None) ->
 
     sources = {name: table.source for name, table in raw.items()}
     fingerprints = {
-        table.source.split(" [")[0]: _sha256(data_dir / table.source.split(" [")[0])
+        table.source.split(" [")[0]: sha256(data_dir / table.source.split(" [")[0])
         for table in raw.values()
     }
     return Dataset(catalogue, katalog_path, data_dir, tables, sources,
@@ -93,8 +95,13 @@ def load(data_dir: Path | str = "data", katalog: Path | str | None = None) -> Da
     dataset = inspect(data_dir, katalog)
     if dataset.errors:
         raise DataError(dataset.problems)
-    for problem in dataset.warnings:
-        log.warning("%s: %s", problem.file, problem.message)
+    shown = dataset.warnings[:WARNINGS_SHOWN]
+    for problem in shown:
+        where = problem.file if problem.row is None else f"{problem.file} baris {problem.row}"
+        log.warning("%s: %s", where, problem.message)
+    if len(dataset.warnings) > len(shown):
+        log.warning("... dan %d peringatan lain; `iku-nb periksa` menampilkan semuanya.",
+                    len(dataset.warnings) - len(shown))
     return dataset
 
 
@@ -124,7 +131,8 @@ def _check_rekap_against_registers(tables: dict, katalog: Katalog, raw: dict) ->
     return problems
 
 
-def _sha256(path: Path) -> str:
+def sha256(path: Path) -> str:
+    """Return the SHA-256 of a file, the fingerprint that manifests record."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 16), b""):

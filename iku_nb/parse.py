@@ -90,8 +90,17 @@ def parse_number(value: object) -> Decimal | None:
         return None
 
 
+_THOUSANDS_DOT = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
 def parse_integer(value: object) -> int | None:
-    """Read a whole number; ``12,0`` is 12, ``12,5`` is not a whole number."""
+    """Read a whole number; ``12,0`` is 12, ``12,5`` is not a whole number.
+
+    ``1.000`` is rejected: Indonesian users mean one thousand, while the
+    decimal-point reading gives 1, so neither reading is safe.
+    """
+    if isinstance(value, str) and _THOUSANDS_DOT.fullmatch(value.strip()):
+        return None
     number = parse_number(value)
     if number is None or number != number.to_integral_value():
         return None

@@ -38,10 +38,14 @@ class Problem:
             "berkas": self.file,
             "baris": "" if self.row is None else str(self.row),
             "kolom": self.column or "",
-            "nilai": "" if self.value is None else self.value,
+            "nilai": "" if self.value is None else str(self.value),
             "seharusnya": self.expected or "",
             "keterangan": self.message,
         }
+
+    def as_json(self) -> dict[str, str | int | None]:
+        """Return the problem for ``periksa --format json``: the row as a number or null."""
+        return {**self.as_row(), "baris": self.row}
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

@@ -88,8 +88,9 @@ def read_tables(data_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     data_dir = Path(data_dir)
     problems: list[Problem] = []
     if not data_dir.is_dir():
+        what = "adalah berkas, bukan folder" if data_dir.exists() else "tidak ditemukan"
         problems.append(Problem("folder-tidak-ada", str(data_dir),
-                                f"Folder data {data_dir} tidak ditemukan.",
+                                f"Folder data {data_dir} {what}.",
                                 expected="folder berisi tabel pemantauan"))
         return {}, problems
 
@@ -136,10 +137,17 @@ def _locate_sources(data_dir: Path, problems: list[Problem]) -> dict[str, list]:
     """Map each table name to (label, reader) pairs for the files that hold it."""
     sources: dict[str, list] = {}
     for path in sorted(data_dir.iterdir()):
-        if not path.is_file() or path.name.startswith(("~$", ".")):
+        if path.name.startswith(("~$", ".")):
             continue
         suffix = path.suffix.lower()
         stem = _table_name(path.stem)
+        if not path.is_file():
+            if stem in TABLES and suffix in SUPPORTED:
+                problems.append(Problem(
+                    "format-berkas", path.name,
+                    f"{path.name} adalah folder, bukan berkas tabel.",
+                    value=path.name, expected=f"berkas {stem}.csv atau {stem}.xlsx"))
+            continue
         if stem in TABLES and suffix == ".csv":
             sources.setdefault(stem, []).append(
                 (path.name, lambda p, s=stem, f=path: _read_csv(s, f, p)))
@@ -157,10 +165,11 @@ def _locate_sources(data_dir: Path, problems: list[Problem]) -> dict[str, list]:
 def _locate_sheets(path: Path, sources: dict[str, list], problems: list[Problem]) -> None:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
         problems.append(Problem(
             "format-berkas", path.name,
-            f"Berkas {path.name} tidak dapat dibuka sebagai buku kerja xlsx ({exc}).",
+            f"Berkas {path.name} tidak dapat dibuka sebagai buku kerja xlsx; mungkin "
+            "rusak atau sebenarnya format lain. Buka di Excel dan simpan ulang sebagai .xlsx.",
             expected="buku kerja Excel .xlsx yang sah"))
         return
     sheet_names = book.sheetnames

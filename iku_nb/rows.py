@@ -117,6 +117,7 @@ class Rows:
             return self.text(row, cells, column, required)
         parsed = parse_integer(value)
         if parsed is None:
+            hint = " Tulis tanpa pemisah ribuan, misalnya 1000." if "." in shown(value) else ""
             self.problem("bukan-bilangan-bulat", row, column, value, what,
-                         f"Nilai {column} {shown(value)!r} bukan {what}.")
+                         f"Nilai {column} {shown(value)!r} bukan {what}.{hint}")
         return parsed

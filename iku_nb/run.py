@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from iku_nb import api
-from iku_nb.dataset import load
+from iku_nb.dataset import load, sha256
 from iku_nb.errors import RunError
 from iku_nb.params import RunParameters
 from iku_nb.paths import NOTEBOOK_DIR, resolve
@@ -178,6 +178,7 @@ def _write_manifest(path: Path, spec: ReportSpec, dataset, files: dict[str, Path
         "dibuat": datetime.now(UTC).isoformat(timespec="seconds"),
         "versi_iku_nb": metadata.version("iku-nb"),
         "katalog": str(dataset.katalog_path),
+        "sidik_jari_katalog": sha256(dataset.katalog_path),
         "sidik_jari_data": dataset.fingerprints,
         "nilai": [n.as_json() for n in results],
         "berkas": sorted(p.name for k, p in files.items() if k != "manifest"),
@@ -193,8 +194,12 @@ def _promote(files: dict[str, Path], target: Path, stem: str) -> dict[str, Path]
         destination = target / path.name
         os.replace(path, destination)
         promoted[kind] = destination
-    stale = target / f"{stem}{FAILED_SUFFIX}"
-    if stale.exists():
-        stale.unlink()
+    # A format not written this time (a PDF from an earlier html,pdf run) would
+    # no longer match the new report, so it goes, as does an older failure.
+    written = {path.name for path in promoted.values()}
+    for suffix in (".html", ".pdf", ".ipynb", FAILED_SUFFIX):
+        stale = target / f"{stem}{suffix}"
+        if stale.name not in written and stale.exists():
+            stale.unlink()
     log.info("laporan ditulis ke %s", target)
     return promoted

@@ -69,7 +69,12 @@ def periksa_json() -> dict[str, subprocess.CompletedProcess]:
 
 
 def problems_of(run: subprocess.CompletedProcess) -> list[dict]:
-    return json.loads(run.stdout)
+    """Parse ``periksa --format json``, with the row as text to compare with the table."""
+    problems = json.loads(run.stdout)
+    for problem in problems:
+        assert problem["baris"] is None or isinstance(problem["baris"], int)
+        problem["baris"] = "" if problem["baris"] is None else str(problem["baris"])
+    return problems
 
 
 def find(problems: list[dict], kode: str) -> dict:

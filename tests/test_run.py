@@ -123,6 +123,9 @@ def test_bidang_report_lists_its_cases(tmp_path):
     # hanbang is penanggung jawab of IKU-1 and IKU-3, not of IKU-2.
     assert "IKU-3 Persentase konflik SARA" in text
     assert "IKU-2 Persentase" not in text
+    # An empty sara cell shows as a dash, never as pandas' "nan".
+    assert re.search(r"\bnan\b", text) is None
+    assert "K-2025-001" in text
 
 
 def test_data_text_is_escaped_and_uraian_never_shown(make_data, tmp_path):
@@ -162,3 +165,12 @@ def test_failing_cell_keeps_previous_report(yearly, tmp_path, monkeypatch):
     assert "laporan sebelumnya tidak diubah" in str(failure.value)
     assert yearly["html"].read_bytes() == before
     assert (yearly["html"].parent / "laporan_tahunan.GAGAL.ipynb").is_file()
+
+
+def test_format_not_written_again_is_removed(tmp_path):
+    first = run_report(ReportSpec(spec(tahun=2025).params, ("html",)), tmp_path)
+    stale_pdf = first["html"].with_suffix(".pdf")
+    stale_pdf.write_bytes(b"%PDF-1.7 laporan lama")
+    files = run_report(spec(tahun=2025), tmp_path)
+    assert "pdf" not in files
+    assert not stale_pdf.exists()

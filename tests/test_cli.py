@@ -1,0 +1,149 @@
+"""The command line as a user meets it: messages, exit codes and JSON on bad input."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, report, target
+
+
+def run_cli(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "iku_nb.cli", *argv], cwd=cwd,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_empty_sumber_is_reported_not_crashing(make_data):
+    data = make_data(konflik=[report("K-1", "2025-01-10", selesai="2025-01-20", sumber="")])
+    run = run_cli("periksa", "--data", str(data), "--format", "json")
+    assert run.returncode == 2
+    problems = json.loads(run.stdout)
+    empty = [p for p in problems if p["kolom"] == "sumber"]
+    assert empty[0]["kode"] == "nilai-kosong"
+    assert empty[0]["baris"] == 2
+    assert "Traceback" not in run.stderr
+
+
+def test_hitung_empty_sumber_no_traceback(make_data):
+    data = make_data(konflik=[report("K-1", "2025-01-10", selesai="2025-01-20", sumber="")])
+    run = run_cli("hitung", "--data", str(data), "--tahun", "2025")
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    assert "sumber" in run.stderr
+
+
+def test_markup_like_value_is_quoted_verbatim(make_data):
+    data = make_data(konflik=[report("K-1", "2025-01-10", selesai="2025-01-20", jenis="[/]")])
+    run = run_cli("periksa", "--data", str(data))
+    assert run.returncode == 2
+    assert "'[/]'" in run.stdout
+    assert "Traceback" not in run.stderr + run.stdout
+
+
+def test_hitung_json_on_bad_data_prints_json_problems(make_data):
+    data = make_data(konflik=[report("K-1", "2025-01-10", status="dibatalkan")])
+    run = run_cli("hitung", "--data", str(data), "--tahun", "2025", "--format", "json")
+    assert run.returncode == 2
+    problems = json.loads(run.stdout)
+    assert problems[0]["kode"] == "nilai-tidak-sah"
+    assert problems[0]["nilai"] == "dibatalkan"
+
+
+def test_hitung_warns_about_missing_data(make_data):
+    # Only a 2025 register: IKU-1 2025 has data, but no partisipasi row falls in 2024.
+    data = make_data(konflik=[report("K-1", "2024-03-01", selesai="2024-03-02"),
+                              report("K-2", "2025-03-01", selesai="2025-03-02")])
+    run = run_cli("hitung", "--data", str(data), "--tahun", "2024", "--format", "json")
+    assert run.returncode == 0
+    assert "Tidak ada data IKU-2" in run.stderr
+    iku2 = json.loads(run.stdout)[1]
+    assert iku2["penyebut"] is None
+
+
+def test_argparse_messages_are_indonesian():
+    run = run_cli("hitung")
+    assert run.returncode == 2
+    assert "argumen wajib belum diisi: --tahun" in run.stderr
+    assert "pemakaian:" in run.stderr
+
+
+def test_laporan_output_is_a_file(tmp_path):
+    afile = tmp_path / "bukan-folder"
+    afile.write_text("x")
+    run = run_cli("laporan", "--tahun", "2025", "--output", str(afile))
+    assert run.returncode == 2
+    assert "adalah berkas, bukan folder" in run.stderr
+    assert afile.read_text() == "x"
+
+
+def test_laporan_output_locked_by_other_run(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    with open(output / ".kunci", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        run = run_cli("laporan", "--tahun", "2025", "--output", str(output))
+    assert run.returncode == 2
+    assert "sedang dipakai" in run.stderr
+    assert not (output / "2025").exists()
+
+
+def test_katalog_with_unknown_filter_column(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    raw = yaml.safe_load((ROOT / "data" / "katalog.yaml").read_text(encoding="utf-8"))
+    raw["indikator"][2]["hitung"]["saringan"][0]["kolom"] = "saraa"
+    (data / "katalog.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True),
+                                       encoding="utf-8")
+    run = run_cli("periksa", "--data", str(data))
+    assert run.returncode == 2
+    assert "kolom saringan 'saraa' tidak dapat dipakai" in run.stderr
+
+
+def test_katalog_folder_is_rejected(make_data):
+    data = make_data()
+    (data / "katalog.yaml").mkdir()
+    run = run_cli("periksa", "--data", str(data))
+    assert run.returncode == 2
+    assert "bukan berkas katalog" in run.stderr
+
+
+def test_table_name_used_by_a_folder(make_data):
+    data = make_data()
+    (data / "konflik.csv").unlink()
+    (data / "konflik.csv").mkdir()
+    run = run_cli("periksa", "--data", str(data), "--format", "json")
+    assert run.returncode == 2
+    problem = json.loads(run.stdout)[0]
+    assert problem["kode"] == "format-berkas"
+    assert problem["berkas"] == "konflik.csv"
+
+
+@pytest.mark.parametrize(("value", "code"), [("250", "target-di-atas-100"),
+                                             ("0,8", "target-terlalu-kecil")])
+def test_target_out_of_percent_range_warns(make_data, value, code):
+    targets = [target(k, 2025, "80") for k in ("IKU-1", "IKU-3")]
+    targets.append(target("IKU-2", 2025, value))
+    data = make_data(targets=targets)
+    run = run_cli("periksa", "--data", str(data), "--format", "json")
+    assert run.returncode == 0
+    problem = next(p for p in json.loads(run.stdout) if p["kode"] == code)
+    assert problem["tingkat"] == "peringatan"
+    assert problem["baris"] == 4
+    assert problem["nilai"] == value
+
+
+def test_rekap_thousands_dot_is_rejected(make_data):
+    rekap = [{"kode_indikator": "IKU-1", "tahun": 2024, "triwulan": "", "pembilang": "1.000",
+              "penyebut": "1.200", "keterangan": ""}]
+    data = make_data(rekap=rekap)
+    run = run_cli("periksa", "--data", str(data), "--format", "json")
+    assert run.returncode == 2
+    problem = next(p for p in json.loads(run.stdout) if p["kolom"] == "pembilang")
+    assert problem["kode"] == "bukan-bilangan-bulat"
+    assert "tanpa pemisah ribuan" in problem["keterangan"]
+
