@@ -174,3 +174,17 @@ def test_format_not_written_again_is_removed(tmp_path):
     files = run_report(spec(tahun=2025), tmp_path)
     assert "pdf" not in files
     assert not stale_pdf.exists()
+
+
+def test_yearly_pdf_has_no_blank_page(tmp_path):
+    from pypdf import PdfReader
+
+    files = run_report(ReportSpec(spec(tahun=2025).params, ("html", "pdf")), tmp_path)
+    pages = [page.extract_text() for page in PdfReader(files["pdf"]).pages]
+    assert "Daftar Isi" in pages[1]
+    assert pages[2].startswith("Ikhtisar Eksekutif")
+    for number, text in enumerate(pages[2:], start=3):
+        # Every content page has more than its running header and footer.
+        body = text.replace(f"Halaman {number} dari {len(pages)}", "")
+        assert len(body.split()) > 15, f"page {number} is nearly empty: {text!r}"
+    assert any("93,57%" in text for text in pages)
