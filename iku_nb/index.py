@@ -20,7 +20,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from iku_nb.period import Period
-from iku_nb.run import FAILED_SUFFIX, STAGING
+from iku_nb.run import FAILED_NOTE_SUFFIX, FAILED_SUFFIX, STAGING
 
 log = logging.getLogger("iku_nb")
 
@@ -49,6 +49,7 @@ class IndexEntry:
     failed_notebook: str | None = None
     created: str | None = None
     failed_at: str | None = None
+    failed_reason: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -64,7 +65,7 @@ def scan_reports(output: Path) -> list[IndexEntry]:
     """
     output = Path(output)
     folders: set[Path] = set()
-    for pattern in (MANIFEST_NAME, f"*{FAILED_SUFFIX}"):
+    for pattern in (MANIFEST_NAME, f"*{FAILED_SUFFIX}", f"*{FAILED_NOTE_SUFFIX}"):
         for path in output.rglob(pattern):
             relative = path.relative_to(output)
             if any(part.startswith(".") for part in relative.parts):
@@ -119,7 +120,8 @@ def _entry(output: Path, folder: Path) -> IndexEntry | None:
     tahun, triwulan, bidang = place
     entry = IndexEntry(tahun, triwulan, bidang, status=OK)
     manifest_path = folder / MANIFEST_NAME
-    failed = sorted(folder.glob(f"*{FAILED_SUFFIX}"), key=lambda p: p.stat().st_mtime)
+    failed = sorted([*folder.glob(f"*{FAILED_SUFFIX}"), *folder.glob(f"*{FAILED_NOTE_SUFFIX}")],
+                    key=lambda p: p.stat().st_mtime)
     stem = None
     if manifest_path.is_file():
         try:
@@ -140,7 +142,12 @@ def _entry(output: Path, folder: Path) -> IndexEntry | None:
         newest = failed[-1]
         report_time = manifest_path.stat().st_mtime if manifest_path.is_file() else None
         if report_time is None or newest.stat().st_mtime > report_time:
-            entry.failed_notebook = _link(output, newest)
+            notebooks = [path for path in failed if path.name.endswith(FAILED_SUFFIX)]
+            if notebooks:
+                entry.failed_notebook = _link(output, notebooks[-1])
+            notes = [path for path in failed if path.name.endswith(FAILED_NOTE_SUFFIX)]
+            if notes:
+                entry.failed_reason = notes[-1].read_text(encoding="utf-8").strip()
             entry.failed_at = datetime.fromtimestamp(
                 newest.stat().st_mtime).astimezone().strftime("%Y-%m-%d %H:%M %Z")
             if entry.status == OK:

@@ -26,7 +26,7 @@ from typing import Protocol
 import psutil
 
 from iku_nb.errors import IkuError
-from iku_nb.run import STAGING, ReportSpec, run_report
+from iku_nb.run import FAILED_NOTE_SUFFIX, STAGING, ReportSpec, run_report
 
 log = logging.getLogger("iku_nb")
 
@@ -117,12 +117,26 @@ def run_batch(specs: Sequence[ReportSpec], output: Path | str, jobs: int | None 
                 results[index] = result
                 if result.status != SUCCEEDED:
                     log.info("laporan %s %s: %s", result.name, result.status, result.reason)
+                    _record_failure(output, result)
                 if listener:
                     listener.finished(result)
     except BaseException:
         _kill(list(running.values()), output)
         raise
     return [results[i] for i in range(len(specs))]
+
+
+def _record_failure(output: Path, result: ReportResult) -> None:
+    """Leave the reason beside the report, so the index can say the last run failed.
+
+    A run that fails before its notebook starts (bad data, a timeout) leaves
+    no failed notebook, so without this note the index would show only the
+    last good report.
+    """
+    folder = result.spec.folder(output)
+    folder.mkdir(parents=True, exist_ok=True)
+    note = folder / f"{result.spec.notebook}{FAILED_NOTE_SUFFIX}"
+    note.write_text(f"{result.status}: {result.reason or ''}\n", encoding="utf-8")
 
 
 def _context() -> multiprocessing.context.BaseContext:

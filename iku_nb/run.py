@@ -29,6 +29,8 @@ log = logging.getLogger("iku_nb")
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "nbconvert"
 REPORT_CSS = Path(__file__).parent / "report" / "laporan.css"
 FAILED_SUFFIX = ".GAGAL.ipynb"
+# Written by the batch for any failed or timed-out run, with the reason.
+FAILED_NOTE_SUFFIX = ".GAGAL.txt"
 STAGING = ".sementara"
 
 
@@ -197,7 +199,7 @@ def _promote(files: dict[str, Path], target: Path, stem: str) -> dict[str, Path]
     # A format not written this time (a PDF from an earlier html,pdf run) would
     # no longer match the new report, so it goes, as does an older failure.
     written = {path.name for path in promoted.values()}
-    for suffix in (".html", ".pdf", ".ipynb", FAILED_SUFFIX):
+    for suffix in (".html", ".pdf", ".ipynb", FAILED_SUFFIX, FAILED_NOTE_SUFFIX):
         stale = target / f"{stem}{suffix}"
         if stale.name not in written and stale.exists():
             stale.unlink()

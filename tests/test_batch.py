@@ -154,6 +154,8 @@ def test_run_batch_failure_isolated(tmp_path):
     assert "\n" not in failed.reason
     assert "Baris kedua." in failed.reason
     assert failed.files == {}
+    note = tmp_path / "2025" / "hanbang" / "laporan_bidang.GAGAL.txt"
+    assert note.read_text(encoding="utf-8").startswith("gagal: Laporan 2025-hanbang gagal")
 
 
 def test_run_batch_crash_and_unexpected_error(tmp_path):
@@ -181,6 +183,8 @@ def test_run_batch_timeout_kills_tree(tmp_path):
     kernel_pid = int((tmp_path / "kernel.pid").read_text())
     assert not _alive(kernel_pid), "the stuck report's child process must be killed"
     assert not (tmp_path / STAGING / "2025-hanbang-abcd1234").exists()
+    note = tmp_path / "2025" / "hanbang" / "laporan_bidang.GAGAL.txt"
+    assert note.read_text(encoding="utf-8").startswith("waktu habis: dihentikan")
 
 
 def test_run_batch_interrupt_kills_workers(tmp_path):

@@ -64,6 +64,19 @@ def test_scan_reports_failed_newer_than_report(tmp_path):
     assert entries["hanbang"].failed_notebook is None
 
 
+def test_scan_reports_failure_note_without_notebook(tmp_path):
+    now = time.time()
+    make_report(tmp_path / "2025", "laporan_tahunan", mtime=now - 100)
+    note = tmp_path / "2025" / "laporan_tahunan.GAGAL.txt"
+    note.write_text("waktu habis: dihentikan setelah batas waktu 900 detik\n", encoding="utf-8")
+    (entry,) = scan_reports(tmp_path)
+    assert entry.status == FAILED
+    assert entry.failed_reason == "waktu habis: dihentikan setelah batas waktu 900 detik"
+    assert entry.failed_notebook is None
+    html = write_index(tmp_path).read_text(encoding="utf-8")
+    assert "waktu habis: dihentikan setelah batas waktu 900 detik" in html
+
+
 def test_scan_reports_failed_without_report(tmp_path):
     make_failed(tmp_path / "2023" / "tw4", "laporan_tahunan")
     (entry,) = scan_reports(tmp_path)

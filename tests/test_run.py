@@ -14,6 +14,7 @@ import yaml
 from conftest import ROOT, organisation, report
 from nbclient import NotebookClient
 from papermill.exceptions import PapermillExecutionError
+from pypdf import PdfReader
 
 from iku_nb import run as run_module
 from iku_nb.errors import DataError, RunError
@@ -177,8 +178,6 @@ def test_format_not_written_again_is_removed(tmp_path):
 
 
 def test_yearly_pdf_has_no_blank_page(tmp_path):
-    from pypdf import PdfReader
-
     files = run_report(ReportSpec(spec(tahun=2025).params, ("html", "pdf")), tmp_path)
     pages = [page.extract_text() for page in PdfReader(files["pdf"]).pages]
     assert "Daftar Isi" in pages[1]
