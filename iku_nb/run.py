@@ -80,7 +80,7 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
     data_dir = resolve(spec.params.data)
     katalog = None if spec.params.katalog is None else resolve(spec.params.katalog)
     dataset = load(data_dir, katalog)
-    api.hitung(dataset, spec.params.tahun, spec.params.triwulan)  # fails early on no data
+    _figures(spec, dataset)  # fails early when an indicator has neither data nor target
 
     target = spec.folder(output)
     staging_root = output / STAGING
@@ -169,10 +169,18 @@ def _export_html(notebook: Path, html: Path, title: str) -> None:
     html.write_text(body, encoding="utf-8")
 
 
+def _figures(spec: ReportSpec, dataset) -> list:
+    """Compute the figures the report shows: every indicator, or the bidang's own."""
+    katalog = dataset.katalog
+    indikator = (katalog.indikator if spec.params.bidang is None
+                 else katalog.indikator_of_bidang(spec.params.bidang))
+    return api.hitung(dataset, spec.params.tahun, spec.params.triwulan, indikator)
+
+
 def _write_manifest(path: Path, spec: ReportSpec, dataset, files: dict[str, Path]) -> None:
     from importlib import metadata  # noqa: PLC0415
 
-    results = api.hitung(dataset, spec.params.tahun, spec.params.triwulan)
+    results = _figures(spec, dataset)
     manifest = {
         "laporan": spec.name,
         "notebook": spec.notebook,

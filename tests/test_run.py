@@ -127,6 +127,8 @@ def test_bidang_report_lists_its_cases(tmp_path):
     # An empty sara cell shows as a dash, never as pandas' "nan".
     assert re.search(r"\bnan\b", text) is None
     assert "K-2025-001" in text
+    manifest = json.loads(files["manifest"].read_text(encoding="utf-8"))
+    assert [n["kode"] for n in manifest["nilai"]] == ["IKU-1", "IKU-3"]
 
 
 def test_data_text_is_escaped_and_uraian_never_shown(make_data, tmp_path):
