@@ -36,14 +36,25 @@ def hitung(dataset: Dataset, tahun: int, triwulan: int | None = None,
     return results
 
 
+def figure(dataset: Dataset, ind: Indikator, period: Period) -> Nilai:
+    """Compute one indicator in one period; a period without data gives empty figures."""
+    counts = count(dataset.tables, ind, period)
+    return evaluate(dataset.katalog, ind, period, counts, dataset.tables.get("target"))
+
+
 def history(dataset: Dataset, ind: Indikator, until: Period) -> list[Nilai]:
     """Return the indicator's yearly figures for every data year up to ``until``."""
-    results = []
-    for tahun in dataset.years:
-        if tahun > until.tahun:
-            break
-        period = until if tahun == until.tahun else Period(tahun)
-        counts = count(dataset.tables, ind, period)
-        results.append(evaluate(dataset.katalog, ind, period, counts,
-                                dataset.tables.get("target")))
-    return results
+    return [figure(dataset, ind, until if tahun == until.tahun else Period(tahun))
+            for tahun in dataset.years if tahun <= until.tahun]
+
+
+def same_period_last_year(dataset: Dataset, ind: Indikator, period: Period) -> Nilai | None:
+    """Return the figures of the same period a year earlier, or None without data for it.
+
+    A quarterly report compares with the same quarter, since figures are
+    cumulative from January and a full year is not comparable with half of one.
+    """
+    if period.tahun - 1 not in dataset.years:
+        return None
+    previous = figure(dataset, ind, Period(period.tahun - 1, period.triwulan))
+    return previous if previous.counts is not None else None

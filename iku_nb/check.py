@@ -1,7 +1,7 @@
 """Check every monitoring table against the data contract and the catalogue.
 
-Each table is parsed row by row into typed records; every problem met is kept
-(not only the first) with its file, spreadsheet row, column, value as written,
+Each table is parsed row by row into typed records. Every problem met is kept,
+not only the first, with its file, spreadsheet row, column, value as written,
 what was expected, and a stable check code.
 """
 

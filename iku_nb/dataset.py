@@ -95,13 +95,13 @@ def load(data_dir: Path | str = "data", katalog: Path | str | None = None) -> Da
     dataset = inspect(data_dir, katalog)
     if dataset.errors:
         raise DataError(dataset.problems)
-    shown = dataset.warnings[:WARNINGS_SHOWN]
-    for problem in shown:
+    listed = dataset.warnings[:WARNINGS_SHOWN]
+    for problem in listed:
         where = problem.file if problem.row is None else f"{problem.file} baris {problem.row}"
         log.warning("%s: %s", where, problem.message)
-    if len(dataset.warnings) > len(shown):
+    if len(dataset.warnings) > len(listed):
         log.warning("... dan %d peringatan lain; `iku-nb periksa` menampilkan semuanya.",
-                    len(dataset.warnings) - len(shown))
+                    len(dataset.warnings) - len(listed))
     return dataset
 
 

@@ -16,8 +16,8 @@ def project_root(start: Path | None = None) -> Path:
     The search lets an analyst run from the project folder or from
     ``notebooks/`` in JupyterLab with the same relative paths.
     """
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
+    first = (start or Path.cwd()).resolve()
+    for folder in (first, *first.parents):
         if (folder / "notebooks" / "laporan_tahunan.ipynb").is_file():
             return folder
     return PACKAGE_DIR.parent

@@ -127,7 +127,7 @@ def run_batch(specs: Sequence[ReportSpec], output: Path | str, jobs: int | None 
 
 
 def _record_failure(output: Path, result: ReportResult) -> None:
-    """Leave the reason beside the report, so the index can say the last run failed.
+    """Leave the reason beside the report, so the index can show that the last run failed.
 
     A run that fails before its notebook starts (bad data, a timeout) leaves
     no failed notebook, so without this note the index would show only the

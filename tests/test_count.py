@@ -158,3 +158,19 @@ def test_decimal_comma_target(make_data):
     assert iku1.as_json()["target"] == 72.5
     assert iku1.as_json()["capaian"] == 68.97
     assert iku1.kategori == "Sedang"
+
+
+def test_quarter_compared_with_same_quarter_last_year(make_data):
+    data = make_data(konflik=[
+        report("K-1", "2024-02-01", selesai="2024-02-02"),
+        report("K-2", "2024-03-01", status="proses"),
+        report("K-3", "2024-08-01", selesai="2024-08-02"),
+        report("K-4", "2025-02-01", selesai="2025-02-02"),
+    ])
+    dataset = iku_nb.load(data)
+    iku1 = dataset.katalog.indikator[0]
+    previous = iku_nb.api.same_period_last_year(dataset, iku1, iku_nb.Period(2025, 1))
+    # Triwulan I 2024: K-1 and K-2 happened, only K-1 resolved: 1 / 2.
+    assert previous.periode == iku_nb.Period(2024, 1)
+    assert (previous.pembilang, previous.penyebut) == (1, 2)
+    assert iku_nb.api.same_period_last_year(dataset, iku1, iku_nb.Period(2024, 1)) is None

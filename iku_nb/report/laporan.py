@@ -180,7 +180,7 @@ class Laporan:
 
     def _indikator(self, n: Nilai) -> HTML:
         history = api.history(self.dataset, n.indikator, self.periode)
-        previous = next((h for h in reversed(history[:-1])), None)
+        previous = api.same_period_last_year(self.dataset, n.indikator, self.periode)
         thing, done = narrative.noun(n)
         ids = n.counts.ids_pembilang if n.counts else ()
         others = tuple(i for i in (n.counts.ids_penyebut if n.counts else ()) if i not in ids)

@@ -20,6 +20,7 @@ def summary(n: Nilai, previous: Nilai | None) -> str:
     """Describe realisasi, target, capaian and the change from the previous year."""
     thing, done = noun(n)
     d = n.indikator.desimal
+
     if n.counts is None:
         return (f"Data {n.kode} untuk {n.periode.label} belum tersedia: register tidak memuat "
                 "catatan pada periode ini dan tidak ada baris rekap.")
@@ -28,6 +29,7 @@ def summary(n: Nilai, previous: Nilai | None) -> str:
     if n.realisasi is None:
         return (f"Pada {n.periode.label} tercatat {counts}. Karena penyebutnya 0, "
                 "realisasi dan capaian tidak dapat dihitung.")
+
     text = f"Pada {n.periode.label} tercatat {counts}, sehingga realisasi {persen(n.realisasi, d)}"
     if n.target is None:
         return text + ". Target periode ini belum ditetapkan."
@@ -38,6 +40,7 @@ def summary(n: Nilai, previous: Nilai | None) -> str:
                  f"kategori {n.kategori}.")
     else:
         text += "."
+
     if previous is not None and previous.realisasi is not None:
         delta = n.rounded("realisasi") - previous.rounded("realisasi")
         if delta == 0:
@@ -45,7 +48,7 @@ def summary(n: Nilai, previous: Nilai | None) -> str:
         else:
             direction = "naik " if delta > 0 else "turun "
             trend = direction + angka(abs(delta), d) + " poin persen dari"
-        text += (f" Realisasi ini {trend} {previous.periode.label.lower()} "
+        text += (f" Realisasi ini {trend} {previous.periode.label} "
                  f"({persen(previous.realisasi, d)}).")
     return text
 
