@@ -15,6 +15,7 @@ reported together in one ParameterError.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,6 +27,8 @@ from iku_nb.params import NAMES, parse_parameters
 from iku_nb.parse import canonical
 from iku_nb.run import ReportSpec
 from iku_nb.yamlfile import read_mapping
+
+log = logging.getLogger("iku_nb")
 
 ALL = "semua"
 FORMATS = ("html", "pdf")
@@ -51,9 +54,15 @@ def merge_parameters(file_values: dict[str, Any], pairs: Iterable[tuple[str, str
 
     Options whose value is None were not given on the command line and are skipped.
     """
-    merged = dict(file_values)
-    merged.update(dict(pairs))
-    merged.update({name: value for name, value in options.items() if value is not None})
+    merged: dict[str, Any] = {}
+    given = {name: value for name, value in options.items() if value is not None}
+    for label, source in (("-f", file_values), ("-p", dict(pairs)), ("opsi", given)):
+        for name, value in source.items():
+            if name in merged and str(merged[name]) != str(value):
+                # The later source wins, but a silently dropped value hides a typo.
+                log.warning("parameter %s=%r diganti %s=%r dari %s", name, merged[name],
+                            name, value, label)
+            merged[name] = value
     return merged
 
 

@@ -287,7 +287,7 @@ def test_laporan_command_failure_exit_2(fake_pool, tmp_path, capsys):
     assert (tmp_path / "index.html").is_file()
 
 
-def test_laporan_command_parameters_file(fake_pool, tmp_path):
+def test_laporan_command_parameters_file(fake_pool, tmp_path, caplog):
     parameters = tmp_path / "2025.yaml"
     parameters.write_text(f"tahun: 2024\ntriwulan: 1\nbidang: [poldagri]\ndata: {DATA}\n",
                           encoding="utf-8")
@@ -298,6 +298,7 @@ def test_laporan_command_parameters_file(fake_pool, tmp_path):
     assert (output / "2025" / "tw2" / "poldagri" / "laporan_bidang.html").is_file()
     assert not (output / "2024").exists(), "-p overrides the file"
     assert not (output / "2025" / "tw1").exists(), "--triwulan overrides the file"
+    assert "parameter tahun=2024 diganti tahun='2025' dari -p" in caplog.text
 
 
 def test_laporan_command_interrupt_exit_130(monkeypatch, tmp_path, capsys):
