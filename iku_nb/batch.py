@@ -24,6 +24,7 @@ from iku_nb.pool import (
     ReportResult,
     default_jobs,
     run_batch,
+    terminate_as_exit,
 )
 from iku_nb.run import ReportSpec
 
@@ -102,9 +103,9 @@ def _run_matrix(args, specs, dataset, console, exit_failed: int, write_index) ->
               f"(batas waktu {args.timeout:g} detik per laporan) ke {args.output}.")
     bidang_names = {b.kode: b.nama for b in dataset.katalog.bidang}
     try:
-        with _ProgressDisplay(err, len(specs)) as display:
+        with terminate_as_exit(), _ProgressDisplay(err, len(specs)) as display:
             results = run_batch(specs, args.output, jobs, args.timeout, listener=display)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         write_index(args.output, bidang_names)
         raise
     index = write_index(args.output, bidang_names)

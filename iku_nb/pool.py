@@ -11,13 +11,15 @@ only after every step has succeeded.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import re
 import shutil
+import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -123,7 +125,36 @@ def run_batch(specs: Sequence[ReportSpec], output: Path | str, jobs: int | None 
     except BaseException:
         _kill(list(running.values()), output)
         raise
+    finally:
+        _remove_empty_logs(output, specs)
     return [results[i] for i in range(len(specs))]
+
+
+@contextlib.contextmanager
+def terminate_as_exit() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into SystemExit while a batch runs.
+
+    Python's default for these signals ends the parent at once, which would
+    leave the workers and their kernels writing reports after it. As an
+    exception, the signal passes through run_batch, which kills them first.
+    """
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _remove_empty_logs(output: Path, specs: Sequence[ReportSpec]) -> None:
+    """Delete the logs of runs that printed nothing; logs with content stay for diagnosis."""
+    for spec in specs:
+        path = process_log(output, spec)
+        if path.is_file() and path.stat().st_size == 0:
+            path.unlink()
 
 
 def _record_failure(output: Path, result: ReportResult) -> None:

@@ -12,8 +12,10 @@ import functools
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from itertools import pairwise
 from pathlib import Path
@@ -27,7 +29,7 @@ from iku_nb.catalogue import SHIPPED_CATALOGUE, load_catalogue
 from iku_nb.cli import main
 from iku_nb.errors import RunError
 from iku_nb.params import RunParameters
-from iku_nb.pool import FAILED, SUCCEEDED, TIMED_OUT, run_batch
+from iku_nb.pool import FAILED, SUCCEEDED, TIMED_OUT, run_batch, terminate_as_exit
 from iku_nb.run import FAILED_SUFFIX, STAGING, ReportSpec, run_report
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -229,6 +231,21 @@ def test_failed_rerun_keeps_good_report(tmp_path):
     assert not (tmp_path / "2025" / "laporan_tahunan.html").exists()
     assert (tmp_path / "2025" / f"laporan_tahunan{FAILED_SUFFIX}").is_file()
     assert list((tmp_path / STAGING).glob("2025-*-*")) == []
+
+
+def test_sigterm_kills_workers_and_kernel(tmp_path):
+    # SIGTERM to the parent must not leave a worker writing reports after it.
+    timer = threading.Timer(1.5, os.kill, (os.getpid(), signal.SIGTERM))
+    timer.start()
+    with pytest.raises(SystemExit) as stopped, terminate_as_exit():
+        run_batch([spec(bidang="hanbang")], tmp_path, jobs=1, timeout=30,
+                  runner=stuck_hanbang_runner)
+    timer.join()
+    assert stopped.value.code == 128 + signal.SIGTERM
+    kernel_pid = int((tmp_path / "kernel.pid").read_text())
+    assert not _alive(kernel_pid), "the worker's kernel must be killed"
+    assert not (tmp_path / STAGING / "2025-hanbang-abcd1234").exists()
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
 
 
 def _alive(pid: int) -> bool:
