@@ -201,8 +201,9 @@ def _results_table(results: list[Nilai]) -> Table:
         table.add_column(column, justify="left" if column in ("kode", "kategori") else "right")
     for n in results:
         d = n.indikator.desimal
+        target = persen(n.target, n.places("target"))
         table.add_row(n.kode, bilangan(n.pembilang), bilangan(n.penyebut),
-                      persen(n.realisasi, d), persen(n.target, d), persen(n.capaian, d),
+                      persen(n.realisasi, d), target, persen(n.capaian, d),
                       n.kategori or "–", n.counts.asal if n.counts else "–")
     return table
 

@@ -51,10 +51,22 @@ class Nilai:
     def penyebut(self) -> int | None:
         return None if self.counts is None else self.counts.penyebut
 
+    def places(self, name: str) -> int:
+        """Return the decimals to print ``name`` with: the catalogue's.
+
+        A target keeps its own decimals when it has more, because it is an
+        input, not a result: 82,5 stays 82,5 under ``desimal: 0``.
+        """
+        places = self.indikator.desimal
+        if name == "target" and self.target is not None:
+            exponent = self.target.normalize().as_tuple().exponent
+            places = max(places, -exponent if isinstance(exponent, int) else 0)
+        return places
+
     def rounded(self, name: str) -> Decimal | None:
-        """Return realisasi, target or capaian rounded half up to the catalogue's decimals."""
+        """Return realisasi, target or capaian rounded half up to its printed decimals."""
         value = getattr(self, name)
-        return None if value is None else round_half_up(value, self.indikator.desimal)
+        return None if value is None else round_half_up(value, self.places(name))
 
     def as_json(self) -> dict:
         """Return the record of the JSON contract (keys in :data:`JSON_KEYS`)."""
@@ -142,7 +154,7 @@ def evaluate(katalog: Katalog, ind: Indikator, period: Period, counts: Counts | 
     else:
         value = realisasi(counts.pembilang, counts.penyebut, katalog.kebijakan)
         if counts.penyebut == 0:
-            notes.append(_zero_note(katalog, ind))
+            notes.append(_zero_note(katalog, ind, period))
     if target is None:
         notes.append(f"Target {ind.kode} untuk {period.label} belum ditetapkan, "
                      "sehingga capaian tidak dihitung.")
@@ -150,7 +162,8 @@ def evaluate(katalog: Katalog, ind: Indikator, period: Period, counts: Counts | 
     if value is not None and target is not None:
         achieved = capaian(value, target, ind.polaritas, katalog.kebijakan)
         if achieved is None:
-            notes.append("Capaian tidak dapat dihitung karena rumusnya membagi dengan nol.")
+            notes.append(f"Capaian {ind.kode} {period.label} tidak dapat dihitung karena "
+                         "rumusnya membagi dengan nol.")
     category = None
     if achieved is not None:
         category = kategori(round_half_up(achieved, ind.desimal), katalog.skala)
@@ -158,9 +171,9 @@ def evaluate(katalog: Katalog, ind: Indikator, period: Period, counts: Counts | 
                  tuple(notes))
 
 
-def _zero_note(katalog: Katalog, ind: Indikator) -> str:
+def _zero_note(katalog: Katalog, ind: Indikator, period: Period) -> str:
     if katalog.kebijakan.penyebut_nol == "seratus":
-        return ("Penyebut 0 (tidak ada objek yang dihitung pada periode ini); sesuai "
-                "kebijakan katalog, realisasi dicatat 100%.")
-    return ("Penyebut 0 (tidak ada objek yang dihitung pada periode ini), sehingga "
-            "realisasi, capaian dan kategori tidak dapat dihitung.")
+        return (f"Penyebut {ind.kode} {period.label} 0 (tidak ada objek yang dihitung); "
+                "sesuai kebijakan katalog, realisasi dicatat 100%.")
+    return (f"Penyebut {ind.kode} {period.label} 0 (tidak ada objek yang dihitung), "
+            "sehingga realisasi, capaian dan kategori tidak dapat dihitung.")

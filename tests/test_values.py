@@ -8,7 +8,9 @@ from fractions import Fraction
 import pytest
 
 from iku_nb.catalogue import Kebijakan, find_catalogue, load_catalogue
-from iku_nb.values import capaian, kategori, realisasi
+from iku_nb.count import Counts
+from iku_nb.period import Period
+from iku_nb.values import Nilai, capaian, kategori, realisasi
 
 SKALA = load_catalogue(find_catalogue("data")).skala
 
@@ -56,3 +58,13 @@ def test_capaian_cap():
 ])
 def test_kategori_bands(printed, expected):
     assert kategori(Decimal(printed), SKALA) == expected
+
+
+def test_target_keeps_own_decimals_when_catalogue_has_fewer():
+    ind = load_catalogue(find_catalogue("data")).indikator[0].model_copy(update={"desimal": 0})
+    nilai = Nilai(ind, Period(2025), Counts(1, 2, "register"), Fraction(50), Decimal("82.5"),
+                  "tahunan", Fraction(50) / Fraction(165, 2) * 100, "Rendah")
+    assert nilai.as_json()["target"] == 82.5
+    # 50 / 82.5 × 100 = 60.606... printed with 0 decimals: 61.
+    assert nilai.as_json()["capaian"] == 61.0
+    assert nilai.as_json()["realisasi"] == 50.0

@@ -130,7 +130,7 @@ class Laporan:
             "pembilang": n.indikator.pembilang, "penyebut": n.indikator.penyebut,
             "sumber_data": n.indikator.sumber_data,
             "penanggung_jawab": katalog.penanggung_jawab_text(n.indikator),
-            "target": persen(n.target, n.indikator.desimal),
+            "target": persen(n.target, n.places("target")),
         } for n in self.nilai]
         return self._render("perencanaan.html.j2", baris=rows, periode=self.periode.label)
 
@@ -233,7 +233,7 @@ def _figures(n: Nilai) -> dict[str, str]:
         "pembilang": bilangan(n.pembilang), "penyebut": bilangan(n.penyebut),
         "realisasi": persen(n.realisasi, d) if n.realisasi is not None else (
             "tidak dapat dihitung" if n.penyebut == 0 else "–"),
-        "target": persen(n.target, d), "capaian": persen(n.capaian, d),
+        "target": persen(n.target, n.places("target")), "capaian": persen(n.capaian, d),
         "kategori": n.kategori or "–",
     }
 

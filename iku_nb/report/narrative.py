@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from iku_nb.formatting import angka, bilangan, persen, tanggal
+from iku_nb.formatting import angka, bilangan, persen, round_half_up, tanggal
 from iku_nb.values import Nilai
 
 NOUNS = {
@@ -33,16 +33,18 @@ def summary(n: Nilai, previous: Nilai | None) -> str:
     text = f"Pada {n.periode.label} tercatat {counts}, sehingga realisasi {persen(n.realisasi, d)}"
     if n.target is None:
         return text + ". Target periode ini belum ditetapkan."
-    text += f" terhadap target {persen(n.target, d)}"
+    text += f" terhadap target {persen(n.target, n.places('target'))}"
     if n.capaian is not None:
-        relation = _relation(n.rounded("realisasi"), n.rounded("target"))
+        relation = _relation(n.rounded("realisasi"), n.rounded("target"),
+                             n.indikator.polaritas)
         text += (f" ({relation} target). Capaian kinerja {persen(n.capaian, d)}, "
                  f"kategori {n.kategori}.")
     else:
         text += "."
 
     if previous is not None and previous.realisasi is not None:
-        delta = n.rounded("realisasi") - previous.rounded("realisasi")
+        # The change is taken from exact values and rounded once, like every figure.
+        delta = round_half_up(n.realisasi - previous.realisasi, d)
         if delta == 0:
             trend = "sama dengan"
         else:
@@ -72,9 +74,11 @@ def provenance(n: Nilai, sources: dict[str, str]) -> str:
             f"{bilangan(n.pembilang)} {done}.")
 
 
-def _relation(realisasi, target) -> str:
-    if realisasi > target:
-        return "melampaui"
+def _relation(realisasi, target, polaritas: str) -> str:
     if realisasi == target:
         return "sama dengan"
-    return "di bawah"
+    if polaritas == "negatif":
+        # Lower is better, so the words say which side of the target is good.
+        return ("lebih baik dari" if realisasi < target
+                else "lebih buruk dari")
+    return "melampaui" if realisasi > target else "di bawah"
