@@ -169,9 +169,14 @@ class Katalog(_Model):
     @model_validator(mode="after")
     def _references_resolve(self) -> Katalog:
         problems = []
-        codes = [i.kode for i in self.indikator]
-        if len(set(codes)) != len(codes):
-            problems.append(f"kode indikator ganda: {codes}")
+        for what, codes in (("indikator", [i.kode for i in self.indikator]),
+                            ("bidang", [b.kode for b in self.bidang])):
+            twice = sorted({c for c in codes if codes.count(c) > 1})
+            if twice:
+                problems.append(f"kode {what} ganda: {', '.join(twice)}")
+        if any(b.kode == "semua" for b in self.bidang):
+            problems.append("kode bidang 'semua' dicadangkan untuk `--bidang semua`; "
+                            "pilih kode lain")
         bidang_codes = {b.kode for b in self.bidang}
         sasaran_codes = {s.kode for s in self.sasaran}
         for ind in self.indikator:
@@ -218,6 +223,9 @@ def find_catalogue(data_dir: Path, katalog: Path | None = None) -> Path:
     if katalog is not None:
         return Path(katalog)
     local = Path(data_dir) / CATALOGUE_NAME
+    if local.is_symlink() and not local.exists():
+        raise CatalogueError(f"{local} adalah tautan ke berkas yang tidak ada; salin berkas "
+                             "katalognya ke folder data.")
     if local.exists() and not local.is_file():
         raise CatalogueError(f"{local} bukan berkas katalog (mungkin folder); hapus atau "
                              "ganti dengan berkas YAML.")

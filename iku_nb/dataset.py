@@ -106,7 +106,12 @@ def load(data_dir: Path | str = "data", katalog: Path | str | None = None) -> Da
 
 
 def _check_rekap_against_registers(tables: dict, katalog: Katalog, raw: dict) -> list[Problem]:
-    """Flag each rekap row whose period the register already covers, which is ambiguous."""
+    """Flag each rekap row for a year that the register already covers.
+
+    Figures are cumulative from January, so one year must come from a single
+    source: a quarterly rekap row beside register rows later in the year
+    would give a second quarter smaller than the first.
+    """
     rekap = tables.get("rekap")
     if rekap is None:
         return []
@@ -119,13 +124,14 @@ def _check_rekap_against_registers(tables: dict, katalog: Katalog, raw: dict) ->
         triwulan = None if pd.isna(row.triwulan) else int(row.triwulan)
         period = Period(int(row.tahun), triwulan)
         register = ind.hitung.register_name
-        if register_covers(tables, register, period):
+        if register_covers(tables, register, Period(period.tahun)):
             register_source = raw[register].source
             problems.append(Problem(
                 "rekap-dan-register", raw["rekap"].source,
-                f"{ind.kode} {period.label} ada di rekap (baris {row.baris}) dan juga di "
-                f"register {register_source} (kolom {REGISTER_DATE[register]}); hapus "
-                "salah satu agar jelas sumber angkanya.",
+                f"{ind.kode} {period.label} ada di rekap (baris {row.baris}), padahal "
+                f"register {register_source} (kolom {REGISTER_DATE[register]}) memuat "
+                f"catatan tahun {period.tahun}; satu tahun harus berasal dari satu sumber, "
+                "jadi hapus baris rekap itu atau catatan register tahun tersebut.",
                 row=row.baris, column="tahun", value=period.slug,
                 expected="periode tanpa baris register", ids=(ind.kode,)))
     return problems

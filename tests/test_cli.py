@@ -12,6 +12,8 @@ import pytest
 import yaml
 from conftest import ROOT, report, target
 
+from iku_nb.catalogue import SHIPPED_CATALOGUE
+
 
 def run_cli(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "iku_nb.cli", *argv], cwd=cwd,
@@ -147,3 +149,49 @@ def test_rekap_thousands_dot_is_rejected(make_data):
     assert problem["kode"] == "bukan-bilangan-bulat"
     assert "tanpa pemisah ribuan" in problem["keterangan"]
 
+
+
+def test_sample_folder_carries_shipped_catalogue():
+    # A real copy, not a link, so copying the data folder keeps its catalogue.
+    sample = ROOT / "data" / "katalog.yaml"
+    assert not sample.is_symlink()
+    assert sample.read_bytes() == SHIPPED_CATALOGUE.read_bytes()
+
+
+def test_dangling_katalog_link_is_rejected(make_data):
+    data = make_data()
+    (data / "katalog.yaml").symlink_to(data / "tidak-ada.yaml")
+    run = run_cli("periksa", "--data", str(data))
+    assert run.returncode == 2
+    assert "tautan ke berkas yang tidak ada" in run.stderr
+
+
+@pytest.mark.parametrize(("kode", "message"), [
+    ("hanbang", "kode bidang ganda: hanbang"),
+    ("semua", "kode bidang 'semua' dicadangkan"),
+])
+def test_katalog_bidang_code_rules(tmp_path, kode, message):
+    data = tmp_path / "data"
+    data.mkdir()
+    raw = yaml.safe_load((ROOT / "data" / "katalog.yaml").read_text(encoding="utf-8"))
+    raw["bidang"].append({"kode": kode, "nama": "Bidang Uji", "singkatan": "Uji",
+                          "sumber": ["FKUB"]})
+    (data / "katalog.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True),
+                                       encoding="utf-8")
+    run = run_cli("periksa", "--data", str(data))
+    assert run.returncode == 2
+    assert message in run.stderr
+
+
+def test_quarter_rekap_in_register_year_is_rejected(make_data):
+    rekap = [{"kode_indikator": "IKU-1", "tahun": 2024, "triwulan": 1, "pembilang": 3,
+              "penyebut": 4, "keterangan": ""}]
+    data = make_data(konflik=[report("K-1", "2024-12-31", status="proses"),
+                              report("K-2", "2025-01-10", selesai="2025-01-11")],
+                     rekap=rekap)
+    run = run_cli("periksa", "--data", str(data), "--format", "json")
+    assert run.returncode == 2
+    problem = json.loads(run.stdout)[0]
+    assert problem["kode"] == "rekap-dan-register"
+    assert problem["baris"] == 2
+    assert "satu tahun harus berasal dari satu sumber" in problem["keterangan"]
