@@ -94,7 +94,7 @@ def load(data_dir: Path | str = "data", katalog: Path | str | None = None) -> Da
     """
     dataset = inspect(data_dir, katalog)
     if dataset.errors:
-        raise DataError(dataset.problems)
+        raise DataError(dataset.problems, str(data_dir))
     listed = dataset.warnings[:WARNINGS_SHOWN]
     for problem in listed:
         where = problem.file if problem.row is None else f"{problem.file} baris {problem.row}"

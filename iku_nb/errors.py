@@ -23,13 +23,24 @@ class ParameterError(IkuError):
 class DataError(IkuError):
     """The monitoring tables contain errors; ``problems`` lists all of them."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], data_dir: str | None = None) -> None:
         self.problems = problems
         errors = [p for p in problems if p.is_error]
+        command = "iku-nb periksa" + (f" --data {data_dir}" if data_dir else "")
         super().__init__(
             f"Data pemantauan memuat {len(errors)} kesalahan; "
-            "perbaiki lalu jalankan lagi (`iku-nb periksa` menampilkan semuanya)."
+            f"perbaiki lalu jalankan lagi (`{command}` menampilkan semuanya)."
         )
+
+    def details(self, limit: int = 20) -> str:
+        """Return the first ``limit`` errors as lines of file, row, column, value and message."""
+        lines = []
+        for problem in [p for p in self.problems if p.is_error][:limit]:
+            where = problem.file + (f" baris {problem.row}" if problem.row else "")
+            where += f" kolom {problem.column}" if problem.column else ""
+            value = f" nilai {problem.value!r}" if problem.value not in (None, "") else ""
+            lines.append(f"  - {where}{value}: {problem.message}")
+        return "\n".join(lines)
 
 
 class NoDataError(IkuError):

@@ -189,3 +189,15 @@ def test_yearly_pdf_has_no_blank_page(tmp_path):
         body = text.replace(f"Halaman {number} dari {len(pages)}", "")
         assert len(body.split()) > 15, f"page {number} is nearly empty: {text!r}"
     assert any("93,57%" in text for text in pages)
+
+
+def test_papermill_bad_data_names_file_row_column(make_data, tmp_path):
+    data = make_data(konflik=[report("K-1", "2025-01-10", status="dibatalkan")])
+    with pytest.raises(PapermillExecutionError) as failure:
+        papermill.execute_notebook(
+            str(ROOT / "notebooks" / "laporan_tahunan.ipynb"), str(tmp_path / "x.ipynb"),
+            parameters={"tahun": 2025, "data": str(data)}, progress_bar=False)
+    message = str(failure.value)
+    assert "konflik.csv baris 2 kolom status nilai 'dibatalkan'" in message
+    assert f"iku-nb periksa --data {data}" in message
+    assert "Traceback" not in message

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from iku_nb import api
 from iku_nb.catalogue import Bidang
 from iku_nb.dataset import Dataset, load
-from iku_nb.errors import IkuError
+from iku_nb.errors import DataError, IkuError
 from iku_nb.formatting import bilangan, persen, tanggal
 from iku_nb.params import parse_parameters
 from iku_nb.paths import resolve
@@ -213,7 +213,13 @@ def show_errors_briefly() -> None:
         return
 
     def handler(shell, etype, value, tb, tb_offset=None):
-        shell.showtraceback((etype, value, tb), exception_only=True)
+        text = f"{etype.__name__}: {value}"
+        if isinstance(value, DataError):
+            # The analyst needs the file, row and value to fix, not only the count.
+            text += "\n" + value.details()
+        # The error output then carries this text as its traceback, which papermill
+        # copies into its own error message.
+        shell._showtraceback(etype, value, [text])
 
     shell.set_custom_exc((IkuError,), handler)
 
