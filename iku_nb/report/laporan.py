@@ -168,7 +168,23 @@ class Laporan:
             katalog=self.dataset.katalog_path.name, sidik_jari=self.dataset.fingerprints)
 
     def kualitas_data(self) -> HTML:
-        return self._render("kualitas.html.j2", masalah=self.dataset.warnings)
+        """Return the warnings about the tables this report's indicators read."""
+        return self._render("kualitas.html.j2", masalah=self.relevant_warnings())
+
+    def relevant_warnings(self) -> list:
+        """Return the warnings on the tables behind this report's figures.
+
+        A bidang report that covers only conflict indicators does not list
+        warnings about participation, and the other way round.
+        """
+        tables = {"target", "rekap"}
+        for n in self.nilai:
+            tables.add(n.indikator.hitung.register_name)
+            if n.indikator.hitung.metode == "organisasi_berpartisipasi":
+                tables.add("organisasi")
+        sources = {self.dataset.sources[t] for t in tables if t in self.dataset.sources}
+        others = set(self.dataset.sources.values()) - sources
+        return [p for p in self.dataset.warnings if p.file not in others]
 
     def penutup(self) -> HTML:
         met = [n for n in self.nilai if n.capaian is not None and n.rounded("capaian") >= 100]
