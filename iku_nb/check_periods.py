@@ -29,6 +29,8 @@ def _period_columns(rows: Rows, row: int, cells: dict, katalog: Katalog) -> dict
         rows.problem("triwulan-tidak-sah", row, "triwulan", cells.get("triwulan"),
                      "1, 2, 3, 4 atau kosong", f"Triwulan {record['triwulan']} tidak ada.")
         record["triwulan"] = None
+    # A triwulan that was written but is invalid must not make the row look yearly.
+    record["periode_sah"] = record["triwulan"] is not None or is_blank(cells.get("triwulan", ""))
     return record
 
 
@@ -36,7 +38,7 @@ def _check_unique_periods(rows: Rows, what: str) -> None:
     seen: dict[tuple, int] = {}
     for record in rows.records:
         key = (record["kode_indikator"], record["tahun"], record["triwulan"])
-        if None in key[:2]:
+        if None in key[:2] or not record["periode_sah"]:
             continue
         if key in seen:
             period = f"{key[1]}" + (f" triwulan {key[2]}" if key[2] else "")

@@ -10,9 +10,11 @@ from decimal import Decimal, InvalidOperation
 
 DATE_FORMATS = "ISO 2025-03-10 atau dd/mm/yyyy seperti 10/03/2025"
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+# A time after the date (Excel exports "2025-03-31 14:30:00") is dropped.
+_TIME = r"(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?)?"
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + "$")
 # Day first, as Indonesian users type dates; never month first.
-_DAY_FIRST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})" + _TIME + "$")
 # Grouped thousands: Indonesian 1.234,5 or English 1,234.5.
 _GROUPED = {
     ".": re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$"),

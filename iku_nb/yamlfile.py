@@ -27,7 +27,10 @@ def read_mapping(path: Path, error: type[IkuError], what: str) -> dict[str, Any]
     except IsADirectoryError as exc:
         raise error(f"{what} {path} adalah folder, bukan berkas YAML.") from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise error(f"{what} {path} bukan YAML yang sah: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = "" if mark is None else f" (baris {mark.line + 1}, kolom {mark.column + 1})"
+        raise error(f"{what} {path} bukan YAML yang sah{where}; periksa titik dua, "
+                    "tanda kutip dan indentasi di sekitar tempat itu.") from exc
     if raw is not None and not isinstance(raw, dict):
         raise error(f"{what} {path} harus berupa pemetaan YAML, misalnya `tahun: 2025`.")
     return raw

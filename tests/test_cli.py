@@ -195,3 +195,16 @@ def test_quarter_rekap_in_register_year_is_rejected(make_data):
     assert problem["kode"] == "rekap-dan-register"
     assert problem["baris"] == 2
     assert "satu tahun harus berasal dari satu sumber" in problem["keterangan"]
+
+
+@pytest.mark.parametrize("triwulan", ["II", "TW2", "5"])
+def test_invalid_target_triwulan_single_error(make_data, triwulan):
+    targets = [target(k, 2025, "80") for k in ("IKU-1", "IKU-2", "IKU-3")]
+    targets.append(target("IKU-1", 2025, "40", triwulan=triwulan))
+    data = make_data(targets=targets)
+    run = run_cli("periksa", "--data", str(data), "--format", "json")
+    assert run.returncode == 2
+    problems = json.loads(run.stdout)
+    assert [p["kolom"] for p in problems] == ["triwulan"]
+    assert problems[0]["baris"] == 5
+    assert problems[0]["nilai"] == triwulan

@@ -74,3 +74,9 @@ def test_canonical_ignores_case_and_spaces():
 def test_closest_suggests_near_name():
     assert closest("Magersary", ["Magersari", "Kranggan"]) == "Magersari"
     assert closest("zzz", ["Magersari", "Kranggan"]) is None
+
+
+@pytest.mark.parametrize("value", ["31/03/2025 23:59", "2025-03-31 14:30:00",
+                                   "31.03.2025 08.15", "2025-03-31T00:00:00"])
+def test_parse_date_drops_time_part(value):
+    assert parse_date(value) == date(2025, 3, 31)
