@@ -16,7 +16,7 @@ def read_mapping(path: Path, error: type[IkuError], what: str) -> dict[str, Any]
     Raises
     ------
     error
-        When the file is missing, is not YAML, or holds something other than
+        When the file is missing, is not YAML, or contains something other than
         a mapping; ``what`` names the file in the message (``Katalog``).
     """
     path = Path(path)

@@ -57,7 +57,7 @@ def test_hitung_json_on_bad_data_prints_json_problems(make_data):
 
 
 def test_hitung_warns_about_missing_data(make_data):
-    # Only a 2025 register: IKU-1 2025 has data, but no partisipasi row falls in 2024.
+    # The partisipasi register has a 2025 row only, and there is no rekap: IKU-2 2024 has no data.
     data = make_data(konflik=[report("K-1", "2024-03-01", selesai="2024-03-02"),
                               report("K-2", "2025-03-01", selesai="2025-03-02")])
     run = run_cli("hitung", "--data", str(data), "--tahun", "2024", "--format", "json")
