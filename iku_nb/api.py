@@ -43,7 +43,11 @@ def figure(dataset: Dataset, ind: Indikator, period: Period) -> Nilai:
 
 
 def history(dataset: Dataset, ind: Indikator, until: Period) -> list[Nilai]:
-    """Return the indicator's yearly figures for every data year up to ``until``."""
+    """Return the indicator's figures for each earlier data year and for ``until`` itself.
+
+    Earlier years are whole years; the last entry is ``until``, which is a
+    quarter in a quarterly report.
+    """
     return [figure(dataset, ind, until if tahun == until.tahun else Period(tahun))
             for tahun in dataset.years if tahun <= until.tahun]
 

@@ -16,6 +16,9 @@ SHIPPED_CATALOGUE = (
 )
 
 
+# Lists of allowed values that the checks read.
+REQUIRED_VALUE_LISTS = ("konflik.jenis", "konflik.sara", "konflik.status", "organisasi.jenis")
+
 # Columns an indicator may filter on: case attributes, or organisation columns.
 FILTER_COLUMNS = {
     "kasus_selesai": ("jenis", "sara", "kecamatan", "kelurahan"),
@@ -174,6 +177,13 @@ class Katalog(_Model):
             twice = sorted({c for c in codes if codes.count(c) > 1})
             if twice:
                 problems.append(f"kode {what} ganda: {', '.join(twice)}")
+        for key in REQUIRED_VALUE_LISTS:
+            if key not in self.nilai_sah:
+                problems.append(f"nilai_sah tidak memuat {key}")
+        statuses = [s.casefold() for s in self.nilai_sah.get("konflik.status", [])]
+        if statuses and "selesai" not in statuses:
+            problems.append("nilai_sah konflik.status harus memuat 'selesai', status yang "
+                            "menandai kasus selesai dalam aturan hitung")
         if any(b.kode == "semua" for b in self.bidang):
             problems.append("kode bidang 'semua' dicadangkan untuk `--bidang semua`; "
                             "pilih kode lain")

@@ -130,8 +130,7 @@ _DATE_COLUMNS = ("tanggal_kejadian", "tanggal_selesai", "tanggal_terdaftar",
 
 def _frame(records: list[dict], name: str) -> pd.DataFrame:
     columns = ["baris", *TABLES[name].columns]
-    if name == "konflik":
-        columns.remove("uraian")  # free text never leaves the check stage
+    # Free text (uraian) never leaves the check stage.
     frame = pd.DataFrame(records, columns=[c for c in columns if c != "uraian"])
     for column in _DATE_COLUMNS:
         if column in frame:

@@ -6,6 +6,7 @@ from iku_nb.catalogue import Katalog
 from iku_nb.parse import (
     canonical,
     closest,
+    fold,
     is_blank,
     shown,
 )
@@ -25,7 +26,8 @@ def parse_konflik(rows: Rows, katalog: Katalog) -> None:
             "jenis": rows.choice(row, cells, "jenis", allowed["konflik.jenis"]),
             "sara": rows.choice(row, cells, "sara", allowed["konflik.sara"], required=False),
             "sumber": rows.text(row, cells, "sumber"),
-            "status": rows.choice(row, cells, "status", allowed["konflik.status"]),
+            # Folded, so "Selesai" in a catalogue still matches the counting rule.
+            "status": _folded(rows.choice(row, cells, "status", allowed["konflik.status"])),
             "tanggal_selesai": rows.date(row, cells, "tanggal_selesai", required=False),
             "cells": cells,
         }
@@ -117,3 +119,7 @@ def _check_case_agreement(rows: Rows) -> None:
                     f"{first[case]['baris']} berbeda pada {column}: {written or '(kosong)'!r} "
                     f"dan {written_first or '(kosong)'!r}. Semua laporan satu kasus harus "
                     "sama pada kolom ini.", ids=(case,))
+
+
+def _folded(value: str | None) -> str | None:
+    return None if value is None else fold(value)

@@ -8,6 +8,7 @@ from iku_nb.parse import (
     parse_number,
     shown,
 )
+from iku_nb.period import MAX_YEAR, MIN_YEAR
 from iku_nb.problems import WARNING
 from iku_nb.rows import Rows
 
@@ -21,7 +22,7 @@ def _period_columns(rows: Rows, row: int, cells: dict, katalog: Katalog) -> dict
         "triwulan": rows.integer(row, cells, "triwulan", required=False,
                                  what="triwulan 1 sampai 4"),
     }
-    if record["tahun"] is not None and not 1900 <= record["tahun"] <= 2999:
+    if record["tahun"] is not None and not MIN_YEAR <= record["tahun"] <= MAX_YEAR:
         rows.problem("tahun-tidak-sah", row, "tahun", cells.get("tahun"),
                      "tahun empat angka", f"Tahun {record['tahun']} tidak masuk akal.")
         record["tahun"] = None

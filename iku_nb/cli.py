@@ -17,6 +17,7 @@ from iku_nb.dataset import inspect, load
 from iku_nb.errors import DataError, IkuError
 from iku_nb.formatting import bilangan, persen
 from iku_nb.params import parse_parameters
+from iku_nb.paths import resolve
 from iku_nb.problems import Problem
 from iku_nb.values import Nilai
 
@@ -153,15 +154,24 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _data_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--data", default="data", type=Path,
-                         help="folder tabel pemantauan (bawaan: data/)")
+    command.add_argument("--data", type=Path,
+                         help="folder tabel pemantauan (bawaan: data/ di folder proyek)")
     command.add_argument("--katalog", type=Path,
                          help="berkas katalog; bawaan: katalog.yaml di folder data, "
                          "atau katalog bawaan")
 
 
+def _data_dir(args: argparse.Namespace) -> Path:
+    """Return --data from the current folder, or the project's data/ when it is absent.
+
+    ``laporan`` resolves the default the same way, so every command reads the
+    same folder wherever it is started.
+    """
+    return args.data.resolve() if args.data is not None else resolve("data")
+
+
 def _periksa(args: argparse.Namespace) -> int:
-    dataset = inspect(args.data, args.katalog)
+    dataset = inspect(_data_dir(args), args.katalog)
     out = console()
     if args.format == "json":
         print(json.dumps([p.as_json() for p in dataset.problems], ensure_ascii=False, indent=2))
@@ -182,7 +192,7 @@ def _periksa(args: argparse.Namespace) -> int:
 def _hitung(args: argparse.Namespace) -> int:
     params = parse_parameters({"tahun": args.tahun, "triwulan": args.triwulan},
                               allowed=("tahun", "triwulan"))
-    dataset = load(args.data, args.katalog)
+    dataset = load(_data_dir(args), args.katalog)
     results = api.hitung(dataset, params.tahun, params.triwulan)
     for note in (note for n in results for note in n.catatan):
         log.warning("%s", note)

@@ -37,8 +37,8 @@ class Counts:
 def cases(konflik: pd.DataFrame) -> pd.DataFrame:
     """Collapse reports into one row per case (``id_konflik``).
 
-    A case takes its attributes from its first report (the check stage makes
-    sure all reports agree) and is resolved on the earliest ``tanggal_selesai``
+    A case takes each attribute from the first report that fills it (the check
+    stage makes sure its reports agree) and is resolved on the earliest ``tanggal_selesai``
     of its reports with status ``selesai``.
     """
     reports = konflik.dropna(subset=["id_konflik"])

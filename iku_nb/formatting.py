@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from babel.dates import format_date
@@ -19,12 +20,12 @@ def round_half_up(value: Fraction | Decimal | int, places: int) -> Decimal:
     A :class:`~fractions.Fraction` is rounded exactly, so 1/32 × 100 = 3.125
     becomes 3.13 (round-half-even would give 3.12).
     """
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-        # Fractions with long expansions are cut at 28 digits by the default
-        # context, far below any printed place.
-    quantum = Decimal(1).scaleb(-places)
-    return Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    # Integer arithmetic on the exact fraction, so neither a Decimal context
+    # nor binary floats can round twice. Halves go away from zero.
+    exact = Fraction(value) * 10**places
+    units = math.floor(abs(exact) + Fraction(1, 2))
+    # A Decimal built from a string is exact under any context precision.
+    return Decimal(f"{units if exact >= 0 else -units}E{-places}")
 
 
 def angka(value: Fraction | Decimal | int | None, desimal: int = 2) -> str:

@@ -25,6 +25,7 @@ from iku_nb.catalogue import Katalog
 from iku_nb.errors import ParameterError
 from iku_nb.params import NAMES, parse_parameters
 from iku_nb.parse import canonical
+from iku_nb.period import MAX_YEAR, MIN_YEAR
 from iku_nb.run import ReportSpec
 from iku_nb.yamlfile import read_mapping
 
@@ -123,7 +124,7 @@ def parse_tahun(value: Any, problems: list[str]) -> list[int]:
             continue
         first = int(match.group(1))
         last = int(match.group(2) or first)
-        if not (1900 <= first <= 2999 and 1900 <= last <= 2999):
+        if not (MIN_YEAR <= first <= MAX_YEAR and MIN_YEAR <= last <= MAX_YEAR):
             problems.append(f"tahun {item!r} tidak sah ({hint})")
         elif last < first:
             problems.append(f"rentang tahun {item!r} terbalik: tulis tahun awal lebih dulu, "

@@ -10,6 +10,7 @@ from typing import Any
 from iku_nb.catalogue import Katalog
 from iku_nb.errors import ParameterError
 from iku_nb.parse import canonical, closest, parse_integer
+from iku_nb.period import MAX_YEAR, MIN_YEAR
 
 NAMES = ("tahun", "triwulan", "bidang", "data", "katalog")
 # Same rule as a bidang kode in the catalogue; it also keeps the value safe
@@ -47,7 +48,7 @@ def parse_parameters(raw: dict[str, Any], katalog: Katalog | None = None,
     tahun = _integer(raw.get("tahun"))
     if _empty(raw.get("tahun")):
         problems.append("tahun wajib diisi: tahun empat angka, misalnya 2025")
-    elif tahun is None or not 1900 <= tahun <= 2999:
+    elif tahun is None or not MIN_YEAR <= tahun <= MAX_YEAR:
         problems.append(f"tahun {raw.get('tahun')!r} tidak sah: harus tahun empat angka, "
                         "misalnya 2025")
     triwulan = None

@@ -92,16 +92,16 @@ def parse_number(value: object) -> Decimal | None:
         return None
 
 
-_THOUSANDS_DOT = re.compile(r"\d{1,3}(\.\d{3})+")
+_THOUSANDS = re.compile(r"\d{1,3}([.,]\d{3})+")
 
 
 def parse_integer(value: object) -> int | None:
     """Read a whole number; ``12,0`` is 12, ``12,5`` is not a whole number.
 
-    ``1.000`` is rejected: Indonesian users mean one thousand, while the
-    decimal-point reading gives 1, so neither reading is safe.
+    ``1.000`` and ``1,000`` are rejected: one writer means one thousand and
+    another means one with three decimals, so neither reading is safe.
     """
-    if isinstance(value, str) and _THOUSANDS_DOT.fullmatch(value.strip()):
+    if isinstance(value, str) and _THOUSANDS.fullmatch(value.strip()):
         return None
     number = parse_number(value)
     if number is None or number != number.to_integral_value():

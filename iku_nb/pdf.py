@@ -176,7 +176,7 @@ def _render_atomically(document: str, stylesheets: list[str], *, base_url: Path,
         Path(temporary).unlink(missing_ok=True)
         raise RunError(
             f"PDF {pdf_path.name} gagal dibuat oleh WeasyPrint: {type(exc).__name__}: "
-            f"{exc}. Laporan HTML tetap dapat dipakai.") from exc
+            f"{exc}. Laporan ini tidak ditulis; laporan sebelumnya tidak diubah.") from exc
 
 
 class _DemoteWarnings(logging.Filter):

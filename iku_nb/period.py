@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+# Years a monitoring date, target or report may fall in; outside them a year
+# was mistyped.
+MIN_YEAR, MAX_YEAR = 1945, 2100
 
 
 @dataclass(frozen=True, order=True)

@@ -76,6 +76,7 @@ class RawTable:
     source: str
     header: list[str]
     rows: list[tuple[int, dict[str, object]]] = field(default_factory=list)
+    path: Path | None = None
 
 
 def read_tables(data_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
@@ -246,9 +247,12 @@ def _read_csv(name: str, path: Path, problems: list[Problem]) -> RawTable | None
         delimiter = directive.group(1)
         text = rest
     else:
-        delimiter = max((";", ",", "\t"), key=first_line.count)
+        # Judged on the first lines, not only the first: a title line above
+        # the header usually has no delimiter at all.
+        head = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+        delimiter = max((";", ",", "\t"), key=lambda d: max(line.count(d) for line in head))
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return _build(name, path.name, records, problems)
+    return _build(name, path.name, records, problems, path)
 
 
 def _read_sheet(name: str, path: Path, sheet: str, problems: list[Problem]) -> RawTable:
@@ -258,14 +262,15 @@ def _read_sheet(name: str, path: Path, sheet: str, problems: list[Problem]) -> R
     finally:
         book.close()
     label = path.name if path.stem == name else f"{path.name} [{sheet}]"
-    return _build(name, label, records, problems)
+    return _build(name, label, records, problems, path)
 
 
-def _build(name: str, source: str, records: list[list], problems: list[Problem]) -> RawTable:
+def _build(name: str, source: str, records: list[list], problems: list[Problem],
+           path: Path | None = None) -> RawTable:
     """Turn records into a RawTable, numbering rows as a spreadsheet does."""
     start = _header_row(name, records)
     if start is None:
-        return RawTable(name, source, [])
+        return RawTable(name, source, [], path=path)
     if not all(_blank_record(record) for record in records[:start]):
         problems.append(Problem(
             "judul-bukan-baris-1", source,
@@ -273,7 +278,7 @@ def _build(name: str, source: str, records: list[list], problems: list[Problem])
             "atasnya diabaikan.", row=start + 1, expected="judul kolom di baris 1",
             severity=WARNING))
     header = [_header_text(cell) for cell in records[start]]
-    table = RawTable(name, source, [h for h in header if h])
+    table = RawTable(name, source, [h for h in header if h], path=path)
     for index, record in enumerate(records[start + 1:], start=start + 2):
         cells = {}
         stray = []

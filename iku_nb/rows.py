@@ -15,11 +15,9 @@ from iku_nb.parse import (
     parse_integer,
     shown,
 )
+from iku_nb.period import MAX_YEAR, MIN_YEAR
 from iku_nb.problems import ERROR, WARNING, Problem
 from iku_nb.read import RawTable
-
-# Years a monitoring date may fall in; outside them a year was mistyped.
-MIN_YEAR, MAX_YEAR = 1945, 2100
 
 
 def _date_hint(value: object) -> str:
@@ -117,7 +115,8 @@ class Rows:
             return self.text(row, cells, column, required)
         parsed = parse_integer(value)
         if parsed is None:
-            hint = " Tulis tanpa pemisah ribuan, misalnya 1000." if "." in shown(value) else ""
+            has_separator = "." in shown(value) or "," in shown(value)
+            hint = " Tulis tanpa pemisah ribuan, misalnya 1000." if has_separator else ""
             self.problem("bukan-bilangan-bulat", row, column, value, what,
                          f"Nilai {column} {shown(value)!r} bukan {what}.{hint}")
         return parsed

@@ -68,6 +68,16 @@ class Nilai:
         value = getattr(self, name)
         return None if value is None else round_half_up(value, self.places(name))
 
+    @property
+    def meets_target(self) -> bool | None:
+        """Return whether the printed realisasi reaches the printed target, by polarity."""
+        realisasi, target = self.rounded("realisasi"), self.rounded("target")
+        if realisasi is None or target is None:
+            return None
+        if self.indikator.polaritas == "negatif":
+            return realisasi <= target
+        return realisasi >= target
+
     def as_json(self) -> dict:
         """Return the record of the JSON contract (keys in :data:`JSON_KEYS`)."""
         def number(name: str) -> float | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT, report, target
+from openpyxl import Workbook
 
 from iku_nb.catalogue import SHIPPED_CATALOGUE
 
@@ -208,3 +209,64 @@ def test_invalid_target_triwulan_single_error(make_data, triwulan):
     assert [p["kolom"] for p in problems] == ["triwulan"]
     assert problems[0]["baris"] == 5
     assert problems[0]["nilai"] == triwulan
+
+
+def test_rekap_thousands_comma_is_rejected(make_data):
+    rekap = [{"kode_indikator": "IKU-2", "tahun": 2024, "triwulan": "", "pembilang": "1,000",
+              "penyebut": "1200", "keterangan": ""}]
+    data = make_data(rekap=rekap)
+    run = run_cli("periksa", "--data", str(data), "--format", "json")
+    assert run.returncode == 2
+    problem = json.loads(run.stdout)[0]
+    assert problem["kolom"] == "pembilang"
+    assert problem["nilai"] == "1,000"
+
+
+@pytest.mark.parametrize("statuses", [["Selesai", "Proses", "Belum"],
+                                      ["selesai", "proses", "belum", "ditunda"]])
+def test_katalog_status_spelling_keeps_rule(make_data, statuses):
+    data = make_data(konflik=[report("K-1", "2025-01-10", status=statuses[0],
+                                     selesai="2025-01-11"),
+                              report("K-2", "2025-02-10", status=statuses[1])])
+    raw = yaml.safe_load((ROOT / "data" / "katalog.yaml").read_text(encoding="utf-8"))
+    raw["nilai_sah"]["konflik.status"] = statuses
+    (data / "katalog.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True),
+                                       encoding="utf-8")
+    run = run_cli("hitung", "--data", str(data), "--tahun", "2025", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    iku1 = json.loads(run.stdout)[0]
+    assert (iku1["pembilang"], iku1["penyebut"]) == (1, 2)
+    assert "berstatus" not in run.stderr
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"konflik.status": ["tuntas", "proses"]}, "harus memuat 'selesai'"),
+    ({"konflik.sara": None}, "nilai_sah tidak memuat konflik.sara"),
+])
+def test_katalog_value_lists_checked(make_data, change, message):
+    data = make_data()
+    raw = yaml.safe_load((ROOT / "data" / "katalog.yaml").read_text(encoding="utf-8"))
+    for key, values in change.items():
+        if values is None:
+            del raw["nilai_sah"][key]
+        else:
+            raw["nilai_sah"][key] = values
+    (data / "katalog.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True),
+                                       encoding="utf-8")
+    run = run_cli("periksa", "--data", str(data))
+    assert run.returncode == 2
+    assert message in run.stderr
+
+
+def test_workbook_name_with_bracket(make_data):
+    data = make_data()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "partisipasi"
+    sheet.append(["id_organisasi", "tanggal", "kegiatan"])
+    sheet.append(["O-1", "2025-02-01", "Musrenbang Kota"])
+    (data / "partisipasi.csv").unlink()
+    book.save(data / "pemantauan [final].xlsx")
+    run = run_cli("hitung", "--data", str(data), "--tahun", "2025", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)[1]["pembilang"] == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 import pytest
@@ -49,3 +49,14 @@ def test_period_end_and_label(triwulan, end, label):
     assert period.start == date(2025, 1, 1)
     assert period.end == end
     assert period.label == label
+
+
+def test_round_half_up_ignores_decimal_context():
+    with localcontext() as context:
+        context.prec = 3
+        assert round_half_up(Fraction(31249, 10000), 2) == Decimal("3.12")
+        assert str(round_half_up(Fraction(12345678, 100), 2)) == "123456.78"
+
+
+def test_round_half_up_negative_away_from_zero():
+    assert round_half_up(Decimal("-12.345"), 2) == Decimal("-12.35")

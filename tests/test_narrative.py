@@ -5,13 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from iku_nb.catalogue import find_catalogue, load_catalogue
+from iku_nb.catalogue import SHIPPED_CATALOGUE, load_catalogue
 from iku_nb.count import Counts
 from iku_nb.period import Period
 from iku_nb.report.narrative import summary
 from iku_nb.values import Nilai
 
-IKU1 = load_catalogue(find_catalogue("data")).indikator[0]
+IKU1 = load_catalogue(SHIPPED_CATALOGUE).indikator[0]
 
 
 def nilai(pembilang: int, penyebut: int, period: Period, target: str = "90",

@@ -16,7 +16,9 @@ from nbclient import NotebookClient
 from papermill.exceptions import PapermillExecutionError
 from pypdf import PdfReader
 
+import iku_nb
 from iku_nb import run as run_module
+from iku_nb.dataset import sha256
 from iku_nb.errors import DataError, RunError
 from iku_nb.params import parse_parameters
 from iku_nb.run import ReportSpec, run_report
@@ -73,13 +75,18 @@ def test_yearly_report_embeds_charts(yearly):
     assert html.count('src="data:image/png;base64,') == 3
 
 
-def test_manifest_matches_hitung(yearly):
+def test_manifest_records_figures(yearly):
     manifest = json.loads(yearly["manifest"].read_text(encoding="utf-8"))
     iku1 = manifest["nilai"][0]
+    # Counted by hand from data/konflik.csv: 19 cases happened in 2025 and 16 were
+    # resolved by 31 December; 16/19 = 84.2105 and 84.2105/90 = 93.567.
     assert iku1 == {"kode": "IKU-1", "tahun": 2025, "triwulan": None, "pembilang": 16,
                     "penyebut": 19, "realisasi": 84.21, "target": 90.0, "capaian": 93.57,
                     "kategori": "Sangat Tinggi"}
     assert "konflik.csv" in manifest["sidik_jari_data"]
+    dataset = iku_nb.load(DATA)
+    assert manifest["nilai"] == [n.as_json() for n in iku_nb.hitung(dataset, 2025)]
+    assert manifest["sidik_jari_katalog"] == sha256(dataset.katalog_path)
 
 
 def test_notebook_runs_as_is_without_papermill():

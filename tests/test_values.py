@@ -7,12 +7,12 @@ from fractions import Fraction
 
 import pytest
 
-from iku_nb.catalogue import Kebijakan, find_catalogue, load_catalogue
+from iku_nb.catalogue import SHIPPED_CATALOGUE, Kebijakan, load_catalogue
 from iku_nb.count import Counts
 from iku_nb.period import Period
 from iku_nb.values import Nilai, capaian, kategori, realisasi
 
-SKALA = load_catalogue(find_catalogue("data")).skala
+SKALA = load_catalogue(SHIPPED_CATALOGUE).skala
 
 
 def test_realisasi_is_exact_fraction():
@@ -61,10 +61,23 @@ def test_kategori_bands(printed, expected):
 
 
 def test_target_keeps_own_decimals_when_catalogue_has_fewer():
-    ind = load_catalogue(find_catalogue("data")).indikator[0].model_copy(update={"desimal": 0})
+    ind = load_catalogue(SHIPPED_CATALOGUE).indikator[0].model_copy(update={"desimal": 0})
     nilai = Nilai(ind, Period(2025), Counts(1, 2, "register"), Fraction(50), Decimal("82.5"),
                   "tahunan", Fraction(50) / Fraction(165, 2) * 100, "Rendah")
     assert nilai.as_json()["target"] == 82.5
     # 50 / 82.5 × 100 = 60.606... printed with 0 decimals: 61.
     assert nilai.as_json()["capaian"] == 61.0
     assert nilai.as_json()["realisasi"] == 50.0
+
+
+@pytest.mark.parametrize(("polaritas", "realisasi", "expected"), [
+    ("positif", 80, True), ("positif", 79, False),
+    ("negatif", 80, True), ("negatif", 50, True), ("negatif", 81, False),
+])
+def test_meets_target_by_polarity(polaritas, realisasi, expected):
+    ind = load_catalogue(SHIPPED_CATALOGUE).indikator[0].model_copy(
+        update={"polaritas": polaritas})
+    value = Fraction(realisasi)
+    nilai = Nilai(ind, Period(2025), Counts(realisasi, 100, "register"), value,
+                  Decimal("80"), "tahunan", value, None)
+    assert nilai.meets_target is expected

@@ -187,7 +187,7 @@ class Laporan:
         return [p for p in self.dataset.warnings if p.file not in others]
 
     def penutup(self) -> HTML:
-        met = [n for n in self.nilai if n.capaian is not None and n.rounded("capaian") >= 100]
+        met = [n for n in self.nilai if n.meets_target]
         text = (f"Pada {self.periode.label}, {len(met)} dari {len(self.nilai)} indikator "
                 "mencapai atau melampaui targetnya.")
         return self._render("penutup.html.j2", kalimat=text, tahun=self.periode.tahun,
