@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import platform
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass
@@ -17,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from iku_nb import api
-from iku_nb.dataset import load, sha256
+from iku_nb.dataset import inspect, load, sha256
 from iku_nb.errors import RunError
 from iku_nb.params import RunParameters
 from iku_nb.paths import NOTEBOOK_DIR, resolve
@@ -93,6 +94,7 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
         if spec.notebook == "laporan_tahunan":
             parameters.pop("bidang")
         _execute(spec, notebook, parameters, work, target, execution_timeout)
+        _check_inputs_unchanged(spec, dataset, katalog)
         files = {"ipynb": notebook, "html": work / f"{spec.notebook}.html"}
         bidang = (None if spec.params.bidang is None
                   else dataset.katalog.bidang_by_kode(spec.params.bidang))
@@ -177,6 +179,38 @@ def _figures(spec: ReportSpec, dataset) -> list:
     return api.hitung(dataset, spec.params.tahun, spec.params.triwulan, indikator)
 
 
+def _check_inputs_unchanged(spec: ReportSpec, before, katalog: Path | None) -> None:
+    """Fail the run when a data file or the catalogue changed while the notebook ran.
+
+    The manifest records the files as checked before the run; a file saved
+    meanwhile would make the report disagree with its manifest.
+    """
+    after = inspect(before.data_dir, katalog)
+    changed = sorted(name for name in set(before.fingerprints) | set(after.fingerprints)
+                     if before.fingerprints.get(name) != after.fingerprints.get(name))
+    if sha256(before.katalog_path) != sha256(after.katalog_path):
+        changed.append(before.katalog_path.name)
+    if changed:
+        raise RunError(
+            f"Laporan {spec.name} tidak ditulis: {', '.join(changed)} berubah selama laporan "
+            "disusun. Jalankan lagi setelah berkas selesai disimpan; laporan sebelumnya "
+            "tidak diubah.")
+
+
+def _environment() -> dict[str, str]:
+    """Return the versions that shape the figures and pages, for the manifest."""
+    from importlib import metadata  # noqa: PLC0415
+
+    versions = {"python": platform.python_version()}
+    for package in ("iku-nb", "pandas", "papermill", "nbconvert", "seaborn", "matplotlib",
+                    "weasyprint", "babel"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "tidak terpasang"
+    return versions
+
+
 def _write_manifest(path: Path, spec: ReportSpec, dataset, files: dict[str, Path]) -> None:
     from importlib import metadata  # noqa: PLC0415
 
@@ -187,6 +221,7 @@ def _write_manifest(path: Path, spec: ReportSpec, dataset, files: dict[str, Path
         "parameter": asdict(spec.params) | {"data": str(dataset.data_dir)},
         "dibuat": datetime.now(UTC).isoformat(timespec="seconds"),
         "versi_iku_nb": metadata.version("iku-nb"),
+        "lingkungan": _environment(),
         "katalog": str(dataset.katalog_path),
         "sidik_jari_katalog": sha256(dataset.katalog_path),
         "sidik_jari_data": dataset.fingerprints,

@@ -208,3 +208,22 @@ def test_papermill_bad_data_names_file_row_column(make_data, tmp_path):
     assert "konflik.csv baris 2 kolom status nilai 'dibatalkan'" in message
     assert f"iku-nb periksa --data {data}" in message
     assert "Traceback" not in message
+
+
+def test_data_changed_during_run_is_rejected(make_data, tmp_path, monkeypatch):
+    data = make_data()
+
+    def execute_while_someone_saves(spec, notebook, parameters, work, target, timeout):
+        with open(data / "konflik.csv", "a", encoding="utf-8") as handle:
+            handle.write("K-9,2025-02-01,sosial,,Magersari,Wates,Polres,proses,,x\n")
+
+    monkeypatch.setattr(run_module, "_execute", execute_while_someone_saves)
+    output = tmp_path / "output"
+    with pytest.raises(RunError, match=r"konflik\.csv berubah selama laporan disusun"):
+        run_report(ReportSpec(parse_parameters({"tahun": 2025, "data": str(data)})), output)
+    assert not (output / "2025").exists()
+
+
+def test_manifest_records_environment(yearly):
+    manifest = json.loads(yearly["manifest"].read_text(encoding="utf-8"))
+    assert set(manifest["lingkungan"]) >= {"python", "pandas", "papermill", "iku-nb"}
