@@ -21,6 +21,16 @@ def run_cli(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300, check=False)
 
 
+def shipped_katalog() -> dict:
+    return yaml.safe_load(SHIPPED_CATALOGUE.read_text(encoding="utf-8"))
+
+
+def write_katalog(data: Path, raw: dict) -> None:
+    """Save a changed catalogue into a data folder, where it replaces the shipped one."""
+    (data / "katalog.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True),
+                                       encoding="utf-8")
+
+
 def test_empty_sumber_is_reported_not_crashing(make_data):
     data = make_data(konflik=[report("K-1", "2025-01-10", selesai="2025-01-20", sumber="")])
     run = run_cli("periksa", "--data", str(data), "--format", "json")
@@ -98,10 +108,9 @@ def test_laporan_output_locked_by_other_run(tmp_path):
 def test_katalog_with_unknown_filter_column(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    raw = yaml.safe_load((ROOT / "data" / "katalog.yaml").read_text(encoding="utf-8"))
+    raw = shipped_katalog()
     raw["indikator"][2]["hitung"]["saringan"][0]["kolom"] = "saraa"
-    (data / "katalog.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True),
-                                       encoding="utf-8")
+    write_katalog(data, raw)
     run = run_cli("periksa", "--data", str(data))
     assert run.returncode == 2
     assert "kolom saringan 'saraa' tidak dapat dipakai" in run.stderr
@@ -174,11 +183,10 @@ def test_dangling_katalog_link_is_rejected(make_data):
 def test_katalog_bidang_code_rules(tmp_path, kode, message):
     data = tmp_path / "data"
     data.mkdir()
-    raw = yaml.safe_load((ROOT / "data" / "katalog.yaml").read_text(encoding="utf-8"))
+    raw = shipped_katalog()
     raw["bidang"].append({"kode": kode, "nama": "Bidang Uji", "singkatan": "Uji",
                           "sumber": ["FKUB"]})
-    (data / "katalog.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True),
-                                       encoding="utf-8")
+    write_katalog(data, raw)
     run = run_cli("periksa", "--data", str(data))
     assert run.returncode == 2
     assert message in run.stderr
@@ -228,10 +236,9 @@ def test_katalog_status_spelling_keeps_rule(make_data, statuses):
     data = make_data(konflik=[report("K-1", "2025-01-10", status=statuses[0],
                                      selesai="2025-01-11"),
                               report("K-2", "2025-02-10", status=statuses[1])])
-    raw = yaml.safe_load((ROOT / "data" / "katalog.yaml").read_text(encoding="utf-8"))
+    raw = shipped_katalog()
     raw["nilai_sah"]["konflik.status"] = statuses
-    (data / "katalog.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True),
-                                       encoding="utf-8")
+    write_katalog(data, raw)
     run = run_cli("hitung", "--data", str(data), "--tahun", "2025", "--format", "json")
     assert run.returncode == 0, run.stderr
     iku1 = json.loads(run.stdout)[0]
@@ -245,14 +252,13 @@ def test_katalog_status_spelling_keeps_rule(make_data, statuses):
 ])
 def test_katalog_value_lists_checked(make_data, change, message):
     data = make_data()
-    raw = yaml.safe_load((ROOT / "data" / "katalog.yaml").read_text(encoding="utf-8"))
+    raw = shipped_katalog()
     for key, values in change.items():
         if values is None:
             del raw["nilai_sah"][key]
         else:
             raw["nilai_sah"][key] = values
-    (data / "katalog.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True),
-                                       encoding="utf-8")
+    write_katalog(data, raw)
     run = run_cli("periksa", "--data", str(data))
     assert run.returncode == 2
     assert message in run.stderr
