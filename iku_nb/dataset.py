@@ -74,7 +74,7 @@ def inspect(data_dir: Path | str = "data", katalog: Path | str | None = None) ->
     problems += _check_rekap_against_registers(tables, catalogue, raw)
 
     sources = {name: table.source for name, table in raw.items()}
-    # Keyed by file name: a workbook that holds several tables is listed once.
+    # Keyed by file name: a workbook that contains several tables is listed once.
     fingerprints = {table.path.name: sha256(table.path)
                     for table in raw.values() if table.path is not None}
     return Dataset(catalogue, katalog_path, data_dir, tables, sources,

@@ -180,7 +180,7 @@ def _locate_sheets(path: Path, sources: dict[str, list], problems: list[Problem]
     named = {_table_name(sheet): sheet for sheet in reversed(sheet_names)}
     stem = _table_name(path.stem)
     if stem in TABLES:
-        # A table-named workbook holds that table on its sheet of the same
+        # A table-named workbook contains that table on its sheet of the same
         # name, or else on its first sheet.
         sheet = named.get(stem, sheet_names[0])
         sources.setdefault(stem, []).append(
