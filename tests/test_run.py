@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import papermill
 import pytest
 import yaml
-from conftest import ROOT, organisation, report
+from conftest import ROOT, event, organisation, report, target
 from nbclient import NotebookClient
 from papermill.exceptions import PapermillExecutionError
 from pypdf import PdfReader
@@ -227,3 +229,25 @@ def test_data_changed_during_run_is_rejected(make_data, tmp_path, monkeypatch):
 def test_manifest_records_environment(yearly):
     manifest = json.loads(yearly["manifest"].read_text(encoding="utf-8"))
     assert set(manifest["lingkungan"]) >= {"python", "pandas", "papermill", "iku-nb"}
+
+
+def test_batch_real_notebooks_partial_failure(make_data, tmp_path):
+    # No partisipasi row in 2025 and no IKU-2 target: every report with IKU-2
+    # (office-wide, poldagri) fails, the conflict-only bidang reports succeed.
+    targets = [target(k, 2025, "80") for k in ("IKU-1", "IKU-3")]
+    data = make_data(partisipasi=[event("O-1", "2024-05-01")], targets=targets)
+    output = tmp_path / "output"
+    run = subprocess.run(
+        [sys.executable, "-m", "iku_nb.cli", "laporan", "--data", str(data), "--tahun", "2025",
+         "--bidang", "semua", "--output", str(output)],
+        capture_output=True, text=True, timeout=900, check=False)
+    assert run.returncode == 2
+    assert "2 berhasil, 2 gagal" in run.stderr
+    assert (output / "2025" / "hanbang" / "laporan_bidang.html").is_file()
+    assert (output / "2025" / "iwasbang" / "laporan_bidang.html").is_file()
+    assert not (output / "2025" / "laporan_tahunan.html").exists()
+    note = output / "2025" / "poldagri" / "laporan_bidang.GAGAL.txt"
+    assert "IKU-2" in note.read_text(encoding="utf-8")
+    index = (output / "index.html").read_text(encoding="utf-8")
+    assert 'href="2025/hanbang/laporan_bidang.html"' in index
+    assert "Traceback" not in run.stderr
