@@ -262,7 +262,35 @@ def _read_sheet(name: str, path: Path, sheet: str, problems: list[Problem]) -> R
     finally:
         book.close()
     label = path.name if path.stem == name else f"{path.name} [{sheet}]"
+    if any(cell is None for record in records for cell in record):
+        _flag_formulas_without_values(path, sheet, label, records, problems)
     return _build(name, label, records, problems, path)
+
+
+def _flag_formulas_without_values(path: Path, sheet: str, label: str, records: list[list],
+                                  problems: list[Problem]) -> None:
+    """Report formula cells that have no stored result, and show their formula.
+
+    A workbook written by a script and never saved in Excel keeps formulas
+    without results, which would otherwise read as empty cells.
+    """
+    book = load_workbook(path, read_only=True, data_only=False)
+    try:
+        formulas = [list(row) for row in book[sheet].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    header = records[0] if records else []
+    for index, (values, written) in enumerate(zip(records, formulas, strict=False), start=1):
+        for position, (value, formula) in enumerate(zip(values, written, strict=False)):
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                values[position] = formula
+                column = header[position] if position < len(header) else None
+                problems.append(Problem(
+                    "rumus-tanpa-nilai", label,
+                    f"Sel berisi rumus {formula} tanpa hasil tersimpan. Buka buku kerja "
+                    "di Excel lalu simpan, atau ganti rumus dengan nilainya.",
+                    row=index, column=None if column is None else str(column).strip(),
+                    value=formula, expected="nilai atau rumus dengan hasil tersimpan"))
 
 
 def _build(name: str, source: str, records: list[list], problems: list[Problem],

@@ -276,3 +276,23 @@ def test_workbook_name_with_bracket(make_data):
     run = run_cli("hitung", "--data", str(data), "--tahun", "2025", "--format", "json")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)[1]["pembilang"] == 1
+
+
+def test_formula_without_stored_value(make_data):
+    data = make_data()
+    (data / "konflik.csv").unlink()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "konflik"
+    sheet.append(["id_konflik", "tanggal_kejadian", "jenis", "sara", "kecamatan", "kelurahan",
+                  "sumber", "status", "tanggal_selesai", "uraian"])
+    sheet.append(["K-1", "2025-01-10", '=LOWER("SOSIAL")', None, "Magersari", "Wates",
+                  "Polres", "selesai", "2025-01-11", "x"])
+    book.save(data / "konflik.xlsx")
+    run = run_cli("periksa", "--data", str(data), "--format", "json")
+    assert run.returncode == 2
+    problem = next(p for p in json.loads(run.stdout) if p["kode"] == "rumus-tanpa-nilai")
+    assert problem["berkas"] == "konflik.xlsx"
+    assert problem["baris"] == 2
+    assert problem["kolom"] == "jenis"
+    assert problem["nilai"] == '=LOWER("SOSIAL")'
