@@ -26,9 +26,8 @@ def hitung(dataset: Dataset, tahun: int, triwulan: int | None = None,
     period = Period(tahun, triwulan)
     results = []
     for ind in indikator or dataset.katalog.indikator:
-        counts = count(dataset.tables, ind, period)
-        result = evaluate(dataset.katalog, ind, period, counts, dataset.tables.get("target"))
-        if counts is None and result.target is None:
+        result = figure(dataset, ind, period)
+        if result.counts is None and result.target is None:
             raise NoDataError(
                 f"{ind.kode} ({ind.nama}) tidak punya data maupun target untuk "
                 f"{period.label}: isi register atau rekap, dan tabel target.")

@@ -172,11 +172,11 @@ class Katalog(_Model):
     @model_validator(mode="after")
     def _references_resolve(self) -> Katalog:
         problems = []
-        for what, codes in (("indikator", [i.kode for i in self.indikator]),
+        for kind, codes in (("indikator", [i.kode for i in self.indikator]),
                             ("bidang", [b.kode for b in self.bidang])):
             twice = sorted({c for c in codes if codes.count(c) > 1})
             if twice:
-                problems.append(f"kode {what} ganda: {', '.join(twice)}")
+                problems.append(f"kode {kind} ganda: {', '.join(twice)}")
         for key in REQUIRED_VALUE_LISTS:
             if key not in self.nilai_sah:
                 problems.append(f"nilai_sah tidak memuat {key}")
@@ -207,12 +207,6 @@ class Katalog(_Model):
         if problems:
             raise ValueError("; ".join(problems))
         return self
-
-    def indikator_by_kode(self, kode: str) -> Indikator:
-        for ind in self.indikator:
-            if ind.kode == kode:
-                return ind
-        raise KeyError(kode)
 
     def bidang_by_kode(self, kode: str) -> Bidang:
         for b in self.bidang:

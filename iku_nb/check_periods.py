@@ -18,9 +18,9 @@ def _period_columns(rows: Rows, row: int, cells: dict, katalog: Katalog) -> dict
     record = {
         "baris": row,
         "kode_indikator": rows.choice(row, cells, "kode_indikator", codes),
-        "tahun": rows.integer(row, cells, "tahun", what="tahun empat angka"),
+        "tahun": rows.integer(row, cells, "tahun", expected="tahun empat angka"),
         "triwulan": rows.integer(row, cells, "triwulan", required=False,
-                                 what="triwulan 1 sampai 4"),
+                                 expected="triwulan 1 sampai 4"),
     }
     if record["tahun"] is not None and not MIN_YEAR <= record["tahun"] <= MAX_YEAR:
         rows.problem("tahun-tidak-sah", row, "tahun", cells.get("tahun"),
@@ -35,7 +35,7 @@ def _period_columns(rows: Rows, row: int, cells: dict, katalog: Katalog) -> dict
     return record
 
 
-def _check_unique_periods(rows: Rows, what: str) -> None:
+def _check_unique_periods(rows: Rows, table: str) -> None:
     seen: dict[tuple, int] = {}
     for record in rows.records:
         key = (record["kode_indikator"], record["tahun"], record["triwulan"])
@@ -43,9 +43,9 @@ def _check_unique_periods(rows: Rows, what: str) -> None:
             continue
         if key in seen:
             period = f"{key[1]}" + (f" triwulan {key[2]}" if key[2] else "")
-            rows.problem(f"{what}-ganda", record["baris"], "kode_indikator", key[0],
+            rows.problem(f"{table}-ganda", record["baris"], "kode_indikator", key[0],
                          "satu baris per indikator dan periode",
-                         f"{what.capitalize()} {key[0]} untuk {period} sudah ada di baris "
+                         f"{table.capitalize()} {key[0]} untuk {period} sudah ada di baris "
                          f"{seen[key]}.", ids=(key[0],))
         else:
             seen[key] = record["baris"]
@@ -83,7 +83,7 @@ def parse_rekap(rows: Rows, katalog: Katalog) -> None:
     for row, cells in rows.table.rows:
         record = _period_columns(rows, row, cells, katalog)
         for column in ("pembilang", "penyebut"):
-            value = rows.integer(row, cells, column, what="bilangan bulat 0 atau lebih")
+            value = rows.integer(row, cells, column, expected="bilangan bulat 0 atau lebih")
             if value is not None and value < 0:
                 rows.problem("rekap-negatif", row, column, cells.get(column),
                              "bilangan bulat 0 atau lebih", f"{column} tidak boleh negatif.")

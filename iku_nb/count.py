@@ -71,7 +71,7 @@ def register_covers(tables: dict, register: str, period: Period) -> bool:
     if frame is None or frame.empty:
         return False
     dates = frame[REGISTER_DATE[register]]
-    return bool(((dates >= _ts(period.start)) & (dates <= _ts(period.end))).any())
+    return bool(inside(dates, period).any())
 
 
 def register_used(tables: dict, ind: Indikator, period: Period) -> bool:
@@ -111,9 +111,8 @@ def count_cases(konflik: pd.DataFrame, ind: Indikator, period: Period) -> Counts
     resolution date is on or before the end of the period.
     """
     table = apply_filters(cases(konflik), ind.hitung.saringan)
-    start, end = _ts(period.start), _ts(period.end)
-    happened = table[(table["tanggal_kejadian"] >= start) & (table["tanggal_kejadian"] <= end)]
-    resolved = happened[happened["tanggal_selesai"].notna() & (happened["tanggal_selesai"] <= end)]
+    happened = table[inside(table["tanggal_kejadian"], period)]
+    resolved = happened[resolved_by(happened["tanggal_selesai"], period)]
     return Counts(len(resolved), len(happened), "register",
                   ids_penyebut=tuple(happened.index), ids_pembilang=tuple(resolved.index))
 
@@ -140,11 +139,10 @@ def count_participation(organisasi: pd.DataFrame, partisipasi: pd.DataFrame,
     events = partisipasi.merge(
         active[["id_organisasi", "tanggal_terdaftar", "tanggal_nonaktif"]],
         on="id_organisasi")
-    start, end = _ts(period.start), _ts(period.end)
-    inside = (events["tanggal"] >= start) & (events["tanggal"] <= end)
+    in_period = inside(events["tanggal"], period)
     in_span = (events["tanggal"] >= events["tanggal_terdaftar"]) & (
         events["tanggal_nonaktif"].isna() | (events["tanggal"] < events["tanggal_nonaktif"]))
-    taking_part = sorted(set(events.loc[inside & in_span, "id_organisasi"]))
+    taking_part = sorted(set(events.loc[in_period & in_span, "id_organisasi"]))
     return Counts(len(taking_part), len(active), "register",
                   ids_penyebut=tuple(sorted(active["id_organisasi"])),
                   ids_pembilang=tuple(taking_part))
@@ -180,6 +178,16 @@ def years_covered(tables: dict) -> list[int]:
     if rekap is not None:
         years |= set(rekap["tahun"].dropna().astype(int))
     return sorted(years)
+
+
+def inside(dates: pd.Series, period: Period) -> pd.Series:
+    """Return which dates fall in the period, both ends included."""
+    return (dates >= _ts(period.start)) & (dates <= _ts(period.end))
+
+
+def resolved_by(dates: pd.Series, period: Period) -> pd.Series:
+    """Return which resolution dates are known and on or before the period's end."""
+    return dates.notna() & (dates <= _ts(period.end))
 
 
 def _ts(day) -> pd.Timestamp:

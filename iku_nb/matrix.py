@@ -56,8 +56,9 @@ def merge_parameters(file_values: dict[str, Any], pairs: Iterable[tuple[str, str
     Options whose value is None were not given on the command line and are skipped.
     """
     merged: dict[str, Any] = {}
-    given = {name: value for name, value in options.items() if value is not None}
-    for label, source in (("-f", file_values), ("-p", dict(pairs)), ("opsi", given)):
+    on_command_line = {name: value for name, value in options.items() if value is not None}
+    sources = (("-f", file_values), ("-p", dict(pairs)), ("opsi", on_command_line))
+    for label, source in sources:
         for name, value in source.items():
             if name in merged and str(merged[name]) != str(value):
                 # The later source wins, but a silently dropped value hides a typo.

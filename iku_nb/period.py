@@ -43,6 +43,3 @@ class Period:
     def slug(self) -> str:
         """Return the file-name form, e.g. ``2025-tw2`` or ``2025``."""
         return str(self.tahun) if self.triwulan is None else f"{self.tahun}-tw{self.triwulan}"
-
-    def contains(self, day: date) -> bool:
-        return self.start <= day <= self.end

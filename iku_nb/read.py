@@ -89,9 +89,9 @@ def read_tables(data_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     data_dir = Path(data_dir)
     problems: list[Problem] = []
     if not data_dir.is_dir():
-        what = "adalah berkas, bukan folder" if data_dir.exists() else "tidak ditemukan"
+        state = "adalah berkas, bukan folder" if data_dir.exists() else "tidak ditemukan"
         problems.append(Problem("folder-tidak-ada", str(data_dir),
-                                f"Folder data {data_dir} {what}.",
+                                f"Folder data {data_dir} {state}.",
                                 expected="folder berisi tabel pemantauan"))
         return {}, problems
 

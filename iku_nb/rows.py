@@ -109,7 +109,7 @@ class Rows:
         return parsed
 
     def integer(self, row: int, cells: dict, column: str, required: bool = True,
-                what: str = "bilangan bulat") -> int | None:
+                expected: str = "bilangan bulat") -> int | None:
         value = cells.get(column, "")
         if is_blank(value):
             return self.text(row, cells, column, required)
@@ -117,6 +117,6 @@ class Rows:
         if parsed is None:
             has_separator = "." in shown(value) or "," in shown(value)
             hint = " Tulis tanpa pemisah ribuan, misalnya 1000." if has_separator else ""
-            self.problem("bukan-bilangan-bulat", row, column, value, what,
-                         f"Nilai {column} {shown(value)!r} bukan {what}.{hint}")
+            self.problem("bukan-bilangan-bulat", row, column, value, expected,
+                         f"Nilai {column} {shown(value)!r} bukan {expected}.{hint}")
         return parsed

@@ -30,7 +30,8 @@ def test_case_resolved_after_period_not_resolved(make_data):
         report("K-2", "2024-06-01", selesai="2024-06-03"),
         report("K-3", "2025-01-10", selesai="2025-01-11"),
     ])
-    assert (figures(data, 2024)["IKU-1"].pembilang, figures(data, 2024)["IKU-1"].penyebut) == (1, 2)
+    iku1_2024 = figures(data, 2024)["IKU-1"]
+    assert (iku1_2024.pembilang, iku1_2024.penyebut) == (1, 2)
     # K-1 happened in 2024, so 2025 counts only K-3.
     iku1_2025 = figures(data, 2025)["IKU-1"]
     assert (iku1_2025.pembilang, iku1_2025.penyebut) == (1, 1)

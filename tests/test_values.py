@@ -10,7 +10,7 @@ import pytest
 from iku_nb.catalogue import SHIPPED_CATALOGUE, Kebijakan, load_catalogue
 from iku_nb.count import Counts
 from iku_nb.period import Period
-from iku_nb.values import Nilai, capaian, kategori, realisasi
+from iku_nb.values import JSON_KEYS, Nilai, capaian, kategori, realisasi
 
 SKALA = load_catalogue(SHIPPED_CATALOGUE).skala
 
@@ -81,3 +81,14 @@ def test_meets_target_by_polarity(polaritas, realisasi, expected):
     nilai = Nilai(ind, Period(2025), Counts(realisasi, 100, "register"), value,
                   Decimal("80"), "tahunan", value, None)
     assert nilai.meets_target is expected
+
+
+def test_json_record_has_contract_keys():
+    ind = load_catalogue(SHIPPED_CATALOGUE).indikator[0]
+    nilai = Nilai(ind, Period(2025, 2), None, None, None, None, None, None)
+    record = nilai.as_json()
+    assert tuple(record) == JSON_KEYS
+    assert JSON_KEYS == ("kode", "tahun", "triwulan", "pembilang", "penyebut", "realisasi",
+                         "target", "capaian", "kategori")
+    assert record["triwulan"] == 2
+    assert record["realisasi"] is None

@@ -6,7 +6,13 @@ import pandas as pd
 from jinja2 import Environment
 
 from iku_nb.catalogue import Bidang
-from iku_nb.count import active_organisations, cases, count_participation
+from iku_nb.count import (
+    active_organisations,
+    cases,
+    count_participation,
+    inside,
+    resolved_by,
+)
 from iku_nb.dataset import Dataset
 from iku_nb.formatting import tanggal
 from iku_nb.parse import fold
@@ -23,12 +29,10 @@ def reported_cases(dataset: Dataset, bidang: Bidang, nilai: list[Nilai]) -> pd.D
     mine = konflik[konflik["sumber"].map(lambda s: s is not None and fold(s) in own)]
     table = cases(konflik)
     table = table[table.index.isin(set(mine["id_konflik"]))]
-    start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
-    table = table[(table["tanggal_kejadian"] >= start) & (table["tanggal_kejadian"] <= end)]
-    table = table.copy()
+    table = table[inside(table["tanggal_kejadian"], period)].copy()
     table["sumber_bidang"] = table["sumber"].map(
         lambda names: ", ".join(s for s in names if fold(s) in own))
-    table["selesai"] = table["tanggal_selesai"].notna() & (table["tanggal_selesai"] <= end)
+    table["selesai"] = resolved_by(table["tanggal_selesai"], period)
     return table.sort_values(["tanggal_kejadian"]).rename_axis("id_konflik").reset_index()
 
 

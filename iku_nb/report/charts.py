@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from decimal import Decimal
 
 import matplotlib
 
@@ -43,34 +44,41 @@ def trend_chart(history: list[Nilai]) -> bytes:
     if frame["target"].notna().any():
         sns.pointplot(data=frame, x="periode", y="target", color=TARGET_COLOUR,
                       markers="D", linestyles="--", ax=axes, label="Target")
+
     top = max(105.0, _top(frame) * 1.12)
     axes.set_ylim(0, top)
-    for patch, value in zip(axes.patches, frame["realisasi"], strict=False):
-        if value is None or pd.isna(value):
-            continue
-        height = patch.get_height()
-        # At mid-height inside the bar, away from the target line near its top;
-        # a short bar gets its label above it instead.
-        inside = height >= 0.12 * top
-        axes.annotate(angka(value_decimal(value)),
-                      (patch.get_x() + patch.get_width() / 2,
-                       height / 2 if inside else height + 0.02 * top),
-                      ha="center", va="center" if inside else "bottom", fontsize=8,
-                      color="white" if inside else "#1b1b1b", fontweight="bold")
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: angka(value_decimal(y), 0) + "%"))
+    _label_bars(axes, frame["realisasi"], top)
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: angka(_decimal(y), 0) + "%"))
     axes.set_xlabel("")
     axes.set_ylabel("Persen")
     axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
     figure.tight_layout()
+
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})
     plt.close(figure)
     return buffer.getvalue()
 
 
-def value_decimal(value: float):
-    from decimal import Decimal  # noqa: PLC0415
+def _label_bars(axes, values: pd.Series, top: float) -> None:
+    """Write each printed realisasi on its bar.
 
+    The label sits at mid-height inside the bar, away from the target line
+    near its top. A short bar gets its label above it instead.
+    """
+    for patch, value in zip(axes.patches, values, strict=False):
+        if value is None or pd.isna(value):
+            continue
+        height = patch.get_height()
+        inside = height >= 0.12 * top
+        axes.annotate(angka(_decimal(value)),
+                      (patch.get_x() + patch.get_width() / 2,
+                       height / 2 if inside else height + 0.02 * top),
+                      ha="center", va="center" if inside else "bottom", fontsize=8,
+                      color="white" if inside else "#1b1b1b", fontweight="bold")
+
+
+def _decimal(value: float) -> Decimal:
     return Decimal(repr(float(value)))
 
 

@@ -96,11 +96,6 @@ class Laporan:
         """Return the report title, e.g. ``Laporan Capaian Kinerja Triwulan II Tahun 2025``."""
         return report_title(self.periode, self.bidang)
 
-    def metadata(self) -> dict:
-        """Return the notebook metadata that the HTML and PDF writers read."""
-        return {"judul": self.judul, "periode": self.periode.label,
-                "bidang": None if self.bidang is None else self.bidang.kode}
-
     def halaman_judul(self) -> HTML:
         return self._render("judul.html.j2", instansi=self.dataset.katalog.instansi,
                             judul=self.judul, tanggal_mulai=tanggal(self.periode.start),

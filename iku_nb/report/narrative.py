@@ -78,7 +78,7 @@ def _relation(realisasi, target, polaritas: str) -> str:
     if realisasi == target:
         return "sama dengan"
     if polaritas == "negatif":
-        # Lower is better, so the words say which side of the target is good.
+        # Lower is better, so the words name which side of the target is good.
         return ("lebih baik dari" if realisasi < target
                 else "lebih buruk dari")
     return "melampaui" if realisasi > target else "di bawah"
