@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -127,15 +127,37 @@ def _output_lock(output: Path):
     """
     with open(output / ".kunci", "a+") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
+            _lock(handle)
+        except OSError as exc:
             raise ParameterError(
                 f"Folder {output} sedang dipakai oleh `iku-nb laporan` lain; tunggu sampai "
                 "selesai atau pilih --output lain.") from exc
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            _unlock(handle)
+
+
+if os.name == "nt":
+    import msvcrt
+
+    # NOTE: the Windows branch is written from the msvcrt documentation and
+    # has not been run; the tests run on Linux only.
+    def _lock(handle) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+
+    def _unlock(handle) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+else:
+    import fcntl
+
+    def _lock(handle) -> None:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(handle) -> None:
+        fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def summary_table(results: Sequence[ReportResult]):
