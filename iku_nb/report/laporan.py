@@ -14,14 +14,15 @@ from IPython.display import HTML
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from iku_nb import api
+from iku_nb import registry
 from iku_nb.catalogue import Bidang
 from iku_nb.dataset import Dataset, load
 from iku_nb.errors import DataError, IkuError
-from iku_nb.formatting import bilangan, persen, tanggal
+from iku_nb.formatting import persen, tanggal
 from iku_nb.params import parse_parameters
 from iku_nb.paths import resolve
 from iku_nb.period import Period
+from iku_nb.registry import Registry, printed
 from iku_nb.report import breakdown, narrative
 from iku_nb.report.charts import png_data_uri, trend_chart
 from iku_nb.values import Nilai
@@ -54,7 +55,12 @@ class Laporan:
     dataset: Dataset
     periode: Period
     bidang: Bidang | None
-    nilai: list[Nilai]
+    angka: Registry
+
+    @property
+    def nilai(self) -> list[Nilai]:
+        """Return the period's figures, in catalogue order."""
+        return self.angka.nilai
 
     @classmethod
     def siapkan(cls, tahun: int, triwulan: int | None = None, bidang: str | None = None,
@@ -73,8 +79,8 @@ class Laporan:
         unit = None if params.bidang is None else dataset.katalog.bidang_by_kode(params.bidang)
         indikator = (dataset.katalog.indikator if unit is None
                      else dataset.katalog.indikator_of_bidang(unit.kode))
-        values = api.hitung(dataset, params.tahun, params.triwulan, indikator)
-        return cls(dataset, Period(params.tahun, params.triwulan), unit, values)
+        period = Period(params.tahun, params.triwulan)
+        return cls(dataset, period, unit, registry.build(dataset, period, indikator))
 
     @classmethod
     def dari_parameter(cls, namespace: dict, names_before: set[str],
@@ -110,7 +116,7 @@ class Laporan:
                             catatan=notes)
 
     def tabel_ringkasan(self) -> Markup:
-        rows = [{"kode": n.kode, "nama": n.indikator.nama, **_figures(n)} for n in self.nilai]
+        rows = [{"kode": n.kode, "nama": n.indikator.nama, **printed(n)} for n in self.nilai]
         return Markup(TEMPLATES.get_template("ringkasan.html.j2").render(baris=rows))
 
     def bab_pendahuluan(self) -> HTML:
@@ -190,15 +196,15 @@ class Laporan:
                             versi=importlib.metadata.version("iku-nb"))
 
     def _indikator(self, n: Nilai) -> HTML:
-        history = api.history(self.dataset, n.indikator, self.periode)
-        previous = api.same_period_last_year(self.dataset, n.indikator, self.periode)
+        history = self.angka.history[n.kode]
+        previous = self.angka.previous[n.kode]
         thing, done = narrative.noun(n)
         ids = n.counts.ids_pembilang if n.counts else ()
         others = tuple(i for i in (n.counts.ids_penyebut if n.counts else ()) if i not in ids)
         return self._render(
-            "indikator.html.j2", n=n, f=_figures(n), anchor=n.kode.lower(),
+            "indikator.html.j2", n=n, f=printed(n), anchor=n.kode.lower(),
             target_asal=n.target_asal, kalimat=narrative.summary(n, previous),
-            riwayat=[{"periode": h.periode.label, **_figures(h),
+            riwayat=[{"periode": h.periode.label, **printed(h),
                       "asal": h.counts.asal if h.counts else "tidak ada data"}
                      for h in history],
             grafik=png_data_uri(trend_chart(history)),
@@ -242,17 +248,6 @@ def report_title(periode: Period, bidang: Bidang | None) -> str:
     if periode.triwulan is None:
         return f"Laporan Kinerja Instansi Pemerintah (LKjIP) {periode.label}"
     return f"Laporan Capaian Kinerja {periode.label}"
-
-
-def _figures(n: Nilai) -> dict[str, str]:
-    d = n.indikator.desimal
-    return {
-        "pembilang": bilangan(n.pembilang), "penyebut": bilangan(n.penyebut),
-        "realisasi": persen(n.realisasi, d) if n.realisasi is not None else (
-            "tidak dapat dihitung" if n.penyebut == 0 else "–"),
-        "target": persen(n.target, n.places("target")), "capaian": persen(n.capaian, d),
-        "kategori": n.kategori or "–",
-    }
 
 
 def _filters_text(n: Nilai) -> str:

@@ -1,0 +1,130 @@
+"""The value registry: every figure a report prints, computed once.
+
+A report's sections, its narrative and its tables all read their numbers
+from one :class:`Registry`, so text and tables cannot disagree; the same
+values are written beside the report as ``<report>.angka.json``, which
+``iku-nb verifikasi`` compares with a fresh run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from iku_nb import api
+from iku_nb.catalogue import Indikator
+from iku_nb.dataset import Dataset
+from iku_nb.formatting import bilangan, persen
+from iku_nb.period import Period
+from iku_nb.values import Nilai
+
+# The figures of a record that verification compares, in report order.
+FIGURES = ("pembilang", "penyebut", "realisasi_tepat", "realisasi", "target",
+           "capaian_tepat", "capaian", "kategori", "asal")
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The figures of one report: the period's own, and those it compares with.
+
+    ``history`` holds, per indicator, each earlier data year and the period
+    itself; ``previous`` the same period a year earlier (None without data).
+    """
+
+    periode: Period
+    current: dict[str, Nilai]
+    history: dict[str, list[Nilai]]
+    previous: dict[str, Nilai | None]
+
+    @property
+    def nilai(self) -> list[Nilai]:
+        """Return the period's figures in catalogue order."""
+        return list(self.current.values())
+
+    def all(self) -> list[Nilai]:
+        """Return every distinct figure set the report prints, by indicator then period."""
+        seen: dict[tuple, Nilai] = {}
+        for kode, n in self.current.items():
+            for item in [*self.history[kode], n, self.previous[kode]]:
+                if item is not None:
+                    seen.setdefault(key(item), item)
+        return sorted(seen.values(), key=lambda n: (
+            list(self.current).index(n.kode), n.periode.tahun, n.periode.triwulan or 5))
+
+    def records(self) -> list[dict]:
+        """Return the JSON records of :meth:`all`."""
+        return [record(n) for n in self.all()]
+
+
+def build(dataset: Dataset, period: Period, indikator: list[Indikator]) -> Registry:
+    """Compute the period's figures and those of the periods the report compares with.
+
+    Raises the same errors as :func:`iku_nb.api.hitung`.
+    """
+    current = {n.kode: n for n in api.hitung(dataset, period.tahun, period.triwulan, indikator)}
+    history = {kode: api.history(dataset, n.indikator, period) for kode, n in current.items()}
+    previous = {kode: api.same_period_last_year(dataset, n.indikator, period)
+                for kode, n in current.items()}
+    return Registry(period, current, history, previous)
+
+
+def key(n: Nilai) -> tuple[str, int, int | None]:
+    return (n.kode, n.periode.tahun, n.periode.triwulan)
+
+
+def record(n: Nilai) -> dict:
+    """Return one figure set as JSON: exact and printed values, and how it was counted.
+
+    Exact values are fractions written as text (``"1600/19"``) and rounded
+    ones decimal text (``"84.21"``), so no binary float ever stands between
+    the register and the report. ``teks`` holds the figures as printed.
+    """
+    counts = n.counts
+    hitung = n.indikator.hitung
+    return {
+        "kode": n.kode,
+        "tahun": n.periode.tahun,
+        "triwulan": n.periode.triwulan,
+        "periode": n.periode.label,
+        "pembilang": n.pembilang,
+        "penyebut": n.penyebut,
+        "realisasi_tepat": _exact(n.realisasi),
+        "realisasi": _decimal(n.rounded("realisasi")),
+        "target": _decimal(n.target),
+        "target_asal": n.target_asal,
+        "capaian_tepat": _exact(n.capaian),
+        "capaian": _decimal(n.rounded("capaian")),
+        "kategori": n.kategori,
+        "desimal": n.indikator.desimal,
+        "asal": None if counts is None else counts.asal,
+        "rekap_baris": None if counts is None else counts.rekap_baris,
+        "aturan": {
+            "metode": hitung.metode,
+            "register": hitung.register_name,
+            "saringan": [rule.model_dump(exclude_none=True) for rule in hitung.saringan],
+        },
+        "teks": printed(n),
+    }
+
+
+def printed(n: Nilai) -> dict[str, str]:
+    """Return the figures as every part of the report prints them."""
+    d = n.indikator.desimal
+    if n.realisasi is not None:
+        realisasi = persen(n.realisasi, d)
+    else:
+        realisasi = "tidak dapat dihitung" if n.penyebut == 0 else "–"
+    return {
+        "pembilang": bilangan(n.pembilang), "penyebut": bilangan(n.penyebut),
+        "realisasi": realisasi, "target": persen(n.target, n.places("target")),
+        "capaian": persen(n.capaian, d), "kategori": n.kategori or "–",
+    }
+
+
+def _exact(value: Fraction | None) -> str | None:
+    return None if value is None else str(Fraction(value))
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)

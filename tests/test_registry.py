@@ -1,0 +1,45 @@
+"""The value registry: exact and printed figures of every period a report shows."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import ROOT, report, target
+
+from iku_nb import registry
+from iku_nb.dataset import load
+from iku_nb.period import Period
+
+
+def test_sample_2025_records_hold_exact_and_printed_figures():
+    dataset = load(ROOT / "data")
+    ind = dataset.katalog.indikator
+    reg = registry.build(dataset, Period(2025), ind)
+    records = {(r["kode"], r["tahun"], r["triwulan"]): r for r in reg.records()}
+    iku1 = records[("IKU-1", 2025, None)]
+    # 16 of 19 cases resolved: 1600/19 = 84,2105...; target 90: 84,21/90 = 93,567...
+    assert (iku1["pembilang"], iku1["penyebut"]) == (16, 19)
+    assert iku1["realisasi_tepat"] == "1600/19"
+    assert iku1["realisasi"] == "84.21"
+    assert iku1["capaian_tepat"] == "16000/171"
+    assert iku1["capaian"] == "93.57"
+    assert iku1["teks"]["realisasi"] == "84,21%"
+    assert iku1["aturan"]["metode"] == "kasus_selesai"
+    # History years 2021-2024 are in the registry too, each once.
+    assert [r["tahun"] for r in reg.records() if r["kode"] == "IKU-1"] == [
+        2021, 2022, 2023, 2024, 2025]
+    json.dumps(reg.records())  # every record is plain JSON
+
+
+def test_quarter_registry_adds_the_same_quarter_a_year_earlier(make_data):
+    data = make_data(
+        konflik=[report("K1", "2024-02-01", selesai="2024-03-01"),
+                 report("K2", "2025-02-01", status="proses")],
+        targets=[target("IKU-1", 2024, "80"), target("IKU-1", 2025, "80")])
+    dataset = load(data)
+    ind = [i for i in dataset.katalog.indikator if i.kode == "IKU-1"]
+    reg = registry.build(dataset, Period(2025, 1), ind)
+    periods = [(r["tahun"], r["triwulan"]) for r in reg.records()]
+    assert periods == [(2024, 1), (2024, None), (2025, 1)]
+    first = reg.records()[0]
+    assert (first["pembilang"], first["penyebut"], first["realisasi"]) == (1, 1, "100.00")
