@@ -136,16 +136,26 @@ def count_participation(organisasi: pd.DataFrame, partisipasi: pd.DataFrame,
     one organisation count once.
     """
     active = active_organisations(organisasi, ind, period)
+    taking_part = sorted(set(counted_events(active, partisipasi, period)["id_organisasi"]))
+    return Counts(len(taking_part), len(active), "register",
+                  ids_penyebut=tuple(sorted(active["id_organisasi"])),
+                  ids_pembilang=tuple(taking_part))
+
+
+def counted_events(active: pd.DataFrame, partisipasi: pd.DataFrame,
+                   period: Period) -> pd.DataFrame:
+    """Return the participation rows that make an active organisation count.
+
+    A row counts when it falls inside the period, on or after the
+    organisation's registration and before its deactivation.
+    """
     events = partisipasi.merge(
         active[["id_organisasi", "tanggal_terdaftar", "tanggal_nonaktif"]],
         on="id_organisasi")
     in_period = inside(events["tanggal"], period)
     in_span = (events["tanggal"] >= events["tanggal_terdaftar"]) & (
         events["tanggal_nonaktif"].isna() | (events["tanggal"] < events["tanggal_nonaktif"]))
-    taking_part = sorted(set(events.loc[in_period & in_span, "id_organisasi"]))
-    return Counts(len(taking_part), len(active), "register",
-                  ids_penyebut=tuple(sorted(active["id_organisasi"])),
-                  ids_pembilang=tuple(taking_part))
+    return events[in_period & in_span]
 
 
 def find_rekap(tables: dict, kode: str, period: Period) -> pd.Series | None:
