@@ -27,7 +27,8 @@ class Dataset:
     """The checked monitoring tables of one data folder, with their catalogue.
 
     ``problems`` contains the warnings (and, from :func:`inspect`, the errors)
-    found while reading; ``fingerprints`` the SHA-256 of every file read.
+    found while reading; ``fingerprints`` the SHA-256 of every file read;
+    ``inputs`` one record per table read (see :func:`input_record`).
     """
 
     katalog: Katalog
@@ -37,6 +38,7 @@ class Dataset:
     sources: dict[str, str]
     problems: list[Problem] = field(default_factory=list)
     fingerprints: dict[str, str] = field(default_factory=dict)
+    inputs: list[dict] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[Problem]:
@@ -77,8 +79,10 @@ def inspect(data_dir: Path | str = "data", katalog: Path | str | None = None) ->
     # Keyed by file name: a workbook that contains several tables is listed once.
     fingerprints = {table.path.name: sha256(table.path)
                     for table in raw.values() if table.path is not None}
+    inputs = [input_record(table, fingerprints) for table in raw.values()
+              if table.path is not None]
     return Dataset(catalogue, katalog_path, data_dir, tables, sources,
-                   sort_problems(problems), fingerprints)
+                   sort_problems(problems), fingerprints, inputs)
 
 
 def load(data_dir: Path | str = "data", katalog: Path | str | None = None) -> Dataset:
@@ -134,6 +138,22 @@ def _check_rekap_against_registers(tables: dict, katalog: Katalog, raw: dict) ->
                 row=row.baris, column="tahun", value=period.slug,
                 expected="periode tanpa baris register", ids=(ind.kode,)))
     return problems
+
+
+def input_record(table, fingerprints: dict[str, str]) -> dict:
+    """Describe one table read, for a manifest: file, sheet, SHA-256 and row count.
+
+    A sheet of a workbook also gets the SHA-256 of its cell values, so that a
+    changed workbook can be traced to the sheet that changed.
+    """
+    record = {"tabel": table.name, "sumber": table.source, "berkas": table.path.name,
+              "sha256": fingerprints[table.path.name], "baris": len(table.rows)}
+    if table.path.suffix.lower() == ".xlsx":
+        digest = hashlib.sha256(repr(table.header).encode())
+        for row, cells in table.rows:
+            digest.update(repr((row, sorted(cells.items(), key=lambda c: c[0]))).encode())
+        record["sha256_lembar"] = digest.hexdigest()
+    return record
 
 
 def sha256(path: Path) -> str:

@@ -1,7 +1,7 @@
 """Write ``index.html``: every report found under the output folder.
 
 The index lists what is on disk, not only the last batch: each folder with a
-``manifest.json`` is a report, and a folder that holds only a failed
+``<notebook>.manifest.json`` is a report, and a folder that holds only a failed
 notebook (``<notebook>.GAGAL.ipynb``) is a report that never succeeded.
 Report folders follow ReportSpec.folder: ``<tahun>[/tw<n>][/<bidang>]``.
 """
@@ -19,13 +19,13 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from iku_nb.manifest import MANIFEST_SUFFIX
 from iku_nb.period import Period
 from iku_nb.run import FAILED_NOTE_SUFFIX, FAILED_SUFFIX, STAGING
 
 log = logging.getLogger("iku_nb")
 
 INDEX_NAME = "index.html"
-MANIFEST_NAME = "manifest.json"
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 _TAHUN = re.compile(r"\d{4}")
 _TRIWULAN = re.compile(r"tw([1-4])")
@@ -65,7 +65,7 @@ def scan_reports(output: Path) -> list[IndexEntry]:
     """
     output = Path(output)
     folders: set[Path] = set()
-    for pattern in (MANIFEST_NAME, f"*{FAILED_SUFFIX}", f"*{FAILED_NOTE_SUFFIX}"):
+    for pattern in (f"*{MANIFEST_SUFFIX}", f"*{FAILED_SUFFIX}", f"*{FAILED_NOTE_SUFFIX}"):
         for path in output.rglob(pattern):
             relative = path.relative_to(output)
             if any(part.startswith(".") for part in relative.parts):
@@ -119,7 +119,8 @@ def _entry(output: Path, folder: Path) -> IndexEntry | None:
         return None
     tahun, triwulan, bidang = place
     entry = IndexEntry(tahun, triwulan, bidang, status=OK)
-    manifest_path = folder / MANIFEST_NAME
+    manifests = sorted(folder.glob(f"*{MANIFEST_SUFFIX}"))
+    manifest_path = manifests[0] if manifests else folder / f"laporan{MANIFEST_SUFFIX}"
     failed = sorted([*folder.glob(f"*{FAILED_SUFFIX}"), *folder.glob(f"*{FAILED_NOTE_SUFFIX}")],
                     key=lambda p: p.stat().st_mtime)
     stem = None
@@ -127,7 +128,7 @@ def _entry(output: Path, folder: Path) -> IndexEntry | None:
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
             stem = str(manifest["notebook"])
-            entry.created = _timestamp(manifest.get("dibuat"))
+            entry.created = _timestamp(manifest.get("selesai"))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("manifest %s tidak terbaca: %s", manifest_path, exc)
             entry.status = UNREADABLE

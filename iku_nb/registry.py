@@ -19,6 +19,8 @@ from iku_nb.formatting import bilangan, persen
 from iku_nb.period import Period
 from iku_nb.values import Nilai
 
+# The notebook output type that carries the registry in an executed notebook.
+MIME = "application/vnd.iku-nb.angka+json"
 # The figures of a record that verification compares, in report order.
 FIGURES = ("pembilang", "penyebut", "realisasi_tepat", "realisasi", "target",
            "capaian_tepat", "capaian", "kategori", "asal")
@@ -67,6 +69,16 @@ def build(dataset: Dataset, period: Period, indikator: list[Indikator]) -> Regis
     previous = {kode: api.same_period_last_year(dataset, n.indikator, period)
                 for kode, n in current.items()}
     return Registry(period, current, history, previous)
+
+
+def from_notebook(nb) -> list[dict] | None:
+    """Return the registry that an executed notebook displayed, or None when it has none."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if MIME in data:
+                return data[MIME]
+    return None
 
 
 def key(n: Nilai) -> tuple[str, int, int | None]:

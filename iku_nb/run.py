@@ -10,15 +10,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-import platform
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-from iku_nb import api
-from iku_nb.dataset import inspect, load, sha256
+from iku_nb import api, manifest, registry
+from iku_nb.dataset import Dataset, inspect, load, sha256
 from iku_nb.errors import RunError
 from iku_nb.params import RunParameters
 from iku_nb.paths import NOTEBOOK_DIR, resolve
@@ -33,6 +31,7 @@ FAILED_SUFFIX = ".GAGAL.ipynb"
 # Written by the batch for any failed or timed-out run, with the reason.
 FAILED_NOTE_SUFFIX = ".GAGAL.txt"
 STAGING = ".sementara"
+REGISTRY_FORMAT = "iku-nb/angka 1"
 
 
 @dataclass(frozen=True)
@@ -78,8 +77,7 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
         When the notebook or a conversion fails; the previous report stays.
     """
     output = Path(output).resolve()
-    data_dir = resolve(spec.params.data)
-    katalog = None if spec.params.katalog is None else resolve(spec.params.katalog)
+    data_dir, katalog = input_paths(spec.params)
     dataset = load(data_dir, katalog)
     _figures(spec, dataset)  # fails early when an indicator has neither data nor target
 
@@ -88,31 +86,99 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
     staging_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f"{spec.name}-", dir=staging_root) as tmp:
         work = Path(tmp)
-        notebook = work / f"{spec.notebook}.ipynb"
-        parameters = {**asdict(spec.params), "data": str(data_dir),
-                      "katalog": None if katalog is None else str(katalog)}
-        if spec.notebook == "laporan_tahunan":
-            parameters.pop("bidang")
-        _execute(spec, notebook, parameters, work, target, execution_timeout)
-        _check_inputs_unchanged(spec, dataset, katalog)
-        files = {"ipynb": notebook, "html": work / f"{spec.notebook}.html"}
+        made = make_notebook(spec, dataset, katalog, work, target, execution_timeout)
+        stem = spec.notebook
+        files = {"ipynb": made.notebook, "html": work / f"{stem}.html"}
         bidang = (None if spec.params.bidang is None
                   else dataset.katalog.bidang_by_kode(spec.params.bidang))
         title = report_title(spec.period, bidang)
-        _export_html(notebook, files["html"], title)
+        _export_html(made.notebook, files["html"], title)
         if "pdf" in spec.formats:
             from iku_nb.pdf import write_pdf  # noqa: PLC0415 - WeasyPrint loads slowly
 
-            files["pdf"] = work / f"{spec.notebook}.pdf"
+            files["pdf"] = work / f"{stem}.pdf"
             write_pdf(files["html"], files["pdf"], title=title,
                       office=dataset.katalog.instansi.nama_skpd, period=spec.period.label)
-        files["manifest"] = work / "manifest.json"
-        _write_manifest(files["manifest"], spec, dataset, files)
-        return _promote(files, target, spec.notebook)
+        files["angka"] = work / f"{stem}{manifest.REGISTRY_SUFFIX}"
+        _write_json(files["angka"], {"format": REGISTRY_FORMAT, "laporan": spec.name,
+                                     "angka": made.records})
+        files["manifest"] = work / f"{stem}{manifest.MANIFEST_SUFFIX}"
+        _write_json(files["manifest"], made.manifest | {
+            "berkas": {p.name: sha256(p) for p in files.values() if p.exists()}})
+        return _promote(files, target, stem)
+
+
+@dataclass(frozen=True)
+class Made:
+    """An executed notebook, with its manifest and the value registry it displayed."""
+
+    notebook: Path
+    manifest: dict
+    records: list[dict]
+
+
+def input_paths(params: RunParameters) -> tuple[Path, Path | None]:
+    """Return the data folder and the catalogue given, made absolute."""
+    katalog = None if params.katalog is None else resolve(params.katalog)
+    return resolve(params.data), katalog
+
+
+def make_notebook(spec: ReportSpec, dataset: Dataset, katalog: Path | None, work: Path,
+                  failed_folder: Path | None, execution_timeout: int | None) -> Made:
+    """Execute the report's notebook in ``work`` and record how it was made.
+
+    The manifest goes into the notebook's metadata; cell ids are made fixed
+    so that the same inputs give the same notebook and HTML.
+
+    Raises
+    ------
+    RunError
+        When the notebook fails (a copy is kept in ``failed_folder`` when
+        given), when an input changed during the run, or when the notebook
+        displayed no value registry.
+    """
+    notebook = work / f"{spec.notebook}.ipynb"
+    parameters = {**asdict(spec.params), "data": str(dataset.data_dir),
+                  "katalog": None if katalog is None else str(katalog)}
+    if spec.notebook == "laporan_tahunan":
+        parameters.pop("bidang")
+    started = manifest.now()
+    _execute(spec, notebook, parameters, work, failed_folder, execution_timeout)
+    _check_inputs_unchanged(spec, dataset, katalog)
+    finished = manifest.now()
+
+    import nbformat  # noqa: PLC0415
+
+    nb = nbformat.read(notebook, as_version=4)
+    records = registry.from_notebook(nb)
+    if records is None:
+        raise RunError(f"Notebook {spec.notebook} tidak menampilkan daftar angka "
+                       f"(sel laporan.daftar_angka()), jadi laporan {spec.name} tidak dapat "
+                       "diperiksa ulang; laporan sebelumnya tidak diubah.")
+    record = manifest.build(spec.name, spec.notebook, parameters, dataset, started, finished)
+    nb.metadata[manifest.NOTEBOOK_KEY] = {"manifest": record}
+    _fix_cell_ids(nb)
+    nbformat.write(nb, notebook)
+    return Made(notebook, record, records)
+
+
+def _fix_cell_ids(nb) -> None:
+    """Give papermill's injected-parameters cell a fixed id instead of a random one.
+
+    The id is written into the HTML, so a random one would make two runs of
+    the same report differ.
+    """
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "parameter-disuntikkan"
+
+
+def _write_json(path: Path, content: dict) -> None:
+    path.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
-             target: Path, execution_timeout: int | None) -> None:
+             failed_folder: Path | None, execution_timeout: int | None) -> None:
     import papermill  # noqa: PLC0415 - heavy import, only needed here
     from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415
 
@@ -126,21 +192,22 @@ def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
             # Keeps the kernel's start-up warnings out of the user's terminal.
             extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except PapermillExecutionError as exc:
-        failed = _keep_failed(notebook, target, spec.notebook)
+        failed = _keep_failed(notebook, failed_folder, spec.notebook)
         raise RunError(
             f"Laporan {spec.name} gagal di sel {exc.exec_count}: {exc.ename}: "
-            f"{exc.evalue}. Notebook yang gagal disimpan di {failed}; laporan "
-            "sebelumnya tidak diubah.") from exc
+            f"{exc.evalue}. "
+            + (f"Notebook yang gagal disimpan di {failed}; " if failed else "")
+            + "laporan sebelumnya tidak diubah.") from exc
     except Exception as exc:
-        failed = _keep_failed(notebook, target, spec.notebook)
+        failed = _keep_failed(notebook, failed_folder, spec.notebook)
         raise RunError(
             f"Laporan {spec.name} gagal dijalankan: {type(exc).__name__}: {exc}. "
             + (f"Notebook yang gagal disimpan di {failed}; " if failed else "")
             + "laporan sebelumnya tidak diubah.") from exc
 
 
-def _keep_failed(notebook: Path, target: Path, stem: str) -> Path | None:
-    if not notebook.exists():
+def _keep_failed(notebook: Path, target: Path | None, stem: str) -> Path | None:
+    if target is None or not notebook.exists():
         return None
     target.mkdir(parents=True, exist_ok=True)
     failed = target / f"{stem}{FAILED_SUFFIX}"
@@ -197,40 +264,6 @@ def _check_inputs_unchanged(spec: ReportSpec, before, katalog: Path | None) -> N
             "tidak diubah.")
 
 
-def _environment() -> dict[str, str]:
-    """Return the versions that shape the figures and pages, for the manifest."""
-    from importlib import metadata  # noqa: PLC0415
-
-    versions = {"python": platform.python_version()}
-    for package in ("iku-nb", "pandas", "papermill", "nbconvert", "seaborn", "matplotlib",
-                    "weasyprint", "babel"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "tidak terpasang"
-    return versions
-
-
-def _write_manifest(path: Path, spec: ReportSpec, dataset, files: dict[str, Path]) -> None:
-    from importlib import metadata  # noqa: PLC0415
-
-    results = _figures(spec, dataset)
-    manifest = {
-        "laporan": spec.name,
-        "notebook": spec.notebook,
-        "parameter": asdict(spec.params) | {"data": str(dataset.data_dir)},
-        "dibuat": datetime.now(UTC).isoformat(timespec="seconds"),
-        "versi_iku_nb": metadata.version("iku-nb"),
-        "lingkungan": _environment(),
-        "katalog": str(dataset.katalog_path),
-        "sidik_jari_katalog": sha256(dataset.katalog_path),
-        "sidik_jari_data": dataset.fingerprints,
-        "nilai": [n.as_json() for n in results],
-        "berkas": sorted(p.name for k, p in files.items() if k != "manifest"),
-    }
-    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-
-
 def _promote(files: dict[str, Path], target: Path, stem: str) -> dict[str, Path]:
     """Move finished files into the report folder, each replaced atomically."""
     target.mkdir(parents=True, exist_ok=True)
@@ -242,7 +275,8 @@ def _promote(files: dict[str, Path], target: Path, stem: str) -> dict[str, Path]
     # A format not written this time (a PDF from an earlier html,pdf run) would
     # no longer match the new report, so it goes, as does an older failure.
     written = {path.name for path in promoted.values()}
-    for suffix in (".html", ".pdf", ".ipynb", FAILED_SUFFIX, FAILED_NOTE_SUFFIX):
+    for suffix in (".html", ".pdf", ".ipynb", manifest.MANIFEST_SUFFIX,
+                   manifest.REGISTRY_SUFFIX, FAILED_SUFFIX, FAILED_NOTE_SUFFIX):
         stale = target / f"{stem}{suffix}"
         if stale.name not in written and stale.exists():
             stale.unlink()

@@ -48,9 +48,9 @@ def fake_runner(spec: ReportSpec, output: Path, execution_timeout: int | None) -
     folder.mkdir(parents=True, exist_ok=True)
     html = folder / f"{spec.notebook}.html"
     html.write_text(f"<p>{spec.name}</p>", encoding="utf-8")
-    manifest = folder / "manifest.json"
+    manifest = folder / f"{spec.notebook}.manifest.json"
     manifest.write_text(json.dumps({"laporan": spec.name, "notebook": spec.notebook,
-                                    "dibuat": "2025-07-01T02:30:00+00:00"}), encoding="utf-8")
+                                    "selesai": "2025-07-01T02:30:00+00:00"}), encoding="utf-8")
     trace = Path(output) / "trace"
     trace.mkdir(exist_ok=True)
     (trace / f"{spec.name}.json").write_text(json.dumps(
@@ -91,10 +91,19 @@ def stuck_hanbang_runner(spec: ReportSpec, output: Path,
 def run_report_without_kernel(spec: ReportSpec, output: Path,
                               execution_timeout: int | None) -> dict[str, Path]:
     """Run the real run_report with papermill copying the notebook instead of executing it."""
+    # Imported here: the workers import this module, and the timing tests want
+    # them to start quickly.
+    import nbformat  # noqa: PLC0415
     import papermill  # noqa: PLC0415
 
+    from iku_nb import registry  # noqa: PLC0415
+
     def copy(template, notebook, **kwargs):
-        shutil.copyfile(template, notebook)
+        # The unexecuted template, with the registry output a real run displays last.
+        nb = nbformat.read(template, as_version=4)
+        nb.cells[-1].outputs = [nbformat.v4.new_output(
+            "display_data", data={registry.MIME: [], "text/plain": "Daftar angka"})]
+        nbformat.write(nb, notebook)
 
     papermill.execute_notebook = copy
     return run_report(spec, output, execution_timeout)
@@ -219,7 +228,7 @@ def test_failed_rerun_keeps_good_report(tmp_path):
     assert first[0].status == SUCCEEDED, first[0].reason
     folder = good.folder(tmp_path)
     html = folder / "laporan_bidang.html"
-    manifest = folder / "manifest.json"
+    manifest = folder / "laporan_bidang.manifest.json"
     before = (html.read_bytes(), manifest.read_bytes())
 
     rerun = run_batch([spec(), good], tmp_path, jobs=2, timeout=60,
@@ -373,7 +382,7 @@ def test_laporan_real_notebooks(tmp_path):
     for folder, stem in ((output / "2025" / "poldagri", "laporan_bidang"),
                          (output / "2025", "laporan_tahunan")):
         assert (folder / f"{stem}.html").stat().st_size > 10_000
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((folder / f"{stem}.manifest.json").read_text(encoding="utf-8"))
         assert manifest["notebook"] == stem
         assert not (folder / f"{stem}{FAILED_SUFFIX}").exists()
     index = (output / "index.html").read_text(encoding="utf-8")

@@ -16,8 +16,8 @@ def make_report(folder: Path, stem: str, pdf: bool = False, mtime: float | None 
     (folder / f"{stem}.html").write_text("<p>laporan</p>", encoding="utf-8")
     if pdf:
         (folder / f"{stem}.pdf").write_bytes(b"%PDF-1.7")
-    manifest = folder / "manifest.json"
-    manifest.write_text(json.dumps({"notebook": stem, "dibuat": "2025-07-01T02:30:00+00:00"}),
+    manifest = folder / f"{stem}.manifest.json"
+    manifest.write_text(json.dumps({"notebook": stem, "selesai": "2025-07-01T02:30:00+00:00"}),
                         encoding="utf-8")
     if mtime is not None:
         os.utime(manifest, (mtime, mtime))
@@ -96,7 +96,7 @@ def test_scan_reports_skips_staging_and_others(tmp_path):
 def test_scan_reports_unreadable_manifest(tmp_path):
     folder = tmp_path / "2025"
     folder.mkdir()
-    (folder / "manifest.json").write_text("{rusak", encoding="utf-8")
+    (folder / "laporan_tahunan.manifest.json").write_text("{rusak", encoding="utf-8")
     (folder / "laporan_tahunan.html").write_text("<p></p>", encoding="utf-8")
     (entry,) = scan_reports(tmp_path)
     assert entry.status == UNREADABLE

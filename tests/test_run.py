@@ -19,6 +19,7 @@ from papermill.exceptions import PapermillExecutionError
 from pypdf import PdfReader
 
 import iku_nb
+from iku_nb import registry
 from iku_nb import run as run_module
 from iku_nb.dataset import sha256
 from iku_nb.errors import DataError, RunError
@@ -77,18 +78,45 @@ def test_yearly_report_embeds_charts(yearly):
     assert html.count('src="data:image/png;base64,') == 3
 
 
-def test_manifest_records_figures(yearly):
-    manifest = json.loads(yearly["manifest"].read_text(encoding="utf-8"))
-    iku1 = manifest["nilai"][0]
+def test_registry_records_figures(yearly):
+    registry = json.loads(yearly["angka"].read_text(encoding="utf-8"))
+    assert yearly["angka"].name == "laporan_tahunan.angka.json"
+    current = {r["kode"]: r for r in registry["angka"] if r["tahun"] == 2025}
+    iku1 = current["IKU-1"]
     # Counted by hand from data/konflik.csv: 19 cases happened in 2025 and 16 were
     # resolved by 31 December; 16/19 = 84.2105 and 84.2105/90 = 93.567.
-    assert iku1 == {"kode": "IKU-1", "tahun": 2025, "triwulan": None, "pembilang": 16,
-                    "penyebut": 19, "realisasi": 84.21, "target": 90.0, "capaian": 93.57,
-                    "kategori": "Sangat Tinggi"}
-    assert "konflik.csv" in manifest["sidik_jari_data"]
+    assert (iku1["pembilang"], iku1["penyebut"], iku1["realisasi"], iku1["target"],
+            iku1["capaian"], iku1["kategori"]) == (16, 19, "84.21", "90", "93.57",
+                                                   "Sangat Tinggi")
     dataset = iku_nb.load(DATA)
-    assert manifest["nilai"] == [n.as_json() for n in iku_nb.hitung(dataset, 2025)]
-    assert manifest["sidik_jari_katalog"] == sha256(dataset.katalog_path)
+    assert [current[n.kode]["realisasi_tepat"] for n in iku_nb.hitung(dataset, 2025)] == [
+        str(n.realisasi) for n in iku_nb.hitung(dataset, 2025)]
+
+
+def test_manifest_records_inputs_code_and_times(yearly):
+    manifest = json.loads(yearly["manifest"].read_text(encoding="utf-8"))
+    assert yearly["manifest"].name == "laporan_tahunan.manifest.json"
+    dataset = iku_nb.load(DATA)
+    konflik = next(m for m in manifest["masukan"] if m["tabel"] == "konflik")
+    assert konflik == {"tabel": "konflik", "sumber": "konflik.csv", "berkas": "konflik.csv",
+                       "sha256": sha256(ROOT / "data" / "konflik.csv"), "baris": 78}
+    assert manifest["katalog"]["sha256"] == sha256(dataset.katalog_path)
+    assert manifest["kode"]["iku_nb/count.py"] == sha256(ROOT / "iku_nb" / "count.py")
+    assert "notebooks/laporan_tahunan.ipynb" in manifest["kode"]
+    assert manifest["mulai"] <= manifest["selesai"]
+    assert manifest["parameter"]["tahun"] == 2025
+    # The files of the report are listed with their SHA-256, the manifest excepted.
+    assert manifest["berkas"]["laporan_tahunan.html"] == sha256(yearly["html"])
+    assert "laporan_tahunan.manifest.json" not in manifest["berkas"]
+
+
+def test_executed_notebook_carries_manifest_and_registry(yearly):
+    nb = nbformat.read(yearly["ipynb"], as_version=4)
+    inside = nb.metadata["iku_nb"]["manifest"]
+    beside = json.loads(yearly["manifest"].read_text(encoding="utf-8"))
+    assert inside == {k: v for k, v in beside.items() if k != "berkas"}
+    records = json.loads(yearly["angka"].read_text(encoding="utf-8"))["angka"]
+    assert registry.from_notebook(nb) == records
 
 
 def test_notebook_runs_as_is_without_papermill():
@@ -136,8 +164,8 @@ def test_bidang_report_lists_its_cases(tmp_path):
     # An empty sara cell shows as a dash, never as pandas' "nan".
     assert re.search(r"\bnan\b", text) is None
     assert "K-2025-001" in text
-    manifest = json.loads(files["manifest"].read_text(encoding="utf-8"))
-    assert [n["kode"] for n in manifest["nilai"]] == ["IKU-1", "IKU-3"]
+    angka = json.loads(files["angka"].read_text(encoding="utf-8"))["angka"]
+    assert sorted({r["kode"] for r in angka}) == ["IKU-1", "IKU-3"]
 
 
 def test_data_text_is_escaped_and_uraian_never_shown(make_data, tmp_path):

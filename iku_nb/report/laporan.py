@@ -14,7 +14,7 @@ from IPython.display import HTML
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from iku_nb import registry
+from iku_nb import lineage, registry
 from iku_nb.catalogue import Bidang
 from iku_nb.dataset import Dataset, load
 from iku_nb.errors import DataError, IkuError
@@ -194,6 +194,36 @@ class Laporan:
         return self._render("penutup.html.j2", kalimat=text, tahun=self.periode.tahun,
                             triwulan=self.periode.triwulan,
                             versi=importlib.metadata.version("iku-nb"))
+
+    def lampiran_asal(self) -> HTML:
+        """Return the appendix that lists, per indicator, the ids counted and their rows."""
+        items = []
+        for n in self.nilai:
+            trace = lineage.trace(self.dataset, n)
+            f = printed(n)
+            items.append({
+                "kode": n.kode, "nama": n.indikator.nama, "anchor": n.kode.lower(),
+                "pembilang": f["pembilang"], "penyebut": f["penyebut"], "rekap": trace.rekap,
+                "kosong": (f"Tidak ada data {n.kode} untuk {n.periode.label}." if n.counts is None
+                           else "Penyebut 0: tidak ada id yang dihitung."),
+                "baris": [{"id": s.id,
+                           "peran": "penyebut dan pembilang" if s.in_pembilang else "penyebut",
+                           "sumber": [(name, lineage.row_ranges(rows)) for name, rows in s.rows]}
+                          for s in trace.sources]})
+        return self._render("lampiran.html.j2", daftar=items, periode=self.periode.label)
+
+    def daftar_angka(self):
+        """Display the value registry as a notebook output that the run saves and verifies.
+
+        It is a JSON output, not shown in the HTML report; ``iku-nb verifikasi``
+        compares it with a fresh run.
+        """
+        from IPython.display import display  # noqa: PLC0415
+
+        records = self.angka.records()
+        display({registry.MIME: records,
+                 "text/plain": f"Daftar angka: {len(records)} rangkaian angka "
+                               f"({', '.join(n.kode for n in self.nilai)})."}, raw=True)
 
     def _indikator(self, n: Nilai) -> HTML:
         history = self.angka.history[n.kode]
