@@ -131,7 +131,7 @@ def _parser() -> argparse.ArgumentParser:
                         choices=["debug", "info", "warning", "error"],
                         help="tingkat catatan yang ditampilkan (bawaan: warning)")
     commands = parser.add_subparsers(dest="command", required=True, title="perintah",
-                                     metavar="{periksa,hitung,laporan}")
+                                     metavar="{periksa,hitung,laporan,verifikasi}")
 
     check = commands.add_parser("periksa", help="periksa semua tabel pemantauan")
     _data_options(check)
@@ -150,6 +150,20 @@ def _parser() -> argparse.ArgumentParser:
     from iku_nb.batch import add_report_command  # noqa: PLC0415 - keeps startup light
 
     add_report_command(commands, _data_options)
+
+    audit = commands.add_parser(
+        "verifikasi", help="jalankan ulang laporan dan bandingkan setiap angkanya",
+        description="Menjalankan ulang notebook laporan dengan parameter yang tercatat, "
+        "terhadap data sekarang, di folder sementara, lalu membandingkan setiap angka "
+        "daftar angkanya. Laporan yang diverifikasi tidak diubah. Status keluar 0 hanya "
+        "bila semua angka sama.")
+    audit.add_argument("path", type=Path, metavar="LAPORAN",
+                       help="notebook laporan yang sudah dijalankan, atau folder laporannya")
+    audit.add_argument("--data", type=Path,
+                       help="folder data lain sebagai ganti folder yang tercatat di manifest")
+    audit.add_argument("--katalog", type=Path,
+                       help="katalog lain sebagai ganti katalog yang tercatat di manifest")
+    audit.set_defaults(handler=_verifikasi)
     return parser
 
 
@@ -201,6 +215,49 @@ def _hitung(args: argparse.Namespace) -> int:
     else:
         console().print(_results_table(results))
     return 0
+
+
+def _verifikasi(args: argparse.Namespace) -> int:
+    from iku_nb.verify import verify  # noqa: PLC0415 - loads papermill
+
+    out = console()
+    result = verify(args.path, args.data, args.katalog)
+    recorded = result.recorded
+    out.print(f"Verifikasi {result.notebook} (laporan {recorded.get('laporan')}, dibuat "
+              f"{recorded.get('selesai')}, iku-nb {recorded.get('versi_iku_nb')})")
+    for c in result.comparisons:
+        if c.matches:
+            out.print(f"  cocok  {c.label}: {_value(c.recorded)}")
+        else:
+            out.print(f"  BEDA   {c.label}: tercatat {_value(c.recorded)}, "
+                      f"sekarang {_value(c.now)}")
+    if result.changes:
+        out.print("Perubahan sejak laporan dibuat:")
+        for change in result.changes:
+            out.print(f"  - {change}")
+    for note in result.notes:
+        out.print(f"Catatan: {note}")
+    for problem in result.problems:
+        out.print(f"Masalah: {problem}")
+    total, wrong = len(result.comparisons), len(result.mismatches)
+    if result.ok:
+        out.print(f"Hasil: COCOK. Semua {total} angka sama dengan yang tercatat.")
+        return 0
+    if not result.rerun:
+        out.print("Hasil: TIDAK DAPAT DIVERIFIKASI. Laporan tidak dapat dijalankan ulang.")
+        return EXIT_DATA
+    if wrong:
+        cause = ("; lihat perubahan di atas" if result.changes
+                 else "; data, katalog dan kode tidak berubah, jadi daftar angka di notebook "
+                      "kemungkinan diubah sesudah laporan dibuat")
+        out.print(f"Hasil: TIDAK COCOK. {wrong} dari {total} angka berbeda{cause}.")
+    else:
+        out.print(f"Hasil: TIDAK COCOK. Semua {total} angka sama, tetapi ada masalah di atas.")
+    return 1
+
+
+def _value(value: object) -> str:
+    return "(tidak ada)" if value is None else str(value)
 
 
 def _results_table(results: list[Nilai]) -> Table:

@@ -1,0 +1,156 @@
+"""Verification re-runs a real report and compares every recorded figure."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import ROOT
+
+from iku_nb import registry
+from iku_nb.cli import main
+from iku_nb.params import parse_parameters
+from iku_nb.run import ReportSpec, run_report
+from iku_nb.verify import VerifyError, find_notebook, verify
+
+pytestmark = pytest.mark.slow
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory) -> dict:
+    """A 2025 yearly report made from a private copy of the sample data."""
+    base = tmp_path_factory.mktemp("verifikasi")
+    data = base / "data"
+    shutil.copytree(ROOT / "data", data)
+    files = run_report(ReportSpec(parse_parameters({"tahun": 2025, "data": str(data)})),
+                       base / "output")
+    return {"data": data, "folder": files["html"].parent, **files}
+
+
+def copy_report(made: dict, tmp_path: Path) -> Path:
+    folder = tmp_path / "laporan"
+    shutil.copytree(made["folder"], folder)
+    return folder
+
+
+def test_clean_verification_matches_and_leaves_report_untouched(made, capsys):
+    before = snapshot(made["folder"])
+    status = main(["verifikasi", str(made["folder"])])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    lines = [line for line in out.splitlines() if line.startswith("  ")]
+    # 3 indicators x 5 years (2021-2025), 9 figures each, one line per figure.
+    assert len(lines) == 135
+    assert all(line.startswith("  cocok") for line in lines)
+    assert "  cocok  IKU-1 Tahun 2025 realisasi: 84.21" in out
+    assert "Hasil: COCOK. Semua 135 angka sama" in out
+    assert snapshot(made["folder"]) == before
+    assert not list(made["folder"].parent.parent.glob(".sementara/*"))
+
+
+def test_changed_data_file_fails_and_names_it(made, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(made["data"], data)
+    path = data / "konflik.csv"
+    # The sample is written as Indonesian Excel saves CSV: BOM and semicolons.
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig"), delimiter=";"))
+    # K-2025-001 was resolved in 2025; marked as still in progress, IKU-1 2025
+    # drops from 16/19 to 15/19 = 78,95%.
+    for row in rows:
+        if row["id_konflik"] == "K-2025-001":
+            row["status"], row["tanggal_selesai"] = "proses", ""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+
+    status = main(["verifikasi", str(made["folder"]), "--data", str(data)])
+    out = capsys.readouterr().out
+    assert status == 1, out
+    assert "  BEDA   IKU-1 Tahun 2025 pembilang: tercatat 16, sekarang 15" in out
+    assert "  BEDA   IKU-1 Tahun 2025 realisasi: tercatat 84.21, sekarang 78.95" in out
+    assert re.search(r"berkas data konflik\.csv berubah: SHA-256 [0-9a-f]{12} menjadi "
+                     r"[0-9a-f]{12}", out)
+    assert "rekap.csv berubah" not in out
+    assert "Hasil: TIDAK COCOK." in out
+
+
+def test_hand_edited_registry_figure_is_reported(made, tmp_path, capsys):
+    folder = copy_report(made, tmp_path)
+    notebook = folder / "laporan_tahunan.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    for record in registry.from_notebook(nb):
+        if (record["kode"], record["tahun"]) == ("IKU-2", 2025):
+            record["capaian"] = "110.00"
+    nbformat.write(nb, notebook)
+
+    status = main(["verifikasi", str(notebook)])
+    out = capsys.readouterr().out
+    assert status == 1, out
+    assert "  BEDA   IKU-2 Tahun 2025 capaian: tercatat 110.00, sekarang 106.67" in out
+    assert [line for line in out.splitlines() if "BEDA" in line] == [
+        "  BEDA   IKU-2 Tahun 2025 capaian: tercatat 110.00, sekarang 106.67"]
+    assert "laporan_tahunan.ipynb berubah sesudah laporan dibuat" in out
+    assert "daftar angka di laporan_tahunan.angka.json berbeda" in out
+    assert "data, katalog dan kode tidak berubah" in out
+
+
+def test_changed_catalogue_is_named(made, tmp_path, capsys):
+    katalog = tmp_path / "katalog.yaml"
+    text = (made["data"] / "katalog.yaml").read_text(encoding="utf-8")
+    # One decimal instead of two: 16/19 prints 84,2 instead of 84,21.
+    assert text.count("desimal: 2") == 3
+    katalog.write_text(text.replace("desimal: 2", "desimal: 1"), encoding="utf-8")
+
+    status = main(["verifikasi", str(made["folder"]), "--katalog", str(katalog)])
+    out = capsys.readouterr().out
+    assert status == 1, out
+    assert "  BEDA   IKU-1 Tahun 2025 realisasi: tercatat 84.21, sekarang 84.2" in out
+    assert "katalog berubah:" in out
+    assert "berkas data" not in out
+
+
+def test_registry_file_edited_alone_is_a_problem(made, tmp_path):
+    folder = copy_report(made, tmp_path)
+    angka = folder / "laporan_tahunan.angka.json"
+    content = json.loads(angka.read_text(encoding="utf-8"))
+    content["angka"][0]["pembilang"] = 99
+    angka.write_text(json.dumps(content), encoding="utf-8")
+    result = verify(folder)
+    assert not result.mismatches
+    assert not result.ok
+    assert any("laporan_tahunan.angka.json berbeda" in p for p in result.problems)
+
+
+def test_not_a_report_is_a_clear_error(tmp_path, capsys):
+    with pytest.raises(VerifyError, match="tidak berisi notebook laporan"):
+        find_notebook(tmp_path)
+    plain = tmp_path / "biasa.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), plain)
+    assert main(["verifikasi", str(plain)]) == 2
+    err = capsys.readouterr().err
+    assert "tidak memuat manifest dan daftar angka" in err
+    assert "Traceback" not in err
+
+
+def test_same_inputs_give_the_same_html(made, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 1 January 2026, 00:00 UTC
+    spec = ReportSpec(parse_parameters({"tahun": 2025, "data": str(made["data"])}))
+    first = run_report(spec, tmp_path / "pertama")
+    second = run_report(spec, tmp_path / "kedua")
+    assert first["html"].read_bytes() == second["html"].read_bytes()
+    assert first["html"].read_bytes() == made["html"].read_bytes()
+    assert first["angka"].read_bytes() == second["angka"].read_bytes()
+    manifest = json.loads(first["manifest"].read_text(encoding="utf-8"))
+    assert manifest["mulai"] == manifest["selesai"] == "2026-01-01T00:00:00+00:00"
