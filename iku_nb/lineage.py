@@ -1,6 +1,6 @@
 """Where each count comes from: the ids behind a figure and their source rows.
 
-The lineage lists ids, file names and spreadsheet row numbers only; never a
+The lineage lists ids, file names and spreadsheet row numbers only, never a
 description or a name, so the appendix can be published with the report.
 """
 

@@ -44,7 +44,7 @@ def copy_report(made: dict, tmp_path: Path) -> Path:
     return folder
 
 
-def test_clean_verification_matches_and_leaves_report_untouched(made, capsys):
+def test_clean_verification_matches_untouched(made, capsys):
     before = snapshot(made["folder"])
     status = main(["verifikasi", str(made["folder"])])
     out = capsys.readouterr().out
@@ -59,13 +59,13 @@ def test_clean_verification_matches_and_leaves_report_untouched(made, capsys):
     assert not list(made["folder"].parent.parent.glob(".sementara/*"))
 
 
-def test_changed_data_file_fails_and_names_it(made, tmp_path, capsys):
+def test_changed_data_file_named(made, tmp_path, capsys):
     data = tmp_path / "data"
     shutil.copytree(made["data"], data)
     path = data / "konflik.csv"
     # The sample is written as Indonesian Excel saves CSV: BOM and semicolons.
     rows = list(csv.DictReader(path.open(encoding="utf-8-sig"), delimiter=";"))
-    # K-2025-001 was resolved in 2025; marked as still in progress, IKU-1 2025
+    # K-2025-001 was resolved in 2025. Marked as still in progress, IKU-1 2025
     # drops from 16/19 to 15/19 = 78,95%.
     for row in rows:
         if row["id_konflik"] == "K-2025-001":
@@ -86,7 +86,7 @@ def test_changed_data_file_fails_and_names_it(made, tmp_path, capsys):
     assert "Hasil: TIDAK COCOK." in out
 
 
-def test_hand_edited_registry_figure_is_reported(made, tmp_path, capsys):
+def test_hand_edited_figure_reported(made, tmp_path, capsys):
     folder = copy_report(made, tmp_path)
     notebook = folder / "laporan_tahunan.ipynb"
     nb = nbformat.read(notebook, as_version=4)
@@ -106,7 +106,7 @@ def test_hand_edited_registry_figure_is_reported(made, tmp_path, capsys):
     assert "data, katalog dan kode tidak berubah" in out
 
 
-def test_changed_catalogue_is_named(made, tmp_path, capsys):
+def test_changed_catalogue_named(made, tmp_path, capsys):
     katalog = tmp_path / "katalog.yaml"
     text = (made["data"] / "katalog.yaml").read_text(encoding="utf-8")
     # One decimal instead of two: 16/19 prints 84,2 instead of 84,21.
@@ -121,7 +121,7 @@ def test_changed_catalogue_is_named(made, tmp_path, capsys):
     assert "berkas data" not in out
 
 
-def test_registry_file_edited_alone_is_a_problem(made, tmp_path):
+def test_edited_registry_file_flagged(made, tmp_path):
     folder = copy_report(made, tmp_path)
     angka = folder / "laporan_tahunan.angka.json"
     content = json.loads(angka.read_text(encoding="utf-8"))
@@ -133,7 +133,7 @@ def test_registry_file_edited_alone_is_a_problem(made, tmp_path):
     assert any("laporan_tahunan.angka.json berbeda" in p for p in result.problems)
 
 
-def test_not_a_report_is_a_clear_error(tmp_path, capsys):
+def test_non_report_clear_error(tmp_path, capsys):
     with pytest.raises(VerifyError, match="tidak berisi notebook laporan"):
         find_notebook(tmp_path)
     plain = tmp_path / "biasa.ipynb"
@@ -144,7 +144,7 @@ def test_not_a_report_is_a_clear_error(tmp_path, capsys):
     assert "Traceback" not in err
 
 
-def test_same_inputs_give_the_same_html(made, tmp_path, monkeypatch):
+def test_same_inputs_same_html(made, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 1 January 2026, 00:00 UTC
     spec = ReportSpec(parse_parameters({"tahun": 2025, "data": str(made["data"])}))
     first = run_report(spec, tmp_path / "pertama")
