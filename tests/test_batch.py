@@ -183,13 +183,14 @@ def test_run_batch_crash_and_unexpected_error(tmp_path):
 def test_run_batch_timeout_kills_tree(tmp_path):
     specs = [spec(bidang="hanbang"), spec(bidang="poldagri")]
     started = time.monotonic()
-    results = run_batch(specs, tmp_path, jobs=2, timeout=1.5, runner=stuck_hanbang_runner)
+    # Long enough for a worker to start on a busy machine, far below the 60 s hang.
+    results = run_batch(specs, tmp_path, jobs=2, timeout=6, runner=stuck_hanbang_runner)
     elapsed = time.monotonic() - started
-    assert elapsed < 10
+    assert elapsed < 30
     stuck, good = results
     assert stuck.status == TIMED_OUT
-    assert "batas waktu 1.5 detik" in stuck.reason
-    assert 1.5 <= stuck.seconds < 8
+    assert "batas waktu 6 detik" in stuck.reason
+    assert 6 <= stuck.seconds < 25
     assert good.status == SUCCEEDED
     kernel_pid = int((tmp_path / "kernel.pid").read_text())
     assert not _alive(kernel_pid), "the stuck report's child process must be killed"
@@ -200,13 +201,14 @@ def test_run_batch_timeout_kills_tree(tmp_path):
 
 def test_run_batch_interrupt_kills_workers(tmp_path):
     class InterruptAfterStart:
-        def __init__(self):
+        def __init__(self, pid_file: Path):
             self.count = 0
+            self.pid_file = pid_file
 
         def started(self, spec):
             self.count += 1
             if self.count == 2:
-                time.sleep(1.0)  # lets the stuck report start its child process
+                wait_for(self.pid_file)  # the stuck report has started its child process
                 raise KeyboardInterrupt
 
         def finished(self, result):
@@ -215,7 +217,7 @@ def test_run_batch_interrupt_kills_workers(tmp_path):
     specs = [spec(bidang="hanbang"), spec(bidang="poldagri"), spec(bidang="iwasbang")]
     with pytest.raises(KeyboardInterrupt):
         run_batch(specs, tmp_path, jobs=2, timeout=60, runner=stuck_hanbang_runner,
-                  listener=InterruptAfterStart())
+                  listener=InterruptAfterStart(tmp_path / "kernel.pid"))
     kernel_pid = int((tmp_path / "kernel.pid").read_text())
     assert not _alive(kernel_pid)
     assert not (tmp_path / "2025" / "iwasbang").exists(), "no report starts after Ctrl-C"
@@ -244,7 +246,11 @@ def test_failed_rerun_keeps_good_report(tmp_path):
 
 def test_sigterm_kills_workers_and_kernel(tmp_path):
     # SIGTERM to the parent must not leave a worker writing reports after it.
-    timer = threading.Timer(1.5, os.kill, (os.getpid(), signal.SIGTERM))
+    def terminate_once_started() -> None:
+        wait_for(tmp_path / "kernel.pid")
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    timer = threading.Thread(target=terminate_once_started)
     timer.start()
     with pytest.raises(SystemExit) as stopped, terminate_as_exit():
         run_batch([spec(bidang="hanbang")], tmp_path, jobs=1, timeout=30,
@@ -255,6 +261,13 @@ def test_sigterm_kills_workers_and_kernel(tmp_path):
     assert not _alive(kernel_pid), "the worker's kernel must be killed"
     assert not (tmp_path / STAGING / "2025-hanbang-abcd1234").exists()
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def wait_for(path: Path, seconds: float = 60) -> None:
+    """Wait until ``path`` exists; a busy machine starts worker processes slowly."""
+    deadline = time.monotonic() + seconds
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def _alive(pid: int) -> bool:
