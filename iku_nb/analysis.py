@@ -34,7 +34,7 @@ def parse_analysis(value: Any, codes: list[str] | None,
         Listing every unknown indicator code or topic and every text that is
         not text, with its key.
     """
-    if value is None or value == "" or value == {}:
+    if value is None or value in ("", {}):
         return {}
     if not isinstance(value, dict):
         raise ParameterError(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 
 from iku_nb.catalogue import TargetRenstra
 from iku_nb.formatting import persen, poin_persen, round_half_up, selisih
@@ -118,7 +119,7 @@ def linear_fit(points: list[tuple[int, Fraction]]) -> tuple[Fraction, Fraction]:
 def changes(history: list[Nilai]) -> list[Fraction | None]:
     """Return each period's realisasi minus the one before it (None for the first or a gap)."""
     result: list[Fraction | None] = [None]
-    for before, after in zip(history, history[1:], strict=False):
+    for before, after in pairwise(history):
         both = before.realisasi is not None and after.realisasi is not None
         result.append(after.realisasi - before.realisasi if both else None)
     return result[:len(history)]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from iku_nb.formatting import triwulan
+
 # Years a monitoring date, target or report may fall in; outside them a year
 # was mistyped.
 MIN_YEAR, MAX_YEAR = 1945, 2100

@@ -47,7 +47,8 @@ def test_several_cases_counts_and_capaian():
     text = summary(nilai(16, 19, Period(2025)), None)
     assert ("tercatat 19 kasus yang masuk hitungan IKU-1; 16 kasus di antaranya telah "
             "diselesaikan paling lambat 31 Desember 2025 dan 3 kasus belum.") in text
-    assert "Realisasi IKU-1 sebesar 84,21%, masih di bawah target 90,00% (kurang 5,79 poin persen)" in text
+    assert ("Realisasi IKU-1 sebesar 84,21%, masih di bawah target 90,00% "
+            "(kurang 5,79 poin persen)") in text
     assert "capaian kinerjanya 93,57% dengan kategori Tinggi." in text
     assert "Tidak ada data Tahun 2024 sebagai pembanding." in text
 
@@ -74,7 +75,8 @@ def test_singular_organisation():
 def test_zero_penyebut():
     text = summary(nilai(0, 0, Period(2025)), None)
     assert "tidak ada kasus yang masuk hitungan IKU-1." in text
-    assert "Karena penyebutnya 0, realisasi, capaian dan kategori IKU-1 tidak dapat dihitung." in text
+    assert ("Karena penyebutnya 0, realisasi, capaian dan kategori IKU-1 tidak dapat "
+            "dihitung.") in text
     assert "Realisasi IKU-1 sebesar" not in text
 
 
@@ -141,7 +143,8 @@ def test_renstra_gap_and_trend():
     comparison = compare(history, history[-1], history[1])
     text = summary(history[-1], history[1], comparison)
     # 92,5 − 80 = 12,50 points; the line 60, 70, 80 rises 10 a year: 90,00% in 2026.
-    assert "masih berjarak 12,50 poin persen dari target akhir Renstra 92,50% untuk tahun 2026." in text
+    assert ("masih berjarak 12,50 poin persen dari target akhir Renstra 92,50% untuk "
+            "tahun 2026.") in text
     assert ("Bila tren realisasi tahunan 2023–2025 berlanjut, realisasi tahun 2026 "
             "diperkirakan 90,00%, sehingga target akhir Renstra diperkirakan belum "
             "tercapai.") in text

@@ -144,7 +144,7 @@ def _png(figure) -> bytes:
 
 def _count_axis(axes, label: str) -> None:
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: bilangan(int(round(y)))))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: bilangan(round(y))))
     axes.set_ylabel(label)
 
 

@@ -17,13 +17,13 @@ from markupsafe import Markup
 from iku_nb import registry
 from iku_nb.analysis import TOPICS, paragraphs
 from iku_nb.catalogue import Bidang
+from iku_nb.comparison import changes as compare_changes
 from iku_nb.dataset import Dataset, load
 from iku_nb.errors import DataError, IkuError
 from iku_nb.formatting import daftar, persen, selisih, tanggal
 from iku_nb.params import parse_parameters
 from iku_nb.paths import resolve
 from iku_nb.period import Period
-from iku_nb.comparison import changes as compare_changes
 from iku_nb.registry import Registry, printed
 from iku_nb.report import breakdown, narrative
 from iku_nb.report.charts import (
@@ -285,7 +285,8 @@ class Laporan:
         table = breakdown.indicator_cases(self.dataset, n)
         groups = breakdown.case_breakdown(self.dataset, n, table)
         source = self._sources(n)
-        empty = f"Tidak ada kasus {n.kode} pada {n.periode.label}, sehingga grafik ini tidak digambar."
+        empty = (f"Tidak ada kasus {n.kode} pada {n.periode.label}, sehingga grafik ini "
+                 "tidak digambar.")
         charts = [
             self._chart(status_chart(groups["jenis"], f"Status kasus {n.kode} per jenis konflik"),
                         f"Kasus {n.kode} per jenis konflik menurut status akhir periode",
