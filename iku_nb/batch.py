@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from rich.text import Text
 
+from iku_nb.analysis import parse_analysis, warn_missing
 from iku_nb.errors import ParameterError
 from iku_nb.pool import (
     DEFAULT_TIMEOUT,
@@ -27,6 +29,8 @@ from iku_nb.pool import (
     terminate_as_exit,
 )
 from iku_nb.run import ReportSpec
+
+log = logging.getLogger("iku_nb")
 
 
 def add_report_command(commands, data_options) -> None:
@@ -87,13 +91,33 @@ def _laporan(args: argparse.Namespace) -> int:
     katalog = raw.get("katalog")
     dataset = load(resolve(str(raw.get("data") or "data")),
                    None if katalog in (None, "") else resolve(str(katalog)))
+    analysis_source = _analysis_source(raw, args.parameters_file)
+    # Checked before the matrix, so an unknown key is reported with its file.
+    parse_analysis(raw.get("analisis"), dataset.katalog.indikator_codes, analysis_source)
     specs = expand(raw, args.format, dataset.katalog, dataset.years)
+    _warn_missing_analysis(raw.get("analisis"), analysis_source, specs, dataset.katalog)
     if args.output.exists() and not args.output.is_dir():
         raise ParameterError(f"--output {args.output} adalah berkas, bukan folder; pilih "
                              "folder laporan.")
     args.output.mkdir(parents=True, exist_ok=True)
     with _output_lock(args.output):
         return _run_matrix(args, specs, dataset, console, EXIT_DATA, write_index)
+
+
+def _analysis_source(raw: dict, parameters_file: Path | None) -> str:
+    """Name where the analysts' text comes from, for warnings and errors."""
+    if parameters_file is not None:
+        return str(parameters_file)
+    return "parameter -p analisis" if "analisis" in raw else "(tanpa berkas -f)"
+
+
+def _warn_missing_analysis(value, source: str, specs: list[ReportSpec], katalog) -> None:
+    """Warn, naming the parameters file, about each indicator still without analyst text."""
+    sets = [[i.kode for i in (katalog.indikator if s.params.bidang is None
+                              else katalog.indikator_of_bidang(s.params.bidang))]
+            for s in specs]
+    for warning in warn_missing(value, sets, katalog.indikator_codes, source):
+        log.warning("%s", warning)
 
 
 def _run_matrix(args, specs, dataset, console, exit_failed: int, write_index) -> int:

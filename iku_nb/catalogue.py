@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -142,6 +143,20 @@ class AturanHitung(_Model):
         return self
 
 
+class TargetRenstra(_Model):
+    """The Renstra's end-of-period target: the value to reach in the plan's last year."""
+
+    tahun: int = Field(ge=1945, le=2100)
+    nilai: Decimal = Field(ge=0)
+
+
+class JenisKegiatan(_Model):
+    """A kind of participation event, recognised by how the ``kegiatan`` text starts."""
+
+    nama: str
+    awalan: list[str] = Field(min_length=1)
+
+
 class Indikator(_Model):
     kode: str
     nama: str
@@ -154,6 +169,7 @@ class Indikator(_Model):
     satuan: str
     desimal: int = Field(ge=0, le=6)
     hitung: AturanHitung
+    target_renstra: TargetRenstra | None = None
 
 
 class Katalog(_Model):
@@ -168,6 +184,7 @@ class Katalog(_Model):
     nilai_sah: dict[str, list[str]]
     wilayah: dict[str, list[str]] = Field(min_length=1)
     indikator: list[Indikator] = Field(min_length=1)
+    jenis_kegiatan: list[JenisKegiatan] = []
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Katalog:
@@ -213,6 +230,24 @@ class Katalog(_Model):
             if b.kode == kode:
                 return b
         raise KeyError(kode)
+
+    @property
+    def indikator_codes(self) -> list[str]:
+        return [i.kode for i in self.indikator]
+
+    def jenis_kegiatan_of(self, kegiatan: str) -> str:
+        """Return the kind of a participation event, by the first matching ``awalan``.
+
+        Text is compared case-insensitively; an event that matches no kind is
+        ``Lainnya``, and without ``jenis_kegiatan`` the text itself is the kind.
+        """
+        if not self.jenis_kegiatan:
+            return kegiatan
+        text = " ".join(str(kegiatan).split()).casefold()
+        for kind in self.jenis_kegiatan:
+            if any(text.startswith(prefix.casefold()) for prefix in kind.awalan):
+                return kind.nama
+        return "Lainnya"
 
     def indikator_of_bidang(self, kode: str) -> list[Indikator]:
         """Return the indicators for which bidang ``kode`` is penanggung jawab."""

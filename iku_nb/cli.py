@@ -15,10 +15,10 @@ from rich.table import Table
 from iku_nb import api
 from iku_nb.dataset import inspect, load
 from iku_nb.errors import DataError, IkuError
-from iku_nb.formatting import bilangan, persen
 from iku_nb.params import parse_parameters
 from iku_nb.paths import resolve
 from iku_nb.problems import Problem
+from iku_nb.registry import printed
 from iku_nb.values import Nilai
 
 log = logging.getLogger("iku_nb")
@@ -267,11 +267,10 @@ def _results_table(results: list[Nilai]) -> Table:
                    "kategori", "asal"):
         table.add_column(column, justify="left" if column in ("kode", "kategori") else "right")
     for n in results:
-        d = n.indikator.desimal
-        target = persen(n.target, n.places("target"))
-        table.add_row(n.kode, bilangan(n.pembilang), bilangan(n.penyebut),
-                      persen(n.realisasi, d), target, persen(n.capaian, d),
-                      n.kategori or "–", n.counts.asal if n.counts else "–")
+        # The same printed figures as the report (iku_nb.registry.printed).
+        f = printed(n)
+        table.add_row(n.kode, f["pembilang"], f["penyebut"], f["realisasi"], f["target"],
+                      f["capaian"], f["kategori"], n.counts.asal if n.counts else "–")
     return table
 
 

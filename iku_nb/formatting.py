@@ -1,4 +1,8 @@
-"""Write numbers, percentages and dates the Indonesian way (``62,50%``, ``5 Februari 2026``)."""
+"""Write numbers, percentages, dates and periods the Indonesian way.
+
+Every printed ``62,50%``, ``1.234``, ``5 Februari 2026`` or ``Triwulan II`` of
+the reports, charts and command line comes from this module.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from babel.numbers import format_decimal
 
 LOCALE = "id_ID"
 EMPTY = "–"
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 def round_half_up(value: Fraction | Decimal | int, places: int) -> Decimal:
@@ -50,3 +55,43 @@ def bilangan(value: int | None) -> str:
 def tanggal(day: date | None) -> str:
     """Format a date as ``5 Februari 2026``."""
     return EMPTY if day is None else format_date(day, "d MMMM y", locale=LOCALE)
+
+
+def poin_persen(value: Fraction | Decimal | int | None, desimal: int = 2) -> str:
+    """Format a difference of two percentages: ``15,69 poin persen`` (sign dropped)."""
+    return EMPTY if value is None else angka(abs(value), desimal) + " poin persen"
+
+
+def bulan(month: int) -> str:
+    """Return the month's Indonesian name: 2 gives ``Februari``."""
+    return format_date(date(2000, month, 1), "MMMM", locale=LOCALE)
+
+
+def triwulan(number: int, short: bool = False) -> str:
+    """Return ``Triwulan II`` (or ``TW II`` with ``short``) for quarter 2."""
+    if number not in ROMAN:
+        raise ValueError(f"triwulan {number!r} tidak sah: harus 1, 2, 3 atau 4")
+    return ("TW " if short else "Triwulan ") + ROMAN[number]
+
+
+def triwulan_of(day: date) -> int:
+    """Return the quarter (1 to 4) a date falls in."""
+    return (day.month - 1) // 3 + 1
+
+
+def selisih(value: Fraction | Decimal | int | None, desimal: int = 2) -> str:
+    """Format a signed change: ``+3,00``, ``−1,25`` (minus sign) or ``0,00``."""
+    if value is None:
+        return EMPTY
+    rounded = round_half_up(value, desimal)
+    if rounded == 0:
+        return angka(0, desimal)
+    return ("+" if rounded > 0 else "−") + angka(abs(rounded), desimal)
+
+
+def daftar(items: list[str]) -> str:
+    """Join items the Indonesian way: ``A``, ``A dan B``, ``A, B dan C``."""
+    items = [str(item) for item in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " dan " + items[-1]

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from iku_nb.analysis import parse_analysis
 from iku_nb.catalogue import Katalog
 from iku_nb.errors import ParameterError
 from iku_nb.parse import canonical, closest, parse_integer
 from iku_nb.period import MAX_YEAR, MIN_YEAR
 
-NAMES = ("tahun", "triwulan", "bidang", "data", "katalog")
+NAMES = ("tahun", "triwulan", "bidang", "data", "katalog", "analisis")
 # Same rule as a bidang kode in the catalogue; it also keeps the value safe
 # to use as a folder name of the report output.
 BIDANG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -27,6 +28,8 @@ class RunParameters:
     bidang: str | None = None
     data: str = "data"
     katalog: str | None = None
+    # The analysts' texts per indicator and topic (see iku_nb.analysis).
+    analisis: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
 
 
 def parse_parameters(raw: dict[str, Any], katalog: Katalog | None = None,
@@ -66,9 +69,15 @@ def parse_parameters(raw: dict[str, Any], katalog: Katalog | None = None,
     if not isinstance(data, str):
         problems.append(f"data {data!r} tidak sah: harus jalur folder")
     katalog_path = None if _empty(raw.get("katalog")) else str(raw["katalog"])
+    analisis = {}
+    try:
+        codes = None if katalog is None else [i.kode for i in katalog.indikator]
+        analisis = parse_analysis(raw.get("analisis"), codes, "parameter")
+    except ParameterError as exc:
+        problems.append(str(exc))
     if problems:
         raise ParameterError("Parameter tidak sah:\n" + "\n".join(f"  - {p}" for p in problems))
-    return RunParameters(tahun, triwulan, bidang, str(data), katalog_path)
+    return RunParameters(tahun, triwulan, bidang, str(data), katalog_path, analisis)
 
 
 def check_year(tahun: int, years: list[int]) -> None:

@@ -6,7 +6,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+from iku_nb.formatting import triwulan
+
 # Years a monitoring date, target or report may fall in; outside them a year
 # was mistyped.
 MIN_YEAR, MAX_YEAR = 1945, 2100
@@ -37,7 +38,14 @@ class Period:
         """Return the title form, e.g. ``Triwulan II Tahun 2025`` or ``Tahun 2025``."""
         if self.triwulan is None:
             return f"Tahun {self.tahun}"
-        return f"Triwulan {ROMAN[self.triwulan]} Tahun {self.tahun}"
+        return f"{triwulan(self.triwulan)} Tahun {self.tahun}"
+
+    @property
+    def short_label(self) -> str:
+        """Return the chart-axis form, e.g. ``TW II 2025`` or ``2025``."""
+        if self.triwulan is None:
+            return str(self.tahun)
+        return f"{triwulan(self.triwulan, short=True)} {self.tahun}"
 
     @property
     def slug(self) -> str:

@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from iku_nb import api
 from iku_nb.catalogue import Indikator
+from iku_nb.comparison import Comparison, compare
 from iku_nb.dataset import Dataset
 from iku_nb.formatting import bilangan, persen
 from iku_nb.period import Period
@@ -53,6 +54,10 @@ class Registry:
                     seen.setdefault(key(item), item)
         return sorted(seen.values(), key=lambda n: (
             list(self.current).index(n.kode), n.periode.tahun, n.periode.triwulan or 5))
+
+    def comparison(self, kode: str) -> Comparison:
+        """Return the indicator's comparison with last year and the Renstra target."""
+        return compare(self.history[kode], self.current[kode], self.previous[kode])
 
     def records(self) -> list[dict]:
         """Return the JSON records of :meth:`all`."""

@@ -1,11 +1,14 @@
-"""The trend chart: PNG output that is reproducible byte for byte."""
+"""The charts: PNG output that is reproducible byte for byte, embedded or replaced."""
 
 from __future__ import annotations
+
+import re
 
 from conftest import ROOT, report
 
 import iku_nb
-from iku_nb.report.charts import trend_chart, trend_frame
+from iku_nb.report.charts import count_chart, rate_chart, status_chart, trend_chart, trend_frame
+from iku_nb.report.laporan import Laporan
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -37,3 +40,46 @@ def test_trend_chart_without_any_realisasi(make_data):
     history = iku_nb.history(dataset, dataset.katalog.indikator[2], iku_nb.Period(2025))
     assert history[-1].realisasi is None
     assert trend_chart(history).startswith(PNG_SIGNATURE)
+
+
+def indicator_sections(html: str) -> dict[str, str]:
+    parts = html.split('<section class="iku-indikator">')[1:]
+    return {re.search(r'<h3 id="[^"]+">(IKU-\d)', part).group(1): part for part in parts}
+
+
+def test_every_chart_embedded_as_data_uri():
+    laporan = Laporan.siapkan(2025, data=str(ROOT / "data"))
+    sections = indicator_sections(laporan.bab_akuntabilitas().data)
+    # Trend, status per jenis and kecamatan for conflicts; trend and rate for IKU-2.
+    expected = {"IKU-1": 3, "IKU-2": 2, "IKU-3": 3}
+    for kode, count in expected.items():
+        images = re.findall(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+"', sections[kode])
+        assert len(images) == count, kode
+        assert sections[kode].count("Sumber: ") == count, kode
+    assert "Sumber: konflik.csv, diolah." in sections["IKU-1"]
+    assert "Sumber: organisasi.csv dan partisipasi.csv, diolah." in sections["IKU-2"]
+
+
+def test_chart_without_data_becomes_sentence(make_data):
+    # No SARA case in 2025: IKU-3 has 0 of 0 cases, so no status or kecamatan chart.
+    data = make_data(konflik=[report("K-1", "2025-01-10", selesai="2025-01-11")])
+    laporan = Laporan.siapkan(2025, data=str(data))
+    section = indicator_sections(laporan.bab_akuntabilitas().data)["IKU-3"]
+    assert section.count("data:image/png") == 1  # the trend chart only
+    assert section.count("Tidak ada kasus IKU-3 pada Tahun 2025, sehingga grafik ini "
+                         "tidak digambar.") == 2
+
+
+def test_rate_chart_without_organisations():
+    assert rate_chart([{"jenis": "LSM", "persen": None, "teks": {"persen": "–"}}], "x") is None
+    assert status_chart([{"nilai": "sosial", "jumlah": 0, "selesai": 0, "belum": 0}], "x") is None
+
+
+def test_breakdown_charts_are_reproducible():
+    rows = [{"nilai": "sosial", "jumlah": 3, "selesai": 2, "belum": 1},
+            {"nilai": "politik", "jumlah": 1, "selesai": 0, "belum": 1}]
+    first = status_chart(rows, "Status kasus")
+    assert first.startswith(PNG_SIGNATURE)
+    assert status_chart(rows, "Status kasus") == first
+    assert count_chart(rows, "Per kecamatan", "Kecamatan") == count_chart(
+        rows, "Per kecamatan", "Kecamatan")

@@ -296,3 +296,15 @@ def test_formula_without_stored_value(make_data):
     assert problem["baris"] == 2
     assert problem["kolom"] == "jenis"
     assert problem["nilai"] == '=LOWER("SOSIAL")'
+
+
+def test_laporan_unknown_analysis_key_names_file(tmp_path):
+    parameters = tmp_path / "salah.yaml"
+    parameters.write_text("tahun: 2025\nanalisis:\n  IKU-1:\n    sebab: teks\n",
+                          encoding="utf-8")
+    result = run_cli("laporan", "-f", str(parameters), "--data", str(ROOT / "data"),
+                     "--output", str(tmp_path / "keluaran"))
+    assert result.returncode != 0
+    assert str(parameters) in result.stderr
+    assert "analisis.IKU-1.sebab: topik tidak dikenal" in result.stderr
+    assert not (tmp_path / "keluaran" / "2025").exists()

@@ -8,7 +8,18 @@ from fractions import Fraction
 
 import pytest
 
-from iku_nb.formatting import angka, bilangan, persen, round_half_up, tanggal
+from iku_nb.formatting import (
+    angka,
+    bilangan,
+    bulan,
+    daftar,
+    persen,
+    poin_persen,
+    round_half_up,
+    selisih,
+    tanggal,
+    triwulan,
+)
 from iku_nb.period import Period
 
 
@@ -60,3 +71,24 @@ def test_round_half_up_ignores_decimal_context():
 
 def test_round_half_up_negative_away_from_zero():
     assert round_half_up(Decimal("-12.345"), 2) == Decimal("-12.35")
+
+
+def test_period_words():
+    assert triwulan(2) == "Triwulan II"
+    assert triwulan(4, short=True) == "TW IV"
+    assert bulan(2) == "Februari"
+    assert Period(2025, 2).label == "Triwulan II Tahun 2025"
+    assert Period(2025, 3).short_label == "TW III 2025"
+
+
+def test_signed_change_and_points():
+    assert selisih(Fraction(8, 51) * 100) == "+15,69"
+    assert selisih(Fraction(-1, 8)) == "−0,13"
+    assert selisih(Fraction(1, 1000)) == "0,00"
+    assert poin_persen(Fraction(-25)) == "25,00 poin persen"
+
+
+def test_daftar_joins_with_dan():
+    assert daftar(["IKU-1"]) == "IKU-1"
+    assert daftar(["IKU-1", "IKU-3"]) == "IKU-1 dan IKU-3"
+    assert daftar(["a", "b", "c"]) == "a, b dan c"

@@ -7,6 +7,7 @@ import re
 import pytest
 from conftest import ROOT
 
+from iku_nb.report import breakdown
 from iku_nb.report.laporan import Laporan
 
 DATA = str(ROOT / "data")
@@ -33,3 +34,44 @@ def test_case_ids_do_not_wrap():
     html = laporan.bab_akuntabilitas().data
     assert '<span class="iku-id">K-2025-001</span>' in html
     assert re.search(r"\bnan\b", html) is None
+
+
+def test_rekap_year_has_no_breakdown():
+    laporan = Laporan.siapkan(2022, data=DATA)
+    html = laporan.bab_akuntabilitas().data
+    assert html.count("Rincian tidak tersedia untuk Tahun 2022: angka") == 3
+    assert "hanya ada sebagai rekap (jumlah pembilang dan penyebut)" in html
+    assert "Menurut rekap (Rekap manual LKjIP 2022)" in html
+
+
+def test_breakdown_adds_up_to_penyebut():
+    laporan = Laporan.siapkan(2025, data=DATA)
+    for n in laporan.nilai:
+        if n.indikator.hitung.metode != "kasus_selesai":
+            continue
+        table = breakdown.indicator_cases(laporan.dataset, n)
+        groups = breakdown.case_breakdown(laporan.dataset, n, table)
+        for column in ("jenis", "sara", "kecamatan", "triwulan"):
+            assert sum(r["jumlah"] for r in groups[column]) == n.penyebut, (n.kode, column)
+            assert sum(r["selesai"] for r in groups[column]) == n.pembilang, (n.kode, column)
+
+
+def test_organisation_breakdown_adds_up():
+    laporan = Laporan.siapkan(2025, data=DATA)
+    iku2 = laporan.angka.current["IKU-2"]
+    rows = breakdown.organisation_breakdown(laporan.dataset, iku2)
+    # 55 active organisations, 44 of them took part (hand count of the sample data).
+    assert sum(r["aktif"] for r in rows) == 55
+    assert sum(r["berpartisipasi"] for r in rows) == 44
+    kinds = breakdown.activity_breakdown(laporan.dataset, iku2)
+    assert {r["nilai"] for r in kinds} >= {"Musrenbang Kota", "Kerja bakti"}
+    assert all(r["organisasi"] <= 44 for r in kinds)
+
+
+def test_ikhtisar_summarises_sasaran():
+    laporan = Laporan.siapkan(2025, data=DATA)
+    html = laporan.ikhtisar().data
+    assert "Sasaran strategis SS-1 <q>Menguatnya ketahanan sosial masyarakat</q>" in html
+    # IKU-2 (80,00% ≥ 75%) meets its target; IKU-1 (84,21% < 90%) and IKU-3 do not.
+    assert ("1 dari 3 indikator yang dapat dinilai mencapai atau melampaui targetnya "
+            "(IKU-2); IKU-1 dan IKU-3 belum mencapai target.") in html

@@ -75,7 +75,10 @@ def test_yearly_report_hides_code_and_free_text(yearly):
 
 def test_yearly_report_embeds_charts(yearly):
     html = yearly["html"].read_text(encoding="utf-8")
-    assert html.count('src="data:image/png;base64,') == 3
+    # A trend chart per indicator, status and kecamatan charts for IKU-1 and
+    # IKU-3, and the participation rate chart for IKU-2.
+    assert html.count('src="data:image/png;base64,') == 8
+    assert html.count("<img ") == 8
 
 
 def test_registry_records_figures(yearly):

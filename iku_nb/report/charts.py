@@ -1,4 +1,9 @@
-"""Seaborn charts of the report, rendered to PNG so the HTML and PDF embed them."""
+"""Seaborn charts of the report, rendered to PNG so the HTML and PDF embed them.
+
+Every chart has a fixed size and resolution and no timestamp in its PNG
+metadata, so the same figures give the same bytes on every run. Colours come
+from seaborn's colour-blind-safe ``colorblind`` palette.
+"""
 
 from __future__ import annotations
 
@@ -13,32 +18,36 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from iku_nb.formatting import angka
+from iku_nb.formatting import angka, bilangan
+from iku_nb.registry import printed
 from iku_nb.values import Nilai
 
-REALISASI_COLOUR = "#1f5f8b"
-TARGET_COLOUR = "#c0392b"
+PALETTE = sns.color_palette("colorblind")
+REALISASI_COLOUR = PALETTE[0]  # blue
+TARGET_COLOUR = PALETTE[3]  # vermillion
+SELESAI_COLOUR = PALETTE[2]  # green
+BELUM_COLOUR = PALETTE[1]  # orange
+SIZE = (7.0, 3.4)
+DPI = 110
 
 
 def trend_frame(history: list[Nilai]) -> pd.DataFrame:
     """Return one row per period: label, realisasi and target as floats (None when empty)."""
     return pd.DataFrame({
-        "periode": [str(n.periode.tahun) if n.periode.triwulan is None
-                    else n.periode.label.replace("Triwulan ", "TW ").replace(" Tahun", "")
-                    for n in history],
+        "periode": [n.periode.short_label for n in history],
         "realisasi": [None if n.realisasi is None else float(n.rounded("realisasi"))
                       for n in history],
         "target": [None if n.target is None else float(n.target) for n in history],
+        "teks": [printed(n)["realisasi"] for n in history],
     })
 
 
-def trend_chart(history: list[Nilai]) -> bytes:
+def trend_chart(history: list[Nilai], title: str = "Realisasi dan target per tahun") -> bytes:
     """Draw realisasi (bars) against target (line) over the years; return PNG bytes."""
     frame = trend_frame(history)
-    sns.set_theme(style="whitegrid", font="DejaVu Sans")
-    figure, axes = plt.subplots(figsize=(7.0, 3.4), dpi=110)
+    figure, axes = _figure()
     sns.barplot(data=frame, x="periode", y="realisasi", color=REALISASI_COLOUR,
                 ax=axes, label="Realisasi")
     if frame["target"].notna().any():
@@ -47,31 +56,115 @@ def trend_chart(history: list[Nilai]) -> bytes:
 
     top = max(105.0, _top(frame) * 1.12)
     axes.set_ylim(0, top)
-    _label_bars(axes, frame["realisasi"], top)
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: angka(_decimal(y), 0) + "%"))
-    axes.set_xlabel("")
-    axes.set_ylabel("Persen")
-    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
-    figure.tight_layout()
+    _label_bars(axes, frame, top)
+    axes.yaxis.set_major_formatter(FuncFormatter(_percent_tick))
+    axes.set_xlabel("Periode")
+    axes.set_ylabel("Realisasi dan target (%)")
+    axes.set_title(title, fontsize=10, pad=22)
+    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False,
+                fontsize=8)
+    return _png(figure)
 
+
+def status_chart(rows: list[dict], title: str) -> bytes | None:
+    """Draw cases per jenis as stacked bars of resolved and unresolved; None without cases."""
+    if not any(r["jumlah"] for r in rows):
+        return None
+    labels = [str(r["nilai"]) for r in rows]
+    done = [r["selesai"] for r in rows]
+    open_ = [r["belum"] for r in rows]
+    figure, axes = _figure()
+    axes.bar(labels, done, color=SELESAI_COLOUR, label="Selesai")
+    axes.bar(labels, open_, bottom=done, color=BELUM_COLOUR, label="Belum selesai")
+    _count_axis(axes, "Jumlah kasus")
+    axes.set_xlabel("Jenis konflik")
+    axes.set_title(title, fontsize=10, pad=22)
+    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False,
+                fontsize=8)
+    return _png(figure)
+
+
+def count_chart(rows: list[dict], title: str, xlabel: str) -> bytes | None:
+    """Draw the number of cases per value (e.g. per kecamatan); None without cases."""
+    if not any(r["jumlah"] for r in rows):
+        return None
+    frame = pd.DataFrame({"nilai": [str(r["nilai"]) for r in rows],
+                          "jumlah": [r["jumlah"] for r in rows]})
+    figure, axes = _figure()
+    sns.barplot(data=frame, x="nilai", y="jumlah", color=REALISASI_COLOUR, ax=axes)
+    for patch, value in zip(axes.patches, frame["jumlah"], strict=False):
+        axes.annotate(bilangan(int(value)), (patch.get_x() + patch.get_width() / 2,
+                                             patch.get_height()),
+                      ha="center", va="bottom", fontsize=8)
+    _count_axis(axes, "Jumlah kasus")
+    axes.set_xlabel(xlabel)
+    axes.set_title(title, fontsize=10)
+    return _png(figure)
+
+
+def rate_chart(rows: list[dict], title: str) -> bytes | None:
+    """Draw the participation rate per jenis organisasi; None without active organisations."""
+    rows = [r for r in rows if r["persen"] is not None]
+    if not rows:
+        return None
+    frame = pd.DataFrame({"jenis": [r["jenis"] for r in rows],
+                          "persen": [float(r["persen"]) for r in rows]})
+    figure, axes = _figure()
+    sns.barplot(data=frame, x="jenis", y="persen", hue="jenis", palette=PALETTE[:len(rows)],
+                legend=False, ax=axes)
+    for patch, row in zip(axes.patches, rows, strict=False):
+        axes.annotate(row["teks"]["persen"], (patch.get_x() + patch.get_width() / 2,
+                                              patch.get_height()),
+                      ha="center", va="bottom", fontsize=8)
+    axes.set_ylim(0, 110)
+    axes.yaxis.set_major_formatter(FuncFormatter(_percent_tick))
+    axes.set_xlabel("Jenis organisasi")
+    axes.set_ylabel("Organisasi berpartisipasi (%)")
+    axes.set_title(title, fontsize=10)
+    return _png(figure)
+
+
+def png_data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _figure():
+    sns.set_theme(style="whitegrid", font="DejaVu Sans")
+    return plt.subplots(figsize=SIZE, dpi=DPI)
+
+
+def _png(figure) -> bytes:
+    figure.tight_layout()
     buffer = io.BytesIO()
+    # No "Software" entry: the PNG then carries nothing that changes between runs.
     figure.savefig(buffer, format="png", metadata={"Software": None})
     plt.close(figure)
     return buffer.getvalue()
 
 
-def _label_bars(axes, values: pd.Series, top: float) -> None:
+def _count_axis(axes, label: str) -> None:
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: bilangan(round(y))))
+    axes.set_ylabel(label)
+
+
+def _percent_tick(value: float, _position) -> str:
+    return angka(_decimal(value), 0) + "%"
+
+
+def _label_bars(axes, frame: pd.DataFrame, top: float) -> None:
     """Write each printed realisasi on its bar.
 
     The label sits at mid-height inside the bar, away from the target line
     near its top. A short bar gets its label above it instead.
     """
-    for patch, value in zip(axes.patches, values, strict=False):
+    for patch, value, text in zip(axes.patches, frame["realisasi"], frame["teks"],
+                                  strict=False):
         if value is None or pd.isna(value):
             continue
         height = patch.get_height()
         inside = height >= 0.12 * top
-        axes.annotate(angka(_decimal(value)),
+        axes.annotate(text,
                       (patch.get_x() + patch.get_width() / 2,
                        height / 2 if inside else height + 0.02 * top),
                       ha="center", va="center" if inside else "bottom", fontsize=8,
@@ -85,7 +178,3 @@ def _decimal(value: float) -> Decimal:
 def _top(frame: pd.DataFrame) -> float:
     values = pd.concat([frame["realisasi"], frame["target"]]).dropna()
     return float(values.max()) if not values.empty else 100.0
-
-
-def png_data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")

@@ -7,7 +7,7 @@ comes from :func:`iku_nb.api.hitung`, every text is escaped by Jinja2.
 from __future__ import annotations
 
 import importlib.metadata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from IPython.display import HTML
@@ -15,22 +15,31 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from iku_nb import lineage, registry
+from iku_nb.analysis import TOPICS, paragraphs
 from iku_nb.catalogue import Bidang
+from iku_nb.comparison import changes as compare_changes
 from iku_nb.dataset import Dataset, load
 from iku_nb.errors import DataError, IkuError
-from iku_nb.formatting import persen, tanggal
+from iku_nb.formatting import daftar, persen, selisih, tanggal
 from iku_nb.params import parse_parameters
 from iku_nb.paths import resolve
 from iku_nb.period import Period
 from iku_nb.registry import Registry, printed
 from iku_nb.report import breakdown, narrative
-from iku_nb.report.charts import png_data_uri, trend_chart
+from iku_nb.report.charts import (
+    count_chart,
+    png_data_uri,
+    rate_chart,
+    status_chart,
+    trend_chart,
+)
 from iku_nb.values import Nilai
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True, lstrip_blocks=True)
+TEMPLATES.filters["daftar"] = daftar
 
 METHOD_RULES = {
     "kasus_selesai": (
@@ -47,6 +56,12 @@ METHOD_RULES = {
         "organisasi dihitung satu."),
 }
 
+# What the breakdown of each method covers, in the words of METHOD_RULES.
+BREAKDOWN_RULES = {
+    "kasus_selesai": "kasus berbeda dengan tanggal kejadian di dalam periode",
+    "organisasi_berpartisipasi": "organisasi terdaftar dan aktif pada periode",
+}
+
 
 @dataclass
 class Laporan:
@@ -56,6 +71,8 @@ class Laporan:
     periode: Period
     bidang: Bidang | None
     angka: Registry
+    # The analysts' texts per indicator code and topic (see iku_nb.analysis).
+    analisis: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def nilai(self) -> list[Nilai]:
@@ -64,7 +81,8 @@ class Laporan:
 
     @classmethod
     def siapkan(cls, tahun: int, triwulan: int | None = None, bidang: str | None = None,
-                data: str = "data", katalog: str | None = None) -> Laporan:
+                data: str = "data", katalog: str | None = None,
+                analisis: dict | None = None) -> Laporan:
         """Check the parameters and data, and compute the report's figures.
 
         Relative paths are taken from the project folder, so the notebook runs
@@ -74,13 +92,14 @@ class Laporan:
         katalog_path = None if katalog in (None, "") else resolve(katalog)
         dataset = load(data_dir, katalog_path)
         params = parse_parameters(
-            {"tahun": tahun, "triwulan": triwulan, "bidang": bidang, "data": str(data_dir)},
-            dataset.katalog)
+            {"tahun": tahun, "triwulan": triwulan, "bidang": bidang, "data": str(data_dir),
+             "analisis": analisis}, dataset.katalog)
         unit = None if params.bidang is None else dataset.katalog.bidang_by_kode(params.bidang)
         indikator = (dataset.katalog.indikator if unit is None
                      else dataset.katalog.indikator_of_bidang(unit.kode))
         period = Period(params.tahun, params.triwulan)
-        return cls(dataset, period, unit, registry.build(dataset, period, indikator))
+        return cls(dataset, period, unit, registry.build(dataset, period, indikator),
+                   params.analisis)
 
     @classmethod
     def dari_parameter(cls, namespace: dict, names_before: set[str],
@@ -113,7 +132,23 @@ class Laporan:
         notes = [c for n in self.nilai for c in n.catatan]
         return self._render("ikhtisar.html.j2", nilai=self.nilai, cakupan=cakupan,
                             periode=self.periode.label, tabel=self.tabel_ringkasan(),
-                            catatan=notes)
+                            catatan=notes, sasaran=self.sasaran_summary())
+
+    def sasaran_summary(self) -> list[dict]:
+        """Return, per sasaran strategis of this report, which indicators met their target."""
+        rows = []
+        for sasaran in self.dataset.katalog.sasaran:
+            own = [n for n in self.nilai if n.indikator.sasaran == sasaran.kode]
+            if not own:
+                continue
+            met = [n.kode for n in own if n.meets_target is True]
+            missed = [n.kode for n in own if n.meets_target is False]
+            rows.append({"kode": sasaran.kode, "uraian": sasaran.uraian, "jumlah": len(own),
+                         "kode_indikator": [n.kode for n in own],
+                         "dinilai": len(met) + len(missed), "tercapai": len(met),
+                         "sudah": met, "belum": missed,
+                         "tanpa_nilai": [n.kode for n in own if n.meets_target is None]})
+        return rows
 
     def tabel_ringkasan(self) -> Markup:
         rows = [{"kode": n.kode, "nama": n.indikator.nama, **printed(n)} for n in self.nilai]
@@ -227,21 +262,102 @@ class Laporan:
 
     def _indikator(self, n: Nilai) -> HTML:
         history = self.angka.history[n.kode]
-        previous = self.angka.previous[n.kode]
+        comparison = self.angka.comparison(n.kode)
         thing, done = narrative.noun(n)
         ids = n.counts.ids_pembilang if n.counts else ()
         others = tuple(i for i in (n.counts.ids_penyebut if n.counts else ()) if i not in ids)
+        changes = compare_changes(history)
         return self._render(
             "indikator.html.j2", n=n, f=printed(n), anchor=n.kode.lower(),
-            target_asal=n.target_asal, kalimat=narrative.summary(n, previous),
+            target_asal=n.target_asal,
+            kalimat=narrative.summary(n, comparison.previous, comparison),
             riwayat=[{"periode": h.periode.label, **printed(h),
+                      "perubahan": selisih(change, h.indikator.desimal),
                       "asal": h.counts.asal if h.counts else "tidak ada data"}
-                     for h in history],
-            grafik=png_data_uri(trend_chart(history)),
+                     for h, change in zip(history, changes, strict=True)],
+            kalimat_riwayat=narrative.history_sentence(comparison),
+            grafik_tren=self._chart(
+                trend_chart(history, f"Realisasi dan target {n.kode} per tahun"),
+                f"Realisasi dan target {n.kode} per tahun"
+                + (f" (periode berjalan: {n.periode.label})" if n.periode.triwulan else ""),
+                self._sources(n, "target", "rekap"), ""),
+            renstra=comparison.renstra is not None, c=comparison.printed(),
+            kalimat_renstra=narrative.renstra_sentence(comparison),
+            rincian=self._breakdown(n),
+            analisis=self._analysis(n),
             asal=narrative.provenance(n, self.dataset.sources),
             ids_pembilang=ids, ids_lain=others,
             label_pembilang=f"Id {thing} {done} (pembilang)",
             label_lain=f"Id {thing} lain pada penyebut")
+
+    def _breakdown(self, n: Nilai) -> dict:
+        """Return the Bab III breakdown of the records behind ``n``'s penyebut."""
+        cases = n.indikator.hitung.metode == "kasus_selesai"
+        title = "kasus" if cases else "organisasi dan kegiatan partisipasi"
+        if n.counts is None:
+            return {"jenis": "kosong", "judul": title,
+                    "kalimat": f"Rincian tidak tersedia: tidak ada data {n.kode} untuk "
+                               f"{n.periode.label}."}
+        if n.counts.asal == "rekap":
+            return {"jenis": "kosong", "judul": title,
+                    "kalimat": f"Rincian tidak tersedia untuk {n.periode.label}: angka "
+                               f"{n.kode} hanya ada sebagai rekap (jumlah pembilang dan "
+                               "penyebut), tanpa catatan per kasus atau per organisasi."}
+        f = printed(n)
+        rule = BREAKDOWN_RULES[n.indikator.hitung.metode] + _filters_text(n)
+        common = {"judul": title, "penyebut": f["penyebut"], "pembilang": f["pembilang"],
+                  "aturan": rule}
+        if cases:
+            return {**common, **self._case_breakdown(n)}
+        return {**common, **self._organisation_breakdown(n)}
+
+    def _case_breakdown(self, n: Nilai) -> dict:
+        table = breakdown.indicator_cases(self.dataset, n)
+        groups = breakdown.case_breakdown(self.dataset, n, table)
+        source = self._sources(n)
+        empty = (f"Tidak ada kasus {n.kode} pada {n.periode.label}, sehingga grafik ini "
+                 "tidak digambar.")
+        charts = [
+            self._chart(status_chart(groups["jenis"], f"Status kasus {n.kode} per jenis konflik"),
+                        f"Kasus {n.kode} per jenis konflik menurut status akhir periode",
+                        source, empty),
+            self._chart(count_chart(groups["kecamatan"], f"Kasus {n.kode} per kecamatan",
+                                    "Kecamatan"),
+                        f"Kasus {n.kode} per kecamatan", source, empty),
+        ]
+        return {"jenis": "kasus", "grafik": charts,
+                "dimensi": [{"judul": title, "baris": groups[column]}
+                            for column, title in breakdown.CASE_DIMENSIONS.items()]}
+
+    def _organisation_breakdown(self, n: Nilai) -> dict:
+        rows = breakdown.organisation_breakdown(self.dataset, n)
+        chart = self._chart(
+            rate_chart(rows, f"Partisipasi organisasi {n.kode} per jenis"),
+            f"Persentase organisasi {n.kode} yang berpartisipasi per jenis organisasi",
+            self._sources(n), f"Tidak ada organisasi aktif untuk {n.kode} pada "
+                              f"{n.periode.label}, sehingga grafik ini tidak digambar.")
+        return {"jenis": "organisasi", "organisasi": rows, "grafik": [chart],
+                "kegiatan": breakdown.activity_breakdown(self.dataset, n)}
+
+    def _analysis(self, n: Nilai) -> list[dict]:
+        """Return the analysts' text per topic; a topic without text has no paragraphs."""
+        texts = self.analisis.get(n.kode, {})
+        return [{"topik": topic, "judul": heading,
+                 "paragraf": paragraphs(texts[topic]) if topic in texts else []}
+                for topic, heading in TOPICS.items()]
+
+    def _sources(self, n: Nilai, *extra: str) -> str:
+        """Name the data files behind an indicator's figures, e.g. ``konflik.csv``."""
+        register = n.indikator.hitung.register_name
+        names = ["organisasi", register] if register == "partisipasi" else [register]
+        files = [self.dataset.sources[name] for name in [*names, *extra]
+                 if name in self.dataset.sources]
+        files = list(dict.fromkeys(files))
+        return daftar(files)
+
+    def _chart(self, png: bytes | None, title: str, source: str, empty: str) -> dict:
+        return {"uri": None if png is None else png_data_uri(png), "judul": title,
+                "sumber": source, "kosong": empty}
 
     def _render(self, template: str, **context) -> HTML:
         return HTML(TEMPLATES.get_template(template).render(**context))

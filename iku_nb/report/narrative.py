@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
-from iku_nb.formatting import angka, bilangan, persen, round_half_up, tanggal
+import re
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from iku_nb.comparison import Comparison, compare
+from iku_nb.formatting import bilangan, poin_persen, tanggal
+from iku_nb.period import Period
+from iku_nb.registry import printed
 from iku_nb.values import Nilai
+
+# Autoescaped like the HTML templates, because the paragraph goes into the page.
+NARRATIVE = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True, lstrip_blocks=True)
 
 NOUNS = {
     "kasus_selesai": ("kasus", "diselesaikan"),
@@ -16,43 +31,76 @@ def noun(n: Nilai) -> tuple[str, str]:
     return NOUNS[n.indikator.hitung.metode]
 
 
-def summary(n: Nilai, previous: Nilai | None) -> str:
-    """Describe realisasi, target, capaian and the change from the previous year."""
-    thing, done = noun(n)
-    d = n.indikator.desimal
+def summary(n: Nilai, previous: Nilai | None, comparison: Comparison | None = None) -> str:
+    """Describe counts, realisasi, target, capaian, the change from last year and the Renstra.
 
-    if n.counts is None:
-        return (f"Data {n.kode} untuk {n.periode.label} belum tersedia: register tidak memuat "
-                "catatan pada periode ini dan tidak ada baris rekap.")
-    counts = (f"{bilangan(n.pembilang)} dari {bilangan(n.penyebut)} {thing} "
-              f"{done}")
-    if n.realisasi is None:
-        return (f"Pada {n.periode.label} tercatat {counts}. Karena penyebutnya 0, "
-                "realisasi dan capaian tidak dapat dihitung.")
+    The sentences come from ``narasi.txt.j2``; every figure in them is the
+    value registry's, printed by :mod:`iku_nb.formatting`. Without
+    ``comparison`` the trend is judged from ``n`` alone, so it is not judged.
+    """
+    comparison = comparison or compare([n], n, previous)
+    return _render("narasi.txt.j2", n, comparison)
 
-    text = f"Pada {n.periode.label} tercatat {counts}, sehingga realisasi {persen(n.realisasi, d)}"
-    if n.target is None:
-        return text + ". Target periode ini belum ditetapkan."
-    text += f" terhadap target {persen(n.target, n.places('target'))}"
-    if n.capaian is not None:
-        relation = _relation(n.rounded("realisasi"), n.rounded("target"),
-                             n.indikator.polaritas)
-        text += (f" ({relation} target). Capaian kinerja {persen(n.capaian, d)}, "
-                 f"kategori {n.kategori}.")
-    else:
-        text += "."
 
-    if previous is not None and previous.realisasi is not None:
-        # The change is taken from exact values and rounded once, like every figure.
-        delta = round_half_up(n.realisasi - previous.realisasi, d)
-        if delta == 0:
-            trend = "sama dengan"
-        else:
-            direction = "naik " if delta > 0 else "turun "
-            trend = direction + angka(abs(delta), d) + " poin persen dari"
-        text += (f" Realisasi ini {trend} {previous.periode.label} "
-                 f"({persen(previous.realisasi, d)}).")
-    return text
+def history_sentence(comparison: Comparison) -> str:
+    """Say whether realisasi rose or fell from last year, in percentage points."""
+    return _render("narasi_riwayat.txt.j2", comparison.current, comparison)
+
+
+def renstra_sentence(comparison: Comparison) -> str:
+    """Compare realisasi and its yearly trend with the Renstra end-of-period target."""
+    return _render("narasi_renstra.txt.j2", comparison.current, comparison)
+
+
+def _render(template: str, n: Nilai, comparison: Comparison) -> str:
+    text = NARRATIVE.get_template(template).render(**_context(n, comparison))
+    # Template lines end in spaces; a clause that opens with a comma must not.
+    # The text is already escaped by the autoescaping environment.
+    return Markup(re.sub(r"\s+([,.;])", r"\1", " ".join(text.split())))
+
+
+def _context(n: Nilai, c: Comparison) -> dict:
+    f = printed(n)
+    period = n.periode
+    previous = c.previous
+    last_year = Period(period.tahun - 1, period.triwulan)
+    realisasi, target = n.rounded("realisasi"), n.rounded("target")
+    relation = None
+    if realisasi is not None and target is not None:
+        relation = ("sama" if realisasi == target
+                    else "di atas" if realisasi > target else "di bawah")
+    capaian = n.rounded("capaian")
+    counts = n.counts
+    return {
+        "kode": n.kode, "periode": period.label, "metode": n.indikator.hitung.metode,
+        "ada_data": counts is not None,
+        "rekap": counts is not None and counts.asal == "rekap",
+        "rekap_keterangan": (counts.keterangan or "tanpa keterangan") if counts else "",
+        "rentang": f"{tanggal(period.start)} sampai {tanggal(period.end)}",
+        "akhir": tanggal(period.end),
+        "pembilang": n.pembilang, "penyebut": n.penyebut,
+        "f": {**f, "sisa": bilangan(None if counts is None
+                                   else counts.penyebut - counts.pembilang),
+              "kurang": poin_persen(c.target_gap, n.indikator.desimal)},
+        "realisasi": n.realisasi, "target": n.target, "capaian": n.capaian,
+        "relasi": relation, "negatif": n.indikator.polaritas == "negatif",
+        "di_atas_seratus": capaian is not None and capaian > 100,
+        "lalu": previous is not None, "lalu_label": last_year.label,
+        "lalu_periode": None if previous is None else previous.periode.label,
+        "lalu_realisasi": None if previous is None else printed(previous)["realisasi"],
+        "perubahan": c.rounded_change, "c": c.printed(),
+        "renstra": c.renstra is not None, "renstra_tercapai": c.renstra_reached,
+        "proyeksi": c.projection, "tren_tercapai": c.trend_reaches,
+        "tahun_tren": _years_text(c.trend_years),
+    }
+
+
+def _years_text(years: tuple[int, ...]) -> str:
+    if not years:
+        return ""
+    if list(years) == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(str(y) for y in years)
 
 
 def provenance(n: Nilai, sources: dict[str, str]) -> str:
@@ -72,13 +120,3 @@ def provenance(n: Nilai, sources: dict[str, str]) -> str:
     return (f"Dihitung dari {files} untuk {tanggal(n.periode.start)} sampai "
             f"{tanggal(n.periode.end)}: {bilangan(n.penyebut)} {thing} pada penyebut, "
             f"{bilangan(n.pembilang)} {done}.")
-
-
-def _relation(realisasi, target, polaritas: str) -> str:
-    if realisasi == target:
-        return "sama dengan"
-    if polaritas == "negatif":
-        # Lower is better, so the words name which side of the target is good.
-        return ("lebih baik dari" if realisasi < target
-                else "lebih buruk dari")
-    return "melampaui" if realisasi > target else "di bawah"

@@ -1,0 +1,101 @@
+"""The analysts' own text per indicator: causes, measures, efficiency, programmes.
+
+It comes from the run's ``analisis`` parameter, a mapping such as
+``{IKU-1: {penyebab: ..., upaya: ..., efisiensi: ..., program: ...}}``.
+A topic left out or empty is shown in the report as a placeholder, so a
+draft cannot pass for a finished report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iku_nb.errors import ParameterError
+
+# Topic key, and its heading in Bab III.
+TOPICS = {
+    "penyebab": "Penyebab keberhasilan atau kegagalan",
+    "upaya": "Upaya yang telah dilakukan",
+    "efisiensi": "Efisiensi penggunaan sumber daya",
+    "program": "Program dan kegiatan pendukung",
+}
+
+
+def parse_analysis(value: Any, codes: list[str] | None,
+                   source: str) -> dict[str, dict[str, str]]:
+    """Check the ``analisis`` parameter and return its non-empty texts.
+
+    ``codes`` are the catalogue's indicator codes; None checks the form only.
+    ``source`` names where the value came from (a parameters file) in errors.
+
+    Raises
+    ------
+    ParameterError
+        Listing every unknown indicator code or topic and every text that is
+        not text, with its key.
+    """
+    if value is None or value in ("", {}):
+        return {}
+    if not isinstance(value, dict):
+        raise ParameterError(
+            f"{source}: analisis harus pemetaan kode indikator ke topik, misalnya "
+            f"analisis: {{IKU-1: {{penyebab: ...}}}}; yang tertulis {value!r}")
+    problems = []
+    texts: dict[str, dict[str, str]] = {}
+    for kode, topics in value.items():
+        if codes is not None and kode not in codes:
+            problems.append(f"analisis.{kode}: kode indikator tidak dikenal "
+                            f"(yang ada: {', '.join(codes)})")
+            continue
+        if topics is None:
+            continue
+        if not isinstance(topics, dict):
+            problems.append(f"analisis.{kode}: harus pemetaan topik ke teks "
+                            f"({', '.join(TOPICS)})")
+            continue
+        for topic, text in topics.items():
+            if topic not in TOPICS:
+                problems.append(f"analisis.{kode}.{topic}: topik tidak dikenal "
+                                f"(yang ada: {', '.join(TOPICS)})")
+            elif text is not None and not isinstance(text, str):
+                problems.append(f"analisis.{kode}.{topic}: harus teks, bukan {text!r}")
+            elif text is not None and text.strip():
+                texts.setdefault(str(kode), {})[topic] = text.strip()
+    if problems:
+        raise ParameterError(f"Parameter analisis di {source} tidak sah:\n"
+                             + "\n".join(f"  - {p}" for p in problems))
+    return texts
+
+
+def missing_topics(texts: dict[str, dict[str, str]], codes: list[str]) -> dict[str, list[str]]:
+    """Return, per indicator code, the topics without analyst text."""
+    missing = {}
+    for kode in codes:
+        absent = [topic for topic in TOPICS if topic not in texts.get(kode, {})]
+        if absent:
+            missing[kode] = absent
+    return missing
+
+
+def warn_missing(value: Any, indicator_sets: list[list[str]], codes: list[str],
+                 source: str) -> list[str]:
+    """Check a run's ``analisis`` and return one warning per indicator without full text.
+
+    ``indicator_sets`` are the indicator codes of each report the run writes.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown indicator code or topic, naming ``source`` and the key.
+    """
+    texts = parse_analysis(value, codes, source)
+    shown = list(dict.fromkeys(kode for kodes in indicator_sets for kode in kodes))
+    return [f"{source}: analisis {kode} belum diisi untuk {', '.join(topics)}; laporan "
+            "memuat tanda [Belum diisi analis] di tempatnya."
+            for kode, topics in missing_topics(texts, shown).items()]
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split a text into paragraphs at blank lines, keeping line breaks inside each."""
+    blocks = [block.strip() for block in text.replace("\r\n", "\n").split("\n\n")]
+    return [block for block in blocks if block]

@@ -1,0 +1,129 @@
+"""Comparisons of an indicator's realisasi with earlier years and the Renstra target.
+
+Every comparison is computed from the exact values of the value registry and
+rounded once, half up, when printed, like every other figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from itertools import pairwise
+
+from iku_nb.catalogue import TargetRenstra
+from iku_nb.formatting import persen, poin_persen, round_half_up, selisih
+from iku_nb.values import Nilai
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One indicator's realisasi against last year and against the Renstra target.
+
+    ``change`` is realisasi minus last year's, in percentage points.
+    ``target_gap`` is this period's target minus realisasi and ``gap`` the
+    Renstra target minus realisasi, both in percentage points. ``projection`` is the
+    least-squares line through the yearly realisasi of ``trend_years``,
+    read at the Renstra end year; it needs two or more years. A percentage
+    projection is kept between 0 and 100, which a share cannot leave.
+    """
+
+    current: Nilai
+    previous: Nilai | None
+    change: Fraction | None
+    target_gap: Fraction | None
+    renstra: TargetRenstra | None
+    gap: Fraction | None
+    trend_years: tuple[int, ...]
+    slope: Fraction | None
+    projection: Fraction | None
+
+    @property
+    def desimal(self) -> int:
+        return self.current.indikator.desimal
+
+    @property
+    def rounded_change(self) -> Decimal | None:
+        return None if self.change is None else round_half_up(self.change, self.desimal)
+
+    @property
+    def renstra_reached(self) -> bool | None:
+        """Return whether the printed realisasi already reaches the Renstra target."""
+        realisasi = self.current.rounded("realisasi")
+        if self.renstra is None or realisasi is None:
+            return None
+        return _reaches(realisasi, self.renstra.nilai, self.current.indikator.polaritas)
+
+    @property
+    def trend_reaches(self) -> bool | None:
+        """Return whether the printed projection reaches the Renstra target."""
+        if self.renstra is None or self.projection is None:
+            return None
+        projected = round_half_up(self.projection, self.desimal)
+        return _reaches(projected, self.renstra.nilai, self.current.indikator.polaritas)
+
+    def printed(self) -> dict[str, str]:
+        """Return the comparison's figures as the report prints them."""
+        d = self.desimal
+        return {
+            "perubahan": selisih(self.change, d),
+            "perubahan_poin": poin_persen(self.change, d),
+            "renstra": "–" if self.renstra is None else persen(self.renstra.nilai, d),
+            "renstra_tahun": "–" if self.renstra is None else str(self.renstra.tahun),
+            "jarak": poin_persen(self.gap, d),
+            "realisasi_kurang_renstra": selisih(None if self.gap is None else -self.gap, d),
+            "proyeksi": persen(self.projection, d),
+            "kemiringan": poin_persen(self.slope, d),
+        }
+
+
+def compare(history: list[Nilai], current: Nilai, previous: Nilai | None) -> Comparison:
+    """Compare ``current`` with ``previous`` and with its indicator's Renstra target.
+
+    The trend uses the whole years of ``history`` that have a realisasi, so a
+    quarterly period (cumulative, not comparable with a year) is left out.
+    """
+    change = None
+    if previous is not None and previous.realisasi is not None and current.realisasi is not None:
+        change = current.realisasi - previous.realisasi
+    target_gap = None
+    if current.target is not None and current.realisasi is not None:
+        target_gap = Fraction(current.target) - current.realisasi
+    renstra = current.indikator.target_renstra
+    gap = None
+    if renstra is not None and current.realisasi is not None:
+        gap = Fraction(renstra.nilai) - current.realisasi
+    points = [(n.periode.tahun, n.realisasi) for n in history
+              if n.periode.triwulan is None and n.realisasi is not None]
+    slope = projection = None
+    if len(points) >= 2:
+        slope, intercept = linear_fit(points)
+        if renstra is not None:
+            projection = intercept + slope * renstra.tahun
+            if current.indikator.satuan == "%":
+                projection = min(max(projection, Fraction(0)), Fraction(100))
+    return Comparison(current, previous, change, target_gap, renstra, gap,
+                      tuple(year for year, _ in points), slope, projection)
+
+
+def linear_fit(points: list[tuple[int, Fraction]]) -> tuple[Fraction, Fraction]:
+    """Return the exact least-squares slope and intercept of y over x (two or more points)."""
+    count = len(points)
+    mean_x = Fraction(sum(x for x, _ in points), count)
+    mean_y = sum((Fraction(y) for _, y in points), Fraction(0)) / count
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+    return slope, mean_y - slope * mean_x
+
+
+def changes(history: list[Nilai]) -> list[Fraction | None]:
+    """Return each period's realisasi minus the one before it (None for the first or a gap)."""
+    result: list[Fraction | None] = [None]
+    for before, after in pairwise(history):
+        both = before.realisasi is not None and after.realisasi is not None
+        result.append(after.realisasi - before.realisasi if both else None)
+    return result[:len(history)]
+
+
+def _reaches(value: Decimal, target: Decimal, polaritas: str) -> bool:
+    return value <= target if polaritas == "negatif" else value >= target
