@@ -16,7 +16,7 @@ from iku_nb import api
 from iku_nb.catalogue import Indikator
 from iku_nb.comparison import Comparison, compare
 from iku_nb.dataset import Dataset
-from iku_nb.formatting import bilangan, persen
+from iku_nb.formatting import bilangan, persen, round_half_up
 from iku_nb.period import Period
 from iku_nb.values import Nilai
 
@@ -24,7 +24,7 @@ from iku_nb.values import Nilai
 MIME = "application/vnd.iku-nb.angka+json"
 # The figures of a record that verification compares, in report order.
 FIGURES = ("pembilang", "penyebut", "realisasi_tepat", "realisasi", "target",
-           "capaian_tepat", "capaian", "kategori", "asal")
+           "capaian_tepat", "capaian", "kategori", "asal", "perbandingan")
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,19 @@ class Registry:
         return compare(self.history[kode], self.current[kode], self.previous[kode])
 
     def records(self) -> list[dict]:
-        """Return the JSON records of :meth:`all`."""
-        return [record(n) for n in self.all()]
+        """Return the JSON records of :meth:`all`.
+
+        The period's own record also holds its comparisons (change from last
+        year, distance to the Renstra target, trend projection), which the
+        report prints too.
+        """
+        found = []
+        for n in self.all():
+            entry = record(n)
+            if key(n) == key(self.current[n.kode]):
+                entry["perbandingan"] = comparison_record(self.comparison(n.kode))
+            found.append(entry)
+        return found
 
 
 def build(dataset: Dataset, period: Period, indikator: list[Indikator]) -> Registry:
@@ -122,6 +133,24 @@ def record(n: Nilai) -> dict:
             "saringan": [rule.model_dump(exclude_none=True) for rule in hitung.saringan],
         },
         "teks": printed(n),
+    }
+
+
+def comparison_record(c: Comparison) -> dict:
+    """Return a comparison's figures as JSON, exact and rounded as printed."""
+    def rounded(value: Fraction | None) -> str | None:
+        return None if value is None else str(round_half_up(value, c.desimal))
+
+    return {
+        "perubahan_tepat": _exact(c.change),
+        "perubahan": rounded(c.change),
+        "target_renstra": None if c.renstra is None else str(c.renstra.nilai),
+        "tahun_renstra": None if c.renstra is None else c.renstra.tahun,
+        "jarak_renstra_tepat": _exact(c.gap),
+        "jarak_renstra": rounded(c.gap),
+        "tahun_tren": list(c.trend_years),
+        "proyeksi_tepat": _exact(c.projection),
+        "proyeksi": rounded(c.projection),
     }
 
 

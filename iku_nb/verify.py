@@ -159,10 +159,16 @@ def compare(recorded: list[dict], now: list[dict]) -> list[Comparison]:
         before, after = old.get(key), new.get(key)
         label = (before or after).get("periode") or f"{key[1]}"
         for name in registry.FIGURES:
-            comparisons.append(Comparison(
-                f"{key[0]} {label} {name}",
-                None if before is None else before.get(name),
-                None if after is None else after.get(name)))
+            old_value = None if before is None else before.get(name)
+            new_value = None if after is None else after.get(name)
+            if isinstance(old_value, dict) or isinstance(new_value, dict):
+                # A group of figures (the comparisons) gets one line per figure.
+                old_value, new_value = old_value or {}, new_value or {}
+                for part in [*old_value, *(p for p in new_value if p not in old_value)]:
+                    comparisons.append(Comparison(f"{key[0]} {label} {name}.{part}",
+                                                  old_value.get(part), new_value.get(part)))
+            elif name in (before or {}) or name in (after or {}):
+                comparisons.append(Comparison(f"{key[0]} {label} {name}", old_value, new_value))
         # A printed text that differs from its value is reported too.
         texts_before = (before or {}).get("teks", {})
         texts_after = (after or {}).get("teks", {})

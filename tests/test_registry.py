@@ -29,6 +29,13 @@ def test_sample_2025_records_hold_exact_and_printed_figures():
     assert [r["tahun"] for r in reg.records() if r["kode"] == "IKU-1"] == [
         2021, 2022, 2023, 2024, 2025]
     json.dumps(reg.records())  # every record is plain JSON
+    # 2024: 14/17. Change 1600/19 - 1400/17 = 600/323 = 1,86 points; Renstra
+    # 92,5 - 1600/19 = 315/38 = 8,29 points.
+    comparison = iku1["perbandingan"]
+    assert (comparison["perubahan_tepat"], comparison["perubahan"]) == ("600/323", "1.86")
+    assert (comparison["jarak_renstra_tepat"], comparison["jarak_renstra"]) == ("315/38", "8.29")
+    assert comparison["tahun_tren"] == [2021, 2022, 2023, 2024, 2025]
+    assert "perbandingan" not in records[("IKU-1", 2024, None)]
 
 
 def test_quarter_registry_adds_the_same_quarter_a_year_earlier(make_data):

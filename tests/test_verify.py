@@ -50,11 +50,13 @@ def test_clean_verification_matches_untouched(made, capsys):
     out = capsys.readouterr().out
     assert status == 0, out
     lines = [line for line in out.splitlines() if line.startswith("  ")]
-    # 3 indicators x 5 years (2021-2025), 9 figures each, one line per figure.
-    assert len(lines) == 135
+    # 3 indicators x 5 years (2021-2025), 9 figures each, and 9 comparison
+    # figures for each indicator's 2025 record: one line per figure.
+    assert len(lines) == 3 * 5 * 9 + 3 * 9
     assert all(line.startswith("  cocok") for line in lines)
     assert "  cocok  IKU-1 Tahun 2025 realisasi: 84.21" in out
-    assert "Hasil: COCOK. Semua 135 angka sama" in out
+    assert "  cocok  IKU-1 Tahun 2025 perbandingan.proyeksi: 83.21" in out
+    assert "Hasil: COCOK. Semua 162 angka sama" in out
     assert snapshot(made["folder"]) == before
     assert not list(made["folder"].parent.parent.glob(".sementara/*"))
 
