@@ -155,8 +155,10 @@ def _parser() -> argparse.ArgumentParser:
         "verifikasi", help="jalankan ulang laporan dan bandingkan setiap angkanya",
         description="Menjalankan ulang notebook laporan dengan parameter yang tercatat, "
         "terhadap data sekarang, di folder sementara, lalu membandingkan setiap angka "
-        "daftar angkanya. Laporan yang diverifikasi tidak diubah. Status keluar 0 hanya "
-        "bila semua angka sama.")
+        "daftar angkanya, serta HTML dan PDF-nya dengan yang dibuat ulang. Laporan yang "
+        "diverifikasi tidak diubah. Kode keluar: 0 bila semua angka sama dan tidak ada "
+        "masalah, 1 bila ada angka yang berbeda atau berkas laporan diubah, 2 bila laporan "
+        "tidak dapat dijalankan ulang.")
     audit.add_argument("path", type=Path, metavar="LAPORAN",
                        help="notebook laporan yang sudah dijalankan, atau folder laporannya")
     audit.add_argument("--data", type=Path,
@@ -218,19 +220,22 @@ def _hitung(args: argparse.Namespace) -> int:
 
 
 def _verifikasi(args: argparse.Namespace) -> int:
-    from iku_nb.verify import verify  # noqa: PLC0415 - loads papermill
+    from iku_nb.verify import display, verify  # noqa: PLC0415 - loads papermill
 
     out = console()
     result = verify(args.path, args.data, args.katalog)
     recorded = result.recorded
-    out.print(f"Verifikasi {result.notebook} (laporan {recorded.get('laporan')}, dibuat "
-              f"{recorded.get('selesai')}, iku-nb {recorded.get('versi_iku_nb')})")
+    if recorded:
+        out.print(f"Verifikasi {result.notebook} (laporan {recorded.get('laporan')}, dibuat "
+                  f"{recorded.get('selesai')}, iku-nb {recorded.get('versi_iku_nb')})")
+    else:
+        out.print(f"Verifikasi {result.notebook} (tanpa manifest)")
     for c in result.comparisons:
         if c.matches:
-            out.print(f"  cocok  {c.label}: {_value(c.recorded)}")
+            out.print(f"  cocok  {c.label}: {display(c.recorded)}")
         else:
-            out.print(f"  BEDA   {c.label}: tercatat {_value(c.recorded)}, "
-                      f"sekarang {_value(c.now)}")
+            out.print(f"  BEDA   {c.label}: tercatat {display(c.recorded)}, "
+                      f"sekarang {display(c.now)}")
     if result.changes:
         out.print("Perubahan sejak laporan dibuat:")
         for change in result.changes:
@@ -247,17 +252,17 @@ def _verifikasi(args: argparse.Namespace) -> int:
         out.print("Hasil: TIDAK DAPAT DIVERIFIKASI. Laporan tidak dapat dijalankan ulang.")
         return EXIT_DATA
     if wrong:
-        cause = ("; lihat perubahan di atas" if result.changes
-                 else "; data, katalog dan kode tidak berubah, jadi daftar angka di notebook "
-                      "kemungkinan diubah sesudah laporan dibuat")
+        if result.changes:
+            cause = "; lihat perubahan di atas"
+        elif not recorded:
+            cause = "; tanpa manifest, sebabnya tidak dapat dijelaskan"
+        else:
+            cause = ("; data, katalog dan kode tidak berubah, jadi daftar angka di notebook "
+                     "kemungkinan diubah sesudah laporan dibuat")
         out.print(f"Hasil: TIDAK COCOK. {wrong} dari {total} angka berbeda{cause}.")
     else:
         out.print(f"Hasil: TIDAK COCOK. Semua {total} angka sama, tetapi ada masalah di atas.")
     return 1
-
-
-def _value(value: object) -> str:
-    return "(tidak ada)" if value is None else str(value)
 
 
 def _results_table(results: list[Nilai]) -> Table:

@@ -17,6 +17,7 @@ from iku_nb.catalogue import Indikator
 from iku_nb.comparison import Comparison, compare
 from iku_nb.dataset import Dataset
 from iku_nb.formatting import bilangan, persen, round_half_up
+from iku_nb.lineage import Lineage, trace
 from iku_nb.period import Period
 from iku_nb.values import Nilai
 
@@ -24,7 +25,8 @@ from iku_nb.values import Nilai
 MIME = "application/vnd.iku-nb.angka+json"
 # The figures of a record that verification compares, in report order.
 FIGURES = ("pembilang", "penyebut", "realisasi_tepat", "realisasi", "target",
-           "capaian_tepat", "capaian", "kategori", "asal", "perbandingan")
+           "capaian_tepat", "capaian", "kategori", "asal", "rekap_baris", "perbandingan",
+           "asal_baris")
 
 
 @dataclass(frozen=True)
@@ -32,13 +34,15 @@ class Registry:
     """The figures of one report: the period's own, and those it compares with.
 
     ``history`` holds, per indicator, each earlier data year and the period
-    itself; ``previous`` the same period a year earlier (None without data).
+    itself; ``previous`` the same period a year earlier (None without data);
+    ``lineage`` the ids and source rows behind the period's own counts.
     """
 
     periode: Period
     current: dict[str, Nilai]
     history: dict[str, list[Nilai]]
     previous: dict[str, Nilai | None]
+    lineage: dict[str, Lineage]
 
     @property
     def nilai(self) -> list[Nilai]:
@@ -63,14 +67,15 @@ class Registry:
         """Return the JSON records of :meth:`all`.
 
         The period's own record also holds its comparisons (change from last
-        year, distance to the Renstra target, trend projection), which the
-        report prints too.
+        year, distance to the Renstra target, trend projection) and the ids
+        and source rows of its counts, which the report prints too.
         """
         found = []
         for n in self.all():
             entry = record(n)
             if key(n) == key(self.current[n.kode]):
                 entry["perbandingan"] = comparison_record(self.comparison(n.kode))
+                entry["asal_baris"] = lineage_record(self.lineage[n.kode])
             found.append(entry)
         return found
 
@@ -84,7 +89,8 @@ def build(dataset: Dataset, period: Period, indikator: list[Indikator]) -> Regis
     history = {kode: api.history(dataset, n.indikator, period) for kode, n in current.items()}
     previous = {kode: api.same_period_last_year(dataset, n.indikator, period)
                 for kode, n in current.items()}
-    return Registry(period, current, history, previous)
+    traces = {kode: trace(dataset, n) for kode, n in current.items()}
+    return Registry(period, current, history, previous, traces)
 
 
 def from_notebook(nb) -> list[dict] | None:
@@ -151,6 +157,16 @@ def comparison_record(c: Comparison) -> dict:
         "tahun_tren": list(c.trend_years),
         "proyeksi_tepat": _exact(c.projection),
         "proyeksi": rounded(c.projection),
+    }
+
+
+def lineage_record(lineage: Lineage) -> dict:
+    """Return the ids behind a count and their source rows as JSON."""
+    return {
+        "rekap": None if lineage.rekap is None else list(lineage.rekap),
+        "id": [{"id": s.id, "pembilang": s.in_pembilang,
+                "baris": {name: list(rows) for name, rows in s.rows}}
+               for s in lineage.sources],
     }
 
 

@@ -88,17 +88,8 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
         work = Path(tmp)
         made = make_notebook(spec, dataset, katalog, work, target, execution_timeout)
         stem = spec.notebook
-        files = {"ipynb": made.notebook, "html": work / f"{stem}.html"}
-        bidang = (None if spec.params.bidang is None
-                  else dataset.katalog.bidang_by_kode(spec.params.bidang))
-        title = report_title(spec.period, bidang)
-        _export_html(made.notebook, files["html"], title)
-        if "pdf" in spec.formats:
-            from iku_nb.pdf import write_pdf  # noqa: PLC0415 - WeasyPrint loads slowly
-
-            files["pdf"] = work / f"{stem}.pdf"
-            write_pdf(files["html"], files["pdf"], title=title,
-                      office=dataset.katalog.instansi.nama_skpd, period=spec.period.label)
+        files = {"ipynb": made.notebook,
+                 **render(made.notebook, spec, dataset.katalog, work, spec.formats)}
         files["angka"] = work / f"{stem}{manifest.REGISTRY_SUFFIX}"
         _write_json(files["angka"], {"format": REGISTRY_FORMAT, "laporan": spec.name,
                                      "angka": made.records})
@@ -106,6 +97,22 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
         _write_json(files["manifest"], made.manifest | {
             "berkas": {p.name: sha256(p) for p in files.values() if p.exists()}})
         return _promote(files, target, stem)
+
+
+def render(notebook: Path, spec: ReportSpec, katalog, work: Path,
+           formats: tuple[str, ...]) -> dict[str, Path]:
+    """Write the HTML (and the PDF when asked) of an executed notebook into ``work``."""
+    bidang = None if spec.params.bidang is None else katalog.bidang_by_kode(spec.params.bidang)
+    title = report_title(spec.period, bidang)
+    files = {"html": work / f"{spec.notebook}.html"}
+    _export_html(notebook, files["html"], title)
+    if "pdf" in formats:
+        from iku_nb.pdf import write_pdf  # noqa: PLC0415 - WeasyPrint loads slowly
+
+        files["pdf"] = work / f"{spec.notebook}.pdf"
+        write_pdf(files["html"], files["pdf"], title=title,
+                  office=katalog.instansi.nama_skpd, period=spec.period.label)
+    return files
 
 
 @dataclass(frozen=True)

@@ -3,23 +3,32 @@
 An auditor gives an executed notebook (or its report folder). The notebook
 is executed again, with the parameters its manifest recorded, against the
 current data in a temporary folder; the report itself is only read. Every
-figure of the recorded value registry is compared with the new one, and the
-manifest says what changed since: a data file, the catalogue, the code or a
-library.
+figure of the recorded value registry is compared with the new one, the
+published HTML and PDF with the pages made again, and the manifest says what
+changed since: a data file, the catalogue, the code or a library.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from iku_nb import manifest, registry
 from iku_nb.dataset import inspect, sha256
-from iku_nb.errors import IkuError
+from iku_nb.errors import IkuError, ParameterError
 from iku_nb.params import NAMES, parse_parameters
-from iku_nb.run import FAILED_SUFFIX, ReportSpec, input_paths, make_notebook
+from iku_nb.run import FAILED_SUFFIX, ReportSpec, input_paths, make_notebook, render
+
+# Errors of the data shown in a verification's problem line; periksa lists all.
+ERRORS_SHOWN = 5
+# Figures shown with a readable name instead of their registry key.
+LABELS = {"realisasi_tepat": "realisasi (pecahan tepat)",
+          "capaian_tepat": "capaian (pecahan tepat)", "rekap_baris": "baris rekap",
+          "asal": "asal angka"}
+_DECIMAL = re.compile(r"^-?\d+\.\d+$")
 
 
 class VerifyError(IkuError):
@@ -46,9 +55,9 @@ class Verification:
     notebook: Path
     recorded: dict
     comparisons: list[Comparison] = field(default_factory=list)
-    # What changed since the report was made; explains differing figures.
+    # What changed since the report was made, which explains differing figures.
     changes: list[str] = field(default_factory=list)
-    # Reasons the report cannot be trusted as it stands, whatever the figures.
+    # Reasons the report cannot be trusted as it stands, whatever its figures.
     problems: list[str] = field(default_factory=list)
     # Facts an auditor should know that neither fail nor explain a figure.
     notes: list[str] = field(default_factory=list)
@@ -73,6 +82,10 @@ def find_notebook(path: Path) -> Path:
     """
     path = Path(path)
     if path.is_file():
+        if path.name.endswith(FAILED_SUFFIX):
+            raise VerifyError(f"{path} adalah notebook laporan yang gagal dijalankan, jadi "
+                              "tidak ada angka untuk diverifikasi. Verifikasi notebook "
+                              "laporan yang berhasil (tanpa .GAGAL) di folder yang sama.")
         if path.suffix != ".ipynb":
             raise VerifyError(f"{path} bukan notebook (.ipynb). Berikan notebook laporan yang "
                               "sudah dijalankan, atau folder laporannya.")
@@ -90,93 +103,182 @@ def find_notebook(path: Path) -> Path:
     return found[0]
 
 
-def read_recorded(notebook: Path) -> tuple[dict, list[dict]]:
-    """Return the manifest and value registry stored in an executed notebook."""
+def read_recorded(notebook: Path) -> tuple[dict | None, list[dict], dict]:
+    """Return the manifest, value registry and papermill parameters of an executed notebook.
+
+    The manifest is None for a notebook executed by papermill directly,
+    which records its parameters but not its inputs.
+    """
     import nbformat  # noqa: PLC0415
 
     try:
         nb = nbformat.read(notebook, as_version=4)
     except Exception as exc:  # nbformat raises several types for a damaged file
-        raise VerifyError(f"Notebook {notebook} tidak terbaca: {exc}") from exc
+        raise VerifyError(f"Notebook {notebook} tidak terbaca: berkasnya rusak atau bukan "
+                          "notebook Jupyter (JSON).") from exc
     recorded = nb.metadata.get(manifest.NOTEBOOK_KEY, {}).get("manifest")
     records = registry.from_notebook(nb)
-    if not isinstance(recorded, dict) or records is None:
+    papermill = nb.metadata.get("papermill", {}).get("parameters")
+    if records is None or (recorded is None and not isinstance(papermill, dict)):
         raise VerifyError(
-            f"Notebook {notebook} tidak memuat manifest dan daftar angka iku-nb: bukan laporan "
-            "yang dibuat dengan `iku-nb laporan`, atau dibuat oleh versi yang lebih lama. "
-            "Buat ulang laporannya lalu verifikasi.")
-    return recorded, records
+            f"Notebook {notebook} tidak memuat daftar angka iku-nb dan parameter laporannya: "
+            "bukan notebook laporan yang sudah dijalankan, atau dibuat oleh versi yang lebih "
+            "lama. Buat ulang laporannya dengan `iku-nb laporan`, lalu verifikasi.")
+    if recorded is not None and not isinstance(recorded, dict):
+        raise VerifyError(f"Manifest di metadata {notebook} rusak: bukan objek JSON.")
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise VerifyError(f"Daftar angka di {notebook} rusak: harus daftar objek JSON.")
+    return recorded, records, papermill or {}
 
 
 def verify(path: Path, data: Path | None = None, katalog: Path | None = None,
            execution_timeout: int | None = 600) -> Verification:
-    """Re-run the report at ``path`` and compare its figures.
+    """Re-run the report at ``path`` and compare its figures and pages.
 
     ``data`` and ``katalog`` replace the recorded folder and catalogue, for
     an auditor who keeps a copy of the data elsewhere.
+
+    Raises
+    ------
+    VerifyError
+        When ``path`` is not a verifiable report or its records are damaged.
+    RunError
+        When the notebook fails to run again.
     """
     notebook = find_notebook(path)
-    recorded, records = read_recorded(notebook)
-    result = Verification(notebook, recorded)
-    result.problems += _check_beside(notebook, recorded, records)
-    if recorded.get("git", {}).get("ada_perubahan"):
-        result.notes.append("saat laporan dibuat, kode memuat perubahan yang belum di-commit, "
-                            "jadi commit yang tercatat tidak persis sama dengan kode yang "
-                            "dijalankan; sidik jari setiap berkas kode tetap tercatat")
+    recorded, records, papermill = read_recorded(notebook)
+    result = Verification(notebook, recorded or {})
+    if recorded is None:
+        result.notes.append(
+            "notebook ini dijalankan langsung dengan papermill, tanpa manifest: angka tetap "
+            "dibandingkan, tetapi perubahan data, katalog dan kode tidak dapat dijelaskan")
+    else:
+        result.problems += _check_beside(notebook, recorded, records)
+        if recorded.get("git", {}).get("ada_perubahan"):
+            result.notes.append(
+                "saat laporan dibuat, kode memuat perubahan yang belum di-commit, jadi commit "
+                "yang tercatat tidak persis sama dengan kode yang dijalankan; sidik jari setiap "
+                "berkas kode tetap tercatat")
 
-    raw = {k: v for k, v in recorded.get("parameter", {}).items() if k in NAMES}
+    spec = _spec(recorded, papermill, data, katalog)
+    data_dir, katalog_path = input_paths(spec.params)
+    if not data_dir.is_dir():
+        state = "adalah berkas, bukan folder" if data_dir.exists() else "tidak ditemukan"
+        raise VerifyError(f"Folder data {data_dir} {state}. Berikan folder data laporan ini "
+                          "dengan --data.")
+    current = inspect(data_dir, katalog_path)
+    if recorded is not None:
+        now = manifest.build(spec.name, spec.notebook, {}, current, manifest.now(),
+                             manifest.now())
+        try:
+            result.changes = differences(recorded, now)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise VerifyError(f"Manifest di metadata {notebook} rusak: isian {exc} tidak "
+                              "sesuai bentuk manifest iku-nb.") from exc
+    if current.errors:
+        shown = "; ".join(p.as_row()["keterangan"] for p in current.errors[:ERRORS_SHOWN])
+        result.problems.append(
+            f"data di {data_dir} sekarang tidak lolos pemeriksaan ({len(current.errors)} "
+            f"kesalahan: {shown}), jadi laporan tidak dapat dijalankan ulang; `iku-nb periksa "
+            f"--data {data_dir}` menampilkan semuanya")
+        return result
+
+    formats = tuple(kind for kind in ("pdf",)
+                    if notebook.with_suffix(f".{kind}").is_file())
+    with tempfile.TemporaryDirectory(prefix="iku-nb-verifikasi-") as tmp:
+        work = Path(tmp)
+        made = make_notebook(spec, current, katalog_path, work, None, execution_timeout)
+        result.rerun = True
+        result.comparisons = compare(records, made.records)
+        pages = render(made.notebook, spec, current.katalog, work, formats)
+        result.problems += _compare_pages(notebook, pages, bool(result.mismatches),
+                                          published_by_run=recorded is not None)
+    return result
+
+
+def _spec(recorded: dict | None, papermill: dict, data: Path | None,
+          katalog: Path | None) -> ReportSpec:
+    """Return the report to run again, from the recorded parameters."""
+    raw = (recorded or {}).get("parameter", papermill)
+    if not isinstance(raw, dict):
+        raise VerifyError("Parameter yang tercatat di notebook rusak: bukan objek JSON.")
+    raw = {k: v for k, v in raw.items() if k in NAMES}
     if data is not None:
         raw["data"] = str(Path(data).resolve())
     if katalog is not None:
         raw["katalog"] = str(Path(katalog).resolve())
-    spec = ReportSpec(parse_parameters(raw))
-    data_dir, katalog_path = input_paths(spec.params)
-    current = inspect(data_dir, katalog_path)
-    now = manifest.build(spec.name, spec.notebook, {}, current, manifest.now(), manifest.now())
-    result.changes = differences(recorded, now)
-    if current.errors:
-        result.problems.append(
-            f"Data di {data_dir} sekarang tidak lolos pemeriksaan ({len(current.errors)} "
-            f"kesalahan), jadi laporan tidak dapat dijalankan ulang. Lihat `iku-nb periksa "
-            f"--data {data_dir}`.")
-        return result
-
-    with tempfile.TemporaryDirectory(prefix="iku-nb-verifikasi-") as tmp:
-        made = make_notebook(spec, current, katalog_path, Path(tmp), None, execution_timeout)
-    result.rerun = True
-    result.comparisons = compare(records, made.records)
-    return result
+    try:
+        return ReportSpec(parse_parameters(raw))
+    except ParameterError as exc:
+        raise VerifyError(f"Parameter yang tercatat di notebook tidak sah, jadi laporan tidak "
+                          f"dapat dijalankan ulang. {exc}") from exc
 
 
 def compare(recorded: list[dict], now: list[dict]) -> list[Comparison]:
-    """Compare two registries figure by figure, in the recorded order."""
+    """Compare two registries figure by figure, in the recorded order.
+
+    A group of figures (the comparisons) gives one line per figure, and the
+    ids behind a count give one line per indicator plus one per id that differs.
+    """
     def keyed(records: list[dict]) -> dict[tuple, dict]:
         return {(r.get("kode"), r.get("tahun"), r.get("triwulan")): r for r in records}
 
     old, new = keyed(recorded), keyed(now)
     comparisons = []
     for key in [*old, *(k for k in new if k not in old)]:
-        before, after = old.get(key), new.get(key)
-        label = (before or after).get("periode") or f"{key[1]}"
+        before, after = old.get(key) or {}, new.get(key) or {}
+        prefix = f"{key[0]} {(before or after).get('periode') or key[1]}"
         for name in registry.FIGURES:
-            old_value = None if before is None else before.get(name)
-            new_value = None if after is None else after.get(name)
-            if isinstance(old_value, dict) or isinstance(new_value, dict):
-                # A group of figures (the comparisons) gets one line per figure.
+            if name not in before and name not in after:
+                continue
+            old_value, new_value = before.get(name), after.get(name)
+            label = f"{prefix} {LABELS.get(name, name)}"
+            if name == "asal_baris":
+                comparisons += _compare_lineage(prefix, old_value, new_value)
+            elif isinstance(old_value, dict) or isinstance(new_value, dict):
                 old_value, new_value = old_value or {}, new_value or {}
                 for part in [*old_value, *(p for p in new_value if p not in old_value)]:
-                    comparisons.append(Comparison(f"{key[0]} {label} {name}.{part}",
-                                                  old_value.get(part), new_value.get(part)))
-            elif name in (before or {}) or name in (after or {}):
-                comparisons.append(Comparison(f"{key[0]} {label} {name}", old_value, new_value))
-        # A printed text that differs from its value is reported too.
-        texts_before = (before or {}).get("teks", {})
-        texts_after = (after or {}).get("teks", {})
+                    comparisons.append(Comparison(f"{label}.{part}", old_value.get(part),
+                                                  new_value.get(part)))
+            else:
+                comparisons.append(Comparison(label, old_value, new_value))
+        # A printed text that differs from the value it prints is a figure too.
+        texts_before, texts_after = before.get("teks", {}), after.get("teks", {})
         for name in sorted(set(texts_before) | set(texts_after)):
             if texts_before.get(name) != texts_after.get(name):
-                comparisons.append(Comparison(f"{key[0]} {label} {name} (tertulis)",
+                comparisons.append(Comparison(f"{prefix} {name} (tertulis)",
                                               texts_before.get(name), texts_after.get(name)))
     return comparisons
+
+
+def _compare_lineage(prefix: str, before, after) -> list[Comparison]:
+    """Compare the ids behind a count and their source rows."""
+    def by_id(value) -> dict[str, dict]:
+        return {item.get("id"): item for item in (value or {}).get("id", [])}
+
+    old, new = by_id(before), by_id(after)
+    differing = [i for i in [*old, *(i for i in new if i not in old)] if old.get(i) != new.get(i)]
+    rekap_before, rekap_after = (before or {}).get("rekap"), (after or {}).get("rekap")
+    summary = f"{len(old)} id" + (f", rekap {rekap_before}" if rekap_before else "")
+    label = f"{prefix} id dan baris sumber"
+    if not differing and rekap_before == rekap_after:
+        return [Comparison(label, summary, summary)]
+    lines = [Comparison(label, summary,
+                        f"{len(new)} id" + (f", rekap {rekap_after}" if rekap_after else "")
+                        + (f" ({len(differing)} id berbeda)" if differing else ""))]
+    for ident in differing:
+        lines.append(Comparison(f"{prefix} id {ident}", _lineage_text(old.get(ident)),
+                                _lineage_text(new.get(ident))))
+    return lines
+
+
+def _lineage_text(item: dict | None) -> str | None:
+    if item is None:
+        return None
+    role = "pembilang" if item.get("pembilang") else "penyebut saja"
+    rows = "; ".join(f"{name} baris {', '.join(str(r) for r in found)}"
+                     for name, found in item.get("baris", {}).items())
+    return f"{role}, {rows}"
 
 
 def differences(recorded: dict, now: dict) -> list[str]:
@@ -191,13 +293,12 @@ def differences(recorded: dict, now: dict) -> list[str]:
         elif old is None:
             found.append(f"tabel {table} ({new['sumber']}) baru, tidak ada saat laporan dibuat")
         elif old.get("sha256") != new["sha256"]:
+            if "sha256_lembar" in new and old.get("sha256_lembar") == new["sha256_lembar"]:
+                # Another sheet of the same workbook changed, which its own line names.
+                continue
             rows = ("" if old.get("baris") == new["baris"]
                     else f"; baris data {old.get('baris')} menjadi {new['baris']}")
-            sheet = ""
-            if "sha256_lembar" in new:
-                sheet = ("; isi lembar ini sama, yang berubah lembar lain atau format"
-                         if old.get("sha256_lembar") == new["sha256_lembar"]
-                         else "; isi lembar ini berubah")
+            sheet = "; isi lembar ini berubah" if "sha256_lembar" in new else ""
             digests = f"{_short(old.get('sha256'))} menjadi {_short(new['sha256'])}"
             found.append(f"berkas data {new['sumber']} berubah: SHA-256 {digests}{rows}{sheet}")
     old_katalog, new_katalog = recorded.get("katalog", {}), now.get("katalog", {})
@@ -230,30 +331,68 @@ def _check_beside(notebook: Path, recorded: dict, records: list[dict]) -> list[s
     problems = []
     stem = notebook.name.removesuffix(".ipynb")
     angka = notebook.with_name(stem + manifest.REGISTRY_SUFFIX)
-    if angka.is_file():
+    if not angka.is_file():
+        problems.append(f"{angka.name} tidak ada di samping {notebook.name}")
+    else:
         try:
-            beside = json.loads(angka.read_text(encoding="utf-8")).get("angka")
-        except (OSError, ValueError, AttributeError) as exc:
-            problems.append(f"{angka.name} tidak terbaca: {exc}")
+            beside = json.loads(angka.read_text(encoding="utf-8"))["angka"]
+            differing = [c.label for c in compare(records, beside) if not c.matches]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            problems.append(f"{angka.name} rusak: bukan daftar angka iku-nb")
         else:
-            if beside != records:
-                problems.append(f"daftar angka di {angka.name} berbeda dengan yang tersimpan "
-                                f"di {notebook.name}; salah satunya diubah sesudah dibuat")
+            if differing:
+                shown = ", ".join(differing[:5]) + (" dan lainnya" if len(differing) > 5 else "")
+                problems.append(f"daftar angka di {angka.name} berbeda dengan yang tersimpan di "
+                                f"{notebook.name} ({shown}); salah satunya diubah sesudah dibuat")
     manifest_path = notebook.with_name(stem + manifest.MANIFEST_SUFFIX)
-    if manifest_path.is_file():
-        try:
-            written = json.loads(manifest_path.read_text(encoding="utf-8"))
-            files = written.pop("berkas", {})
-        except (OSError, ValueError, AttributeError) as exc:
-            return [*problems, f"{manifest_path.name} tidak terbaca: {exc}"]
-        if written != recorded:
-            problems.append(f"{manifest_path.name} berbeda dengan manifest di {notebook.name}")
-        for name, digest in sorted(files.items()):
-            path = notebook.with_name(name)
-            if path.is_file() and sha256(path) != digest:
-                problems.append(f"{name} berubah sesudah laporan dibuat (SHA-256 tidak sama "
-                                f"dengan {manifest_path.name})")
+    if not manifest_path.is_file():
+        return [*problems, f"{manifest_path.name} tidak ada di samping {notebook.name}"]
+    try:
+        written = json.loads(manifest_path.read_text(encoding="utf-8"))
+        files = dict(written.pop("berkas", {}))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return [*problems, f"{manifest_path.name} rusak: bukan manifest iku-nb"]
+    if written != recorded:
+        problems.append(f"{manifest_path.name} berbeda dengan manifest di {notebook.name}")
+    for name, digest in sorted(files.items()):
+        path = notebook.with_name(name)
+        if not path.is_file():
+            problems.append(f"{name} tercatat di {manifest_path.name} tetapi tidak ada")
+        elif sha256(path) != digest:
+            problems.append(f"{name} berubah sesudah laporan dibuat (SHA-256 tidak sama "
+                            f"dengan {manifest_path.name})")
     return problems
+
+
+def _compare_pages(notebook: Path, pages: dict[str, Path], figures_differ: bool,
+                   published_by_run: bool) -> list[str]:
+    """Compare the published HTML and PDF with the ones made again from the same inputs.
+
+    The same inputs and code give the same bytes, so a page that differs while
+    every figure matches was edited after it was made, or made by other code.
+    Only a report made by ``iku-nb laporan`` must have its HTML beside it.
+    """
+    problems = []
+    for kind, made in pages.items():
+        published = notebook.with_suffix(f".{kind}")
+        if not published.is_file():
+            if kind == "html" and published_by_run:
+                problems.append(f"{published.name} tidak ada di samping {notebook.name}")
+            continue
+        if published.read_bytes() != made.read_bytes() and not figures_differ:
+            problems.append(f"{published.name} berbeda dengan {kind.upper()} yang dibuat ulang "
+                            "dari notebook ini, walaupun semua angka sama: berkas itu diubah "
+                            "sesudah dibuat, atau kode, katalog atau versi pustaka berubah "
+                            "(lihat perubahan di atas)")
+    return problems
+
+
+def display(value: object) -> str:
+    """Write a registry value for the auditor: decimals with a comma, none as a dash."""
+    if value is None:
+        return "(tidak ada)"
+    text = str(value)
+    return text.replace(".", ",") if _DECIMAL.match(text) else text
 
 
 def _short(digest: str | None) -> str:

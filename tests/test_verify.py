@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import papermill
 import pytest
 from conftest import ROOT
 
@@ -17,7 +18,7 @@ from iku_nb import registry
 from iku_nb.cli import main
 from iku_nb.params import parse_parameters
 from iku_nb.run import ReportSpec, run_report
-from iku_nb.verify import VerifyError, find_notebook, verify
+from iku_nb.verify import VerifyError, _check_beside, find_notebook, read_recorded, verify
 
 pytestmark = pytest.mark.slow
 
@@ -50,13 +51,14 @@ def test_clean_verification_matches_untouched(made, capsys):
     out = capsys.readouterr().out
     assert status == 0, out
     lines = [line for line in out.splitlines() if line.startswith("  ")]
-    # 3 indicators x 5 years (2021-2025), 9 figures each, and 9 comparison
-    # figures for each indicator's 2025 record: one line per figure.
-    assert len(lines) == 3 * 5 * 9 + 3 * 9
+    # 3 indicators x 5 years (2021-2025) with 10 figures each. Each 2025 record
+    # adds 9 comparison figures and one line for the ids behind its counts.
+    assert len(lines) == 3 * 5 * 10 + 3 * (9 + 1)
     assert all(line.startswith("  cocok") for line in lines)
-    assert "  cocok  IKU-1 Tahun 2025 realisasi: 84.21" in out
-    assert "  cocok  IKU-1 Tahun 2025 perbandingan.proyeksi: 83.21" in out
-    assert "Hasil: COCOK. Semua 162 angka sama" in out
+    assert "  cocok  IKU-1 Tahun 2025 realisasi: 84,21" in out
+    assert "  cocok  IKU-1 Tahun 2025 perbandingan.proyeksi: 83,21" in out
+    assert "  cocok  IKU-1 Tahun 2025 id dan baris sumber: 19 id" in out
+    assert "Hasil: COCOK. Semua 180 angka sama" in out
     assert snapshot(made["folder"]) == before
     assert not list(made["folder"].parent.parent.glob(".sementara/*"))
 
@@ -81,7 +83,7 @@ def test_changed_data_file_named(made, tmp_path, capsys):
     out = capsys.readouterr().out
     assert status == 1, out
     assert "  BEDA   IKU-1 Tahun 2025 pembilang: tercatat 16, sekarang 15" in out
-    assert "  BEDA   IKU-1 Tahun 2025 realisasi: tercatat 84.21, sekarang 78.95" in out
+    assert "  BEDA   IKU-1 Tahun 2025 realisasi: tercatat 84,21, sekarang 78,95" in out
     assert re.search(r"berkas data konflik\.csv berubah: SHA-256 [0-9a-f]{12} menjadi "
                      r"[0-9a-f]{12}", out)
     assert "rekap.csv berubah" not in out
@@ -100,9 +102,9 @@ def test_hand_edited_figure_reported(made, tmp_path, capsys):
     status = main(["verifikasi", str(notebook)])
     out = capsys.readouterr().out
     assert status == 1, out
-    assert "  BEDA   IKU-2 Tahun 2025 capaian: tercatat 110.00, sekarang 106.67" in out
+    assert "  BEDA   IKU-2 Tahun 2025 capaian: tercatat 110,00, sekarang 106,67" in out
     assert [line for line in out.splitlines() if "BEDA" in line] == [
-        "  BEDA   IKU-2 Tahun 2025 capaian: tercatat 110.00, sekarang 106.67"]
+        "  BEDA   IKU-2 Tahun 2025 capaian: tercatat 110,00, sekarang 106,67"]
     assert "laporan_tahunan.ipynb berubah sesudah laporan dibuat" in out
     assert "daftar angka di laporan_tahunan.angka.json berbeda" in out
     assert "data, katalog dan kode tidak berubah" in out
@@ -118,7 +120,7 @@ def test_changed_catalogue_named(made, tmp_path, capsys):
     status = main(["verifikasi", str(made["folder"]), "--katalog", str(katalog)])
     out = capsys.readouterr().out
     assert status == 1, out
-    assert "  BEDA   IKU-1 Tahun 2025 realisasi: tercatat 84.21, sekarang 84.2" in out
+    assert "  BEDA   IKU-1 Tahun 2025 realisasi: tercatat 84,21, sekarang 84,2" in out
     assert "katalog berubah:" in out
     assert "berkas data" not in out
 
@@ -142,7 +144,7 @@ def test_non_report_clear_error(tmp_path, capsys):
     nbformat.write(nbformat.v4.new_notebook(), plain)
     assert main(["verifikasi", str(plain)]) == 2
     err = capsys.readouterr().err
-    assert "tidak memuat manifest dan daftar angka" in err
+    assert "tidak memuat daftar angka iku-nb dan parameter laporannya" in err
     assert "Traceback" not in err
 
 
@@ -156,3 +158,92 @@ def test_same_inputs_same_html(made, tmp_path, monkeypatch):
     assert first["angka"].read_bytes() == second["angka"].read_bytes()
     manifest = json.loads(first["manifest"].read_text(encoding="utf-8"))
     assert manifest["mulai"] == manifest["selesai"] == "2026-01-01T00:00:00+00:00"
+
+
+def test_edited_html_with_forged_hash_fails(made, tmp_path, capsys):
+    folder = copy_report(made, tmp_path)
+    html = folder / "laporan_tahunan.html"
+    html.write_text(html.read_text(encoding="utf-8").replace("84,21%", "94,21%"),
+                    encoding="utf-8")
+    manifest_path = folder / "laporan_tahunan.manifest.json"
+    content = json.loads(manifest_path.read_text(encoding="utf-8"))
+    content["berkas"]["laporan_tahunan.html"] = hashlib.sha256(html.read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(content, ensure_ascii=False, indent=2),
+                             encoding="utf-8")
+
+    status = main(["verifikasi", str(folder)])
+    out = capsys.readouterr().out
+    assert status == 1, out
+    assert "BEDA" not in out
+    assert "laporan_tahunan.html berbeda dengan HTML yang dibuat ulang" in out
+
+
+def test_renamed_id_changes_lineage_only(made, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(made["data"], data)
+    path = data / "konflik.csv"
+    path.write_text(path.read_text(encoding="utf-8-sig").replace("K-2025-013", "K-2025-020"),
+                    encoding="utf-8")
+
+    status = main(["verifikasi", str(made["folder"]), "--data", str(data)])
+    out = capsys.readouterr().out
+    assert status == 1, out
+    differing = [line for line in out.splitlines() if line.startswith("  BEDA")]
+    # Same counts, so every figure matches. Only the ids behind IKU-1 differ.
+    assert differing == [
+        "  BEDA   IKU-1 Tahun 2025 id dan baris sumber: tercatat 19 id, sekarang 19 id "
+        "(2 id berbeda)",
+        "  BEDA   IKU-1 Tahun 2025 id K-2025-013: tercatat pembilang, konflik.csv baris 72, "
+        "sekarang (tidak ada)",
+        "  BEDA   IKU-1 Tahun 2025 id K-2025-020: tercatat (tidak ada), sekarang pembilang, "
+        "konflik.csv baris 72"]
+
+
+def test_missing_side_files_are_problems(made, tmp_path):
+    folder = copy_report(made, tmp_path)
+    (folder / "laporan_tahunan.angka.json").unlink()
+    (folder / "laporan_tahunan.html").unlink()
+    recorded, records, _ = read_recorded(folder / "laporan_tahunan.ipynb")
+    problems = _check_beside(folder / "laporan_tahunan.ipynb", recorded, records)
+    assert "laporan_tahunan.angka.json tidak ada di samping laporan_tahunan.ipynb" in problems
+    assert "laporan_tahunan.html tercatat di laporan_tahunan.manifest.json tetapi tidak ada" \
+        in problems
+
+
+def test_failed_notebook_named_as_failed(made, tmp_path):
+    failed = tmp_path / "laporan_tahunan.GAGAL.ipynb"
+    shutil.copyfile(made["ipynb"], failed)
+    with pytest.raises(VerifyError, match="gagal dijalankan"):
+        find_notebook(failed)
+
+
+def test_damaged_manifest_cannot_be_verified(made, tmp_path, capsys):
+    folder = copy_report(made, tmp_path)
+    notebook = folder / "laporan_tahunan.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    for entry in nb.metadata["iku_nb"]["manifest"]["masukan"]:
+        del entry["tabel"]
+    nbformat.write(nb, notebook)
+    assert main(["verifikasi", str(notebook)]) == 2
+    err = capsys.readouterr().err
+    assert "Manifest di metadata" in err
+    assert "rusak" in err
+    assert "Galat internal" not in err
+
+
+def test_missing_data_folder_named(made, tmp_path, capsys):
+    assert main(["verifikasi", str(made["folder"]), "--data", str(tmp_path / "tidak-ada")]) == 2
+    assert "tidak-ada tidak ditemukan" in capsys.readouterr().err
+
+
+def test_plain_papermill_notebook_verified(made, tmp_path, capsys):
+    notebook = tmp_path / "laporan_tahunan.ipynb"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / "laporan_tahunan.ipynb"), str(notebook),
+        parameters={"tahun": 2025, "data": str(made["data"])}, progress_bar=False,
+        kernel_name="python3")
+    status = main(["verifikasi", str(notebook)])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "tanpa manifest" in out
+    assert "Hasil: COCOK." in out

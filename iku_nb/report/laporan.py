@@ -234,7 +234,7 @@ class Laporan:
         """Return the appendix that lists, per indicator, the ids counted and their rows."""
         items = []
         for n in self.nilai:
-            trace = lineage.trace(self.dataset, n)
+            trace = self.angka.lineage[n.kode]
             f = printed(n)
             items.append({
                 "kode": n.kode, "nama": n.indikator.nama, "anchor": n.kode.lower(),
