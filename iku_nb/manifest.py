@@ -32,6 +32,11 @@ LIBRARIES = ("iku-nb", "pandas", "numpy", "papermill", "nbconvert", "nbformat", 
 CODE_SUFFIXES = {".py", ".j2", ".css", ".yaml", ".json", ".ipynb"}
 
 
+def fixed_time() -> bool:
+    """Return whether ``SOURCE_DATE_EPOCH`` fixes the time that runs record."""
+    return os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit()
+
+
 def now() -> datetime:
     """Return the current time, or ``SOURCE_DATE_EPOCH`` when it is set.
 

@@ -164,7 +164,12 @@ def make_notebook(spec: ReportSpec, dataset: Dataset, katalog: Path | None, work
                        "diperiksa ulang; laporan sebelumnya tidak diubah.")
     record = manifest.build(spec.name, spec.notebook, parameters, dataset, started, finished)
     nb.metadata[manifest.NOTEBOOK_KEY] = {"manifest": record}
+    # Papermill recorded the private temporary folder, which no longer exists
+    # once the report is promoted.
+    nb.metadata.get("papermill", {})["output_path"] = notebook.name
     _fix_cell_ids(nb)
+    if manifest.fixed_time():
+        _clamp_times(nb, manifest.timestamp(started))
     nbformat.write(nb, notebook)
     return Made(notebook, record, records)
 
@@ -178,6 +183,27 @@ def _fix_cell_ids(nb) -> None:
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "parameter-disuntikkan"
+
+
+def _clamp_times(nb, moment: str) -> None:
+    """Replace the execution times papermill and the kernel record with ``moment``.
+
+    Used only under ``SOURCE_DATE_EPOCH``, whose users want the same bytes
+    from the same inputs, as reproducible builds do with file dates.
+    """
+    papermill = nb.metadata.get("papermill", {})
+    for name in ("start_time", "end_time"):
+        if name in papermill:
+            papermill[name] = moment
+    papermill["duration"] = None
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        timings = cell.metadata.get("papermill", {})
+        for name in ("start_time", "end_time"):
+            if timings.get(name):
+                timings[name] = moment
+        if "duration" in timings:
+            timings["duration"] = None
 
 
 def _write_json(path: Path, content: dict) -> None:

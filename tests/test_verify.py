@@ -156,6 +156,8 @@ def test_same_inputs_same_html(made, tmp_path, monkeypatch):
     assert first["html"].read_bytes() == second["html"].read_bytes()
     assert first["html"].read_bytes() == made["html"].read_bytes()
     assert first["angka"].read_bytes() == second["angka"].read_bytes()
+    # Under SOURCE_DATE_EPOCH even the executed notebooks are the same bytes.
+    assert first["ipynb"].read_bytes() == second["ipynb"].read_bytes()
     manifest = json.loads(first["manifest"].read_text(encoding="utf-8"))
     assert manifest["mulai"] == manifest["selesai"] == "2026-01-01T00:00:00+00:00"
 
