@@ -6,8 +6,11 @@ the ids behind them, so that a report can show where each figure comes from.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from iku_nb.catalogue import Indikator, Saringan
@@ -39,16 +42,38 @@ def cases(konflik: pd.DataFrame) -> pd.DataFrame:
 
     A case takes each attribute from the first report that fills it (the check
     stage makes sure its reports agree) and is resolved on the earliest ``tanggal_selesai``
-    of its reports with status ``selesai``.
+    of its reports with status ``selesai``. The result is computed once per
+    table and shared, so callers must not modify it in place.
     """
+    return _memoised(konflik, "cases", lambda: _collapse_cases(konflik))
+
+
+def _collapse_cases(konflik: pd.DataFrame) -> pd.DataFrame:
     reports = konflik.dropna(subset=["id_konflik"])
     first = reports.groupby("id_konflik", sort=True).first()
     done = reports[reports["status"] == "selesai"]
     first["tanggal_selesai"] = done.groupby("id_konflik")["tanggal_selesai"].min()
-    first["sumber"] = reports.groupby("id_konflik")["sumber"].agg(
-        lambda s: tuple(dict.fromkeys(x for x in s if x is not None)))
+    first["sumber"] = _sources_per_case(reports, first.index)
     first["jumlah_laporan"] = reports.groupby("id_konflik").size()
+    # Plain Python strings, so that listing the ids behind a count is fast.
+    first.index = first.index.astype(object)
     return first.drop(columns=["status", "baris"])
+
+
+def _sources_per_case(reports: pd.DataFrame, case_ids: pd.Index) -> pd.Series:
+    """Return each case's distinct sources as a tuple, in the order they were reported.
+
+    Most cases have one source, so their tuples are built in one pass; only
+    cases with several sources are grouped one by one.
+    """
+    pairs = reports.loc[reports["sumber"].notna(), ["id_konflik", "sumber"]].drop_duplicates()
+    several = pairs["id_konflik"].duplicated(keep=False).to_numpy()
+    single = pairs[~several]
+    sources = pd.Series([()] * len(case_ids), index=case_ids, dtype=object)
+    sources[single["id_konflik"].to_numpy()] = [(s,) for s in single["sumber"]]
+    for case, group in pairs[several].groupby("id_konflik", sort=False)["sumber"]:
+        sources[case] = tuple(group)
+    return sources
 
 
 def apply_filters(frame: pd.DataFrame, saringan: list[Saringan]) -> pd.DataFrame:
@@ -61,7 +86,10 @@ def apply_filters(frame: pd.DataFrame, saringan: list[Saringan]) -> pd.DataFrame
             keep &= filled if rule.terisi else ~filled.fillna(False)
         else:
             allowed = {fold(v) for v in rule.salah_satu}
-            keep &= column.map(lambda v, ok=allowed: v is not None and fold(v) in ok).astype(bool)
+            # Folding each distinct value once keeps this fast on large registers.
+            distinct = column.dropna().unique()
+            passing = [v for v in distinct if fold(v) in allowed]
+            keep &= column.isin(passing)
     return frame[keep.fillna(False).astype(bool)]
 
 
@@ -110,7 +138,8 @@ def count_cases(konflik: pd.DataFrame, ind: Indikator, period: Period) -> Counts
     that pass the indicator's filters; pembilang = those of them whose
     resolution date is on or before the end of the period.
     """
-    table = apply_filters(cases(konflik), ind.hitung.saringan)
+    table = _memoised(konflik, ("kasus", ind.kode),
+                      lambda: apply_filters(cases(konflik), ind.hitung.saringan))
     happened = table[inside(table["tanggal_kejadian"], period)]
     resolved = happened[resolved_by(happened["tanggal_selesai"], period)]
     return Counts(len(resolved), len(happened), "register",
@@ -173,7 +202,7 @@ def years_covered(tables: dict) -> list[int]:
     for register, column in REGISTER_DATE.items():
         frame = tables.get(register)
         if frame is not None:
-            years |= set(frame[column].dropna().dt.year.astype(int))
+            years |= {int(y) for y in np.unique(frame[column].dropna().dt.year)}
     rekap = tables.get("rekap")
     if rekap is not None:
         years |= set(rekap["tahun"].dropna().astype(int))
@@ -192,3 +221,24 @@ def resolved_by(dates: pd.Series, period: Period) -> pd.Series:
 
 def _ts(day) -> pd.Timestamp:
     return pd.Timestamp(day)
+
+
+# Results computed from a checked table, keyed by the table's id() and a name.
+# A weak reference drops the entry when the table is freed, so a new table
+# that reuses the id never sees a stale result.
+_MEMO: dict[tuple[int, object], tuple[weakref.ref, object]] = {}
+
+
+def _memoised(frame: pd.DataFrame, key: object, compute: Callable[[], object]):
+    """Return ``compute()`` computed once per table and key.
+
+    Checked tables are never modified after the check stage, which is what
+    makes reusing a result safe.
+    """
+    entry = _MEMO.get((id(frame), key))
+    if entry is not None and entry[0]() is frame:
+        return entry[1]
+    result = compute()
+    memo_key = (id(frame), key)
+    _MEMO[memo_key] = (weakref.ref(frame, lambda _ref: _MEMO.pop(memo_key, None)), result)
+    return result
