@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from iku_nb.catalogue import Indikator, Saringan
 from iku_nb.parse import fold
@@ -38,59 +40,112 @@ class Counts:
 
 
 def cases(konflik: pd.DataFrame) -> pd.DataFrame:
-    """Collapse reports into one row per case (``id_konflik``).
+    """Collapse reports into one row per case (``id_konflik``), sorted by id.
 
     A case takes each attribute from the first report that fills it (the check
     stage makes sure its reports agree) and is resolved on the earliest ``tanggal_selesai``
-    of its reports with status ``selesai``. The result is computed once per
-    table and shared, so callers must not modify it in place.
+    of its reports with status ``selesai``. ``sumber`` lists the case's distinct
+    sources in the order they reported, ``jumlah_laporan`` counts its reports.
+    The result is computed once per table and shared, so callers must not
+    modify it in place.
     """
-    return _memoised(konflik, "cases", lambda: _collapse_cases(konflik))
+    return _memoised(konflik, "cases", lambda: _add_sources(konflik))
+
+
+def _case_table(konflik: pd.DataFrame) -> pd.DataFrame:
+    """Return the cases without their sources, the part that counting needs."""
+    return _memoised(konflik, "case-table", lambda: _collapse_cases(konflik))
+
+
+def _case_codes(konflik: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Return the reports that name a case, each report's case number, and the sorted ids."""
+    def compute() -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        reports = konflik[konflik["id_konflik"].notna()]
+        codes, ids = pd.factorize(reports["id_konflik"].to_numpy(dtype=object))
+        # Arrow sorts the distinct ids several times faster than pandas sorts
+        # Python strings, in the same order: UTF-8 bytes sort as code points.
+        order = pc.array_sort_indices(pa.array(ids, type=pa.string())).to_numpy()
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        return reports, rank[codes], ids[order]
+
+    return _memoised(konflik, "case-codes", compute)
 
 
 def _collapse_cases(konflik: pd.DataFrame) -> pd.DataFrame:
-    reports = konflik.dropna(subset=["id_konflik"])
-    first = reports.groupby("id_konflik", sort=True).first()
-    done = reports[reports["status"] == "selesai"]
-    first["tanggal_selesai"] = done.groupby("id_konflik")["tanggal_selesai"].min()
-    first["sumber"] = _sources_per_case(reports, first.index)
-    first["jumlah_laporan"] = reports.groupby("id_konflik").size()
-    # Plain Python strings, so that listing the ids behind a count is fast.
-    first.index = first.index.astype(object)
-    return first.drop(columns=["status", "baris"])
+    reports, codes, ids = _case_codes(konflik)
+    index = pd.Index(ids, dtype=object, name="id_konflik")
+    # An explicit dtype keeps text as Python objects, as the checked table has it.
+    first = pd.DataFrame({
+        column: pd.Series(_first_filled(reports[column].to_numpy(), codes, len(ids)),
+                          index=index, dtype=reports[column].dtype)
+        for column in ("tanggal_kejadian", "jenis", "sara", "kecamatan", "kelurahan")
+    }, index=index)
+
+    done = (reports["status"] == "selesai").to_numpy()
+    earliest = reports["tanggal_selesai"][done].groupby(codes[done]).min()
+    resolution = np.full(len(ids), np.datetime64("NaT"), dtype=earliest.dtype)
+    resolution[earliest.index.to_numpy()] = earliest.to_numpy()
+    first["tanggal_selesai"] = resolution
+    return first
 
 
-def _sources_per_case(reports: pd.DataFrame, case_ids: pd.Index) -> pd.Series:
-    """Return each case's distinct sources as a tuple, in the order they were reported.
+def _first_filled(values: np.ndarray, codes: np.ndarray, count: int) -> np.ndarray:
+    """Return, for each case, the value of its first report that is not empty."""
+    filled = np.flatnonzero(pd.notna(values))
+    filled_cases, first = np.unique(codes[filled], return_index=True)
+    result = np.full(count, None if values.dtype == object else np.datetime64("NaT"),
+                     dtype=values.dtype)
+    result[filled_cases] = values[filled[first]]
+    return result
 
-    Most cases have one source, so their tuples are built in one pass; only
-    cases with several sources are grouped one by one.
-    """
-    pairs = reports.loc[reports["sumber"].notna(), ["id_konflik", "sumber"]].drop_duplicates()
-    several = pairs["id_konflik"].duplicated(keep=False).to_numpy()
-    single = pairs[~several]
-    sources = pd.Series([()] * len(case_ids), index=case_ids, dtype=object)
-    sources[single["id_konflik"].to_numpy()] = [(s,) for s in single["sumber"]]
-    for case, group in pairs[several].groupby("id_konflik", sort=False)["sumber"]:
-        sources[case] = tuple(group)
-    return sources
+
+def _add_sources(konflik: pd.DataFrame) -> pd.DataFrame:
+    reports, codes, ids = _case_codes(konflik)
+    table = _case_table(konflik).copy()
+    sources = _sources_per_case(reports["sumber"].to_numpy(), codes, len(ids))
+    table.insert(table.columns.get_loc("kelurahan") + 1, "sumber",
+                 pd.Series(sources, index=table.index, dtype=object))
+    table["jumlah_laporan"] = np.bincount(codes, minlength=len(ids))
+    return table
+
+
+def _sources_per_case(sources: np.ndarray, codes: np.ndarray, count: int) -> np.ndarray:
+    """Return each case's distinct sources as a tuple, in the order they were reported."""
+    named = pd.notna(sources)
+    pairs = pd.DataFrame({"kasus": codes[named], "sumber": sources[named]}).drop_duplicates()
+    # A stable sort by case keeps each case's sources in reporting order.
+    order = np.argsort(pairs["kasus"].to_numpy(), kind="stable")
+    case_of = pairs["kasus"].to_numpy()[order]
+    names = pairs["sumber"].to_numpy()[order].tolist()
+    starts = np.flatnonzero(np.r_[True, case_of[1:] != case_of[:-1]]) if len(order) else []
+    ends = np.r_[starts[1:], len(order)] if len(order) else []
+    result = np.empty(count, dtype=object)
+    result[:] = [()] * count
+    for case, start, end in zip(case_of[starts], starts, ends, strict=True):
+        result[case] = tuple(names[start:end])
+    return result
 
 
 def apply_filters(frame: pd.DataFrame, saringan: list[Saringan]) -> pd.DataFrame:
-    """Keep the rows that pass every column filter of the catalogue."""
-    keep = pd.Series(True, index=frame.index)
+    """Keep the rows that pass every column filter of the catalogue.
+
+    Each rule is decided once per distinct value of its column, which keeps
+    filtering fast on large registers.
+    """
+    keep = np.ones(len(frame), dtype=bool)
     for rule in saringan:
-        column = frame[rule.kolom]
+        codes, distinct = pd.factorize(frame[rule.kolom].to_numpy(dtype=object))
         if rule.terisi is not None:
-            filled = column.notna() & (column.astype("string").str.strip() != "")
-            keep &= filled if rule.terisi else ~filled.fillna(False)
+            passing = [(str(v).strip() != "") == rule.terisi for v in distinct]
+            # An empty cell (code -1) is not filled.
+            passing.append(not rule.terisi)
         else:
             allowed = {fold(v) for v in rule.salah_satu}
-            # Folding each distinct value once keeps this fast on large registers.
-            distinct = column.dropna().unique()
-            passing = [v for v in distinct if fold(v) in allowed]
-            keep &= column.isin(passing)
-    return frame[keep.fillna(False).astype(bool)]
+            passing = [fold(v) in allowed for v in distinct]
+            passing.append(False)
+        keep &= np.array(passing, dtype=bool)[codes]
+    return frame[keep]
 
 
 def register_covers(tables: dict, register: str, period: Period) -> bool:
@@ -138,12 +193,14 @@ def count_cases(konflik: pd.DataFrame, ind: Indikator, period: Period) -> Counts
     that pass the indicator's filters; pembilang = those of them whose
     resolution date is on or before the end of the period.
     """
-    table = _memoised(konflik, ("kasus", ind.kode),
-                      lambda: apply_filters(cases(konflik), ind.hitung.saringan))
-    happened = table[inside(table["tanggal_kejadian"], period)]
-    resolved = happened[resolved_by(happened["tanggal_selesai"], period)]
-    return Counts(len(resolved), len(happened), "register",
-                  ids_penyebut=tuple(happened.index), ids_pembilang=tuple(resolved.index))
+    table = _memoised(konflik, ("kasus", repr(ind.hitung.saringan)),
+                      lambda: apply_filters(_case_table(konflik), ind.hitung.saringan))
+    happened = inside(table["tanggal_kejadian"], period).to_numpy()
+    resolved = happened & resolved_by(table["tanggal_selesai"], period).to_numpy()
+    ids = table.index.to_numpy()
+    return Counts(int(resolved.sum()), int(happened.sum()), "register",
+                  ids_penyebut=tuple(ids[happened].tolist()),
+                  ids_pembilang=tuple(ids[resolved].tolist()))
 
 
 def active_organisations(organisasi: pd.DataFrame, ind: Indikator,
@@ -165,16 +222,30 @@ def count_participation(organisasi: pd.DataFrame, partisipasi: pd.DataFrame,
     one organisation count once.
     """
     active = active_organisations(organisasi, ind, period)
-    events = partisipasi.merge(
-        active[["id_organisasi", "tanggal_terdaftar", "tanggal_nonaktif"]],
-        on="id_organisasi")
-    in_period = inside(events["tanggal"], period)
-    in_span = (events["tanggal"] >= events["tanggal_terdaftar"]) & (
-        events["tanggal_nonaktif"].isna() | (events["tanggal"] < events["tanggal_nonaktif"]))
-    taking_part = sorted(set(events.loc[in_period & in_span, "id_organisasi"]))
+    events = _events_in_span(organisasi, partisipasi)
+    taking_part_rows = (events["baris_organisasi"].isin(active.index)
+                        & inside(events["tanggal"], period)).to_numpy()
+    taking_part = sorted(set(events["id_organisasi"].to_numpy()[taking_part_rows]))
     return Counts(len(taking_part), len(active), "register",
                   ids_penyebut=tuple(sorted(active["id_organisasi"])),
                   ids_pembilang=tuple(taking_part))
+
+
+def _events_in_span(organisasi: pd.DataFrame, partisipasi: pd.DataFrame) -> pd.DataFrame:
+    """Return each event joined with the organisation rows of its id, for events in their span.
+
+    ``baris_organisasi`` is the index label of the organisation row. The join
+    does not depend on the period, so it is made once per pair of tables.
+    """
+    def compute() -> pd.DataFrame:
+        spans = organisasi[["id_organisasi", "tanggal_terdaftar", "tanggal_nonaktif"]]
+        events = partisipasi[["id_organisasi", "tanggal"]].merge(
+            spans.assign(baris_organisasi=organisasi.index), on="id_organisasi")
+        in_span = (events["tanggal"] >= events["tanggal_terdaftar"]) & (
+            events["tanggal_nonaktif"].isna() | (events["tanggal"] < events["tanggal_nonaktif"]))
+        return events.loc[in_span, ["id_organisasi", "tanggal", "baris_organisasi"]]
+
+    return _memoised((organisasi, partisipasi), "events-in-span", compute)
 
 
 def find_rekap(tables: dict, kode: str, period: Period) -> pd.Series | None:
@@ -202,11 +273,15 @@ def years_covered(tables: dict) -> list[int]:
     for register, column in REGISTER_DATE.items():
         frame = tables.get(register)
         if frame is not None:
-            years |= {int(y) for y in np.unique(frame[column].dropna().dt.year)}
+            years |= _memoised(frame, "years", lambda f=frame, c=column: _years(f[c]))
     rekap = tables.get("rekap")
     if rekap is not None:
         years |= set(rekap["tahun"].dropna().astype(int))
     return sorted(years)
+
+
+def _years(dates: pd.Series) -> set[int]:
+    return {int(year) for year in np.unique(dates.dropna().dt.year)}
 
 
 def inside(dates: pd.Series, period: Period) -> pd.Series:
@@ -223,22 +298,26 @@ def _ts(day) -> pd.Timestamp:
     return pd.Timestamp(day)
 
 
-# Results computed from a checked table, keyed by the table's id() and a name.
-# A weak reference drops the entry when the table is freed, so a new table
-# that reuses the id never sees a stale result.
-_MEMO: dict[tuple[int, object], tuple[weakref.ref, object]] = {}
+# Results computed from checked tables, keyed by the tables' id() and a name.
+# Weak references drop the entry when any of the tables is freed, so a new
+# table that reuses an id never sees a stale result.
+_MEMO: dict[tuple, tuple[tuple[weakref.ref, ...], object]] = {}
 
 
-def _memoised(frame: pd.DataFrame, key: object, compute: Callable[[], object]):
-    """Return ``compute()`` computed once per table and key.
+def _memoised(frames: pd.DataFrame | tuple[pd.DataFrame, ...], key: object,
+              compute: Callable[[], object]):
+    """Return ``compute()`` computed once per table (or tuple of tables) and key.
 
     Checked tables are never modified after the check stage, which is what
     makes reusing a result safe.
     """
-    entry = _MEMO.get((id(frame), key))
-    if entry is not None and entry[0]() is frame:
+    frames = frames if isinstance(frames, tuple) else (frames,)
+    memo_key = (*(id(frame) for frame in frames), key)
+    entry = _MEMO.get(memo_key)
+    if entry is not None and all(ref() is frame for ref, frame in zip(entry[0], frames,
+                                                                      strict=True)):
         return entry[1]
     result = compute()
-    memo_key = (id(frame), key)
-    _MEMO[memo_key] = (weakref.ref(frame, lambda _ref: _MEMO.pop(memo_key, None)), result)
+    refs = tuple(weakref.ref(frame, lambda _ref: _MEMO.pop(memo_key, None)) for frame in frames)
+    _MEMO[memo_key] = (refs, result)
     return result
