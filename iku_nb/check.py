@@ -116,8 +116,9 @@ def _frame(records: list[dict] | dict[str, np.ndarray], name: str) -> pd.DataFra
     if isinstance(records, dict):
         # Parsed columns already have their final types and None for empty
         # text; the dtype is explicit so that pandas keeps text as objects.
+        # copy=False also keeps pandas from copying same-typed columns into one block.
         return pd.DataFrame({column: pd.Series(records[column], dtype=records[column].dtype,
-                                               copy=False) for column in columns})
+                                               copy=False) for column in columns}, copy=False)
     frame = pd.DataFrame(records, columns=columns)
     for column in _DATE_COLUMNS:
         if column in frame:
@@ -144,8 +145,8 @@ def _check_references(typed: dict, tables: dict, katalog: Katalog,
         known = {fold(s) for b in katalog.bidang for s in b.sumber}
         # Each distinct source is folded once; groups keep the order of first use.
         sources = konflik["sumber"]
-        unknown = [s for s in sources.dropna().unique() if fold(s) not in known]
-        reports = konflik[sources.isin(unknown)]
+        unknown = [s for s in sources.unique() if not pd.isna(s) and fold(s) not in known]
+        reports = konflik[sources.isin(unknown)] if unknown else konflik.iloc[:0]
         for sumber, lines in reports.groupby("sumber", sort=False)["baris"]:
             problems.append(Problem(
                 "sumber-tanpa-bidang", tables["konflik"].source,

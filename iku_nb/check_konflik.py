@@ -7,6 +7,7 @@ import pandas as pd
 
 from iku_nb import columns
 from iku_nb.catalogue import Katalog
+from iku_nb.memo import case_numbers
 from iku_nb.parse import (
     canonical,
     closest,
@@ -163,27 +164,28 @@ def check_case_agreement(rows: Rows, frame: pd.DataFrame) -> None:
     Each report is compared with the first report of its case; the problems
     are recorded in row order, column by column.
     """
-    reports = frame[frame["id_konflik"].notna()]
-    codes, _ = pd.factorize(reports["id_konflik"])
-    order = np.arange(len(codes))
-    first = np.full(codes.max() + 1 if len(codes) else 0, len(codes))
-    np.minimum.at(first, codes, order)
-    first_of = first[codes]
-    differs = np.zeros((len(reports), len(CASE_ATTRIBUTES)), dtype=bool)
+    reports, codes, ids = case_numbers(frame)
+    first = np.full(len(ids), len(codes))
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    # Only later reports of a case can disagree, so only they are compared.
+    later = np.flatnonzero(first[codes] != np.arange(len(codes)))
+    first_of = first[codes[later]]
+    differs = np.zeros((len(later), len(CASE_ATTRIBUTES)), dtype=bool)
     for position, column in enumerate(CASE_ATTRIBUTES):
-        mine = reports[column].to_numpy()
-        theirs = mine[first_of]
+        mine, theirs = reports[column].to_numpy()[later], reports[column].to_numpy()[first_of]
         if column == "sara":
             # An empty sara means "not SARA", so it disagrees with a filled one.
             mine = np.where(pd.isna(mine), "", mine)
-            differs[:, position] = mine != mine[first_of]
+            theirs = np.where(pd.isna(theirs), "", theirs)
+            differs[:, position] = mine != theirs
         else:
             both = pd.notna(mine) & pd.notna(theirs)
             differs[:, position] = both & (mine != theirs)
     rows_seen = reports["baris"].to_numpy()
+    ids_seen = reports["id_konflik"].to_numpy()
     for position in np.flatnonzero(differs.any(axis=1)):
-        row, first_row = int(rows_seen[position]), int(rows_seen[first_of[position]])
-        case = reports["id_konflik"].iloc[position]
+        row, first_row = int(rows_seen[later[position]]), int(rows_seen[first_of[position]])
+        case = ids_seen[later[position]]
         for column in np.array(CASE_ATTRIBUTES)[differs[position]]:
             written = shown(rows.cell(row, column)).strip()
             written_first = shown(rows.cell(first_row, column)).strip()

@@ -108,10 +108,11 @@ def check_participation(org: pd.DataFrame, part: pd.DataFrame, source: str,
     events = part[part["id_organisasi"].notna()]
     ident = events["id_organisasi"]
     day = events["tanggal"]
-    terdaftar = ident.map(spans["tanggal_terdaftar"])
-    nonaktif = ident.map(spans["tanggal_nonaktif"])
+    span = spans.index.get_indexer(ident)
+    unknown = pd.Series(span < 0, index=events.index)
+    terdaftar = _span_dates(spans["tanggal_terdaftar"], span, events.index)
+    nonaktif = _span_dates(spans["tanggal_nonaktif"], span, events.index)
 
-    unknown = ~ident.isin(spans.index)
     dated = day.notna() & terdaftar.notna()
     before = dated & (day < terdaftar)
     after = dated & ~before & nonaktif.notna() & (day >= nonaktif)
@@ -147,3 +148,9 @@ def check_participation(org: pd.DataFrame, part: pd.DataFrame, source: str,
                 row=row, column="tanggal", value=event_day.date().isoformat(),
                 expected=f"sebelum {stop}",
                 severity=WARNING, ids=(event_id,)))
+
+
+def _span_dates(dates: pd.Series, span: np.ndarray, index: pd.Index) -> pd.Series:
+    """Return the date of each event's organisation; NaT for an unknown one (span -1)."""
+    with_missing = np.append(dates.to_numpy(), np.datetime64("NaT"))
+    return pd.Series(with_missing[span], index=index)

@@ -57,38 +57,38 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
 
 
 def identifiers(column: pd.Series) -> Parsed:
-    """Parse an id column as :meth:`Rows.ident` does: spaces collapsed, upper case.
-
-    Ids read as text are mostly distinct, so plain ASCII ids are converted
-    with arrow compute functions and only the others with Python.
-    """
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return by_distinct_value(column, _identifier)
-    text = pa.array(column, type=pa.string())
-    plain = pc.match_substring_regex(text, _PLAIN_WORDS).to_numpy(zero_copy_only=False)
-    values = pc.ascii_upper(text).to_numpy(zero_copy_only=False).astype(object)
-    for position in np.flatnonzero(~plain):
-        value = values[position]
-        values[position] = None if is_blank(value) else " ".join(value.split()).upper()
-    clean = plain.copy()
-    clean[~plain] = [value is not None for value in values[~plain]]
-    return Parsed(values, clean)
-
-
-def _identifier(text: str) -> tuple[object, bool]:
-    if is_blank(text):
-        return None, False
-    return " ".join(text.split()).upper(), True
+    """Parse an id column as :meth:`Rows.ident` does: spaces collapsed, upper case."""
+    return _words(column, upper=True, required=True)
 
 
 def texts(column: pd.Series, required: bool = True) -> Parsed:
     """Parse a free-text column as :meth:`Rows.text` does: spaces collapsed, blank is None."""
+    return _words(column, upper=False, required=required)
+
+
+def _words(column: pd.Series, upper: bool, required: bool) -> Parsed:
+    """Collapse the spaces of every text, optionally in upper case; blank is None.
+
+    Text columns (ids, names) are mostly distinct, so texts that are already
+    plain ASCII words are taken as they are, with arrow, and only the others
+    go through Python.
+    """
     def parse(text: str) -> tuple[object, bool]:
         if is_blank(text):
             return None, not required
-        return " ".join(text.split()), True
+        words = " ".join(text.split())
+        return (words.upper() if upper else words), True
 
-    return by_distinct_value(column, parse)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return by_distinct_value(column, parse)
+    text = pa.array(column, type=pa.string())
+    plain = pc.match_substring_regex(text, _PLAIN_WORDS).to_numpy(zero_copy_only=False)
+    converted = pc.ascii_upper(text) if upper else text
+    values = converted.to_numpy(zero_copy_only=False).astype(object)
+    clean = plain.copy()
+    for position in np.flatnonzero(~plain):
+        values[position], clean[position] = parse(values[position])
+    return Parsed(values, clean)
 
 
 def choices(column: pd.Series, allowed: list[str], required: bool = True) -> Parsed:

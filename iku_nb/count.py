@@ -6,16 +6,13 @@ the ids behind them, so that a report can show where each figure comes from.
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from iku_nb.catalogue import Indikator, Saringan
+from iku_nb.memo import case_numbers, memoised
 from iku_nb.parse import fold
 from iku_nb.period import Period
 
@@ -49,31 +46,16 @@ def cases(konflik: pd.DataFrame) -> pd.DataFrame:
     The result is computed once per table and shared, so callers must not
     modify it in place.
     """
-    return _memoised(konflik, "cases", lambda: _add_sources(konflik))
+    return memoised(konflik, "cases", lambda: _add_sources(konflik))
 
 
 def _case_table(konflik: pd.DataFrame) -> pd.DataFrame:
     """Return the cases without their sources, the part that counting needs."""
-    return _memoised(konflik, "case-table", lambda: _collapse_cases(konflik))
-
-
-def _case_codes(konflik: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """Return the reports that name a case, each report's case number, and the sorted ids."""
-    def compute() -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-        reports = konflik[konflik["id_konflik"].notna()]
-        codes, ids = pd.factorize(reports["id_konflik"].to_numpy(dtype=object))
-        # Arrow sorts the distinct ids several times faster than pandas sorts
-        # Python strings, in the same order: UTF-8 bytes sort as code points.
-        order = pc.array_sort_indices(pa.array(ids, type=pa.string())).to_numpy()
-        rank = np.empty_like(order)
-        rank[order] = np.arange(len(order))
-        return reports, rank[codes], ids[order]
-
-    return _memoised(konflik, "case-codes", compute)
+    return memoised(konflik, "case-table", lambda: _collapse_cases(konflik))
 
 
 def _collapse_cases(konflik: pd.DataFrame) -> pd.DataFrame:
-    reports, codes, ids = _case_codes(konflik)
+    reports, codes, ids = case_numbers(konflik)
     index = pd.Index(ids, dtype=object, name="id_konflik")
     # An explicit dtype keeps text as Python objects, as the checked table has it.
     first = pd.DataFrame({
@@ -101,7 +83,7 @@ def _first_filled(values: np.ndarray, codes: np.ndarray, count: int) -> np.ndarr
 
 
 def _add_sources(konflik: pd.DataFrame) -> pd.DataFrame:
-    reports, codes, ids = _case_codes(konflik)
+    reports, codes, ids = case_numbers(konflik)
     table = _case_table(konflik).copy()
     sources = _sources_per_case(reports["sumber"].to_numpy(), codes, len(ids))
     table.insert(table.columns.get_loc("kelurahan") + 1, "sumber",
@@ -193,7 +175,7 @@ def count_cases(konflik: pd.DataFrame, ind: Indikator, period: Period) -> Counts
     that pass the indicator's filters; pembilang = those of them whose
     resolution date is on or before the end of the period.
     """
-    table = _memoised(konflik, ("kasus", repr(ind.hitung.saringan)),
+    table = memoised(konflik, ("kasus", repr(ind.hitung.saringan)),
                       lambda: apply_filters(_case_table(konflik), ind.hitung.saringan))
     happened = inside(table["tanggal_kejadian"], period).to_numpy()
     resolved = happened & resolved_by(table["tanggal_selesai"], period).to_numpy()
@@ -245,7 +227,7 @@ def _events_in_span(organisasi: pd.DataFrame, partisipasi: pd.DataFrame) -> pd.D
             events["tanggal_nonaktif"].isna() | (events["tanggal"] < events["tanggal_nonaktif"]))
         return events.loc[in_span, ["id_organisasi", "tanggal", "baris_organisasi"]]
 
-    return _memoised((organisasi, partisipasi), "events-in-span", compute)
+    return memoised((organisasi, partisipasi), "events-in-span", compute)
 
 
 def find_rekap(tables: dict, kode: str, period: Period) -> pd.Series | None:
@@ -273,7 +255,7 @@ def years_covered(tables: dict) -> list[int]:
     for register, column in REGISTER_DATE.items():
         frame = tables.get(register)
         if frame is not None:
-            years |= _memoised(frame, "years", lambda f=frame, c=column: _years(f[c]))
+            years |= memoised(frame, "years", lambda f=frame, c=column: _years(f[c]))
     rekap = tables.get("rekap")
     if rekap is not None:
         years |= set(rekap["tahun"].dropna().astype(int))
@@ -296,28 +278,3 @@ def resolved_by(dates: pd.Series, period: Period) -> pd.Series:
 
 def _ts(day) -> pd.Timestamp:
     return pd.Timestamp(day)
-
-
-# Results computed from checked tables, keyed by the tables' id() and a name.
-# Weak references drop the entry when any of the tables is freed, so a new
-# table that reuses an id never sees a stale result.
-_MEMO: dict[tuple, tuple[tuple[weakref.ref, ...], object]] = {}
-
-
-def _memoised(frames: pd.DataFrame | tuple[pd.DataFrame, ...], key: object,
-              compute: Callable[[], object]):
-    """Return ``compute()`` computed once per table (or tuple of tables) and key.
-
-    Checked tables are never modified after the check stage, which is what
-    makes reusing a result safe.
-    """
-    frames = frames if isinstance(frames, tuple) else (frames,)
-    memo_key = (*(id(frame) for frame in frames), key)
-    entry = _MEMO.get(memo_key)
-    if entry is not None and all(ref() is frame for ref, frame in zip(entry[0], frames,
-                                                                      strict=True)):
-        return entry[1]
-    result = compute()
-    refs = tuple(weakref.ref(frame, lambda _ref: _MEMO.pop(memo_key, None)) for frame in frames)
-    _MEMO[memo_key] = (refs, result)
-    return result
