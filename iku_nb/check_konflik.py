@@ -7,7 +7,7 @@ import pandas as pd
 
 from iku_nb import columns
 from iku_nb.catalogue import Katalog
-from iku_nb.memo import case_numbers
+from iku_nb.memo import case_numbers, first_reports
 from iku_nb.parse import (
     canonical,
     closest,
@@ -164,9 +164,8 @@ def check_case_agreement(rows: Rows, frame: pd.DataFrame) -> None:
     Each report is compared with the first report of its case; the problems
     are recorded in row order, column by column.
     """
-    reports, codes, ids = case_numbers(frame)
-    first = np.full(len(ids), len(codes))
-    np.minimum.at(first, codes, np.arange(len(codes)))
+    reports, codes, _ = case_numbers(frame)
+    first = first_reports(frame)
     # Only later reports of a case can disagree, so only they are compared.
     later = np.flatnonzero(first[codes] != np.arange(len(codes)))
     first_of = first[codes[later]]

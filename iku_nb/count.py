@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from iku_nb.catalogue import Indikator, Saringan
-from iku_nb.memo import case_numbers, memoised
+from iku_nb.memo import case_numbers, first_reports, memoised
 from iku_nb.parse import fold
 from iku_nb.period import Period
 
@@ -56,10 +56,11 @@ def _case_table(konflik: pd.DataFrame) -> pd.DataFrame:
 
 def _collapse_cases(konflik: pd.DataFrame) -> pd.DataFrame:
     reports, codes, ids = case_numbers(konflik)
+    first = first_reports(konflik)
     index = pd.Index(ids, dtype=object, name="id_konflik")
     # An explicit dtype keeps text as Python objects, as the checked table has it.
-    first = pd.DataFrame({
-        column: pd.Series(_first_filled(reports[column].to_numpy(), codes, len(ids)),
+    table = pd.DataFrame({
+        column: pd.Series(_first_filled(reports[column].to_numpy(), codes, first),
                           index=index, dtype=reports[column].dtype)
         for column in ("tanggal_kejadian", "jenis", "sara", "kecamatan", "kelurahan")
     }, index=index)
@@ -68,17 +69,24 @@ def _collapse_cases(konflik: pd.DataFrame) -> pd.DataFrame:
     earliest = reports["tanggal_selesai"][done].groupby(codes[done]).min()
     resolution = np.full(len(ids), np.datetime64("NaT"), dtype=earliest.dtype)
     resolution[earliest.index.to_numpy()] = earliest.to_numpy()
-    first["tanggal_selesai"] = resolution
-    return first
+    table["tanggal_selesai"] = resolution
+    return table
 
 
-def _first_filled(values: np.ndarray, codes: np.ndarray, count: int) -> np.ndarray:
-    """Return, for each case, the value of its first report that is not empty."""
+def _first_filled(values: np.ndarray, codes: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Return, for each case, the value of its first report that is not empty.
+
+    ``first`` holds each case's first report; only cases whose first report
+    leaves the value empty look further.
+    """
+    result = values[first]
+    empty = pd.isna(result)
+    if not empty.any():
+        return result
     filled = np.flatnonzero(pd.notna(values))
-    filled_cases, first = np.unique(codes[filled], return_index=True)
-    result = np.full(count, None if values.dtype == object else np.datetime64("NaT"),
-                     dtype=values.dtype)
-    result[filled_cases] = values[filled[first]]
+    filled_cases, first_filled = np.unique(codes[filled], return_index=True)
+    result[empty] = None if values.dtype == object else np.datetime64("NaT")
+    result[filled_cases] = values[filled[first_filled]]
     return result
 
 

@@ -51,3 +51,14 @@ def case_numbers(konflik: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.nd
         return reports, rank[codes], ids[order]
 
     return memoised(konflik, "case-codes", compute)
+
+
+def first_reports(konflik: pd.DataFrame) -> np.ndarray:
+    """Return, for each case number, the position of its first report among the reports."""
+    def compute() -> np.ndarray:
+        _, codes, ids = case_numbers(konflik)
+        first = np.full(len(ids), len(codes))
+        np.minimum.at(first, codes, np.arange(len(codes)))
+        return first
+
+    return memoised(konflik, "first-reports", compute)
