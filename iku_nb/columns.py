@@ -139,25 +139,26 @@ def visible(frame: pd.DataFrame) -> np.ndarray:
     character is certainly not blank, and the rare rows left are judged one
     by one.
     """
-    shown = np.zeros(len(frame), dtype=bool)
+    filled_rows = np.zeros(len(frame), dtype=bool)
     text_columns = []
     for name in frame.columns:
         column = frame[name]
         if isinstance(column.dtype, pd.CategoricalDtype):
             categories = column.cat.categories.tolist()
             filled = np.array([not is_blank(c) for c in categories], dtype=bool)
-            shown |= filled[column.cat.codes.to_numpy()]
+            filled_rows |= filled[column.cat.codes.to_numpy()]
         else:
             text_columns.append(name)
     for name in text_columns:
-        unknown = np.flatnonzero(~shown)
+        unknown = np.flatnonzero(~filled_rows)
         if len(unknown) == 0:
             break
         text = pa.array(frame[name].iloc[unknown], type=pa.string())
-        shown[unknown] = pc.match_substring_regex(text, "[!-~]").to_numpy(zero_copy_only=False)
-    for position in np.flatnonzero(~shown):
-        shown[position] = any(not is_blank(cell) for cell in frame.iloc[position])
-    return shown
+        printable = pc.match_substring_regex(text, "[!-~]")
+        filled_rows[unknown] = printable.to_numpy(zero_copy_only=False)
+    for position in np.flatnonzero(~filled_rows):
+        filled_rows[position] = any(not is_blank(cell) for cell in frame.iloc[position])
+    return filled_rows
 
 
 def merge_unclean_rows(rows: Rows, values: dict[str, np.ndarray], clean: np.ndarray,

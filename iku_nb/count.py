@@ -76,7 +76,7 @@ def _collapse_cases(konflik: pd.DataFrame) -> pd.DataFrame:
 def _first_filled(values: np.ndarray, codes: np.ndarray, first: np.ndarray) -> np.ndarray:
     """Return, for each case, the value of its first report that is not empty.
 
-    ``first`` holds each case's first report; only cases whose first report
+    ``first`` contains each case's first report; only cases whose first report
     leaves the value empty look further.
     """
     result = values[first]

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 # Results computed from checked tables, keyed by the tables' id() and a name.
 # Weak references drop the entry when any of the tables is freed, so a new
-# table that reuses an id never sees a stale result.
+# table that reuses an id never gets a stale result.
 _MEMO: dict[tuple, tuple[tuple[weakref.ref, ...], object]] = {}
 
 

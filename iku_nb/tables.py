@@ -60,8 +60,8 @@ class RawTable:
     """One table as written: its source, header and rows of raw cell values.
 
     A CSV table read by the columnar reader keeps its cells as text columns in
-    ``text_cells`` (indexed by spreadsheet row) and builds ``rows`` only when
-    asked; every other table is built row by row.
+    ``text_cells``, indexed by spreadsheet row, and builds ``rows`` only when
+    asked. Every other table is built row by row.
     """
 
     def __init__(self, name: str, source: str, header: list[str],

@@ -15,7 +15,7 @@ BENCHMARKS = ROOT / "benchmarks"
 
 
 def run_script(*arguments: str | Path, cwd: Path) -> str:
-    result = subprocess.run([sys.executable, *map(str, arguments)], cwd=cwd,
+    result = subprocess.run([sys.executable, *map(str, arguments)], cwd=cwd, check=False,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     return result.stdout
