@@ -7,12 +7,18 @@ what was expected, and a stable check code.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
+import numpy as np
 import pandas as pd
 
 from iku_nb.catalogue import Katalog
-from iku_nb.check_konflik import parse_konflik
+from iku_nb.check_konflik import check_case_agreement, parse_konflik, parse_konflik_columns
+from iku_nb.check_organisasi import (
+    check_participation,
+    parse_organisasi,
+    parse_organisasi_columns,
+    parse_partisipasi,
+    parse_partisipasi_columns,
+)
 from iku_nb.check_periods import parse_rekap, parse_target
 from iku_nb.parse import (
     closest,
@@ -32,8 +38,13 @@ def check_tables(tables: dict[str, RawTable], katalog: Katalog) -> tuple[dict, l
         if table is None or not _check_columns(table, spec, problems):
             continue
         rows = Rows(table, problems)
-        PARSERS[name](rows, katalog)
-        typed[name] = _frame(rows.records, name)
+        if table.text_cells is not None and name in COLUMN_PARSERS:
+            typed[name] = _frame(COLUMN_PARSERS[name](rows, katalog), name)
+        else:
+            PARSERS[name](rows, katalog)
+            typed[name] = _frame(rows.records, name)
+        if name == "konflik":
+            check_case_agreement(rows, typed[name])
     _check_references(typed, tables, katalog, problems)
     return typed, problems
 
@@ -70,7 +81,7 @@ def _check_columns(table: RawTable, spec, problems: list[Problem]) -> bool:
             "kolom-ganda", table.source, f"Judul kolom muncul dua kali: {', '.join(twice)}.",
             row=1, column=twice[0], value=twice[0], expected="judul kolom yang unik"))
         ok = False
-    if ok and not table.rows and not spec.optional_table:
+    if ok and not table.row_count and not spec.optional_table:
         problems.append(Problem(
             "tabel-kosong", table.source, f"Tabel {spec.name} tidak berisi satu baris data pun.",
             expected="paling sedikit satu baris data di bawah judul kolom"))
@@ -78,48 +89,17 @@ def _check_columns(table: RawTable, spec, problems: list[Problem]) -> bool:
     return ok
 
 
-def _parse_organisasi(rows: Rows, katalog: Katalog) -> None:
-    seen: dict[str, int] = {}
-    for row, cells in rows.table.rows:
-        record = {
-            "baris": row,
-            "id_organisasi": rows.ident(row, cells, "id_organisasi"),
-            "nama": rows.text(row, cells, "nama"),
-            "jenis": rows.choice(row, cells, "jenis", katalog.nilai_sah["organisasi.jenis"]),
-            "tanggal_terdaftar": rows.date(row, cells, "tanggal_terdaftar"),
-            "tanggal_nonaktif": rows.date(row, cells, "tanggal_nonaktif", required=False),
-        }
-        ident = record["id_organisasi"]
-        if ident is not None and ident in seen:
-            rows.problem("organisasi-ganda", row, "id_organisasi", ident,
-                         "id_organisasi yang unik",
-                         f"id_organisasi {ident} sudah dipakai di baris {seen[ident]}.",
-                         ids=(ident,))
-        elif ident is not None:
-            seen[ident] = row
-        start, stop = record["tanggal_terdaftar"], record["tanggal_nonaktif"]
-        if start is not None and stop is not None and stop < start:
-            rows.problem("nonaktif-sebelum-terdaftar", row, "tanggal_nonaktif",
-                         cells.get("tanggal_nonaktif"),
-                         f"tanggal pada atau sesudah tanggal_terdaftar ({start.isoformat()})",
-                         f"Organisasi {ident} nonaktif sebelum terdaftar.", ids=(ident or "",))
-        rows.records.append(record)
-
-
-def _parse_partisipasi(rows: Rows, katalog: Katalog) -> None:
-    for row, cells in rows.table.rows:
-        rows.records.append({
-            "baris": row,
-            "id_organisasi": rows.ident(row, cells, "id_organisasi"),
-            "tanggal": rows.date(row, cells, "tanggal"),
-            "kegiatan": rows.text(row, cells, "kegiatan"),
-        })
-
+# Tables read as text columns are parsed column by column, see iku_nb.columns.
+COLUMN_PARSERS = {
+    "konflik": parse_konflik_columns,
+    "organisasi": parse_organisasi_columns,
+    "partisipasi": parse_partisipasi_columns,
+}
 
 PARSERS = {
     "konflik": parse_konflik,
-    "organisasi": _parse_organisasi,
-    "partisipasi": _parse_partisipasi,
+    "organisasi": parse_organisasi,
+    "partisipasi": parse_partisipasi,
     "target": parse_target,
     "rekap": parse_rekap,
 }
@@ -128,10 +108,18 @@ _DATE_COLUMNS = ("tanggal_kejadian", "tanggal_selesai", "tanggal_terdaftar",
                  "tanggal_nonaktif", "tanggal")
 
 
-def _frame(records: list[dict], name: str) -> pd.DataFrame:
+def _frame(records: list[dict] | dict[str, np.ndarray], name: str) -> pd.DataFrame:
+    """Build the typed table from records, or from whole columns of parsed values."""
     columns = ["baris", *TABLES[name].columns]
     # Free text (uraian) never leaves the check stage.
-    frame = pd.DataFrame(records, columns=[c for c in columns if c != "uraian"])
+    columns = [c for c in columns if c != "uraian"]
+    if isinstance(records, dict):
+        # Parsed columns already have their final types and None for empty
+        # text; the dtype is explicit so that pandas keeps text as objects.
+        # copy=False also keeps pandas from copying same-typed columns into one block.
+        return pd.DataFrame({column: pd.Series(records[column], dtype=records[column].dtype,
+                                               copy=False) for column in columns}, copy=False)
+    frame = pd.DataFrame(records, columns=columns)
     for column in _DATE_COLUMNS:
         if column in frame:
             frame[column] = pd.to_datetime(frame[column])
@@ -151,55 +139,18 @@ def _check_references(typed: dict, tables: dict, katalog: Katalog,
     """Cross-table rules: participation by known organisations inside their active span."""
     org, part = typed.get("organisasi"), typed.get("partisipasi")
     if org is not None and part is not None:
-        _check_participation(org, part, tables["partisipasi"].source, problems)
+        check_participation(org, part, tables["partisipasi"].source, problems)
     konflik = typed.get("konflik")
     if konflik is not None:
         known = {fold(s) for b in katalog.bidang for s in b.sumber}
-        unknown = defaultdict(list)
-        for row in konflik.itertuples():
-            if not pd.isna(row.sumber) and fold(row.sumber) not in known:
-                unknown[row.sumber].append(row.baris)
-        for sumber, lines in unknown.items():
+        # Each distinct source is folded once; groups keep the order of first use.
+        sources = konflik["sumber"]
+        unknown = [s for s in sources.unique() if not pd.isna(s) and fold(s) not in known]
+        reports = konflik[sources.isin(unknown)] if unknown else konflik.iloc[:0]
+        for sumber, lines in reports.groupby("sumber", sort=False)["baris"]:
             problems.append(Problem(
                 "sumber-tanpa-bidang", tables["konflik"].source,
                 f"Sumber {sumber!r} tidak tercantum pada bidang mana pun di katalog, "
                 f"jadi laporannya tidak masuk rincian bidang ({len(lines)} baris).",
-                row=lines[0], column="sumber", value=sumber,
+                row=int(lines.iloc[0]), column="sumber", value=sumber,
                 expected="sumber yang tercantum di katalog", severity=WARNING))
-
-
-def _check_participation(org: pd.DataFrame, part: pd.DataFrame, source: str,
-                         problems: list[Problem]) -> None:
-    spans = {r.id_organisasi: r for r in org.itertuples() if r.id_organisasi is not None}
-    for event in part.itertuples():
-        ident, day = event.id_organisasi, event.tanggal
-        if ident is None:
-            continue
-        if ident not in spans:
-            hint = closest(ident, list(spans))
-            problems.append(Problem(
-                "organisasi-tidak-dikenal", source,
-                f"id_organisasi {ident} tidak ada di tabel organisasi."
-                + (f" Maksudnya {hint}?" if hint else ""),
-                row=event.baris, column="id_organisasi", value=ident,
-                expected="id_organisasi yang terdaftar di tabel organisasi", ids=(ident,)))
-            continue
-        span = spans[ident]
-        if pd.isna(day) or pd.isna(span.tanggal_terdaftar):
-            continue
-        if day < span.tanggal_terdaftar:
-            problems.append(Problem(
-                "partisipasi-sebelum-terdaftar", source,
-                f"Kegiatan {ident} bertanggal sebelum organisasi terdaftar "
-                f"({span.tanggal_terdaftar.date().isoformat()}), jadi tidak dihitung.",
-                row=event.baris, column="tanggal", value=day.date().isoformat(),
-                expected=f"pada atau sesudah {span.tanggal_terdaftar.date().isoformat()}",
-                severity=WARNING, ids=(ident,)))
-        elif not pd.isna(span.tanggal_nonaktif) and day >= span.tanggal_nonaktif:
-            problems.append(Problem(
-                "partisipasi-sesudah-nonaktif", source,
-                f"Kegiatan {ident} bertanggal pada atau sesudah organisasi nonaktif "
-                f"({span.tanggal_nonaktif.date().isoformat()}), jadi tidak dihitung.",
-                row=event.baris, column="tanggal", value=day.date().isoformat(),
-                expected=f"sebelum {span.tanggal_nonaktif.date().isoformat()}",
-                severity=WARNING, ids=(ident,)))

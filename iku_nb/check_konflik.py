@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
+from iku_nb import columns
 from iku_nb.catalogue import Katalog
+from iku_nb.memo import case_numbers, first_reports
 from iku_nb.parse import (
     canonical,
     closest,
@@ -17,24 +22,82 @@ CASE_ATTRIBUTES = ("tanggal_kejadian", "jenis", "sara", "kecamatan", "kelurahan"
 
 
 def parse_konflik(rows: Rows, katalog: Katalog) -> None:
-    allowed = katalog.nilai_sah
     for row, cells in rows.table.rows:
-        record = {
-            "baris": row,
-            "id_konflik": rows.ident(row, cells, "id_konflik"),
-            "tanggal_kejadian": rows.date(row, cells, "tanggal_kejadian"),
-            "jenis": rows.choice(row, cells, "jenis", allowed["konflik.jenis"]),
-            "sara": rows.choice(row, cells, "sara", allowed["konflik.sara"], required=False),
-            "sumber": rows.text(row, cells, "sumber"),
-            # Folded, so "Selesai" in a catalogue still matches the counting rule.
-            "status": _folded(rows.choice(row, cells, "status", allowed["konflik.status"])),
-            "tanggal_selesai": rows.date(row, cells, "tanggal_selesai", required=False),
-            "cells": cells,
-        }
-        record["kecamatan"], record["kelurahan"] = _place(rows, row, cells, katalog)
-        _check_resolution(rows, row, cells, record)
-        rows.records.append(record)
-    _check_case_agreement(rows)
+        rows.records.append(_parse_row(rows, row, cells, katalog))
+
+
+def _parse_row(rows: Rows, row: int, cells: dict, katalog: Katalog) -> dict:
+    allowed = katalog.nilai_sah
+    record = {
+        "baris": row,
+        "id_konflik": rows.ident(row, cells, "id_konflik"),
+        "tanggal_kejadian": rows.date(row, cells, "tanggal_kejadian"),
+        "jenis": rows.choice(row, cells, "jenis", allowed["konflik.jenis"]),
+        "sara": rows.choice(row, cells, "sara", allowed["konflik.sara"], required=False),
+        "sumber": rows.text(row, cells, "sumber"),
+        # Folded, so "Selesai" in a catalogue still matches the counting rule.
+        "status": _folded(rows.choice(row, cells, "status", allowed["konflik.status"])),
+        "tanggal_selesai": rows.date(row, cells, "tanggal_selesai", required=False),
+    }
+    record["kecamatan"], record["kelurahan"] = _place(rows, row, cells, katalog)
+    _check_resolution(rows, row, cells, record)
+    return record
+
+
+def parse_konflik_columns(rows: Rows, katalog: Katalog) -> dict[str, np.ndarray]:
+    """Parse a konflik table read as columns; rows that are not clean go through _parse_row."""
+    cells = rows.table.text_cells
+    allowed = katalog.nilai_sah
+    statuses = allowed["konflik.status"]
+    parsed = {
+        "id_konflik": columns.identifiers(cells["id_konflik"]),
+        "tanggal_kejadian": columns.dates(cells["tanggal_kejadian"]),
+        "jenis": columns.choices(cells["jenis"], allowed["konflik.jenis"]),
+        "sara": columns.choices(cells["sara"], allowed["konflik.sara"], required=False),
+        "sumber": columns.texts(cells["sumber"]),
+        "status": columns.by_distinct_value(
+            cells["status"], lambda text: _folded_choice(text, statuses)),
+        "tanggal_selesai": columns.dates(cells["tanggal_selesai"], required=False),
+    }
+    parsed["kecamatan"], parsed["kelurahan"] = _places(cells, katalog)
+    values = {column: result.values for column, result in parsed.items()}
+    clean = np.logical_and.reduce([result.clean for result in parsed.values()])
+    clean &= ~_resolution_problems(values)
+    return columns.merge_unclean_rows(
+        rows, values, clean, lambda row, row_cells: _parse_row(rows, row, row_cells, katalog))
+
+
+def _folded_choice(text: str, allowed: list[str]) -> tuple[str | None, bool]:
+    if is_blank(text):
+        return None, False
+    found = canonical(text, allowed)
+    return _folded(found), found is not None
+
+
+def _places(cells, katalog: Katalog) -> tuple[columns.Parsed, columns.Parsed]:
+    """Parse kecamatan and kelurahan once per distinct pair, as _place does without problems."""
+    wilayah = katalog.wilayah
+    all_kelurahan = [k for names in wilayah.values() for k in names]
+    codes, pairs = columns.pair_codes(cells["kecamatan"], cells["kelurahan"])
+    kecamatan, kelurahan, clean = [], [], []
+    for raw_kec, raw_kel in pairs:
+        kec = None if is_blank(raw_kec) else canonical(raw_kec, list(wilayah))
+        kel = None if is_blank(raw_kel) else canonical(raw_kel, all_kelurahan)
+        kecamatan.append(kec)
+        kelurahan.append(kel)
+        clean.append(kec is not None and kel is not None and kel in wilayah[kec])
+    clean_rows = np.array(clean, dtype=bool)[codes]
+    return (columns.Parsed(np.array(kecamatan, dtype=object)[codes], clean_rows),
+            columns.Parsed(np.array(kelurahan, dtype=object)[codes], clean_rows))
+
+
+def _resolution_problems(values: dict[str, np.ndarray]) -> np.ndarray:
+    """Return the rows for which _check_resolution records a problem, among parsed rows."""
+    status, done = values["status"], values["tanggal_selesai"]
+    selesai = status == "selesai"
+    undated = np.isnat(done)
+    return ((selesai & undated) | (done < values["tanggal_kejadian"])
+            | (~undated & ~selesai))
 
 
 def _place(rows: Rows, row: int, cells: dict, katalog: Katalog) -> tuple:
@@ -95,30 +158,43 @@ def _check_resolution(rows: Rows, row: int, cells: dict, record: dict) -> None:
                      severity=WARNING, ids=(record["id_konflik"] or "",))
 
 
-def _check_case_agreement(rows: Rows) -> None:
-    """Reports of one case must agree on when, what and where it happened."""
-    first: dict[str, dict] = {}
-    for record in rows.records:
-        case = record["id_konflik"]
-        if case is None:
-            continue
-        if case not in first:
-            first[case] = record
-            continue
-        for column in CASE_ATTRIBUTES:
-            mine, theirs = record[column], first[case][column]
+def check_case_agreement(rows: Rows, frame: pd.DataFrame) -> None:
+    """Reports of one case must agree on when, what and where it happened.
+
+    Each report is compared with the first report of its case; the problems
+    are recorded in row order, column by column.
+    """
+    reports, codes, _ = case_numbers(frame)
+    first = first_reports(frame)
+    # Only later reports of a case can disagree, so only they are compared.
+    later = np.flatnonzero(first[codes] != np.arange(len(codes)))
+    first_of = first[codes[later]]
+    differs = np.zeros((len(later), len(CASE_ATTRIBUTES)), dtype=bool)
+    for position, column in enumerate(CASE_ATTRIBUTES):
+        mine, theirs = reports[column].to_numpy()[later], reports[column].to_numpy()[first_of]
+        if column == "sara":
             # An empty sara means "not SARA", so it disagrees with a filled one.
-            comparable = column == "sara" or (mine is not None and theirs is not None)
-            if comparable and mine != theirs:
-                written = shown(record["cells"].get(column, "")).strip()
-                written_first = shown(first[case]["cells"].get(column, "")).strip()
-                rows.problem(
-                    "kasus-tidak-konsisten", record["baris"], column, written,
-                    f"{written_first or '(kosong)'} seperti di baris {first[case]['baris']}",
-                    f"Laporan kasus {case} di baris {record['baris']} dan baris "
-                    f"{first[case]['baris']} berbeda pada {column}: {written or '(kosong)'!r} "
-                    f"dan {written_first or '(kosong)'!r}. Semua laporan satu kasus harus "
-                    "sama pada kolom ini.", ids=(case,))
+            mine = np.where(pd.isna(mine), "", mine)
+            theirs = np.where(pd.isna(theirs), "", theirs)
+            differs[:, position] = mine != theirs
+        else:
+            both = pd.notna(mine) & pd.notna(theirs)
+            differs[:, position] = both & (mine != theirs)
+    rows_seen = reports["baris"].to_numpy()
+    ids_seen = reports["id_konflik"].to_numpy()
+    for position in np.flatnonzero(differs.any(axis=1)):
+        row, first_row = int(rows_seen[later[position]]), int(rows_seen[first_of[position]])
+        case = ids_seen[later[position]]
+        for column in np.array(CASE_ATTRIBUTES)[differs[position]]:
+            written = shown(rows.cell(row, column)).strip()
+            written_first = shown(rows.cell(first_row, column)).strip()
+            rows.problem(
+                "kasus-tidak-konsisten", row, column, written,
+                f"{written_first or '(kosong)'} seperti di baris {first_row}",
+                f"Laporan kasus {case} di baris {row} dan baris "
+                f"{first_row} berbeda pada {column}: {written or '(kosong)'!r} "
+                f"dan {written_first or '(kosong)'!r}. Semua laporan satu kasus harus "
+                "sama pada kolom ini.", ids=(case,))
 
 
 def _folded(value: str | None) -> str | None:

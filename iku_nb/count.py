@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from iku_nb.catalogue import Indikator, Saringan
+from iku_nb.memo import case_numbers, first_reports, memoised
 from iku_nb.parse import fold
 from iku_nb.period import Period
 
@@ -35,34 +37,105 @@ class Counts:
 
 
 def cases(konflik: pd.DataFrame) -> pd.DataFrame:
-    """Collapse reports into one row per case (``id_konflik``).
+    """Collapse reports into one row per case (``id_konflik``), sorted by id.
 
     A case takes each attribute from the first report that fills it (the check
     stage makes sure its reports agree) and is resolved on the earliest ``tanggal_selesai``
-    of its reports with status ``selesai``.
+    of its reports with status ``selesai``. ``sumber`` lists the case's distinct
+    sources in the order they reported, ``jumlah_laporan`` counts its reports.
+    The result is computed once per table and shared, so callers must not
+    modify it in place.
     """
-    reports = konflik.dropna(subset=["id_konflik"])
-    first = reports.groupby("id_konflik", sort=True).first()
-    done = reports[reports["status"] == "selesai"]
-    first["tanggal_selesai"] = done.groupby("id_konflik")["tanggal_selesai"].min()
-    first["sumber"] = reports.groupby("id_konflik")["sumber"].agg(
-        lambda s: tuple(dict.fromkeys(x for x in s if x is not None)))
-    first["jumlah_laporan"] = reports.groupby("id_konflik").size()
-    return first.drop(columns=["status", "baris"])
+    return memoised(konflik, "cases", lambda: _add_sources(konflik))
+
+
+def _case_table(konflik: pd.DataFrame) -> pd.DataFrame:
+    """Return the cases without their sources, the part that counting needs."""
+    return memoised(konflik, "case-table", lambda: _collapse_cases(konflik))
+
+
+def _collapse_cases(konflik: pd.DataFrame) -> pd.DataFrame:
+    reports, codes, ids = case_numbers(konflik)
+    first = first_reports(konflik)
+    index = pd.Index(ids, dtype=object, name="id_konflik")
+    # An explicit dtype keeps text as Python objects, as the checked table has it.
+    table = pd.DataFrame({
+        column: pd.Series(_first_filled(reports[column].to_numpy(), codes, first),
+                          index=index, dtype=reports[column].dtype)
+        for column in ("tanggal_kejadian", "jenis", "sara", "kecamatan", "kelurahan")
+    }, index=index)
+
+    done = (reports["status"] == "selesai").to_numpy()
+    earliest = reports["tanggal_selesai"][done].groupby(codes[done]).min()
+    resolution = np.full(len(ids), np.datetime64("NaT"), dtype=earliest.dtype)
+    resolution[earliest.index.to_numpy()] = earliest.to_numpy()
+    table["tanggal_selesai"] = resolution
+    return table
+
+
+def _first_filled(values: np.ndarray, codes: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Return, for each case, the value of its first report that is not empty.
+
+    ``first`` contains each case's first report; only cases whose first report
+    leaves the value empty look further.
+    """
+    result = values[first]
+    empty = pd.isna(result)
+    if not empty.any():
+        return result
+    filled = np.flatnonzero(pd.notna(values))
+    filled_cases, first_filled = np.unique(codes[filled], return_index=True)
+    result[empty] = None if values.dtype == object else np.datetime64("NaT")
+    result[filled_cases] = values[filled[first_filled]]
+    return result
+
+
+def _add_sources(konflik: pd.DataFrame) -> pd.DataFrame:
+    reports, codes, ids = case_numbers(konflik)
+    table = _case_table(konflik).copy()
+    sources = _sources_per_case(reports["sumber"].to_numpy(), codes, len(ids))
+    table.insert(table.columns.get_loc("kelurahan") + 1, "sumber",
+                 pd.Series(sources, index=table.index, dtype=object))
+    table["jumlah_laporan"] = np.bincount(codes, minlength=len(ids))
+    return table
+
+
+def _sources_per_case(sources: np.ndarray, codes: np.ndarray, count: int) -> np.ndarray:
+    """Return each case's distinct sources as a tuple, in the order they were reported."""
+    named = pd.notna(sources)
+    pairs = pd.DataFrame({"kasus": codes[named], "sumber": sources[named]}).drop_duplicates()
+    # A stable sort by case keeps each case's sources in reporting order.
+    order = np.argsort(pairs["kasus"].to_numpy(), kind="stable")
+    case_of = pairs["kasus"].to_numpy()[order]
+    names = pairs["sumber"].to_numpy()[order].tolist()
+    starts = np.flatnonzero(np.r_[True, case_of[1:] != case_of[:-1]]) if len(order) else []
+    ends = np.r_[starts[1:], len(order)] if len(order) else []
+    result = np.empty(count, dtype=object)
+    result[:] = [()] * count
+    for case, start, end in zip(case_of[starts], starts, ends, strict=True):
+        result[case] = tuple(names[start:end])
+    return result
 
 
 def apply_filters(frame: pd.DataFrame, saringan: list[Saringan]) -> pd.DataFrame:
-    """Keep the rows that pass every column filter of the catalogue."""
-    keep = pd.Series(True, index=frame.index)
+    """Keep the rows that pass every column filter of the catalogue.
+
+    Each rule is decided once per distinct value of its column, which keeps
+    filtering fast on large registers.
+    """
+    keep = np.ones(len(frame), dtype=bool)
     for rule in saringan:
-        column = frame[rule.kolom]
+        codes, distinct = pd.factorize(frame[rule.kolom].to_numpy(dtype=object))
         if rule.terisi is not None:
-            filled = column.notna() & (column.astype("string").str.strip() != "")
-            keep &= filled if rule.terisi else ~filled.fillna(False)
+            passing = [(str(v).strip() != "") == rule.terisi for v in distinct]
+            # An empty cell (code -1) is not filled.
+            passing.append(not rule.terisi)
         else:
             allowed = {fold(v) for v in rule.salah_satu}
-            keep &= column.map(lambda v, ok=allowed: v is not None and fold(v) in ok).astype(bool)
-    return frame[keep.fillna(False).astype(bool)]
+            passing = [fold(v) in allowed for v in distinct]
+            passing.append(False)
+        keep &= np.array(passing, dtype=bool)[codes]
+    return frame[keep]
 
 
 def register_covers(tables: dict, register: str, period: Period) -> bool:
@@ -110,11 +183,14 @@ def count_cases(konflik: pd.DataFrame, ind: Indikator, period: Period) -> Counts
     that pass the indicator's filters; pembilang = those of them whose
     resolution date is on or before the end of the period.
     """
-    table = apply_filters(cases(konflik), ind.hitung.saringan)
-    happened = table[inside(table["tanggal_kejadian"], period)]
-    resolved = happened[resolved_by(happened["tanggal_selesai"], period)]
-    return Counts(len(resolved), len(happened), "register",
-                  ids_penyebut=tuple(happened.index), ids_pembilang=tuple(resolved.index))
+    table = memoised(konflik, ("kasus", repr(ind.hitung.saringan)),
+                      lambda: apply_filters(_case_table(konflik), ind.hitung.saringan))
+    happened = inside(table["tanggal_kejadian"], period).to_numpy()
+    resolved = happened & resolved_by(table["tanggal_selesai"], period).to_numpy()
+    ids = table.index.to_numpy()
+    return Counts(int(resolved.sum()), int(happened.sum()), "register",
+                  ids_penyebut=tuple(ids[happened].tolist()),
+                  ids_pembilang=tuple(ids[resolved].tolist()))
 
 
 def active_organisations(organisasi: pd.DataFrame, ind: Indikator,
@@ -136,26 +212,42 @@ def count_participation(organisasi: pd.DataFrame, partisipasi: pd.DataFrame,
     one organisation count once.
     """
     active = active_organisations(organisasi, ind, period)
-    taking_part = sorted(set(counted_events(active, partisipasi, period)["id_organisasi"]))
+    taking_part = sorted(set(
+        counted_events(organisasi, partisipasi, active, period)["id_organisasi"].to_numpy()))
     return Counts(len(taking_part), len(active), "register",
                   ids_penyebut=tuple(sorted(active["id_organisasi"])),
                   ids_pembilang=tuple(taking_part))
 
 
-def counted_events(active: pd.DataFrame, partisipasi: pd.DataFrame,
+def counted_events(organisasi: pd.DataFrame, partisipasi: pd.DataFrame, active: pd.DataFrame,
                    period: Period) -> pd.DataFrame:
     """Return the participation rows that make an active organisation count.
 
     A row counts when it falls inside the period, on or after the
-    organisation's registration and before its deactivation.
+    organisation's registration and before its deactivation. ``baris`` is
+    the row's number in the participation table.
     """
-    events = partisipasi.merge(
-        active[["id_organisasi", "tanggal_terdaftar", "tanggal_nonaktif"]],
-        on="id_organisasi")
-    in_period = inside(events["tanggal"], period)
-    in_span = (events["tanggal"] >= events["tanggal_terdaftar"]) & (
-        events["tanggal_nonaktif"].isna() | (events["tanggal"] < events["tanggal_nonaktif"]))
-    return events[in_period & in_span]
+    events = _events_in_span(organisasi, partisipasi)
+    counted = (events["baris_organisasi"].isin(active.index)
+               & inside(events["tanggal"], period)).to_numpy()
+    return events[counted]
+
+
+def _events_in_span(organisasi: pd.DataFrame, partisipasi: pd.DataFrame) -> pd.DataFrame:
+    """Return each event joined with the organisation rows of its id, for events in their span.
+
+    ``baris_organisasi`` is the index label of the organisation row. The join
+    does not depend on the period, so it is made once per pair of tables.
+    """
+    def compute() -> pd.DataFrame:
+        spans = organisasi[["id_organisasi", "tanggal_terdaftar", "tanggal_nonaktif"]]
+        events = partisipasi[["id_organisasi", "tanggal", "baris"]].merge(
+            spans.assign(baris_organisasi=organisasi.index), on="id_organisasi")
+        in_span = (events["tanggal"] >= events["tanggal_terdaftar"]) & (
+            events["tanggal_nonaktif"].isna() | (events["tanggal"] < events["tanggal_nonaktif"]))
+        return events.loc[in_span, ["id_organisasi", "tanggal", "baris", "baris_organisasi"]]
+
+    return memoised((organisasi, partisipasi), "events-in-span", compute)
 
 
 def find_rekap(tables: dict, kode: str, period: Period) -> pd.Series | None:
@@ -183,11 +275,15 @@ def years_covered(tables: dict) -> list[int]:
     for register, column in REGISTER_DATE.items():
         frame = tables.get(register)
         if frame is not None:
-            years |= set(frame[column].dropna().dt.year.astype(int))
+            years |= memoised(frame, "years", lambda f=frame, c=column: _years(f[c]))
     rekap = tables.get("rekap")
     if rekap is not None:
         years |= set(rekap["tahun"].dropna().astype(int))
     return sorted(years)
+
+
+def _years(dates: pd.Series) -> set[int]:
+    return {int(year) for year in np.unique(dates.dropna().dt.year)}
 
 
 def inside(dates: pd.Series, period: Period) -> pd.Series:

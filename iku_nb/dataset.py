@@ -147,7 +147,7 @@ def input_record(table, fingerprints: dict[str, str]) -> dict:
     changed workbook can be traced to the sheet that changed.
     """
     record = {"tabel": table.name, "sumber": table.source, "berkas": table.path.name,
-              "sha256": fingerprints[table.path.name], "baris": len(table.rows)}
+              "sha256": fingerprints[table.path.name], "baris": table.row_count}
     if table.path.suffix.lower() == ".xlsx":
         digest = hashlib.sha256(repr(table.header).encode())
         for row, cells in table.rows:

@@ -50,8 +50,9 @@ def trace(dataset: Dataset, n: Nilai) -> Lineage:
     registered = _rows_by_id(dataset.tables["organisasi"], "id_organisasi",
                              counts.ids_penyebut)
     active = active_organisations(dataset.tables["organisasi"], n.indikator, n.periode)
-    events = _rows_by_id(counted_events(active, dataset.tables["partisipasi"], n.periode),
-                         "id_organisasi", counts.ids_pembilang)
+    counted = counted_events(dataset.tables["organisasi"], dataset.tables["partisipasi"], active,
+                             n.periode)
+    events = _rows_by_id(counted, "id_organisasi", counts.ids_pembilang)
     organisasi, partisipasi = dataset.sources["organisasi"], dataset.sources["partisipasi"]
     sources = []
     for i in counts.ids_penyebut:

@@ -9,9 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import re
 import zipfile
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,64 +17,14 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from iku_nb.problems import WARNING, Problem
+from iku_nb.read_columnar import read_plain_csv
+from iku_nb.tables import HEADER_SEARCH_ROWS, SEP_LINE, TABLES, RawTable, header_text
 
 log = logging.getLogger("iku_nb")
 
 
-@dataclass(frozen=True)
-class TableSpec:
-    """The columns of one monitoring table."""
-
-    name: str
-    required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-    optional_table: bool = False
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return self.required + self.optional
-
-
-TABLES: dict[str, TableSpec] = {
-    spec.name: spec
-    for spec in (
-        TableSpec(
-            "konflik",
-            ("id_konflik", "tanggal_kejadian", "jenis", "sara", "kecamatan",
-             "kelurahan", "sumber", "status", "tanggal_selesai"),
-            ("uraian",),
-        ),
-        TableSpec(
-            "organisasi",
-            ("id_organisasi", "nama", "jenis", "tanggal_terdaftar", "tanggal_nonaktif"),
-        ),
-        TableSpec("partisipasi", ("id_organisasi", "tanggal", "kegiatan")),
-        TableSpec("target", ("kode_indikator", "tahun", "target"), ("triwulan",)),
-        TableSpec(
-            "rekap",
-            ("kode_indikator", "tahun", "pembilang", "penyebut"),
-            ("triwulan", "keterangan"),
-            optional_table=True,
-        ),
-    )
-}
-
 SUPPORTED = {".csv", ".xlsx"}
-SEP_LINE = re.compile(r"^\ufeff?sep=(.)\s*$", re.IGNORECASE)
-# Rows searched for the header when a title or blank rows sit above it.
-HEADER_SEARCH_ROWS = 10
 SPREADSHEET_LIKE = {".xls", ".xlsm", ".ods", ".txt", ".tsv", ".json", ".pdf", ".docx"}
-
-
-@dataclass
-class RawTable:
-    """One table as written: its source, header and rows of raw cell values."""
-
-    name: str
-    source: str
-    header: list[str]
-    rows: list[tuple[int, dict[str, object]]] = field(default_factory=list)
-    path: Path | None = None
 
 
 def read_tables(data_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
@@ -129,7 +77,7 @@ def read_tables(data_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
                 expected="CSV UTF-8 atau buku kerja xlsx yang sah"))
             continue
         if table is not None:
-            log.info("membaca %s: %d baris", label, len(table.rows))
+            log.info("membaca %s: %d baris", label, table.row_count)
             tables[name] = table
     return tables, problems
 
@@ -236,6 +184,9 @@ def _decode(path: Path, problems: list[Problem]) -> str | None:
 
 
 def _read_csv(name: str, path: Path, problems: list[Problem]) -> RawTable | None:
+    table = read_plain_csv(name, path)
+    if table is not None:
+        return table
     text = _decode(path, problems)
     if text is None:
         return None
@@ -305,7 +256,7 @@ def _build(name: str, source: str, records: list[list], problems: list[Problem],
             f"Judul kolom tabel {name} ada di baris {start + 1}, bukan baris 1; baris di "
             "atasnya diabaikan.", row=start + 1, expected="judul kolom di baris 1",
             severity=WARNING))
-    header = [_header_text(cell) for cell in records[start]]
+    header = [header_text(cell) for cell in records[start]]
     table = RawTable(name, source, [h for h in header if h], path=path)
     for index, record in enumerate(records[start + 1:], start=start + 2):
         cells = {}
@@ -339,7 +290,7 @@ def _header_row(name: str, records: list[list]) -> int | None:
         return None if all(_blank_record(r) for r in records) else 0
     columns = set(TABLES[name].columns)
     for index in filled:
-        if columns & {_header_text(cell) for cell in records[index]}:
+        if columns & {header_text(cell) for cell in records[index]}:
             return index
     return filled[0]
 
@@ -350,10 +301,6 @@ def _blank_record(record: list) -> bool:
 
 def _is_blank_cell(value: object) -> bool:
     return isinstance(value, str) and value.strip() == ""
-
-
-def _header_text(cell: object) -> str:
-    return "" if cell is None else str(cell).replace("\ufeff", "").strip()
 
 
 def _cell_value(cell: object) -> object:

@@ -17,7 +17,7 @@ from iku_nb.parse import (
 )
 from iku_nb.period import MAX_YEAR, MIN_YEAR
 from iku_nb.problems import ERROR, WARNING, Problem
-from iku_nb.read import RawTable
+from iku_nb.tables import RawTable
 
 
 def _date_hint(value: object) -> str:
@@ -49,6 +49,16 @@ class Rows:
     table: RawTable
     problems: list[Problem]
     records: list[dict] = field(default_factory=list)
+    _cells_by_row: dict[int, dict] | None = field(default=None, repr=False)
+
+    def cell(self, row: int, column: str) -> object:
+        """Return the cell of spreadsheet row ``row`` as written; '' when the column is absent."""
+        text_cells = self.table.text_cells
+        if text_cells is not None:
+            return text_cells.at[row, column] if column in text_cells else ""
+        if self._cells_by_row is None:
+            self._cells_by_row = dict(self.table.rows)
+        return self._cells_by_row[row].get(column, "")
 
     def problem(self, code: str, row: int | None, column: str | None, value: object,
                 expected: str, message: str, severity: str = ERROR,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from conftest import event, organisation, report, target
 
 import iku_nb
+from iku_nb.count import cases
 
 
 def figures(data, tahun, triwulan=None):
@@ -175,3 +177,25 @@ def test_quarter_compared_with_same_quarter_last_year(make_data):
     assert previous.periode == iku_nb.Period(2024, 1)
     assert (previous.pembilang, previous.penyebut) == (1, 2)
     assert iku_nb.api.same_period_last_year(dataset, iku1, iku_nb.Period(2024, 1)) is None
+
+
+def test_cases_take_first_filled_value(make_data):
+    data = make_data(konflik=[
+        report("K-2", "2025-03-01", status="proses", sara="", sumber="Polres"),
+        report("K-1", "2025-02-01", status="proses", sumber="Polres"),
+        report("K-2", "2025-03-01", status="selesai", selesai="2025-03-09", sara="agama",
+               sumber="FKUB"),
+        report("K-2", "2025-03-01", status="selesai", selesai="2025-03-05", sara="agama",
+               sumber="Polres"),
+    ])
+    # The sara of K-2 disagrees between its reports, which is an error, but the
+    # checked table is still built and cases() still reads it.
+    dataset = iku_nb.inspect(data)
+    table = cases(dataset.tables["konflik"])
+    assert list(table.index) == ["K-1", "K-2"]
+    assert table.loc["K-2", "sara"] == "agama"
+    assert table.loc["K-1", "sara"] is None
+    assert table.loc["K-2", "tanggal_selesai"] == pd.Timestamp("2025-03-05")
+    assert pd.isna(table.loc["K-1", "tanggal_selesai"])
+    assert table.loc["K-2", "sumber"] == ("Polres", "FKUB")
+    assert list(table["jumlah_laporan"]) == [1, 3]

@@ -1,0 +1,220 @@
+"""Time reading, checking and counting against the number of conflict reports.
+
+For each size the script writes a synthetic data folder (``buat_register.py``)
+and times, side by side in one process and in turn within each repeat:
+
+- ``pandas.read_csv(engine="pyarrow")`` of every CSV table of the folder,
+- ``pandas.read_csv`` with its default C engine, on the same files,
+- ``iku_nb.load`` (read, parse and check the whole folder),
+- the calculation: ``iku_nb.hitung`` for one year and each of its four
+  quarters, on a freshly loaded dataset, so nothing counted earlier is reused.
+
+It prints the medians, their ratios, the growth from one size to the next
+and the peak memory of each step (measured in a child process per step), and
+draws time against rows on log-log axes. Run from the project folder:
+
+    python benchmarks/hitung.py --rows 10000,100000,1000000 --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import psutil
+import seaborn as sns
+
+import iku_nb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from buat_register import write_register
+
+ROOT = Path(__file__).resolve().parents[1]
+TAHUN = 2024
+STEPS = {
+    "pyarrow": "pandas.read_csv pyarrow",
+    "c": "pandas.read_csv C",
+    "load": "iku_nb.load",
+    "hitung": "hitung 1 tahun + 4 triwulan",
+}
+
+
+def read_with_pandas(folder: Path, engine: str | None) -> None:
+    """Read every CSV table of the folder with pandas, as the office writes them."""
+    for path in sorted(folder.glob("*.csv")):
+        separator = ";" if path.stem == "konflik" else ","
+        if engine is None:
+            pd.read_csv(path, sep=separator)
+        else:
+            pd.read_csv(path, sep=separator, engine=engine)
+
+
+def calculate(dataset: iku_nb.Dataset) -> None:
+    """Compute all indicators for the year and for each of its four quarters."""
+    for triwulan in (None, 1, 2, 3, 4):
+        iku_nb.hitung(dataset, TAHUN, triwulan)
+
+
+def run_step(step: str, folder: Path) -> Callable[[], object]:
+    """Return the action that a step times; the calculation loads its dataset first."""
+    if step == "pyarrow":
+        return lambda: read_with_pandas(folder, "pyarrow")
+    if step == "c":
+        return lambda: read_with_pandas(folder, None)
+    if step == "load":
+        return lambda: iku_nb.load(folder)
+    dataset = iku_nb.load(folder)
+    return lambda: calculate(dataset)
+
+
+def time_sizes(folders: dict[int, Path], repeat: int) -> dict[int, dict[str, list[float]]]:
+    """Time every step on every folder ``repeat`` times, alternating steps within a repeat."""
+    times = {rows: {step: [] for step in STEPS} for rows in folders}
+    for _ in range(repeat):
+        for rows, folder in folders.items():
+            for step in STEPS:
+                action = run_step(step, folder)
+                start = time.perf_counter()
+                action()
+                times[rows][step].append(time.perf_counter() - start)
+    return times
+
+
+def peak_memory(step: str, folder: Path) -> dict[str, float]:
+    """Run one step in a fresh child process; return its peak RSS and the rise, in MiB."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--measure-memory", step,
+               str(folder)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.splitlines()[-1])
+
+
+def measure_memory(step: str, folder: Path) -> None:
+    """Print, as JSON, the peak RSS of this process during one step and its rise, in MiB.
+
+    The resident set size is sampled every 5 ms, so a peak shorter than that
+    may be missed.
+    """
+    action = run_step(step, folder)
+    process = psutil.Process()
+    before = process.memory_info().rss
+    peak = before
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.wait(0.005):
+            peak = max(peak, process.memory_info().rss)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    action()
+    done.set()
+    sampler.join()
+    peak = max(peak, process.memory_info().rss)
+    print(json.dumps({"puncak": peak / 2**20, "kenaikan": (peak - before) / 2**20}))
+
+
+def print_tables(times: dict, memory: dict) -> None:
+    sizes = sorted(times)
+    medians = {rows: {step: statistics.median(t) for step, t in times[rows].items()}
+               for rows in sizes}
+    print("| baris konflik | " + " | ".join(f"{label} (s)" for label in STEPS.values())
+          + " | load ÷ pyarrow | load ÷ C |")
+    print("|" + " --- |" * (len(STEPS) + 3))
+    for rows in sizes:
+        m = medians[rows]
+        cells = " | ".join(_number(m[step], 3) for step in STEPS)
+        print(f"| {_count(rows)} | {cells} | {_number(m['load'] / m['pyarrow'], 2)} "
+              f"| {_number(m['load'] / m['c'], 2)} |")
+    print()
+    print("Pertumbuhan waktu dari ukuran ke ukuran berikutnya (10× baris; 10,0 = linear):")
+    print()
+    print("| dari → ke | " + " | ".join(STEPS.values()) + " |")
+    print("|" + " --- |" * (len(STEPS) + 1))
+    for small, large in itertools.pairwise(sizes):
+        growth = " | ".join(_number(medians[large][s] / medians[small][s], 1) for s in STEPS)
+        print(f"| {_count(small)} → {_count(large)} | {growth} |")
+    print()
+    print("| baris konflik | " + " | ".join(f"{label}: puncak / naik (MiB)"
+                                             for label in STEPS.values()) + " |")
+    print("|" + " --- |" * (len(STEPS) + 1))
+    for rows in sizes:
+        cells = " | ".join(f"{memory[rows][s]['puncak']:.0f} / {memory[rows][s]['kenaikan']:.0f}"
+                           for s in STEPS)
+        print(f"| {_count(rows)} | {cells} |")
+
+
+def _number(value: float, digits: int) -> str:
+    """Format with a decimal comma, as the Indonesian documentation writes numbers."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def _count(rows: int) -> str:
+    """Format a row count with a thousands point, e.g. 1.000.000."""
+    return f"{rows:,}".replace(",", ".")
+
+
+def plot(times: dict, path: Path) -> None:
+    """Draw the median time of each step against rows, on log-log axes."""
+    records = [{"baris konflik": rows, "langkah": STEPS[step],
+                "waktu (s)": statistics.median(t)}
+               for rows, steps in times.items() for step, t in steps.items()]
+    figure, axes = plt.subplots(figsize=(7, 4.5))
+    sns.lineplot(data=pd.DataFrame(records), x="baris konflik", y="waktu (s)",
+                 hue="langkah", marker="o", ax=axes)
+    axes.set(xscale="log", yscale="log", title="Median waktu terhadap jumlah baris konflik")
+    axes.grid(True, which="both", linewidth=0.3)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", default="10000,100000,1000000",
+                        help="jumlah baris konflik, dipisah koma")
+    parser.add_argument("--repeat", type=int, default=5, help="ulangan per langkah")
+    parser.add_argument("--data", type=Path,
+                        help="folder tempat data sintetis ditulis (bawaan: folder sementara)")
+    parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "benchmarks-baris.png",
+                        help="berkas PNG grafik waktu terhadap baris")
+    parser.add_argument("--measure-memory", nargs=2, metavar=("LANGKAH", "FOLDER"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure_memory:
+        measure_memory(args.measure_memory[0], Path(args.measure_memory[1]))
+        return
+
+    sizes = [int(rows) for rows in args.rows.split(",")]
+    with tempfile.TemporaryDirectory() as scratch:
+        base = args.data or Path(scratch)
+        folders = {rows: base / f"register-{rows}" for rows in sizes}
+        for rows, folder in folders.items():
+            if not (folder / "konflik.csv").exists():
+                write_register(folder, rows)
+        times = time_sizes(folders, args.repeat)
+        memory = {rows: {step: peak_memory(step, folder) for step in STEPS}
+                  for rows, folder in folders.items()}
+    print(f"Median {args.repeat} ulangan; tahun {TAHUN}; Python {sys.version.split()[0]}, "
+          f"pandas {pd.__version__}.")
+    print()
+    print_tables(times, memory)
+    plot(times, args.plot)
+    print()
+    print(f"Grafik: {args.plot}")
+
+
+if __name__ == "__main__":
+    main()

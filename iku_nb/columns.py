@@ -1,0 +1,180 @@
+"""Parse whole columns of CSV text at once, for tables read by the columnar CSV reader.
+
+Each helper returns the parsed values of every row and a ``clean`` mask: a
+row is clean when the row-by-row parser in :mod:`iku_nb.rows` would record no
+problem for that cell and would return the same value. The checks parse the
+rows that are not clean with the row-by-row parser, so every message, row
+number and warning comes from one place.
+
+Most columns contain few distinct values (dates, jenis, kelurahan), so the
+row-by-row rules run once per distinct value and the result is spread back
+to the rows by their codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from iku_nb.parse import canonical, is_blank, parse_date
+from iku_nb.period import MAX_YEAR, MIN_YEAR
+from iku_nb.rows import Rows
+
+# Printable ASCII words separated by single spaces: for these, Python's
+# " ".join(text.split()).upper() is the text itself in ASCII upper case.
+_PLAIN_WORDS = r"^[!-~]+( [!-~]+)*$"
+
+
+@dataclass
+class Parsed:
+    """The parsed value of every row of one column, and which rows parsed cleanly."""
+
+    values: np.ndarray
+    clean: np.ndarray
+
+
+def by_distinct_value(column: pd.Series, parse: Callable[[str], tuple[object, bool]],
+                      dtype: str = "object") -> Parsed:
+    """Apply ``parse`` (returning value and clean flag) once per distinct text of the column."""
+    codes, uniques = _codes(column)
+    results = [parse(text) for text in uniques.tolist()]
+    values = np.array([value for value, _ in results], dtype=dtype)
+    clean = np.array([ok for _, ok in results], dtype=bool)
+    return Parsed(values[codes], clean[codes])
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Return a code per row and the distinct texts that the codes point to."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), column.cat.categories
+    return pd.factorize(column)
+
+
+def identifiers(column: pd.Series) -> Parsed:
+    """Parse an id column as :meth:`Rows.ident` does: spaces collapsed, upper case."""
+    return _words(column, upper=True, required=True)
+
+
+def texts(column: pd.Series, required: bool = True) -> Parsed:
+    """Parse a free-text column as :meth:`Rows.text` does: spaces collapsed, blank is None."""
+    return _words(column, upper=False, required=required)
+
+
+def _words(column: pd.Series, upper: bool, required: bool) -> Parsed:
+    """Collapse the spaces of every text, optionally in upper case; blank is None.
+
+    Text columns (ids, names) are mostly distinct, so texts that are already
+    plain ASCII words are taken as they are, with arrow, and only the others
+    go through Python.
+    """
+    def parse(text: str) -> tuple[object, bool]:
+        if is_blank(text):
+            return None, not required
+        words = " ".join(text.split())
+        return (words.upper() if upper else words), True
+
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return by_distinct_value(column, parse)
+    text = pa.array(column, type=pa.string())
+    plain = pc.match_substring_regex(text, _PLAIN_WORDS).to_numpy(zero_copy_only=False)
+    converted = pc.ascii_upper(text) if upper else text
+    values = converted.to_numpy(zero_copy_only=False).astype(object)
+    clean = plain.copy()
+    for position in np.flatnonzero(~plain):
+        values[position], clean[position] = parse(values[position])
+    return Parsed(values, clean)
+
+
+def choices(column: pd.Series, allowed: list[str], required: bool = True) -> Parsed:
+    """Parse a column of allowed values as :meth:`Rows.choice` does."""
+    def parse(text: str) -> tuple[object, bool]:
+        if is_blank(text):
+            return None, not required
+        found = canonical(text, allowed)
+        return found, found is not None
+
+    return by_distinct_value(column, parse)
+
+
+def dates(column: pd.Series, required: bool = True) -> Parsed:
+    """Parse a date column as :meth:`Rows.date` does, into ``datetime64[s]`` values.
+
+    A date that the row-by-row parser would warn about (in the future) is not
+    clean, so its warning is recorded there.
+    """
+    today = date.today()
+
+    def parse(text: str) -> tuple[object, bool]:
+        if is_blank(text):
+            return None, not required
+        parsed = parse_date(text)
+        if parsed is None or not MIN_YEAR <= parsed.year <= MAX_YEAR or parsed > today:
+            return None, False
+        return parsed, True
+
+    return by_distinct_value(column, parse, dtype="datetime64[s]")
+
+
+def pair_codes(first: pd.Series, second: pd.Series) -> tuple[np.ndarray, list[tuple]]:
+    """Return a code per row for the pair of texts, and the distinct pairs in code order."""
+    first_codes, first_uniques = _codes(first)
+    second_codes, second_uniques = _codes(second)
+    first_uniques, second_uniques = first_uniques.tolist(), second_uniques.tolist()
+    combined = first_codes.astype(np.int64) * max(len(second_uniques), 1) + second_codes
+    codes, pairs = pd.factorize(combined)
+    width = max(len(second_uniques), 1)
+    return codes, [(first_uniques[p // width], second_uniques[p % width]) for p in pairs]
+
+
+def visible(frame: pd.DataFrame) -> np.ndarray:
+    """Return which rows have a cell that is not blank, as the row-by-row reader decides.
+
+    Categories are judged once each. A text cell with a printable ASCII
+    character is certainly not blank, and the rare rows left are judged one
+    by one.
+    """
+    filled_rows = np.zeros(len(frame), dtype=bool)
+    text_columns = []
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            categories = column.cat.categories.tolist()
+            filled = np.array([not is_blank(c) for c in categories], dtype=bool)
+            filled_rows |= filled[column.cat.codes.to_numpy()]
+        else:
+            text_columns.append(name)
+    for name in text_columns:
+        unknown = np.flatnonzero(~filled_rows)
+        if len(unknown) == 0:
+            break
+        text = pa.array(frame[name].iloc[unknown], type=pa.string())
+        printable = pc.match_substring_regex(text, "[!-~]")
+        filled_rows[unknown] = printable.to_numpy(zero_copy_only=False)
+    for position in np.flatnonzero(~filled_rows):
+        filled_rows[position] = any(not is_blank(cell) for cell in frame.iloc[position])
+    return filled_rows
+
+
+def merge_unclean_rows(rows: Rows, values: dict[str, np.ndarray], clean: np.ndarray,
+                       parse_row: Callable[[int, dict], dict]) -> dict[str, np.ndarray]:
+    """Parse the rows that are not clean one by one and put their values in place.
+
+    ``parse_row`` records the problems of a row; rows are parsed in
+    spreadsheet order, so the problems come in the order the row-by-row
+    parser records them. Returns the columns with ``baris`` first.
+    """
+    cells = rows.table.text_cells
+    merged = {"baris": cells.index.to_numpy(dtype=np.int64), **values}
+    for position in np.flatnonzero(~clean):
+        row = int(merged["baris"][position])
+        record = parse_row(row, cells.iloc[position].to_dict())
+        for column, value in record.items():
+            if column != "baris" and column in merged:
+                merged[column][position] = value
+    return merged

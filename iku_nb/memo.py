@@ -1,0 +1,64 @@
+"""Results computed once per checked table and shared by the check and count stages.
+
+Checked tables are never modified after the check stage, which is what makes
+reusing a result safe.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# Results computed from checked tables, keyed by the tables' id() and a name.
+# Weak references drop the entry when any of the tables is freed, so a new
+# table that reuses an id never gets a stale result.
+_MEMO: dict[tuple, tuple[tuple[weakref.ref, ...], object]] = {}
+
+
+def memoised(frames: pd.DataFrame | tuple[pd.DataFrame, ...], key: object,
+              compute: Callable[[], object]):
+    """Return ``compute()``, computed once per table (or tuple of tables) and key."""
+    frames = frames if isinstance(frames, tuple) else (frames,)
+    memo_key = (*(id(frame) for frame in frames), key)
+    entry = _MEMO.get(memo_key)
+    if entry is not None and all(ref() is frame for ref, frame in zip(entry[0], frames,
+                                                                      strict=True)):
+        return entry[1]
+    result = compute()
+    refs = tuple(weakref.ref(frame, lambda _ref: _MEMO.pop(memo_key, None)) for frame in frames)
+    _MEMO[memo_key] = (refs, result)
+    return result
+
+
+def case_numbers(konflik: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Return the reports that name a case, each report's case number, and the sorted ids.
+
+    A report's case number is the position of its ``id_konflik`` in the sorted ids.
+    """
+    def compute() -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        reports = konflik[konflik["id_konflik"].notna()]
+        codes, ids = pd.factorize(reports["id_konflik"].to_numpy(dtype=object))
+        # Arrow sorts the distinct ids several times faster than pandas sorts
+        # Python strings, in the same order: UTF-8 bytes sort as code points.
+        order = pc.array_sort_indices(pa.array(ids, type=pa.string())).to_numpy()
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        return reports, rank[codes], ids[order]
+
+    return memoised(konflik, "case-codes", compute)
+
+
+def first_reports(konflik: pd.DataFrame) -> np.ndarray:
+    """Return, for each case number, the position of its first report among the reports."""
+    def compute() -> np.ndarray:
+        _, codes, ids = case_numbers(konflik)
+        first = np.full(len(ids), len(codes))
+        np.minimum.at(first, codes, np.arange(len(codes)))
+        return first
+
+    return memoised(konflik, "first-reports", compute)

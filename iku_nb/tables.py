@@ -1,0 +1,94 @@
+"""The monitoring tables: their columns, and one table's cells as written."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+SEP_LINE = re.compile(r"^\ufeff?sep=(.)\s*$", re.IGNORECASE)
+# Rows searched for the header when a title or blank rows sit above it.
+HEADER_SEARCH_ROWS = 10
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """The columns of one monitoring table."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    optional_table: bool = False
+    # Columns whose values differ on almost every row; the columnar CSV reader
+    # reads them as text and every other column as categories.
+    distinct: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec(
+            "konflik",
+            ("id_konflik", "tanggal_kejadian", "jenis", "sara", "kecamatan",
+             "kelurahan", "sumber", "status", "tanggal_selesai"),
+            ("uraian",),
+            distinct=("id_konflik", "uraian"),
+        ),
+        TableSpec(
+            "organisasi",
+            ("id_organisasi", "nama", "jenis", "tanggal_terdaftar", "tanggal_nonaktif"),
+            distinct=("id_organisasi", "nama"),
+        ),
+        TableSpec("partisipasi", ("id_organisasi", "tanggal", "kegiatan")),
+        TableSpec("target", ("kode_indikator", "tahun", "target"), ("triwulan",)),
+        TableSpec(
+            "rekap",
+            ("kode_indikator", "tahun", "pembilang", "penyebut"),
+            ("triwulan", "keterangan"),
+            optional_table=True,
+        ),
+    )
+}
+
+class RawTable:
+    """One table as written: its source, header and rows of raw cell values.
+
+    A CSV table read by the columnar reader keeps its cells as text columns in
+    ``text_cells``, indexed by spreadsheet row, and builds ``rows`` only when
+    asked. Every other table is built row by row.
+    """
+
+    def __init__(self, name: str, source: str, header: list[str],
+                 rows: list[tuple[int, dict[str, object]]] | None = None,
+                 path: Path | None = None, text_cells: pd.DataFrame | None = None) -> None:
+        self.name = name
+        self.source = source
+        self.header = header
+        self.path = path
+        self.text_cells = text_cells
+        self._rows = rows if rows is not None or text_cells is not None else []
+
+    @property
+    def rows(self) -> list[tuple[int, dict[str, object]]]:
+        """Return (spreadsheet row, cells by column) for every row that is not blank."""
+        if self._rows is None:
+            columns = list(self.text_cells.columns)
+            self._rows = [(int(row), dict(zip(columns, cells, strict=True)))
+                          for row, *cells in self.text_cells.itertuples(name=None)]
+        return self._rows
+
+    @property
+    def row_count(self) -> int:
+        if self._rows is None:
+            return len(self.text_cells)
+        return len(self._rows)
+
+
+def header_text(cell: object) -> str:
+    return "" if cell is None else str(cell).replace("\ufeff", "").strip()

@@ -1,0 +1,56 @@
+"""The benchmark scripts still run: a tiny register, and the timing script on tiny sizes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from iku_nb.dataset import inspect
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS = ROOT / "benchmarks"
+
+
+def run_script(*arguments: str | Path, cwd: Path) -> str:
+    result = subprocess.run([sys.executable, *map(str, arguments)], cwd=cwd, check=False,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_generator_writes_valid_register(tmp_path):
+    folder = tmp_path / "register"
+    run_script(BENCHMARKS / "buat_register.py", 300, folder, cwd=tmp_path)
+    dataset = inspect(folder)
+    assert [p.as_row() for p in dataset.problems] == []
+    assert dataset.row_counts()["konflik"] == 300
+    assert dataset.row_counts()["organisasi"] == 15
+    assert dataset.row_counts()["partisipasi"] == 75
+    assert dataset.years == [2023, 2024, 2025]
+
+
+def test_generator_same_seed_same_files(tmp_path):
+    for name in ("a", "b"):
+        run_script(BENCHMARKS / "buat_register.py", 200, tmp_path / name, cwd=tmp_path)
+    for table in ("konflik", "organisasi", "partisipasi", "target"):
+        first = (tmp_path / "a" / f"{table}.csv").read_bytes()
+        assert first == (tmp_path / "b" / f"{table}.csv").read_bytes(), table
+
+
+def test_hitung_benchmark_tiny_sizes(tmp_path):
+    plot = tmp_path / "grafik.png"
+    output = run_script(BENCHMARKS / "hitung.py", "--rows", "200,400", "--repeat", "1",
+                        "--data", tmp_path / "data", "--plot", plot, cwd=tmp_path)
+    assert "| 200 |" in output
+    assert "| 400 |" in output
+    assert "| 200 → 400 |" in output
+    assert plot.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.slow
+def test_laporan_benchmark_runs(tmp_path):
+    output = run_script(BENCHMARKS / "laporan.py", "--repeat", "1", cwd=tmp_path)
+    assert "| html+pdf |" in output

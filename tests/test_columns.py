@@ -1,0 +1,112 @@
+"""The columnar CSV reader and column checks give what the row-by-row path gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import iku_nb.read
+from iku_nb.catalogue import find_catalogue, load_catalogue
+from iku_nb.check import check_tables
+from iku_nb.dataset import inspect
+from iku_nb.read import read_tables
+
+FIXTURES = Path(__file__).parent / "fixtures" / "periksa"
+HEADER = ("id_konflik;tanggal_kejadian;jenis;sara;kecamatan;kelurahan;sumber;status;"
+          "tanggal_selesai;uraian")
+GOOD = "K-1;10/03/2025;sosial;;Magersari;Wates;Polres;selesai;12/03/2025;biasa"
+
+# konflik.csv bodies that stress the reader and the column checks.
+KONFLIK_CASES = {
+    "quoted-delimiter-and-newline": f'{GOOD}\nK-2;11/03/2025;sosial;;Magersari;Wates;'
+                                    'Polres;proses;;"baris satu; lalu\nbaris dua"\n',
+    "crlf": f"{GOOD}\r\nK-2;11/03/2025;politik;;Magersari;Wates;Polres;proses;;x\r\n",
+    "blank-row-of-delimiters": f"{GOOD}\n;;;;;;;;;\n  ;;; ;;;;;;\nK-2;11/03/2025;sosial;;"
+                               "Magersari;Wates;Polres;proses;;x\n",
+    "empty-line": f"{GOOD}\n\nK-2;11/03/2025;sosial;;Magersari;Wates;Polres;proses;;x\n",
+    "short-and-long-records": f"{GOOD}\nK-2;11/03/2025\n{GOOD};lebih\n",
+    "ids-spaces-case-unicode": "k-1;10/03/2025;sosial;;Magersari;Wates;Polres;proses;;x\n"
+                               " K  1 ;10/03/2025;sosial;;Magersari;Wates;Polres;proses;;x\n"
+                               "k-ß;10/03/2025;sosial;;Magersari;Wates;Polres;proses;;x\n"
+                               ";10/03/2025;sosial;;Magersari;Wates;Polres;proses;;x\n",
+    "bad-values": "K-1;31/02/2025;Sosial ;SUKU;magersari;wates;Polres;Selesai;;x\n"
+                  "K-2;10/03/2099;budayaa;;Kranggan;Wates;Polres;belum;12/03/2025;x\n"
+                  "K-3;10/03/2025;sosial;;Magersari;Wates;;selesai;01/03/2025;x\n"
+                  "K-4;12/30/2025;sosial;;Nowhere;Meri;Dinas X;proses;;x\n",
+    "case-disagreement": f"{GOOD}\nK-1;11/03/2025;politik;agama;Kranggan;Meri;FKUB;selesai;"
+                         "12/03/2025;x\nk-1;10/03/2025;sosial;;Magersari;Wates;Kodim;proses;;x\n",
+    "title-above-header": "Daftar konflik 2025\n",
+}
+
+
+def columnar_and_rows(folder: Path, monkeypatch) -> tuple:
+    """Check a folder once as read, and once with the row-by-row reader only."""
+    katalog = load_catalogue(find_catalogue(folder))
+    raw, read_problems = read_tables(folder)
+    typed, problems = check_tables(raw, katalog)
+    monkeypatch.setattr(iku_nb.read, "read_plain_csv", lambda name, path: None)
+    raw_rows, read_problems_rows = read_tables(folder)
+    typed_rows, problems_rows = check_tables(raw_rows, katalog)
+    monkeypatch.undo()
+    return (raw, read_problems + problems, typed), (raw_rows,
+                                                    read_problems_rows + problems_rows, typed_rows)
+
+
+def assert_same(columnar: tuple, rows: tuple) -> None:
+    raw, problems, typed = columnar
+    raw_rows, problems_rows, typed_rows = rows
+    assert problems == problems_rows
+    assert set(raw) == set(raw_rows)
+    for name in raw:
+        assert raw[name].header == raw_rows[name].header, name
+        assert raw[name].rows == raw_rows[name].rows, name
+    assert set(typed) == set(typed_rows)
+    for name in typed:
+        pd.testing.assert_frame_equal(typed[name], typed_rows[name])
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.iterdir()))
+def test_fixture_same_both_paths(fixture, monkeypatch):
+    columnar, rows = columnar_and_rows(FIXTURES / fixture, monkeypatch)
+    assert_same(columnar, rows)
+
+
+@pytest.mark.parametrize("case", sorted(KONFLIK_CASES))
+def test_konflik_case_same_both_paths(case, folder, monkeypatch):
+    body = KONFLIK_CASES[case]
+    text = body + HEADER + "\n" + GOOD + "\n" if case == "title-above-header" else (
+        HEADER + "\n" + body)
+    (folder / "konflik.csv").write_text(text, encoding="utf-8")
+    columnar, rows = columnar_and_rows(folder, monkeypatch)
+    assert_same(columnar, rows)
+
+
+def test_plain_csv_read_as_columns(folder):
+    tables, _ = read_tables(folder)
+    assert tables["konflik"].text_cells is not None
+    assert tables["target"].text_cells is not None
+
+
+@pytest.mark.parametrize("case", ["short-and-long-records",
+                                  "title-above-header"])
+def test_irregular_csv_read_row_by_row(case, folder):
+    body = KONFLIK_CASES[case]
+    text = body + HEADER + "\n" + GOOD + "\n" if case == "title-above-header" else (
+        HEADER + "\n" + body)
+    (folder / "konflik.csv").write_text(text, encoding="utf-8")
+    tables, _ = read_tables(folder)
+    assert tables["konflik"].text_cells is None
+
+
+def test_bad_values_reported_once_each(folder):
+    (folder / "konflik.csv").write_text(HEADER + "\n" + KONFLIK_CASES["bad-values"],
+                                        encoding="utf-8")
+    problems = [(p.row, p.column, p.code) for p in inspect(folder).problems]
+    assert (2, "tanggal_kejadian", "tanggal-tidak-terbaca") in problems
+    assert (3, "jenis", "nilai-tidak-sah") in problems
+    assert (3, "tanggal_kejadian", "tanggal-masa-depan") in problems
+    assert (4, "tanggal_selesai", "selesai-sebelum-kejadian") in problems
+    assert (5, "kecamatan", "kecamatan-tidak-dikenal") in problems
+    assert len(problems) == len(set(problems))
