@@ -41,7 +41,7 @@ def now() -> datetime:
     """Return the current time, or ``SOURCE_DATE_EPOCH`` when it is set.
 
     Reproducible-build tools set that variable so that two runs write the
-    same bytes; a report made under it records that fixed time.
+    same bytes, and a report made under it records that fixed time.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():

@@ -33,9 +33,10 @@ FIGURES = ("pembilang", "penyebut", "realisasi_tepat", "realisasi", "target",
 class Registry:
     """The figures of one report: the period's own, and those it compares with.
 
-    ``history`` holds, per indicator, each earlier data year and the period
-    itself; ``previous`` the same period a year earlier (None without data);
-    ``lineage`` the ids and source rows behind the period's own counts.
+    ``history`` contains, per indicator, each earlier data year and the
+    period itself. ``previous`` is the same period a year earlier (None
+    without data), and ``lineage`` the ids and source rows behind the
+    period's own counts.
     """
 
     periode: Period

@@ -22,7 +22,7 @@ from iku_nb.errors import IkuError, ParameterError
 from iku_nb.params import NAMES, parse_parameters
 from iku_nb.run import FAILED_SUFFIX, ReportSpec, input_paths, make_notebook, render
 
-# Errors of the data shown in a verification's problem line; periksa lists all.
+# Data errors quoted in a verification's problem line. `iku-nb periksa` lists all.
 ERRORS_SHOWN = 5
 # Figures shown with a readable name instead of their registry key.
 LABELS = {"realisasi_tepat": "realisasi (pecahan tepat)",
