@@ -42,12 +42,13 @@ def figure(dataset: Dataset, ind: Indikator, period: Period) -> Nilai:
 
 
 def history(dataset: Dataset, ind: Indikator, until: Period) -> list[Nilai]:
-    """Return the indicator's figures for each earlier data year and for ``until`` itself.
+    """Return the indicator's figures for the same period of each data year up to ``until``.
 
-    Earlier years are whole years; the last entry is ``until``, which is a
-    quarter in a quarterly report.
+    A quarterly report compares the same quarter of each year, since
+    quarterly figures are cumulative from January and a full year is not
+    comparable with half of one. The last entry is ``until`` itself.
     """
-    return [figure(dataset, ind, until if tahun == until.tahun else Period(tahun))
+    return [figure(dataset, ind, Period(tahun, until.triwulan))
             for tahun in dataset.years if tahun <= until.tahun]
 
 

@@ -15,6 +15,9 @@ from iku_nb.catalogue import TargetRenstra
 from iku_nb.formatting import persen, poin_persen, round_half_up, selisih
 from iku_nb.values import Nilai
 
+# Fewer years make a line through every point, which says nothing of a trend.
+MIN_TREND_YEARS = 3
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -24,7 +27,7 @@ class Comparison:
     ``target_gap`` is this period's target minus realisasi and ``gap`` the
     Renstra target minus realisasi, both in percentage points. ``projection`` is the
     least-squares line through the yearly realisasi of ``trend_years``,
-    read at the Renstra end year; it needs two or more years. A percentage
+    read at the Renstra end year; it needs :data:`MIN_TREND_YEARS` years. A percentage
     projection is kept between 0 and 100, which a share cannot leave.
     """
 
@@ -50,7 +53,7 @@ class Comparison:
     def renstra_reached(self) -> bool | None:
         """Return whether the printed realisasi already reaches the Renstra target."""
         realisasi = self.current.rounded("realisasi")
-        if self.renstra is None or realisasi is None:
+        if self.renstra is None or realisasi is None or self.gap is None:
             return None
         return _reaches(realisasi, self.renstra.nilai, self.current.indikator.polaritas)
 
@@ -91,12 +94,15 @@ def compare(history: list[Nilai], current: Nilai, previous: Nilai | None) -> Com
         target_gap = Fraction(current.target) - current.realisasi
     renstra = current.indikator.target_renstra
     gap = None
-    if renstra is not None and current.realisasi is not None:
+    # A quarter's figure is cumulative to the quarter's end, so it is set
+    # against the end-of-Renstra target only in yearly reports.
+    yearly = current.periode.triwulan is None
+    if renstra is not None and current.realisasi is not None and yearly:
         gap = Fraction(renstra.nilai) - current.realisasi
     points = [(n.periode.tahun, n.realisasi) for n in history
               if n.periode.triwulan is None and n.realisasi is not None]
     slope = projection = None
-    if len(points) >= 2:
+    if len(points) >= MIN_TREND_YEARS:
         slope, intercept = linear_fit(points)
         if renstra is not None:
             projection = intercept + slope * renstra.tahun

@@ -9,6 +9,7 @@ from conftest import ROOT, report, target
 from iku_nb import registry
 from iku_nb.dataset import load
 from iku_nb.period import Period
+from iku_nb.report import narrative
 
 
 def test_sample_2025_records_hold_exact_and_printed_figures():
@@ -47,6 +48,23 @@ def test_quarter_registry_adds_the_same_quarter_a_year_earlier(make_data):
     ind = [i for i in dataset.katalog.indikator if i.kode == "IKU-1"]
     reg = registry.build(dataset, Period(2025, 1), ind)
     periods = [(r["tahun"], r["triwulan"]) for r in reg.records()]
-    assert periods == [(2024, 1), (2024, None), (2025, 1)]
+    # A quarterly report compares the same quarter of each year, never a full year.
+    assert periods == [(2024, 1), (2025, 1)]
     first = reg.records()[0]
     assert (first["pembilang"], first["penyebut"], first["realisasi"]) == (1, 1, "100.00")
+
+
+def test_quarter_compares_same_quarter_and_defers_renstra():
+    dataset = load(ROOT / "data")
+    reg = registry.build(dataset, Period(2025, 2), dataset.katalog.indikator)
+    history = reg.history["IKU-1"]
+    assert [h.periode.triwulan for h in history] == [2] * len(history)
+    comparison = reg.comparison("IKU-1")
+    # The change is taken from the same quarter a year earlier, which is the
+    # history row just before the current one, so table and sentence agree.
+    assert comparison.change == history[-1].realisasi - history[-2].realisasi
+    assert comparison.gap is None
+    assert comparison.projection is None
+    sentence = narrative.renstra_sentence(comparison)
+    assert "dinilai pada laporan tahunan" in sentence
+    assert "sudah mencapai" not in sentence

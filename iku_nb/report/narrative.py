@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from iku_nb.comparison import Comparison, compare
-from iku_nb.formatting import bilangan, poin_persen, tanggal
+from iku_nb.formatting import bilangan, daftar, poin_persen, tanggal
 from iku_nb.period import Period
 from iku_nb.registry import printed
 from iku_nb.values import Nilai
@@ -72,7 +72,8 @@ def _context(n: Nilai, c: Comparison) -> dict:
     capaian = n.rounded("capaian")
     counts = n.counts
     return {
-        "kode": n.kode, "periode": period.label, "metode": n.indikator.hitung.metode,
+        "kode": n.kode, "periode": period.label, "triwulan": period.triwulan,
+        "metode": n.indikator.hitung.metode,
         "ada_data": counts is not None,
         "rekap": counts is not None and counts.asal == "rekap",
         "rekap_keterangan": (counts.keterangan or "tanpa keterangan") if counts else "",
@@ -100,7 +101,7 @@ def _years_text(years: tuple[int, ...]) -> str:
         return ""
     if list(years) == list(range(years[0], years[-1] + 1)):
         return f"{years[0]}–{years[-1]}"
-    return ", ".join(str(y) for y in years)
+    return daftar([str(y) for y in years])
 
 
 def provenance(n: Nilai, sources: dict[str, str]) -> str:
