@@ -20,6 +20,7 @@ from pathlib import Path
 from iku_nb import api
 from iku_nb.dataset import inspect, load, sha256
 from iku_nb.errors import RunError
+from iku_nb.kernel import KERNEL_ARGUMENTS, KERNEL_NAME, WarmKernel
 from iku_nb.params import RunParameters
 from iku_nb.paths import NOTEBOOK_DIR, resolve
 from iku_nb.period import Period
@@ -67,8 +68,12 @@ class ReportSpec:
 
 
 def run_report(spec: ReportSpec, output: Path | str = "output",
-               execution_timeout: int | None = 600) -> dict[str, Path]:
+               execution_timeout: int | None = 600, *,
+               kernel: WarmKernel | None = None) -> dict[str, Path]:
     """Produce one report and return the paths of the files written.
+
+    Without ``kernel`` the notebook runs in a new kernel that papermill starts
+    and shuts down. With one, it runs in that kernel, which stays running.
 
     Raises
     ------
@@ -93,7 +98,7 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
                       "katalog": None if katalog is None else str(katalog)}
         if spec.notebook == "laporan_tahunan":
             parameters.pop("bidang")
-        _execute(spec, notebook, parameters, work, target, execution_timeout)
+        _execute(spec, notebook, parameters, work, target, execution_timeout, kernel)
         _check_inputs_unchanged(spec, dataset, katalog)
         files = {"ipynb": notebook, "html": work / f"{spec.notebook}.html"}
         bidang = (None if spec.params.bidang is None
@@ -112,19 +117,21 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
 
 
 def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
-             target: Path, execution_timeout: int | None) -> None:
+             target: Path, execution_timeout: int | None,
+             kernel: WarmKernel | None = None) -> None:
     import papermill  # noqa: PLC0415 - heavy import, only needed here
     from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415
 
     template = NOTEBOOK_DIR / f"{spec.notebook}.ipynb"
     log.info("menjalankan %s dengan %s", template.name, parameters)
     try:
+        # nbclient leaves a kernel manager that it was given running.
+        manager = {} if kernel is None else {"km": kernel.prepare(work)}
         papermill.execute_notebook(
             str(template), str(notebook), parameters=parameters, cwd=str(work),
-            kernel_name="python3", progress_bar=False, log_output=False,
+            kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
             execution_timeout=execution_timeout, report_mode=False,
-            # Keeps the kernel's start-up warnings out of the user's terminal.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+            extra_arguments=list(KERNEL_ARGUMENTS), **manager)
     except PapermillExecutionError as exc:
         failed = _keep_failed(notebook, target, spec.notebook)
         raise RunError(
