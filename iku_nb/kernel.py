@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 
 import psutil
-from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
@@ -34,23 +34,50 @@ STARTUP_TIMEOUT = 60
 RESET_TIMEOUT = 60
 
 
-class _TrackedKernelManager(AsyncKernelManager):
-    """A kernel manager that remembers the clients it hands out.
+class _ReusedClient(AsyncKernelClient):
+    """A kernel client whose channels stay open from one report to the next.
 
-    nbclient does not stop the channels of a client it opened on a kernel
-    manager that it did not create, so the worker stops them after each
-    report instead. Without this each report would leave a heartbeat thread
-    and five sockets behind.
+    nbclient opens the channels and waits for the kernel at every notebook.
+    A second start of the heartbeat thread would raise, so a second start
+    does nothing. A second wait returns at once, because the first wait
+    ends with at least 0.2 s of listening for stray messages, and nbclient
+    and the reset both ignore messages that answer other requests.
+    """
+
+    _ready = False
+
+    def start_channels(self, *args, **kwargs) -> None:
+        if not self.channels_running:
+            super().start_channels(*args, **kwargs)
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        if not self._ready:
+            await super().wait_for_ready(timeout)
+            self._ready = True
+
+
+class _OneClientManager(AsyncKernelManager):
+    """A kernel manager that hands every caller the same client.
+
+    nbclient asks for a new client at every notebook and, on a kernel manager
+    it did not create, never stops it. Sharing one client avoids leaving a
+    heartbeat thread and five sockets behind per report, and the open
+    channels spare each report the wait for a new connection.
     """
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.opened_clients: list = []
+        super().__init__(client_class="iku_nb.kernel._ReusedClient", **kwargs)
+        self.shared_client: _ReusedClient | None = None
 
-    def client(self, **kwargs):
-        client = super().client(**kwargs)
-        self.opened_clients.append(client)
-        return client
+    def client(self, **kwargs) -> _ReusedClient:
+        if self.shared_client is None:
+            self.shared_client = super().client(**kwargs)
+        return self.shared_client
+
+    def stop_client(self) -> None:
+        if self.shared_client is not None:
+            self.shared_client.stop_channels()
+            self.shared_client = None
 
 
 class WarmKernel:
@@ -58,7 +85,7 @@ class WarmKernel:
 
     def __init__(self, kernel_name: str = KERNEL_NAME) -> None:
         self.kernel_name = kernel_name
-        self.manager: _TrackedKernelManager | None = None
+        self.manager: _OneClientManager | None = None
         self.reports = 0
         self._output_pump: threading.Thread | None = None
 
@@ -83,22 +110,13 @@ class WarmKernel:
         self.reports += 1
         return self.manager
 
-    def release(self) -> None:
-        """Stop the channels that nbclient opened for the report that just finished."""
-        if self.manager is None:
-            return
-        for client in self.manager.opened_clients:
-            client.stop_channels()
-        self.manager.opened_clients.clear()
-
     def discard(self) -> None:
         """Shut the kernel down, so that the next report starts a new one."""
         manager, self.manager = self.manager, None
         self.reports = 0
         if manager is None:
             return
-        for client in manager.opened_clients:
-            client.stop_channels()
+        manager.stop_client()
         try:
             run_sync(manager.shutdown_kernel)(now=True)
         except Exception as exc:  # a kernel that is already gone needs no shutdown
@@ -114,7 +132,7 @@ class WarmKernel:
             self._kill(self.manager)
 
     def _start(self, work: Path) -> None:
-        manager = _TrackedKernelManager(kernel_name=self.kernel_name)
+        manager = _OneClientManager(kernel_name=self.kernel_name)
         # The kernel's own output (not the cells', which travel as messages)
         # is copied to this process's standard output, which the worker points
         # at the log of the report that is running.
@@ -137,16 +155,12 @@ class WarmKernel:
         """
         code = (f"__import__('os').chdir({str(work)!r})\n"
                 "get_ipython().reset(new_session=True)\n")
-        client = BlockingKernelClient()
-        client.load_connection_info(self.manager.get_connection_info())
-        client.start_channels(hb=False, stdin=False)
-        try:
-            client.wait_for_ready(timeout=RESET_TIMEOUT)
-            reply = client.execute_interactive(code, silent=True, store_history=False,
-                                               allow_stdin=False, timeout=RESET_TIMEOUT,
-                                               output_hook=lambda message: None)
-        finally:
-            client.stop_channels()
+        client = self.manager.client()
+        client.start_channels()
+        run_sync(client.wait_for_ready)(timeout=RESET_TIMEOUT)
+        reply = run_sync(client.execute_interactive)(
+            code, silent=True, store_history=False, allow_stdin=False, timeout=RESET_TIMEOUT,
+            output_hook=lambda message: None)
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"kernel tidak dapat disetel ulang: {reply['content']}")
 

@@ -165,7 +165,6 @@ class WarmKernelRunner:
         except BaseException:
             self._kernel.discard()
             raise
-        self._kernel.release()
         return files
 
     def kill(self) -> None:
