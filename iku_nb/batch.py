@@ -21,10 +21,7 @@ from iku_nb.pool import (
     FAILED,
     SUCCEEDED,
     TIMED_OUT,
-    LocalPool,
-    ReportPool,
     ReportResult,
-    WarmKernelRunner,
     default_jobs,
     run_batch,
     terminate_as_exit,
@@ -109,15 +106,24 @@ def _laporan(args: argparse.Namespace) -> int:
 
 def _run_matrix(args, specs, dataset, console, exit_failed: int, write_index) -> int:
     err = console(stderr=True)
-    pool = _make_pool(args, len(specs))
-    where = f" di klaster {args.cluster}" if args.cluster else ""
+    pool = None
+    jobs = min(args.jobs or default_jobs(), len(specs))
+    where = ""
+    if args.cluster:
+        from iku_nb.cluster import DaskPool  # noqa: PLC0415 - distributed loads slowly
+
+        pool = DaskPool(args.cluster, args.output, args.timeout, jobs=args.jobs,
+                        fresh_kernel=args.kernel_baru)
+        jobs = pool.slots
+        where = f" di klaster {args.cluster}"
     kernels = "kernel baru per laporan" if args.kernel_baru else "kernel dipakai ulang"
-    err.print(f"Menyusun {len(specs)} laporan dengan {pool.slots} proses sekaligus{where} "
+    err.print(f"Menyusun {len(specs)} laporan dengan {jobs} proses sekaligus{where} "
               f"({kernels}, batas waktu {args.timeout:g} detik per laporan) ke {args.output}.")
     bidang_names = {b.kode: b.nama for b in dataset.katalog.bidang}
     try:
         with terminate_as_exit(), _ProgressDisplay(err, len(specs)) as display:
-            results = run_batch(specs, args.output, listener=display, pool=pool)
+            results = run_batch(specs, args.output, jobs, args.timeout, listener=display,
+                                keep_kernel=not args.kernel_baru, pool=pool)
     except (KeyboardInterrupt, SystemExit):
         write_index(args.output, bidang_names)
         raise
@@ -129,20 +135,6 @@ def _run_matrix(args, specs, dataset, console, exit_failed: int, write_index) ->
                        for s in (SUCCEEDED, FAILED, TIMED_OUT))
     err.print(f"{counts}. Daftar laporan: {index}")
     return exit_failed if failed else 0
-
-
-def _make_pool(args, count: int) -> ReportPool:
-    """Return the pool that runs the batch: this machine's processes, or a Dask cluster."""
-    if args.cluster:
-        from iku_nb.cluster import DaskPool  # noqa: PLC0415 - distributed loads slowly
-
-        return DaskPool(args.cluster, args.output, args.timeout, jobs=args.jobs,
-                        fresh_kernel=args.kernel_baru)
-    jobs = min(args.jobs or default_jobs(), count)
-    if args.kernel_baru:
-        return LocalPool(args.output, jobs, args.timeout)
-    return LocalPool(args.output, jobs, args.timeout, runner=WarmKernelRunner(),
-                     reports_per_worker=None)
 
 
 @contextlib.contextmanager

@@ -102,19 +102,25 @@ def default_jobs() -> int:
 
 def run_batch(specs: Sequence[ReportSpec], output: Path | str, jobs: int | None = None,
               timeout: float = DEFAULT_TIMEOUT, *, runner: Runner = run_report,
-              listener: Listener | None = None,
+              listener: Listener | None = None, keep_kernel: bool = False,
               pool: ReportPool | None = None) -> list[ReportResult]:
     """Run every spec on ``pool`` and return the results in spec order.
 
-    Without ``pool``, a LocalPool of ``jobs`` processes runs each report in a
-    process of its own with ``runner`` (see LocalPool). The pool is closed
-    before run_batch returns or raises.
+    Without ``pool``, a LocalPool of ``jobs`` processes runs the reports with
+    ``runner``. By default each report gets a process of its own. With
+    ``keep_kernel`` the processes stay for all reports, and run_report runs
+    in a WarmKernelRunner, so each process keeps one kernel. ``jobs``,
+    ``timeout``, ``runner`` and ``keep_kernel`` do not apply to a given
+    ``pool``. The pool is closed before run_batch returns or raises.
 
     On KeyboardInterrupt or SystemExit every running report is killed before
     the exception propagates. Reports that had already finished keep their files.
     """
     output = Path(output).resolve()
-    if pool is None:
+    if pool is None and keep_kernel:
+        pool = LocalPool(output, jobs, timeout, reports_per_worker=None,
+                         runner=WarmKernelRunner() if runner is run_report else runner)
+    elif pool is None:
         pool = LocalPool(output, jobs, timeout, runner=runner)
     pending = list(enumerate(specs))
     pending.reverse()
