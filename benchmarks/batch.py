@@ -15,10 +15,10 @@ after another:
   already running and has imported iku_nb.report;
 * ``iku-nb laporan --format html,pdf``.
 
-The script prints a Markdown table of medians, ratios and peak memory (RSS
-summed over the process tree, sampled every 0.1 s), then checks that every
-method produced the same cell outputs and, for the batch methods, the same
-manifest figures ("nilai").
+The script prints a Markdown table of medians, ratios and peak memory. Peak
+memory is the RSS summed over the process tree, sampled every 0.1 s. Then it
+checks that every method produced the same cell outputs, and that the batch
+methods wrote the same manifest figures ("nilai").
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ def _by_hand(reports: list, out: Path) -> None:
 
 
 def _loop(reports: list, out: Path) -> None:
-    """The plain loop, run in a process of its own so that its imports count."""
+    """Run the plain loop; the caller starts it in a process of its own, so its imports count."""
     import papermill  # noqa: PLC0415
     from nbconvert import HTMLExporter  # noqa: PLC0415
 

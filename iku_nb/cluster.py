@@ -9,6 +9,7 @@ same paths on every worker, e.g. on a shared filesystem.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -24,6 +25,8 @@ from iku_nb.pool import (
     WarmKernelRunner,
 )
 from iku_nb.run import ReportSpec
+
+log = logging.getLogger("iku_nb")
 
 # Seconds to wait for the scheduler to answer, and then for a first worker.
 CONNECT_TIMEOUT = 10
@@ -166,6 +169,7 @@ def run_on_dask_worker(spec: ReportSpec, output: str, timeout: float,
             outcome = (FAILED, {}, " ".join(str(exc).split()))
         else:
             outcome = (FAILED, {}, f"galat internal: {type(exc).__name__}: {exc}")
+        log.warning("laporan %s %s di pekerja Dask: %s", spec.name, outcome[0], outcome[2])
     finally:
         timer.cancel()
         with _active_lock:

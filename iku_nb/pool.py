@@ -223,7 +223,7 @@ class LocalPool:
         for worker in idle:
             try:
                 worker.connection.send(spec)
-            except OSError:  # the idle worker died; its replacement takes the report
+            except OSError:  # the idle worker died, so a new worker takes the report
                 self._retire(worker)
                 continue
             break

@@ -441,15 +441,15 @@ def test_laporan_command_kernel_baru_option(monkeypatch, tmp_path):
 
 
 def test_run_batch_keep_kernel_warm_runner(tmp_path, monkeypatch):
-    made = []
-    monkeypatch.setattr(pool, "LocalPool", lambda *args, **kwargs: made.append(kwargs) or
+    created = []
+    monkeypatch.setattr(pool, "LocalPool", lambda *args, **kwargs: created.append(kwargs) or
                         EmptyPool())
     run_batch([], tmp_path, keep_kernel=True)
     run_batch([], tmp_path)
-    assert isinstance(made[0]["runner"], pool.WarmKernelRunner)
-    assert made[0]["reports_per_worker"] is None
-    assert made[1]["runner"] is run_report
-    assert "reports_per_worker" not in made[1]
+    assert isinstance(created[0]["runner"], pool.WarmKernelRunner)
+    assert created[0]["reports_per_worker"] is None
+    assert created[1]["runner"] is run_report
+    assert "reports_per_worker" not in created[1]
 
 
 class EmptyPool:
