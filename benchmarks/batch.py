@@ -200,18 +200,21 @@ def _floor(reports: list, out: Path) -> None:
 
 
 def _measure(action: Callable[[], None], include_self: bool = False) -> tuple[float, int]:
-    """Return the wall time of ``action`` and the peak RSS of this process's children.
+    """Return the wall time of ``action`` and the peak RSS of the processes it started.
 
-    With ``include_self`` this process counts too, e.g. for a LocalCluster it runs.
+    Processes that were running before, such as the LocalCluster's workers,
+    count only with ``include_self``, which also counts this process.
     """
     me = psutil.Process()
+    before = set() if include_self else {p.pid for p in me.children(recursive=True)}
     peak = 0
     stop = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            processes = me.children(recursive=True) + ([me] if include_self else [])
+            processes = [p for p in me.children(recursive=True) if p.pid not in before]
+            processes += [me] if include_self else []
             total = 0
             for process in processes:
                 try:
