@@ -28,7 +28,7 @@ from iku_nb.run import ReportSpec
 
 log = logging.getLogger("iku_nb")
 
-# Seconds to wait for the scheduler to answer, and then for a first worker.
+# Seconds to wait for the scheduler to respond, and then for a first worker.
 CONNECT_TIMEOUT = 10
 # Seconds a task may run past its timeout before the pool stops waiting for
 # it. The task kills its own kernel at the timeout, so only a report stuck

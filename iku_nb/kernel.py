@@ -30,7 +30,6 @@ KERNEL_NAME = "python3"
 # itself, and it is added here too, so that parallel kernels never share the
 # IPython history database.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
-STARTUP_TIMEOUT = 60
 RESET_TIMEOUT = 60
 
 
@@ -40,8 +39,8 @@ class _ReusedClient(AsyncKernelClient):
     nbclient opens the channels and waits for the kernel at every notebook.
     A second start of the heartbeat thread would raise, so a second start
     does nothing. A second wait returns at once, because the first wait
-    ends with at least 0.2 s of listening for stray messages, and nbclient
-    and the reset both ignore messages that answer other requests.
+    ends with at least 0.2 s of listening for stray messages (jupyter_client
+    8.10), and nbclient and the reset both skip replies to other requests.
     """
 
     _ready = False
@@ -59,7 +58,7 @@ class _ReusedClient(AsyncKernelClient):
 class _OneClientManager(AsyncKernelManager):
     """A kernel manager that hands every caller the same client.
 
-    nbclient asks for a new client at every notebook and, on a kernel manager
+    nbclient requests a new client at every notebook and, on a kernel manager
     it did not create, never stops it. Sharing one client avoids leaving a
     heartbeat thread and five sockets behind per report, and the open
     channels spare each report the wait for a new connection.
@@ -97,8 +96,8 @@ class WarmKernel:
     def prepare(self, work: Path) -> AsyncKernelManager:
         """Return a running kernel with a clean namespace, working in ``work``.
 
-        The first report of a kernel gets it as started; every later one gets
-        it after a change of folder and a reset of the shell.
+        The first report of a kernel gets it as started. Every later report
+        gets it after a change of folder and a reset of the shell.
         """
         work = Path(work).resolve()
         if self.manager is not None and not run_sync(self.manager.is_alive)():

@@ -98,7 +98,8 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
                       "katalog": None if katalog is None else str(katalog)}
         if spec.notebook == "laporan_tahunan":
             parameters.pop("bidang")
-        _execute(spec, notebook, parameters, work, target, execution_timeout, kernel)
+        kept = {} if kernel is None else {"kernel": kernel}
+        _execute(spec, notebook, parameters, work, target, execution_timeout, **kept)
         _check_inputs_unchanged(spec, dataset, katalog)
         files = {"ipynb": notebook, "html": work / f"{spec.notebook}.html"}
         bidang = (None if spec.params.bidang is None
