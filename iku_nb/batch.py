@@ -64,6 +64,14 @@ def add_report_command(commands, data_options) -> None:
     report.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT,
                         help="batas waktu satu laporan dalam detik; laporan yang melewatinya "
                         f"dihentikan (bawaan: {DEFAULT_TIMEOUT})")
+    report.add_argument("--kernel-baru", action="store_true",
+                        help="jalankan setiap laporan di proses dan kernel Jupyter baru; lebih "
+                        "lambat, tetapi tiap laporan terpisah penuh (bawaan: setiap proses "
+                        "memakai satu kernel untuk laporan-laporannya secara berurutan)")
+    report.add_argument("--cluster", metavar="ALAMAT",
+                        help="alamat penjadwal Dask, misalnya tcp://10.0.0.5:8786; laporan "
+                        "dijalankan di pekerja klaster itu, dan folder data serta --output "
+                        "harus terbaca dan tertulis dengan jalur yang sama di setiap mesin")
 
     report.add_argument("-f", "--parameters-file", type=Path, metavar="BERKAS",
                         help="berkas YAML parameter, seperti papermill -f")
@@ -122,13 +130,24 @@ def _warn_missing_analysis(value, source: str, specs: list[ReportSpec], katalog)
 
 def _run_matrix(args, specs, dataset, console, exit_failed: int, write_index) -> int:
     err = console(stderr=True)
+    pool = None
     jobs = min(args.jobs or default_jobs(), len(specs))
-    err.print(f"Menyusun {len(specs)} laporan dengan {jobs} proses sekaligus "
-              f"(batas waktu {args.timeout:g} detik per laporan) ke {args.output}.")
+    where = ""
+    if args.cluster:
+        from iku_nb.cluster import DaskPool  # noqa: PLC0415 - distributed loads slowly
+
+        pool = DaskPool(args.cluster, args.output, args.timeout, jobs=args.jobs,
+                        fresh_kernel=args.kernel_baru)
+        jobs = pool.slots
+        where = f" di klaster {args.cluster}"
+    kernels = "kernel baru per laporan" if args.kernel_baru else "kernel dipakai ulang"
+    err.print(f"Menyusun {len(specs)} laporan dengan {jobs} proses sekaligus{where} "
+              f"({kernels}, batas waktu {args.timeout:g} detik per laporan) ke {args.output}.")
     bidang_names = {b.kode: b.nama for b in dataset.katalog.bidang}
     try:
         with terminate_as_exit(), _ProgressDisplay(err, len(specs)) as display:
-            results = run_batch(specs, args.output, jobs, args.timeout, listener=display)
+            results = run_batch(specs, args.output, jobs, args.timeout, listener=display,
+                                keep_kernel=not args.kernel_baru, pool=pool)
     except (KeyboardInterrupt, SystemExit):
         write_index(args.output, bidang_names)
         raise

@@ -1,12 +1,12 @@
-"""Run many reports in parallel, one worker process per report.
+"""Run many reports in parallel on a pool of workers.
 
-Each report runs in its own process, which run_report stages in its own
-temporary folder, so no two reports share a working directory, a figure file
-or a kernel. The parent process starts at most ``jobs`` workers at a time,
-kills a worker (with its kernel) when it passes ``timeout`` seconds, and
-records one ReportResult per report. A failed or killed report never
-replaces the files of an earlier good run, because run_report promotes files
-only after every step has succeeded.
+run_batch hands the reports to a ReportPool, which runs at most ``slots``
+of them at a time. LocalPool, the default, runs them in worker processes on
+this machine. iku_nb.cluster.DaskPool runs them on the workers of a Dask
+cluster. Each report is staged by run_report in its own temporary folder, so
+no two reports share a working directory or a figure file. A failed or killed
+report never replaces the files of an earlier good run, because run_report
+promotes files only after every step has succeeded.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from typing import Protocol
 import psutil
 
 from iku_nb.errors import IkuError
+from iku_nb.kernel import WarmKernel
 from iku_nb.run import FAILED_NOTE_SUFFIX, STAGING, ReportSpec, run_report
 
 log = logging.getLogger("iku_nb")
@@ -40,6 +42,10 @@ DEFAULT_TIMEOUT = 900
 # The maximum sleep of the parent between checks, in seconds. It bounds how
 # late a timeout is noticed and how often the progress display refreshes.
 POLL_INTERVAL = 0.2
+# Seconds an idle worker gets to shut its kernel down before it is killed.
+STOP_TIMEOUT = 10
+# Modules that the forkserver imports once for every worker it forks.
+PRELOAD = ["iku_nb.run", "papermill", "nbconvert"]
 
 Runner = Callable[[ReportSpec, Path, int | None], dict[str, Path]]
 
@@ -67,13 +73,24 @@ class Listener(Protocol):
     def finished(self, result: ReportResult) -> None: ...
 
 
-@dataclass
-class _Worker:
-    spec: ReportSpec
-    process: multiprocessing.process.BaseProcess
-    connection: Connection
-    started: float
-    deadline: float
+class ReportPool(Protocol):
+    """Somewhere to run reports: this machine's processes, or a cluster.
+
+    ``slots`` is the number of reports that may run at once; run_batch never
+    has more reports submitted and unfinished than that. ``results`` blocks
+    until at least one submitted report has finished and returns every
+    finished one with the key it was submitted under, or returns an empty
+    list when nothing is running. ``close`` kills what still runs and stops
+    the workers.
+    """
+
+    slots: int
+
+    def submit(self, key: int, spec: ReportSpec) -> None: ...
+
+    def results(self) -> list[tuple[int, ReportResult]]: ...
+
+    def close(self) -> None: ...
 
 
 def default_jobs() -> int:
@@ -85,49 +102,231 @@ def default_jobs() -> int:
 
 def run_batch(specs: Sequence[ReportSpec], output: Path | str, jobs: int | None = None,
               timeout: float = DEFAULT_TIMEOUT, *, runner: Runner = run_report,
-              listener: Listener | None = None) -> list[ReportResult]:
-    """Run every spec in its own worker process and return the results in spec order.
+              listener: Listener | None = None, keep_kernel: bool = False,
+              pool: ReportPool | None = None) -> list[ReportResult]:
+    """Run every spec on ``pool`` and return the results in spec order.
 
-    ``runner`` is called as ``runner(spec, output, execution_timeout)`` in the
-    worker. It must be a module-level function so that it can be pickled.
-    A report that runs longer than ``timeout`` seconds is killed together with
-    its child processes (the notebook kernel) and gets status TIMED_OUT.
+    Without ``pool``, a LocalPool of ``jobs`` processes runs the reports with
+    ``runner``. By default each report gets a process of its own. With
+    ``keep_kernel`` the processes stay for all reports, and run_report runs
+    in a WarmKernelRunner, so each process keeps one kernel. ``jobs``,
+    ``timeout``, ``runner`` and ``keep_kernel`` do not apply to a given
+    ``pool``. The pool is closed before run_batch returns or raises.
 
-    On KeyboardInterrupt every running worker is killed before the exception
-    propagates. Reports that had already finished keep their files.
+    On KeyboardInterrupt or SystemExit every running report is killed before
+    the exception propagates. Reports that had already finished keep their files.
     """
     output = Path(output).resolve()
-    jobs = max(1, jobs or default_jobs())
-    context = _context()
+    if pool is None and keep_kernel:
+        pool = LocalPool(output, jobs, timeout, reports_per_worker=None,
+                         runner=WarmKernelRunner() if runner is run_report else runner)
+    elif pool is None:
+        pool = LocalPool(output, jobs, timeout, runner=runner)
     pending = list(enumerate(specs))
     pending.reverse()
-    running: dict[int, _Worker] = {}
+    running = 0
     results: dict[int, ReportResult] = {}
     try:
         while pending or running:
-            while pending and len(running) < jobs:
+            while pending and running < pool.slots:
                 index, spec = pending.pop()
-                running[index] = _start(context, runner, spec, output, timeout)
+                pool.submit(index, spec)
+                running += 1
                 if listener:
                     listener.started(spec)
-            _wait_for_any(running.values())
-            for index, worker in list(running.items()):
-                result = _collect(worker, output)
-                if result is None:
-                    continue
-                del running[index]
+            for index, result in pool.results():
+                running -= 1
                 results[index] = result
                 if result.status != SUCCEEDED:
                     log.info("laporan %s %s: %s", result.name, result.status, result.reason)
                     _record_failure(output, result)
                 if listener:
                     listener.finished(result)
-    except BaseException:
-        _kill(list(running.values()), output)
-        raise
     finally:
+        pool.close()
         _remove_empty_logs(output, specs)
     return [results[i] for i in range(len(specs))]
+
+
+class WarmKernelRunner:
+    """Run reports with run_report in one kernel that the worker keeps (iku_nb.kernel).
+
+    The instance travels to the worker process before any kernel starts, and
+    the kernel then lives in that process. A report that fails in any way
+    discards the kernel, so the next report starts with a new one.
+    """
+
+    def __init__(self) -> None:
+        self._kernel: WarmKernel | None = None
+
+    def __getstate__(self) -> dict:
+        return {"_kernel": None}  # a running kernel belongs to the process that started it
+
+    def __call__(self, spec: ReportSpec, output: Path, execution_timeout: int | None
+                 ) -> dict[str, Path]:
+        if self._kernel is None:
+            self._kernel = WarmKernel()
+        try:
+            files = run_report(spec, output, execution_timeout, kernel=self._kernel)
+        except BaseException:
+            self._kernel.discard()
+            raise
+        return files
+
+    def kill(self) -> None:
+        """Kill the kernel at once, e.g. from another thread when the report timed out."""
+        if self._kernel is not None:
+            self._kernel.kill()
+
+    def close(self) -> None:
+        if self._kernel is not None:
+            self._kernel.discard()
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    connection: Connection
+    key: int | None = None
+    spec: ReportSpec | None = None
+    started: float = 0.0
+    deadline: float = 0.0
+    done: int = 0
+
+
+class LocalPool:
+    """Worker processes on this machine, each running one report at a time.
+
+    A worker runs ``runner(spec, output, execution_timeout)`` for up to
+    ``reports_per_worker`` reports and then exits; None means no limit, so
+    that a runner such as WarmKernelRunner can keep its kernel. The default
+    of 1 gives every report a process and a kernel of its own. ``runner``
+    must be picklable: a module-level function or an instance of a
+    module-level class. A report that runs longer than ``timeout`` seconds is
+    killed together with its worker and the worker's child processes (the
+    kernel), gets status TIMED_OUT, and a new worker takes the next report.
+    """
+
+    def __init__(self, output: Path | str, jobs: int | None = None,
+                 timeout: float = DEFAULT_TIMEOUT, *, runner: Runner = run_report,
+                 reports_per_worker: int | None = 1) -> None:
+        self.output = Path(output).resolve()
+        self.slots = max(1, jobs or default_jobs())
+        self.timeout = timeout
+        self.runner = runner
+        self.reports_per_worker = reports_per_worker
+        self._context = _context()
+        self._workers: list[_Worker] = []
+
+    def submit(self, key: int, spec: ReportSpec) -> None:
+        idle = [w for w in self._workers if w.spec is None]
+        for worker in idle:
+            try:
+                worker.connection.send(spec)
+            except OSError:  # the idle worker died, so a new worker takes the report
+                self._retire(worker)
+                continue
+            break
+        else:
+            worker = self._start_worker()
+            worker.connection.send(spec)
+        worker.key, worker.spec = key, spec
+        worker.started = time.monotonic()
+        worker.deadline = worker.started + self.timeout
+
+    def results(self) -> list[tuple[int, ReportResult]]:
+        while True:
+            busy = [w for w in self._workers if w.spec is not None]
+            if not busy:
+                return []
+            _wait_for_any(busy)
+            finished = []
+            for worker in busy:
+                key = worker.key
+                result = self._collect(worker)
+                if result is not None:
+                    finished.append((key, result))
+            if finished:
+                return finished
+
+    def close(self) -> None:
+        busy = [w for w in self._workers if w.spec is not None]
+        _kill(busy, self.output)
+        for worker in [w for w in self._workers if w.spec is None]:
+            self._stop(worker)
+        self._workers.clear()
+
+    def _start_worker(self) -> _Worker:
+        receiver, sender = self._context.Pipe(duplex=True)
+        process = self._context.Process(
+            target=_serve, args=(self.runner, self.output, self.timeout, sender),
+            name="iku-nb pekerja", daemon=False)
+        process.start()
+        # The parent keeps only its own end, so it receives EOF when the worker dies.
+        sender.close()
+        worker = _Worker(process, receiver)
+        self._workers.append(worker)
+        return worker
+
+    def _collect(self, worker: _Worker) -> ReportResult | None:
+        """Return the worker's result once it has one, else None while it still runs."""
+        spec = worker.spec
+        elapsed = time.monotonic() - worker.started
+        log_path = process_log(self.output, spec)
+        if worker.connection.poll():
+            try:
+                message = worker.connection.recv()
+            except EOFError:  # the worker died without sending a result
+                message = None
+            if message is None:
+                worker.process.join(5)
+                reason = _exit_reason(worker)
+                self._retire(worker, kill=True)
+            else:
+                worker.done += 1
+                self._release(worker)
+                reason = message[2]
+            status, files = message[:2] if message else (FAILED, {})
+            if status != SUCCEEDED:
+                reason = f"{reason} (catatan proses: {log_path})"
+            return ReportResult(spec, status, elapsed,
+                                {kind: Path(path) for kind, path in files.items()}, reason)
+        if not worker.process.is_alive():
+            worker.process.join()
+            reason = f"{_exit_reason(worker)} (catatan proses: {log_path})"
+            self._retire(worker)
+            return ReportResult(spec, FAILED, elapsed, reason=reason)
+        if time.monotonic() >= worker.deadline:
+            limit = worker.deadline - worker.started
+            _kill([worker], self.output)
+            self._workers.remove(worker)
+            return ReportResult(spec, TIMED_OUT, elapsed,
+                                reason=f"dihentikan setelah batas waktu {limit:g} detik; laporan "
+                                f"sebelumnya tidak diubah (catatan proses: {log_path})")
+        return None
+
+    def _release(self, worker: _Worker) -> None:
+        """Make the worker idle, or stop it when it has run its share of reports."""
+        worker.key = worker.spec = None
+        if self.reports_per_worker is not None and worker.done >= self.reports_per_worker:
+            self._stop(worker)
+            self._workers.remove(worker)
+
+    def _stop(self, worker: _Worker) -> None:
+        """Ask an idle worker to exit, so that it shuts its kernel down; kill it if it does not."""
+        with contextlib.suppress(OSError):
+            worker.connection.send(None)
+        worker.process.join(STOP_TIMEOUT)
+        if worker.process.is_alive():
+            _kill([worker], self.output)
+        worker.connection.close()
+
+    def _retire(self, worker: _Worker, kill: bool = False) -> None:
+        if kill and worker.process.is_alive():
+            _kill([worker], self.output)
+        worker.connection.close()
+        if worker in self._workers:
+            self._workers.remove(worker)
 
 
 @contextlib.contextmanager
@@ -175,52 +374,65 @@ def _record_failure(output: Path, result: ReportResult) -> None:
 def _context() -> multiprocessing.context.BaseContext:
     """Return a start method that does not fork the parent, which may hold threads.
 
-    forkserver (POSIX) forks workers from a small server process that has
-    already imported the report code, so a worker starts fast. Elsewhere the
+    forkserver (POSIX) forks workers from a server process that has already
+    imported the report code, papermill and nbconvert, so a worker does not
+    import them again. Elsewhere the
     workers are spawned.
     """
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["iku_nb.run"])
+        context.set_forkserver_preload(PRELOAD)
         return context
     return multiprocessing.get_context("spawn")
 
 
-def _start(context, runner: Runner, spec: ReportSpec, output: Path,
-           timeout: float) -> _Worker:
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_work, args=(runner, spec, output, timeout, sender),
-                              name=f"iku-nb {spec.name}", daemon=False)
-    process.start()
-    sender.close()  # the parent keeps only the reading end, so it receives EOF when the worker dies
-    now = time.monotonic()
-    return _Worker(spec, process, receiver, now, now + timeout)
+def _serve(runner: Runner, output: Path, timeout: float, connection: Connection) -> None:
+    """Run reports in the worker process until the parent sends None or goes away.
 
-
-def _work(runner: Runner, spec: ReportSpec, output: Path, timeout: float,
-          connection: Connection) -> None:
-    """Run one report in the worker process and send (status, files, reason) back."""
+    Each report's outcome goes back as (status, files, reason).
+    """
     if hasattr(os, "setsid"):
         # A new session keeps Ctrl-C in the terminal away from the worker,
         # so only the parent decides what to stop and no half-run notebook
         # is saved as failed.
         os.setsid()
-    # The worker's output and its kernel's (which inherits file descriptors 1
-    # and 2) go to a log per report, so they do not break the progress display.
-    log_file = process_log(output, spec)
+    try:
+        while True:
+            try:
+                spec = connection.recv()
+            except EOFError:
+                break
+            if spec is None:
+                break
+            _redirect_output(process_log(output, spec))
+            try:
+                files = runner(spec, output, int(timeout))
+                message = (SUCCEEDED, {kind: str(path) for kind, path in files.items()}, None)
+            except IkuError as exc:
+                message = (FAILED, {}, _one_line(str(exc)))
+            except Exception as exc:  # the parent reports it as this report's failure
+                message = (FAILED, {}, _one_line(f"galat internal: {type(exc).__name__}: {exc}"))
+            connection.send(message)
+    finally:
+        close = getattr(runner, "close", None)
+        if close is not None:
+            close()
+        connection.close()
+
+
+def _redirect_output(log_file: Path) -> None:
+    """Point file descriptors 1 and 2 at the report's log.
+
+    The worker's output and its kernel's go there, so they do not break the
+    progress display. A kernel started by papermill inherits the descriptors,
+    and WarmKernel copies its kernel's output to descriptor 1.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with open(log_file, "wb") as stream:
         os.dup2(stream.fileno(), 1)
         os.dup2(stream.fileno(), 2)
-    try:
-        files = runner(spec, output, int(timeout))
-        message = (SUCCEEDED, {kind: str(path) for kind, path in files.items()}, None)
-    except IkuError as exc:
-        message = (FAILED, {}, _one_line(str(exc)))
-    except Exception as exc:  # the parent reports it as this report's failure
-        message = (FAILED, {}, _one_line(f"galat internal: {type(exc).__name__}: {exc}"))
-    connection.send(message)
-    connection.close()
 
 
 def process_log(output: Path, spec: ReportSpec) -> Path:
@@ -236,39 +448,6 @@ def _wait_for_any(workers) -> None:
     nearest = min(w.deadline for w in workers)
     delay = min(POLL_INTERVAL, max(0.0, nearest - now))
     wait([w.connection for w in workers] + [w.process.sentinel for w in workers], delay)
-
-
-def _collect(worker: _Worker, output: Path) -> ReportResult | None:
-    """Return the worker's result once it has one, else None while it still runs."""
-    elapsed = time.monotonic() - worker.started
-    if worker.connection.poll():
-        try:
-            message = worker.connection.recv()
-        except EOFError:  # the worker died without sending a result
-            message = None
-        worker.process.join(5)
-        if worker.process.is_alive():
-            _kill([worker], output)
-        worker.connection.close()
-        status, files, reason = message or (FAILED, {}, _exit_reason(worker))
-        if status != SUCCEEDED:
-            reason = f"{reason} (catatan proses: {process_log(output, worker.spec)})"
-        return ReportResult(worker.spec, status, elapsed,
-                            {kind: Path(path) for kind, path in files.items()}, reason)
-    if not worker.process.is_alive():
-        worker.process.join()
-        worker.connection.close()
-        return ReportResult(worker.spec, FAILED, elapsed,
-                            reason=f"{_exit_reason(worker)} (catatan proses: "
-                            f"{process_log(output, worker.spec)})")
-    if time.monotonic() >= worker.deadline:
-        _kill([worker], output)
-        limit = worker.deadline - worker.started
-        return ReportResult(worker.spec, TIMED_OUT, elapsed,
-                            reason=f"dihentikan setelah batas waktu {limit:g} detik; laporan "
-                            "sebelumnya tidak diubah (catatan proses: "
-                            f"{process_log(output, worker.spec)})")
-    return None
 
 
 def _exit_reason(worker: _Worker) -> str:
@@ -304,8 +483,9 @@ def _kill(workers: list[_Worker], output: Path) -> None:
     for worker in workers:
         worker.process.join(5)
         worker.connection.close()
-        _remove_staging(output, worker.spec)
-        log.info("laporan %s dihentikan", worker.spec.name)
+        if worker.spec is not None:
+            _remove_staging(output, worker.spec)
+            log.info("laporan %s dihentikan", worker.spec.name)
 
 
 def _remove_staging(output: Path, spec: ReportSpec) -> None:

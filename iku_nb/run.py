@@ -18,6 +18,7 @@ from pathlib import Path
 from iku_nb import api, manifest, registry
 from iku_nb.dataset import Dataset, inspect, load, sha256
 from iku_nb.errors import RunError
+from iku_nb.kernel import KERNEL_ARGUMENTS, KERNEL_NAME, WarmKernel
 from iku_nb.params import RunParameters
 from iku_nb.paths import NOTEBOOK_DIR, resolve
 from iku_nb.period import Period
@@ -66,8 +67,12 @@ class ReportSpec:
 
 
 def run_report(spec: ReportSpec, output: Path | str = "output",
-               execution_timeout: int | None = 600) -> dict[str, Path]:
+               execution_timeout: int | None = 600, *,
+               kernel: WarmKernel | None = None) -> dict[str, Path]:
     """Produce one report and return the paths of the files written.
+
+    Without ``kernel`` the notebook runs in a new kernel that papermill starts
+    and shuts down. With one, it runs in that kernel, which stays running.
 
     Raises
     ------
@@ -86,7 +91,8 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
     staging_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f"{spec.name}-", dir=staging_root) as tmp:
         work = Path(tmp)
-        made = make_notebook(spec, dataset, katalog, work, target, execution_timeout)
+        made = make_notebook(spec, dataset, katalog, work, target, execution_timeout,
+                             kernel=kernel)
         stem = spec.notebook
         files = {"ipynb": made.notebook,
                  **render(made.notebook, spec, dataset.katalog, work, spec.formats)}
@@ -131,7 +137,8 @@ def input_paths(params: RunParameters) -> tuple[Path, Path | None]:
 
 
 def make_notebook(spec: ReportSpec, dataset: Dataset, katalog: Path | None, work: Path,
-                  failed_folder: Path | None, execution_timeout: int | None) -> Made:
+                  failed_folder: Path | None, execution_timeout: int | None, *,
+                  kernel: WarmKernel | None = None) -> Made:
     """Execute the report's notebook in ``work`` and record how it was made.
 
     The manifest goes into the notebook's metadata; cell ids are made fixed
@@ -150,7 +157,8 @@ def make_notebook(spec: ReportSpec, dataset: Dataset, katalog: Path | None, work
     if spec.notebook == "laporan_tahunan":
         parameters.pop("bidang")
     started = manifest.now()
-    _execute(spec, notebook, parameters, work, failed_folder, execution_timeout)
+    kept = {} if kernel is None else {"kernel": kernel}
+    _execute(spec, notebook, parameters, work, failed_folder, execution_timeout, **kept)
     _check_inputs_unchanged(spec, dataset, katalog)
     finished = manifest.now()
 
@@ -211,19 +219,21 @@ def _write_json(path: Path, content: dict) -> None:
 
 
 def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
-             failed_folder: Path | None, execution_timeout: int | None) -> None:
+             failed_folder: Path | None, execution_timeout: int | None,
+             kernel: WarmKernel | None = None) -> None:
     import papermill  # noqa: PLC0415 - heavy import, only needed here
     from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415
 
     template = NOTEBOOK_DIR / f"{spec.notebook}.ipynb"
     log.info("menjalankan %s dengan %s", template.name, parameters)
     try:
+        # nbclient leaves a kernel manager that it was given running.
+        manager = {} if kernel is None else {"km": kernel.prepare(work)}
         papermill.execute_notebook(
             str(template), str(notebook), parameters=parameters, cwd=str(work),
-            kernel_name="python3", progress_bar=False, log_output=False,
+            kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
             execution_timeout=execution_timeout, report_mode=False,
-            # Keeps the kernel's start-up warnings out of the user's terminal.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+            extra_arguments=list(KERNEL_ARGUMENTS), **manager)
     except PapermillExecutionError as exc:
         failed = _keep_failed(notebook, failed_folder, spec.notebook)
         raise RunError(

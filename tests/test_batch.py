@@ -403,3 +403,84 @@ def test_laporan_real_notebooks(tmp_path):
     assert 'href="2025/poldagri/laporan_bidang.html"' in index
     assert "2025-poldagri" in first.stdout
     assert list((output / STAGING).glob("2025-*-*")) == []
+
+
+# persistent workers ------------------------------------------------------------
+
+
+def test_local_pool_reuses_workers(tmp_path):
+    specs = [spec(bidang=b) for b in (None, "poldagri", "hanbang", "iwasbang")]
+    local = pool.LocalPool(tmp_path, 2, 30, runner=fake_runner, reports_per_worker=None)
+    results = run_batch(specs, tmp_path, pool=local)
+    assert [r.status for r in results] == [SUCCEEDED] * 4
+    pids = {t["pid"] for t in read_traces(tmp_path).values()}
+    assert len(pids) == 2, "two workers run all four reports"
+    for pid in pids:
+        assert not _alive(pid), "closing the pool stops its workers"
+
+
+def test_local_pool_replaces_timed_out_worker(tmp_path):
+    specs = [spec(bidang="hanbang"), spec(bidang="poldagri"), spec(bidang="iwasbang")]
+    local = pool.LocalPool(tmp_path, 1, 1.5, runner=stuck_hanbang_runner,
+                           reports_per_worker=None)
+    stuck, after, last = run_batch(specs, tmp_path, pool=local)
+    assert stuck.status == TIMED_OUT
+    assert after.status == SUCCEEDED
+    assert last.status == SUCCEEDED
+    kernel_pid = int((tmp_path / "kernel.pid").read_text())
+    assert not _alive(kernel_pid), "the stuck report's child process must be killed"
+    traces = read_traces(tmp_path)
+    assert traces["2025-poldagri"]["pid"] == traces["2025-iwasbang"]["pid"]
+
+
+def test_local_pool_replaces_crashed_worker(tmp_path):
+    specs = [spec(bidang=b) for b in ("hanbang", "poldagri", "iwasbang", None)]
+    local = pool.LocalPool(tmp_path, 1, 30, runner=crashing_runner, reports_per_worker=None)
+    crashed, raised, good, last = run_batch(specs, tmp_path, pool=local)
+    assert crashed.status == FAILED
+    assert "kode keluar 9" in crashed.reason
+    assert raised.status == FAILED
+    assert "galat internal: KeyError" in raised.reason
+    assert good.status == SUCCEEDED
+    assert last.status == SUCCEEDED
+
+
+def test_laporan_command_kernel_baru_option(monkeypatch, tmp_path):
+    calls = []
+
+    def record(specs, output, jobs, timeout, **options):
+        calls.append(options)
+        return run_batch(specs, output, jobs, timeout, **options, runner=fake_runner)
+
+    monkeypatch.setattr(batch, "run_batch", record)
+    for name, extra in (("tetap", []), ("baru", ["--kernel-baru"])):
+        status = main(["laporan", "--data", str(DATA), "--tahun", "2025", "--bidang",
+                       "poldagri", "--output", str(tmp_path / name), *extra])
+        assert status == 0
+        assert (tmp_path / name / "2025" / "poldagri" / "laporan_bidang.html").is_file()
+    assert [c["keep_kernel"] for c in calls] == [True, False]
+    assert [c["pool"] for c in calls] == [None, None]
+
+
+def test_run_batch_keep_kernel_warm_runner(tmp_path, monkeypatch):
+    created = []
+    monkeypatch.setattr(pool, "LocalPool", lambda *args, **kwargs: created.append(kwargs) or
+                        EmptyPool())
+    run_batch([], tmp_path, keep_kernel=True)
+    run_batch([], tmp_path)
+    assert isinstance(created[0]["runner"], pool.WarmKernelRunner)
+    assert created[0]["reports_per_worker"] is None
+    assert created[1]["runner"] is run_report
+    assert "reports_per_worker" not in created[1]
+
+
+class EmptyPool:
+    """Stands in for LocalPool when no report runs."""
+
+    slots = 1
+
+    def results(self):
+        return []
+
+    def close(self):
+        pass

@@ -1,4 +1,4 @@
-"""The benchmark scripts still run: a tiny register, and the timing script on tiny sizes."""
+"""The benchmark scripts still run: a tiny register, the timing scripts, one batch round."""
 
 from __future__ import annotations
 
@@ -54,3 +54,18 @@ def test_hitung_benchmark_tiny_sizes(tmp_path):
 def test_laporan_benchmark_runs(tmp_path):
     output = run_script(BENCHMARKS / "laporan.py", "--repeat", "1", cwd=tmp_path)
     assert "| html+pdf |" in output
+
+
+@pytest.mark.slow
+def test_batch_benchmark_one_round():
+    finished = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "batch.py"), "--tahun", "2025",
+         "--bidang", "poldagri", "--repeat", "1", "--no-dask", "--no-pdf"],
+        cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    table = finished.stdout
+    assert "| cara | format | median (s) |" in table
+    for method in ("iku-nb laporan", "papermill + nbconvert CLI", "loop papermill",
+                   "lantai"):
+        assert f"| {method}" in table
+    assert "Keluaran sel semua metode dan daftar angka semua batch sama" in table

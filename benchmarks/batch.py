@@ -1,0 +1,292 @@
+"""Compare ways of producing a batch of reports, side by side in one run.
+
+Run from the project folder: ``python benchmarks/batch.py [--repeat 5]``.
+The batch is every tahun of the sample data (or ``--tahun``) × the yearly
+report and one report per bidang (or ``--bidang``). Each round times, one
+after another:
+
+* ``iku-nb laporan`` (HTML), with kernels kept by its workers;
+* the same batch on a two-worker Dask LocalCluster bound to 127.0.0.1;
+* by hand: one ``papermill`` and one ``jupyter nbconvert --to html``
+  command per report, in sequence (HTML);
+* a Python loop over ``papermill.execute_notebook`` and nbconvert's
+  ``HTMLExporter`` in one process (HTML);
+* the floor: only the cells of every report, run in one kernel that is
+  already running and has imported iku_nb.report;
+* ``iku-nb laporan --format html,pdf``.
+
+The script prints a Markdown table of medians, ratios and peak memory. Peak
+memory is the RSS summed over the process tree, sampled every 0.1 s. Then it
+checks that every method produced the same cell outputs, and that the batch
+methods wrote the same value registry (``<notebook>.angka.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+NOTEBOOKS = ROOT / "notebooks"
+BIN = Path(sys.executable).parent
+JOBS = 2
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5, help="rounds; medians are printed")
+    parser.add_argument("--tahun", help="tahun of the batch (default: every year of the data)")
+    parser.add_argument("--bidang", default="semua", help="bidang option of the batch")
+    parser.add_argument("--no-dask", action="store_true", help="skip the Dask cluster")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the HTML+PDF batch")
+    args = parser.parse_args()
+
+    from iku_nb.dataset import load  # noqa: PLC0415
+    from iku_nb.matrix import expand  # noqa: PLC0415
+
+    dataset = load(DATA)
+    tahun = args.tahun or f"{dataset.years[0]}-{dataset.years[-1]}"
+    specs = expand({"tahun": tahun, "bidang": args.bidang, "data": str(DATA)}, "html",
+                   dataset.katalog, dataset.years)
+    reports = [(spec.name, spec.notebook, _parameters(spec)) for spec in specs]
+
+    cluster = None
+    if not args.no_dask:
+        from distributed import LocalCluster  # noqa: PLC0415
+
+        cluster = LocalCluster(n_workers=JOBS, threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address=None)
+    batch = ["laporan", "--data", str(DATA), "--tahun", tahun, "--bidang", args.bidang,
+             "--jobs", str(JOBS)]
+    methods: dict[str, tuple[str, Callable[[Path], None]]] = {
+        "iku-nb laporan": ("html", lambda out: _cli([*batch, "--output", str(out)])),
+    }
+    if cluster is not None:
+        methods["iku-nb laporan --cluster (LocalCluster, 2 pekerja)"] = (
+            "html", lambda out: _cli([*batch, "--output", str(out), "--cluster",
+                                      cluster.scheduler_address]))
+    methods["papermill + nbconvert CLI, berurutan"] = ("html", lambda out: _by_hand(reports, out))
+    methods["loop papermill.execute_notebook + HTMLExporter"] = (
+        "html", lambda out: _run([sys.executable, __file__, "--loop", json.dumps(reports),
+                                  str(out)]))
+    methods["lantai: sel saja, satu kernel hangat"] = (
+        "html", lambda out: _run([sys.executable, __file__, "--floor", json.dumps(reports),
+                                  str(out)]))
+    if not args.no_pdf:
+        methods["iku-nb laporan --format html,pdf"] = (
+            "html+pdf", lambda out: _cli([*batch, "--format", "html,pdf", "--output", str(out)]))
+
+    seconds: dict[str, list[float]] = {name: [] for name in methods}
+    memory: dict[str, list[int]] = {name: [] for name in methods}
+    floor_cells: list[float] = []
+    work = Path(tempfile.mkdtemp(prefix="iku-bench-"))
+    try:
+        for round_number in range(args.repeat):
+            for index, (name, (_, action)) in enumerate(methods.items()):
+                out = work / f"{round_number}-{index}"
+                out.mkdir()
+                watched = cluster is not None and "--cluster" in name
+                elapsed, peak = _measure(lambda a=action, o=out: a(o), include_self=watched)
+                seconds[name].append(elapsed)
+                memory[name].append(peak)
+                if name.startswith("lantai"):
+                    floor_cells.append(float((out / "detik-sel.txt").read_text()))
+                print(f"putaran {round_number + 1}: {name}: {elapsed:.1f} s", file=sys.stderr)
+        last = args.repeat - 1
+        outputs = {name: work / f"{last}-{i}" for i, name in enumerate(methods)}
+        problems = _compare(reports, outputs)
+    finally:
+        if cluster is not None:
+            cluster.close()
+    _print_table(len(reports), args.repeat, methods, seconds, memory, floor_cells)
+    if problems:
+        print("\n**Hasil berbeda:**\n")
+        print("\n".join(f"- {p}" for p in problems))
+    else:
+        print(f"\nKeluaran sel semua metode dan daftar angka semua batch sama "
+              f"({len(reports)} laporan, putaran terakhir).")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def _parameters(spec) -> dict:
+    parameters = {"tahun": spec.params.tahun, "data": str(DATA)}
+    if spec.params.bidang:
+        parameters["bidang"] = spec.params.bidang
+    return parameters
+
+
+def _cli(arguments: list[str]) -> None:
+    _run([str(BIN / "iku-nb"), *arguments])
+
+
+def _run(command: list[str]) -> None:
+    finished = subprocess.run(command, capture_output=True, text=True, check=False)
+    if finished.returncode != 0:
+        raise SystemExit(f"{command[:3]} gagal:\n{finished.stderr[-3000:]}")
+
+
+def _by_hand(reports: list, out: Path) -> None:
+    for name, notebook, parameters in reports:
+        executed = out / f"{name}.ipynb"
+        options = [part for key, value in parameters.items() for part in ("-p", key, str(value))]
+        _run([str(BIN / "papermill"), str(NOTEBOOKS / f"{notebook}.ipynb"), str(executed),
+              *options, "--no-progress-bar", "--cwd", str(out)])
+        _run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed)])
+
+
+def _loop(reports: list, out: Path) -> None:
+    """Run the plain loop; the caller starts it in a process of its own, so its imports count."""
+    import papermill  # noqa: PLC0415
+    from nbconvert import HTMLExporter  # noqa: PLC0415
+
+    exporter = HTMLExporter()
+    for name, notebook, parameters in reports:
+        executed = out / f"{name}.ipynb"
+        papermill.execute_notebook(str(NOTEBOOKS / f"{notebook}.ipynb"), str(executed),
+                                   parameters=parameters, cwd=str(out), progress_bar=False)
+        body, _ = exporter.from_filename(str(executed))
+        (out / f"{name}.html").write_text(body, encoding="utf-8")
+
+
+def _floor(reports: list, out: Path) -> None:
+    """Time only the cells: one kernel, warmed once, reset between reports."""
+    import nbformat  # noqa: PLC0415
+    from jupyter_client.manager import start_new_kernel  # noqa: PLC0415
+    from papermill.iorw import load_notebook_node  # noqa: PLC0415
+    from papermill.parameterize import parameterize_notebook  # noqa: PLC0415
+
+    manager, client = start_new_kernel(kernel_name="python3",
+                                       extra_arguments=["--HistoryManager.hist_file=:memory:"])
+    try:
+        client.execute_interactive("import iku_nb.report", timeout=600)
+        total = 0.0
+        for name, notebook, parameters in reports:
+            client.execute_interactive("get_ipython().reset(new_session=True)",
+                                       silent=True, store_history=False, timeout=600)
+            nb = load_notebook_node(str(NOTEBOOKS / f"{notebook}.ipynb"))
+            nb = parameterize_notebook(nb, parameters)
+            for cell in nb.cells:
+                if cell.cell_type != "code":
+                    continue
+                cell.outputs = []
+
+                def keep(message, cell=cell):
+                    kind = message["msg_type"]
+                    if kind in ("stream", "display_data", "execute_result", "error"):
+                        cell.outputs.append(nbformat.v4.output_from_msg(message))
+
+                started = time.perf_counter()
+                reply = client.execute_interactive(cell.source, timeout=600, output_hook=keep)
+                total += time.perf_counter() - started
+                if reply["content"]["status"] != "ok":
+                    raise SystemExit(f"{name}: sel gagal: {reply['content']}")
+            nbformat.write(nb, out / f"{name}.ipynb")
+        (out / "detik-sel.txt").write_text(f"{total:.3f}")
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def _measure(action: Callable[[], None], include_self: bool = False) -> tuple[float, int]:
+    """Return the wall time of ``action`` and the peak RSS of the processes it started.
+
+    Processes that were running before, such as the LocalCluster's workers,
+    count only with ``include_self``, which also counts this process.
+    """
+    me = psutil.Process()
+    before = set() if include_self else {p.pid for p in me.children(recursive=True)}
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            processes = [p for p in me.children(recursive=True) if p.pid not in before]
+            processes += [me] if include_self else []
+            total = 0
+            for process in processes:
+                try:
+                    total += process.memory_info().rss
+                except psutil.Error:
+                    pass
+            peak = max(peak, total)
+            stop.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    try:
+        action()
+    finally:
+        elapsed = time.perf_counter() - started
+        stop.set()
+        sampler.join()
+    return elapsed, peak
+
+
+def _compare(reports: list, outputs: dict[str, Path]) -> list[str]:
+    """List every report whose cell outputs or manifest figures differ between methods."""
+    problems = []
+    for name, notebook, parameters in reports:
+        folder = Path(str(parameters["tahun"])) / parameters.get("bidang", "")
+        found = {}
+        figures = {}
+        for method, out in outputs.items():
+            if method.startswith("iku-nb"):
+                found[method] = _cell_outputs(out / folder / f"{notebook}.ipynb")
+                registry = out / folder / f"{notebook}.angka.json"
+                figures[method] = json.loads(registry.read_text("utf-8"))["angka"]
+            else:
+                found[method] = _cell_outputs(out / f"{name}.ipynb")
+        first = next(iter(found))
+        problems += [f"{name}: keluaran sel {m} berbeda dari {first}"
+                     for m in found if found[m] != found[first]]
+        first = next(iter(figures))
+        problems += [f"{name}: daftar angka {m} berbeda dari {first}"
+                     for m in figures if figures[m] != figures[first]]
+    return problems
+
+
+def _cell_outputs(path: Path) -> list:
+    """Return the outputs of the code cells, without the parameter cells whose source differs."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return [cell["outputs"] for cell in nb["cells"] if cell["cell_type"] == "code"
+            and "injected-parameters" not in cell["metadata"].get("tags", [])]
+
+
+def _print_table(count, repeat, methods, seconds, memory, floor_cells) -> None:
+    cpu = psutil.cpu_count()
+    batch = statistics.median(seconds["iku-nb laporan"])
+    floor = statistics.median(floor_cells) if floor_cells else None
+    print(f"{count} laporan, median {repeat} putaran, {cpu} inti, `--jobs {JOBS}`.\n")
+    print("| cara | format | median (s) | s/laporan | rasio thd. batch | "
+          "memori puncak (MB) |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name, (kind, _) in methods.items():
+        median = statistics.median(seconds[name])
+        peak = max(memory[name]) / 2**20
+        print(f"| {name} | {kind} | {median:.1f} | {median / count:.2f} | "
+              f"{median / batch:.2f} | {peak:.0f} |")
+    if floor is not None:
+        print(f"| lantai: jumlah waktu sel saja / {JOBS} inti | html | {floor / JOBS:.1f} | "
+              f"{floor / count:.2f} | {floor / JOBS / batch:.2f} | – |")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] in ("--loop", "--floor"):
+        worker = _loop if sys.argv[1] == "--loop" else _floor
+        worker(json.loads(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        main()

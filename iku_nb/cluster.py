@@ -1,0 +1,188 @@
+"""Run a batch's reports on the workers of a Dask cluster (``laporan --cluster``).
+
+DaskPool is the ReportPool of iku_nb.pool for a Dask scheduler. Each report
+becomes one task, which runs run_report in the Dask worker process with a
+kernel kept per worker thread (WarmKernelRunner). The task receives the
+folders as paths, so the data folder and the output folder must exist at the
+same paths on every worker, e.g. on a shared filesystem.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from iku_nb.errors import IkuError, RunError
+from iku_nb.pool import (
+    DEFAULT_TIMEOUT,
+    FAILED,
+    SUCCEEDED,
+    TIMED_OUT,
+    ReportResult,
+    WarmKernelRunner,
+)
+from iku_nb.run import ReportSpec
+
+log = logging.getLogger("iku_nb")
+
+# Seconds to wait for the scheduler to respond, and then for a first worker.
+CONNECT_TIMEOUT = 10
+# Seconds a task may run past its timeout before the pool stops waiting for
+# it. The task kills its own kernel at the timeout, so only a report stuck
+# outside the kernel (reading data, writing the PDF) gets this far.
+GRACE = 60
+# The maximum time results() blocks before it checks the deadlines again.
+POLL_INTERVAL = 1.0
+
+
+class DaskPool:
+    """Reports on the workers of the Dask cluster at ``address``.
+
+    ``slots`` is ``jobs``, or else the number of threads of all workers when
+    the pool connects. ``fresh_kernel`` gives every report a new kernel.
+    """
+
+    def __init__(self, address: str, output: Path | str, timeout: float = DEFAULT_TIMEOUT,
+                 *, jobs: int | None = None, fresh_kernel: bool = False) -> None:
+        from distributed import Client  # noqa: PLC0415 - distributed loads slowly
+
+        self.output = Path(output).resolve()
+        self.timeout = timeout
+        self.fresh_kernel = fresh_kernel
+        try:
+            self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise RunError(
+                f"Tidak dapat terhubung ke penjadwal Dask {address} dalam {CONNECT_TIMEOUT} "
+                f"detik ({type(exc).__name__}: {exc}). Periksa alamat --cluster, misalnya "
+                "tcp://10.0.0.5:8786, dan pastikan `dask scheduler` berjalan di sana.") from None
+        try:
+            self.client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as exc:
+            self.client.close()
+            raise RunError(
+                f"Penjadwal Dask {address} tidak punya pekerja setelah {CONNECT_TIMEOUT} detik; "
+                "jalankan `dask worker` yang terhubung ke penjadwal itu.") from exc
+        self.slots = jobs or max(1, sum(self.client.nthreads().values()))
+        self._running: dict = {}  # future -> (key, spec, start time)
+
+    def submit(self, key: int, spec: ReportSpec) -> None:
+        future = self.client.submit(
+            run_on_dask_worker, spec, str(self.output), self.timeout, self.fresh_kernel,
+            key=f"iku-nb-{spec.name}-{uuid.uuid4().hex[:8]}", pure=False)
+        self._running[future] = (key, spec, time.monotonic())
+
+    def results(self) -> list[tuple[int, ReportResult]]:
+        from distributed import wait  # noqa: PLC0415
+
+        while self._running:
+            try:
+                # wait() finds its client as the current one.
+                with self.client.as_current():
+                    wait(list(self._running), timeout=POLL_INTERVAL,
+                         return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                pass
+            finished = []
+            for future, (key, spec, started) in list(self._running.items()):
+                result = self._collect(future, spec, started)
+                if result is not None:
+                    del self._running[future]
+                    finished.append((key, result))
+            if finished:
+                return finished
+        return []
+
+    def close(self) -> None:
+        running = list(self._running)
+        self._running.clear()
+        try:
+            if running:
+                self.client.cancel(running)
+                # A cancelled task goes on running in its worker thread, so its
+                # kernel is killed, which ends the notebook at once.
+                self.client.run(stop_dask_reports)
+        finally:
+            self.client.close()
+
+    def _collect(self, future, spec: ReportSpec, started: float) -> ReportResult | None:
+        elapsed = time.monotonic() - started
+        if future.status == "finished":
+            status, files, reason, seconds = future.result()
+            return ReportResult(spec, status, seconds,
+                                {kind: Path(path) for kind, path in files.items()}, reason)
+        if future.status in ("error", "lost", "cancelled"):
+            try:
+                exception = future.exception(timeout=CONNECT_TIMEOUT)
+            except Exception as exc:  # the future lost its worker; show why
+                exception = exc
+            return ReportResult(spec, FAILED, elapsed,
+                                reason=f"tugas Dask gagal ({future.status}): "
+                                f"{type(exception).__name__}: {exception}; laporan sebelumnya "
+                                "tidak diubah")
+        if elapsed > self.timeout + GRACE:
+            future.cancel()
+            return ReportResult(spec, TIMED_OUT, elapsed,
+                                reason=f"tidak selesai {self.timeout + GRACE:g} detik setelah "
+                                "dimulai di pekerja Dask; laporan sebelumnya tidak diubah")
+        return None
+
+
+_thread_runners = threading.local()
+_active_runners: set[WarmKernelRunner] = set()
+_active_lock = threading.Lock()
+
+
+def run_on_dask_worker(spec: ReportSpec, output: str, timeout: float,
+                       fresh_kernel: bool) -> tuple[str, dict[str, str], str | None, float]:
+    """Run one report in a Dask worker and return (status, files, reason, seconds).
+
+    When the report passes ``timeout`` seconds, a timer kills its kernel, so
+    the notebook fails at once and the report gets status TIMED_OUT.
+    """
+    started = time.monotonic()
+    runner = getattr(_thread_runners, "runner", None)
+    if runner is None:
+        runner = _thread_runners.runner = WarmKernelRunner()
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        runner.kill()
+
+    timer = threading.Timer(timeout, expire)
+    with _active_lock:
+        _active_runners.add(runner)
+    timer.start()
+    try:
+        files = runner(spec, Path(output), int(timeout))
+        outcome = (SUCCEEDED, {kind: str(path) for kind, path in files.items()}, None)
+    except Exception as exc:  # every failure becomes this report's outcome
+        if expired.is_set():
+            reason = (f"dihentikan setelah batas waktu {timeout:g} detik; laporan sebelumnya "
+                      "tidak diubah")
+            outcome = (TIMED_OUT, {}, reason)
+        elif isinstance(exc, IkuError):
+            outcome = (FAILED, {}, " ".join(str(exc).split()))
+        else:
+            outcome = (FAILED, {}, f"galat internal: {type(exc).__name__}: {exc}")
+        log.warning("laporan %s %s di pekerja Dask: %s", spec.name, outcome[0], outcome[2])
+    finally:
+        timer.cancel()
+        with _active_lock:
+            _active_runners.discard(runner)
+        if fresh_kernel:
+            runner.close()
+    return (*outcome, time.monotonic() - started)
+
+
+def stop_dask_reports() -> int:
+    """Kill the kernels of the reports running in this Dask worker; return how many."""
+    with _active_lock:
+        runners = list(_active_runners)
+    for runner in runners:
+        runner.kill()
+    return len(runners)

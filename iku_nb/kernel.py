@@ -1,0 +1,190 @@
+"""A Jupyter kernel kept running across the reports of one worker process.
+
+Starting a kernel and importing iku_nb.report in it (pandas, matplotlib,
+seaborn, jinja2) takes longer than running a report's cells, so a worker
+keeps one kernel and runs its reports in it one after another. Between two
+reports the kernel changes to the next report's work folder and resets its
+IPython shell (``reset(new_session=True)``): the user namespace is new and
+execution counts start again at 1, while imported modules stay loaded. A
+kernel whose report failed is shut down, and the next report starts a new one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import threading
+from pathlib import Path
+
+import psutil
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+
+log = logging.getLogger("iku_nb")
+
+KERNEL_NAME = "python3"
+# The log level keeps the kernel's start-up warnings out of the user's
+# terminal. nbclient adds the in-memory history file to kernels it starts
+# itself, and it is added here too, so that parallel kernels never share the
+# IPython history database.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
+RESET_TIMEOUT = 60
+
+
+class _ReusedClient(AsyncKernelClient):
+    """A kernel client whose channels stay open from one report to the next.
+
+    nbclient opens the channels and waits for the kernel at every notebook.
+    A second start of the heartbeat thread would raise, so a second start
+    does nothing. A second wait returns at once, because the first wait
+    ends with at least 0.2 s of listening for stray messages (jupyter_client
+    8.10), and nbclient and the reset both skip replies to other requests.
+    """
+
+    _ready = False
+
+    def start_channels(self, *args, **kwargs) -> None:
+        if not self.channels_running:
+            super().start_channels(*args, **kwargs)
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        if not self._ready:
+            await super().wait_for_ready(timeout)
+            self._ready = True
+
+
+class _OneClientManager(AsyncKernelManager):
+    """A kernel manager that hands every caller the same client.
+
+    nbclient requests a new client at every notebook and, on a kernel manager
+    it did not create, never stops it. Sharing one client avoids leaving a
+    heartbeat thread and five sockets behind per report, and the open
+    channels spare each report the wait for a new connection.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(client_class="iku_nb.kernel._ReusedClient", **kwargs)
+        self.shared_client: _ReusedClient | None = None
+
+    def client(self, **kwargs) -> _ReusedClient:
+        if self.shared_client is None:
+            self.shared_client = super().client(**kwargs)
+        return self.shared_client
+
+    def stop_client(self) -> None:
+        if self.shared_client is not None:
+            self.shared_client.stop_channels()
+            self.shared_client = None
+
+
+class WarmKernel:
+    """One kernel that runs one report at a time and survives between reports."""
+
+    def __init__(self, kernel_name: str = KERNEL_NAME) -> None:
+        self.kernel_name = kernel_name
+        self.manager: _OneClientManager | None = None
+        self.reports = 0
+        self._output_pump: threading.Thread | None = None
+
+    @property
+    def pid(self) -> int | None:
+        provisioner = getattr(self.manager, "provisioner", None)
+        return getattr(provisioner, "pid", None)
+
+    def prepare(self, work: Path) -> AsyncKernelManager:
+        """Return a running kernel with a clean namespace, working in ``work``.
+
+        The first report of a kernel gets it as started. Every later report
+        gets it after a change of folder and a reset of the shell.
+        """
+        work = Path(work).resolve()
+        if self.manager is not None and not run_sync(self.manager.is_alive)():
+            self.discard()
+        if self.manager is None:
+            self._start(work)
+        elif self.reports:
+            self._reset(work)
+        self.reports += 1
+        return self.manager
+
+    def discard(self) -> None:
+        """Shut the kernel down, so that the next report starts a new one."""
+        manager, self.manager = self.manager, None
+        self.reports = 0
+        if manager is None:
+            return
+        manager.stop_client()
+        try:
+            run_sync(manager.shutdown_kernel)(now=True)
+        except Exception as exc:  # a kernel that is already gone needs no shutdown
+            log.info("kernel tidak dapat dimatikan dengan rapi: %s", exc)
+            self._kill(manager)
+        if self._output_pump is not None:
+            self._output_pump.join(5)
+            self._output_pump = None
+
+    def kill(self) -> None:
+        """Kill the kernel process and its children at once, e.g. when a report timed out."""
+        if self.manager is not None:
+            self._kill(self.manager)
+
+    def _start(self, work: Path) -> None:
+        manager = _OneClientManager(kernel_name=self.kernel_name)
+        # The kernel's own output (not the cells', which travel as messages)
+        # is copied to this process's standard output, which the worker points
+        # at the log of the report that is running.
+        run_sync(manager.start_kernel)(extra_arguments=list(KERNEL_ARGUMENTS), cwd=str(work),
+                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        process = manager.provisioner.process
+        self._output_pump = threading.Thread(target=_copy_to_stdout, args=(process.stdout,),
+                                             name="kernel-output", daemon=True)
+        self._output_pump.start()
+        self.manager = manager
+        self.reports = 0
+        log.info("kernel baru dimulai (pid %s)", self.pid)
+
+    def _reset(self, work: Path) -> None:
+        """Change the kernel's folder, then clear its namespace and history session.
+
+        The folder changes first, because the reset records the current folder
+        in ``_dh`` as a new kernel does at start. The code binds no name, so
+        the namespace after it is the one a new kernel has.
+        """
+        code = (f"__import__('os').chdir({str(work)!r})\n"
+                "get_ipython().reset(new_session=True)\n")
+        client = self.manager.client()
+        client.start_channels()
+        run_sync(client.wait_for_ready)(timeout=RESET_TIMEOUT)
+        reply = run_sync(client.execute_interactive)(
+            code, silent=True, store_history=False, allow_stdin=False, timeout=RESET_TIMEOUT,
+            output_hook=lambda message: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel tidak dapat disetel ulang: {reply['content']}")
+
+    @staticmethod
+    def _kill(manager: AsyncKernelManager) -> None:
+        provisioner = getattr(manager, "provisioner", None)
+        pid = getattr(provisioner, "pid", None)
+        if pid is None:
+            return
+        try:
+            kernel = psutil.Process(pid)
+            tree = [kernel, *kernel.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return
+        for process in tree:
+            try:
+                process.kill()
+            except psutil.NoSuchProcess:
+                pass
+        psutil.wait_procs(tree, timeout=5)
+
+
+def _copy_to_stdout(stream) -> None:
+    while chunk := stream.read1(65536):
+        try:
+            os.write(1, chunk)
+        except OSError:
+            return

@@ -1,0 +1,62 @@
+"""Tests of ``iku-nb laporan --cluster`` on a real Dask cluster bound to loopback."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from iku_nb.run import FAILED_SUFFIX, STAGING
+
+distributed = pytest.importorskip("distributed")
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def laporan(*arguments: str, cwd: Path) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "iku_nb.cli", "laporan", "--data", str(DATA), *arguments]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600,
+                          check=False)
+
+
+@pytest.mark.slow
+def test_laporan_on_local_cluster(tmp_path):
+    output = tmp_path / "keluaran"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        finished = laporan("--tahun", "2025", "--bidang", "poldagri,hanbang",
+                           "--output", str(output), "--cluster", cluster.scheduler_address,
+                           cwd=tmp_path)
+    assert finished.returncode == 0, finished.stderr + finished.stdout
+    for bidang in ("poldagri", "hanbang"):
+        folder = output / "2025" / bidang
+        assert (folder / "laporan_bidang.html").stat().st_size > 10_000
+        manifest = json.loads((folder / "laporan_bidang.manifest.json").read_text(encoding="utf-8"))
+        assert manifest["laporan"] == f"2025-{bidang}"
+        assert not (folder / f"laporan_bidang{FAILED_SUFFIX}").exists()
+    assert "Ringkasan laporan" in finished.stdout
+    assert "2025-poldagri" in finished.stdout
+    assert "2 berhasil, 0 gagal, 0 waktu habis" in finished.stderr
+    assert f"di klaster {cluster.scheduler_address}" in finished.stderr
+    index = (output / "index.html").read_text(encoding="utf-8")
+    assert 'href="2025/hanbang/laporan_bidang.html"' in index
+    assert list((output / STAGING).glob("2025-*-*")) == []
+
+
+def test_laporan_unreachable_scheduler(tmp_path):
+    with socket.socket() as probe:  # a loopback port that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    output = tmp_path / "keluaran"
+    finished = laporan("--tahun", "2025", "--output", str(output),
+                       "--cluster", f"tcp://127.0.0.1:{port}", cwd=tmp_path)
+    assert finished.returncode == 2
+    message = " ".join(finished.stderr.split())
+    assert f"Tidak dapat terhubung ke penjadwal Dask tcp://127.0.0.1:{port}" in message
+    assert "Periksa alamat --cluster" in message
+    assert "Traceback" not in finished.stderr
+    assert not (output / "2025").exists()

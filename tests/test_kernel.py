@@ -1,0 +1,110 @@
+"""Tests of the kept kernel: a report made in a reused kernel equals one made in a new kernel."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from iku_nb.errors import DataError
+from iku_nb.kernel import WarmKernel
+from iku_nb.params import RunParameters
+from iku_nb.pool import WarmKernelRunner
+from iku_nb.run import ReportSpec, run_report
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+# papermill gives its injected parameters cell a new random id at every run,
+# and nbconvert writes cell ids into the HTML, so two runs in new kernels
+# differ there too.
+
+
+def spec(tahun: int = 2025, bidang: str | None = None) -> ReportSpec:
+    return ReportSpec(RunParameters(tahun, None, bidang, data=str(DATA)))
+
+
+def cells(notebook: Path) -> list[tuple]:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    return [(c["cell_type"], c["source"], c.get("execution_count"), c.get("outputs"))
+            for c in nb["cells"]]
+
+
+def manifest(path: Path) -> dict:
+    """Return a manifest without what differs between two runs: times and notebook hash."""
+    values = json.loads(path.read_text(encoding="utf-8"))
+    for name in ("mulai", "selesai"):
+        values.pop(name)
+    values["berkas"].pop("laporan_bidang.ipynb")
+    return values
+
+
+@pytest.mark.slow
+def test_reused_kernel_report_equals_new(tmp_path):
+    target = spec(bidang="poldagri")
+    new = run_report(target, tmp_path / "baru", 600)
+
+    kernel = WarmKernel()
+    try:
+        run_report(spec(2024), tmp_path / "dipakai-ulang", 600, kernel=kernel)
+        first_pid = kernel.pid
+        reused = run_report(target, tmp_path / "dipakai-ulang", 600, kernel=kernel)
+        assert kernel.pid == first_pid, "the second report must run in the same kernel"
+        assert kernel.reports == 2
+    finally:
+        kernel.discard()
+
+    new_cells = cells(new["ipynb"])
+    reused_cells = cells(reused["ipynb"])
+    assert len(new_cells) == len(reused_cells)
+    for index, (expected, actual) in enumerate(zip(new_cells, reused_cells, strict=True)):
+        assert actual == expected, f"cell {index} differs"
+    assert next(c[2] for c in reused_cells if c[0] == "code") == 1, "counts restart at 1"
+    assert reused["html"].read_bytes() == new["html"].read_bytes()
+    assert reused["angka"].read_bytes() == new["angka"].read_bytes()
+    assert manifest(reused["manifest"]) == manifest(new["manifest"])
+
+
+@pytest.mark.slow
+def test_reset_clears_namespace_and_folder(tmp_path):
+    kernel = WarmKernel()
+    first, second = tmp_path / "satu", tmp_path / "dua"
+    first.mkdir()
+    second.mkdir()
+    try:
+        manager = kernel.prepare(first)
+        client = manager.client()
+        client.start_channels()
+
+        from jupyter_core.utils import run_sync  # noqa: PLC0415
+
+        def run(code: str) -> dict:
+            outputs = []
+            run_sync(client.wait_for_ready)(timeout=60)
+            run_sync(client.execute_interactive)(code, timeout=60, output_hook=outputs.append)
+            return {m["msg_type"]: m["content"] for m in outputs}
+
+        run("sisa = 41")
+        kernel.prepare(second)
+        after = run("import os; print('sisa' in globals(), os.getcwd())")
+    finally:
+        kernel.discard()
+    assert after["stream"]["text"].split() == ["False", str(second.resolve())]
+    assert after["execute_input"]["execution_count"] == 1
+
+
+@pytest.mark.slow
+def test_failed_report_discards_kernel(tmp_path):
+    broken = tmp_path / "data"
+    broken.mkdir()
+    (broken / "konflik.csv").write_text("bukan,tabel\n1,2\n", encoding="utf-8")
+    runner = WarmKernelRunner()
+    try:
+        runner(spec(), tmp_path / "keluaran", 600)
+        first_pid = runner._kernel.pid
+        with pytest.raises(DataError):
+            runner(ReportSpec(RunParameters(2025, data=str(broken))), tmp_path / "keluaran", 600)
+        assert runner._kernel.manager is None, "a failed report must discard its kernel"
+        runner(spec(bidang="hanbang"), tmp_path / "keluaran", 600)
+        assert runner._kernel.pid != first_pid
+    finally:
+        runner.close()
