@@ -12,6 +12,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ FAILED_SUFFIX = ".GAGAL.ipynb"
 # Written by the batch for any failed or timed-out run, with the reason.
 FAILED_NOTE_SUFFIX = ".GAGAL.txt"
 STAGING = ".sementara"
+_EXPORTERS = threading.local()
 REGISTRY_FORMAT = "iku-nb/angka 1"
 
 
@@ -261,8 +263,6 @@ def _keep_failed(notebook: Path, target: Path | None, stem: str) -> Path | None:
 def _export_html(notebook: Path, html: Path, title: str) -> None:
     """Convert the executed notebook to one self-contained HTML page without code."""
     import nbformat  # noqa: PLC0415
-    from nbconvert import HTMLExporter  # noqa: PLC0415
-    from nbconvert.preprocessors import TagRemovePreprocessor  # noqa: PLC0415
 
     nb = nbformat.read(notebook, as_version=4)
     nb.metadata["title"] = title
@@ -270,15 +270,30 @@ def _export_html(notebook: Path, html: Path, title: str) -> None:
         # Library warnings printed by the kernel belong to the analyst, not the report.
         cell["outputs"] = [o for o in cell.get("outputs", [])
                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-    exporter = HTMLExporter(
-        template_name="iku", extra_template_basedirs=[str(TEMPLATE_DIR)],
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_cell_tags={"hapus-dari-laporan"}), enabled=True)
-    body, _ = exporter.from_notebook_node(
+    body, _ = _html_exporter().from_notebook_node(
         nb, resources={"iku_css": REPORT_CSS.read_text(encoding="utf-8"),
                        "language_code": "id"})
     html.write_text(body, encoding="utf-8")
+
+
+def _html_exporter():
+    """Return this thread's HTML exporter, made once: building one compiles its templates.
+
+    A batch worker converts many reports, and a Dask worker may convert them
+    in several threads, so each thread keeps its own.
+    """
+    exporter = getattr(_EXPORTERS, "html", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter  # noqa: PLC0415
+        from nbconvert.preprocessors import TagRemovePreprocessor  # noqa: PLC0415
+
+        exporter = HTMLExporter(
+            template_name="iku", extra_template_basedirs=[str(TEMPLATE_DIR)],
+            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+        exporter.register_preprocessor(
+            TagRemovePreprocessor(remove_cell_tags={"hapus-dari-laporan"}), enabled=True)
+        _EXPORTERS.html = exporter
+    return exporter
 
 
 def _figures(spec: ReportSpec, dataset) -> list:
