@@ -69,19 +69,25 @@ def texts(column: pd.Series, required: bool = True) -> Parsed:
 def _words(column: pd.Series, upper: bool, required: bool) -> Parsed:
     """Collapse the spaces of every text, optionally in upper case; blank is None.
 
-    Text columns (ids, names) are mostly distinct, so texts that are already
-    plain ASCII words are taken as they are, with arrow, and only the others
-    go through Python.
+    Texts that are already plain ASCII words are taken as they are, with
+    arrow, and only the others go through Python. A category column is
+    parsed once per category, so ids repeated across rows are parsed once.
     """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        parsed = _parse_words(column.cat.categories.to_numpy(dtype=object), upper, required)
+        codes = column.cat.codes.to_numpy()
+        return Parsed(parsed.values[codes], parsed.clean[codes])
+    return _parse_words(column, upper, required)
+
+
+def _parse_words(texts: pd.Series | np.ndarray, upper: bool, required: bool) -> Parsed:
     def parse(text: str) -> tuple[object, bool]:
         if is_blank(text):
             return None, not required
         words = " ".join(text.split())
         return (words.upper() if upper else words), True
 
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return by_distinct_value(column, parse)
-    text = pa.array(column, type=pa.string())
+    text = pa.array(texts, type=pa.string())
     plain = pc.match_substring_regex(text, _PLAIN_WORDS).to_numpy(zero_copy_only=False)
     converted = pc.ascii_upper(text) if upper else text
     values = converted.to_numpy(zero_copy_only=False).astype(object)

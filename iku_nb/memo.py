@@ -41,7 +41,9 @@ def case_numbers(konflik: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.nd
     A report's case number is the position of its ``id_konflik`` in the sorted ids.
     """
     def compute() -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-        reports = konflik[konflik["id_konflik"].notna()]
+        named = konflik["id_konflik"].notna().to_numpy()
+        # Filtering copies every column, which a register without empty ids skips.
+        reports = konflik if named.all() else konflik[named]
         codes, ids = pd.factorize(reports["id_konflik"].to_numpy(dtype=object))
         # Arrow sorts the distinct ids several times faster than pandas sorts
         # Python strings, in the same order: UTF-8 bytes sort as code points.
