@@ -26,9 +26,6 @@ from iku_nb.parse import canonical, is_blank, parse_date
 from iku_nb.period import MAX_YEAR, MIN_YEAR
 from iku_nb.rows import Rows
 
-# Printable ASCII words separated by single spaces: for these, Python's
-# " ".join(text.split()).upper() is the text itself in ASCII upper case.
-_PLAIN_WORDS = r"^[!-~]+( [!-~]+)*$"
 
 
 @dataclass
@@ -88,13 +85,28 @@ def _parse_words(texts: pd.Series | np.ndarray, upper: bool, required: bool) -> 
         return (words.upper() if upper else words), True
 
     text = pa.array(texts, type=pa.string())
-    plain = pc.match_substring_regex(text, _PLAIN_WORDS).to_numpy(zero_copy_only=False)
+    plain = _plain_words(text).to_numpy(zero_copy_only=False)
     converted = pc.ascii_upper(text) if upper else text
-    values = converted.to_numpy(zero_copy_only=False).astype(object)
+    # to_numpy of a string array returns a new, writable array of Python strings.
+    values = converted.to_numpy(zero_copy_only=False)
     clean = plain.copy()
     for position in np.flatnonzero(~plain):
         values[position], clean[position] = parse(values[position])
     return Parsed(values, clean)
+
+
+def _plain_words(text: pa.Array) -> pa.Array:
+    """Return which texts are printable ASCII words separated by single spaces.
+
+    For these, Python's ``" ".join(text.split()).upper()`` is the text itself
+    in ASCII upper case. The same test as the regular expression
+    ``^[!-~]+( [!-~]+)*$``, in kernels that are several times faster.
+    """
+    filled = pc.greater(pc.binary_length(text), 0)
+    printable = pc.ascii_is_printable(text)
+    trimmed = pc.invert(pc.or_(pc.starts_with(text, " "), pc.ends_with(text, " ")))
+    single_spaced = pc.invert(pc.match_substring(text, "  "))
+    return pc.and_(pc.and_(filled, printable), pc.and_(trimmed, single_spaced))
 
 
 def choices(column: pd.Series, allowed: list[str], required: bool = True) -> Parsed:
