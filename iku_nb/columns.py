@@ -28,6 +28,13 @@ from iku_nb.rows import Rows
 
 
 
+# The two date forms that exports write, with ASCII digits and nothing else.
+_PLAIN_DATES = (
+    r"^(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})$",
+    r"^(?P<day>[0-9]{2})/(?P<month>[0-9]{2})/(?P<year>[0-9]{4})$",
+)
+
+
 @dataclass
 class Parsed:
     """The parsed value of every row of one column, and which rows parsed cleanly."""
@@ -136,7 +143,43 @@ def dates(column: pd.Series, required: bool = True) -> Parsed:
             return None, False
         return parsed, True
 
-    return by_distinct_value(column, parse, dtype="datetime64[s]")
+    codes, uniques = _codes(column)
+    texts = uniques.to_numpy(dtype=object)
+    values, clean = _plain_dates(pa.array(texts, type=pa.string()), today)
+    # Every distinct text that is not a plain, valid date in range goes
+    # through the row-by-row rules: blanks, other formats, errors.
+    for position in np.flatnonzero(~clean):
+        value, clean[position] = parse(texts[position])
+        values[position] = np.datetime64("NaT") if value is None else value
+    return Parsed(values[codes], clean[codes])
+
+
+def _plain_dates(texts: pa.Array, today: date) -> tuple[np.ndarray, np.ndarray]:
+    """Parse ``yyyy-mm-dd`` and ``dd/mm/yyyy`` texts with arrow; return values and which parsed.
+
+    A text parses when it is exactly one of these forms (ASCII digits, no
+    spaces or time), names a real calendar day, and lies between MIN_YEAR
+    and today; for such a text :func:`parse_date` returns the same day.
+    """
+    year = np.zeros(len(texts), dtype=np.int64)
+    month = np.zeros(len(texts), dtype=np.int64)
+    day = np.zeros(len(texts), dtype=np.int64)
+    matched = np.zeros(len(texts), dtype=bool)
+    for pattern in _PLAIN_DATES:
+        parts = pc.extract_regex(texts, pattern)
+        found = parts.is_valid().to_numpy(zero_copy_only=False) & ~matched
+        for target, field in ((year, "year"), (month, "month"), (day, "day")):
+            numbers = pc.cast(pc.struct_field(parts, field), pa.int64()).fill_null(0)
+            target[found] = numbers.to_numpy()[found]
+        matched |= found
+    month_start = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    days = month_start.astype("datetime64[D]") + (day - 1)
+    # A day past the end of its month (31/02) rolls into the next month.
+    real = matched & (month >= 1) & (month <= 12) & (day >= 1) & (
+        days.astype("datetime64[M]") == month_start)
+    clean = real & (year >= MIN_YEAR) & (year <= MAX_YEAR) & (days <= np.datetime64(today))
+    values = np.where(clean, days, np.datetime64("NaT")).astype("datetime64[s]")
+    return values, clean
 
 
 def pair_codes(first: pd.Series, second: pd.Series) -> tuple[np.ndarray, list[tuple]]:
