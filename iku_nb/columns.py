@@ -106,8 +106,9 @@ def _plain_words(text: pa.Array) -> pa.Array:
     """Return which texts are printable ASCII words separated by single spaces.
 
     For these, Python's ``" ".join(text.split()).upper()`` is the text itself
-    in ASCII upper case. The same test as the regular expression
-    ``^[!-~]+( [!-~]+)*$``, in kernels that are several times faster.
+    in ASCII upper case. This is the test of the regular expression
+    ``^[!-~]+( [!-~]+)*$``, done with string kernels that took about half
+    its time on a column of 1M ids (pyarrow 26).
     """
     filled = pc.greater(pc.binary_length(text), 0)
     printable = pc.ascii_is_printable(text)

@@ -49,8 +49,9 @@ def case_numbers(konflik: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.nd
         reports = konflik if named.all() else konflik[named]
         ids = reports["id_konflik"].to_numpy(dtype=object)
         # Arrow's dense rank (1 for the smallest id) numbers the cases in one
-        # sort, several times faster than hashing and sorting Python strings, and
-        # in the same order: UTF-8 bytes sort as code points.
+        # sort, in the order of Python's string sort because UTF-8 bytes sort as
+        # code points. On 1M ids it took about a third of the time of hashing
+        # the Python strings and sorting the distinct ones.
         codes = pc.rank(pa.array(ids, type=pa.string()), sort_keys="ascending",
                         tiebreaker="dense").to_numpy() - 1
         sorted_ids = np.empty(int(codes.max()) + 1 if len(codes) else 0, dtype=object)
