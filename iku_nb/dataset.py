@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,14 +72,18 @@ def inspect(data_dir: Path | str = "data", katalog: Path | str | None = None) ->
     log.info("katalog: %s", katalog_path)
 
     raw, problems = read_tables(data_dir)
-    tables, found = check_tables(raw, catalogue)
-    problems += found
-    problems += _check_rekap_against_registers(tables, catalogue, raw)
+    # Keyed by file name: a workbook that contains several tables is listed once.
+    paths = {table.path.name: table.path for table in raw.values() if table.path is not None}
+    # hashlib releases the GIL while hashing, so the files are hashed on a
+    # second thread while the checks run in Python on this one.
+    with ThreadPoolExecutor(max_workers=1) as hasher:
+        digests = {name: hasher.submit(sha256, path) for name, path in paths.items()}
+        tables, found = check_tables(raw, catalogue)
+        problems += found
+        problems += _check_rekap_against_registers(tables, catalogue, raw)
+        fingerprints = {name: digest.result() for name, digest in digests.items()}
 
     sources = {name: table.source for name, table in raw.items()}
-    # Keyed by file name: a workbook that contains several tables is listed once.
-    fingerprints = {table.path.name: sha256(table.path)
-                    for table in raw.values() if table.path is not None}
     inputs = [input_record(table, fingerprints) for table in raw.values()
               if table.path is not None]
     return Dataset(catalogue, katalog_path, data_dir, tables, sources,
@@ -160,6 +165,6 @@ def sha256(path: Path) -> str:
     """Return the SHA-256 of a file, the fingerprint that manifests record."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
+        for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

@@ -30,7 +30,10 @@ def memoised(frames: pd.DataFrame | tuple[pd.DataFrame, ...], key: object,
                                                                       strict=True)):
         return entry[1]
     result = compute()
-    refs = tuple(weakref.ref(frame, lambda _ref: _MEMO.pop(memo_key, None)) for frame in frames)
+    # The callback keeps its own reference to the memo, because at interpreter
+    # exit the module global may already be None when the last tables are freed.
+    refs = tuple(weakref.ref(frame, lambda _ref, memo=_MEMO: memo.pop(memo_key, None))
+                 for frame in frames)
     _MEMO[memo_key] = (refs, result)
     return result
 
@@ -41,14 +44,19 @@ def case_numbers(konflik: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.nd
     A report's case number is the position of its ``id_konflik`` in the sorted ids.
     """
     def compute() -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-        reports = konflik[konflik["id_konflik"].notna()]
-        codes, ids = pd.factorize(reports["id_konflik"].to_numpy(dtype=object))
-        # Arrow sorts the distinct ids several times faster than pandas sorts
-        # Python strings, in the same order: UTF-8 bytes sort as code points.
-        order = pc.array_sort_indices(pa.array(ids, type=pa.string())).to_numpy()
-        rank = np.empty_like(order)
-        rank[order] = np.arange(len(order))
-        return reports, rank[codes], ids[order]
+        named = konflik["id_konflik"].notna().to_numpy()
+        # Filtering copies every column, which a register without empty ids skips.
+        reports = konflik if named.all() else konflik[named]
+        ids = reports["id_konflik"].to_numpy(dtype=object)
+        # Arrow's dense rank (1 for the smallest id) numbers the cases in one
+        # sort, in the order of Python's string sort because UTF-8 bytes sort as
+        # code points. On 1M ids it took about a third of the time of hashing
+        # the Python strings and sorting the distinct ones.
+        codes = pc.rank(pa.array(ids, type=pa.string()), sort_keys="ascending",
+                        tiebreaker="dense").to_numpy() - 1
+        sorted_ids = np.empty(int(codes.max()) + 1 if len(codes) else 0, dtype=object)
+        sorted_ids[codes] = ids
+        return reports, codes, sorted_ids
 
     return memoised(konflik, "case-codes", compute)
 
