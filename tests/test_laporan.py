@@ -73,5 +73,13 @@ def test_ikhtisar_summarises_sasaran():
     html = laporan.ikhtisar().data
     assert "Sasaran strategis SS-1 <q>Menguatnya ketahanan sosial masyarakat</q>" in html
     # IKU-2 (80,00% ≥ 75%) meets its target; IKU-1 (84,21% < 90%) and IKU-3 do not.
-    assert ("1 dari 3 indikator yang dapat dinilai mencapai atau melampaui targetnya "
-            "(IKU-2); IKU-1 dan IKU-3 belum mencapai target.") in html
+    assert ("1 dari 3 indikator mencapai atau melampaui targetnya (IKU-2), sedangkan IKU-1 "
+            "dan IKU-3 belum.") in html
+
+
+def test_penutup_counts_like_ikhtisar():
+    laporan = Laporan.siapkan(2025, data=DATA)
+    sentence = ("1 dari 3 indikator mencapai atau melampaui targetnya (IKU-2), sedangkan "
+                "IKU-1 dan IKU-3 belum.")
+    assert sentence in laporan.ikhtisar().data
+    assert sentence in laporan.penutup().data

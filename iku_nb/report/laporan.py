@@ -135,19 +135,15 @@ class Laporan:
                             catatan=notes, sasaran=self.sasaran_summary())
 
     def sasaran_summary(self) -> list[dict]:
-        """Return, per sasaran strategis of this report, which indicators met their target."""
+        """Return, per sasaran strategis of this report, its indicators and which met their target."""
         rows = []
         for sasaran in self.dataset.katalog.sasaran:
             own = [n for n in self.nilai if n.indikator.sasaran == sasaran.kode]
             if not own:
                 continue
-            met = [n.kode for n in own if n.meets_target is True]
-            missed = [n.kode for n in own if n.meets_target is False]
             rows.append({"kode": sasaran.kode, "uraian": sasaran.uraian, "jumlah": len(own),
                          "kode_indikator": [n.kode for n in own],
-                         "dinilai": len(met) + len(missed), "tercapai": len(met),
-                         "sudah": met, "belum": missed,
-                         "tanpa_nilai": [n.kode for n in own if n.meets_target is None]})
+                         "kalimat": narrative.target_summary(own, self.periode)})
         return rows
 
     def tabel_ringkasan(self) -> Markup:
@@ -223,9 +219,9 @@ class Laporan:
         return [p for p in self.dataset.warnings if p.file not in others]
 
     def penutup(self) -> HTML:
-        met = [n for n in self.nilai if n.meets_target]
-        text = (f"Pada {self.periode.label}, {len(met)} dari {len(self.nilai)} indikator "
-                "mencapai atau melampaui targetnya.")
+        text = Markup("Laporan ini menilai {} indikator kinerja utama untuk {}. {}").format(
+            len(self.nilai), self.periode.label,
+            narrative.target_summary(self.nilai, self.periode))
         return self._render("penutup.html.j2", kalimat=text, tahun=self.periode.tahun,
                             triwulan=self.periode.triwulan,
                             versi=importlib.metadata.version("iku-nb"))
@@ -271,6 +267,7 @@ class Laporan:
             "indikator.html.j2", n=n, f=printed(n), anchor=n.kode.lower(),
             target_asal=n.target_asal,
             kalimat=narrative.summary(n, comparison.previous, comparison),
+            catatan=narrative.extra_notes(n),
             riwayat=[{"periode": h.periode.label, **printed(h),
                       "perubahan": selisih(change, h.indikator.desimal),
                       "asal": h.counts.asal if h.counts else "tidak ada data"}
