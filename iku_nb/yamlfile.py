@@ -57,7 +57,7 @@ def read_mapping(path: Path, error: type[IkuError], label: str) -> dict[str, Any
     """
     path = Path(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeyLoader)  # noqa: S506
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeyLoader)
     except FileNotFoundError as exc:
         raise error(f"{label} tidak ditemukan: {path}") from exc
     except IsADirectoryError as exc:
