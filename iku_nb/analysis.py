@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from iku_nb.errors import ParameterError
+from iku_nb.yamlfile import describe_value
 
 # Topic key, and its heading in Bab III.
 TOPICS = {
@@ -19,6 +20,16 @@ TOPICS = {
     "efisiensi": "Efisiensi penggunaan sumber daya",
     "program": "Program dan kegiatan pendukung",
 }
+
+# The form of the ``analisis`` parameter, shown in errors.
+EXAMPLE = """\
+  analisis:
+    IKU-1:
+      penyebab: |
+        Paragraf pertama.
+
+        Paragraf kedua.
+      upaya: Teks satu paragraf."""
 
 
 def parse_analysis(value: Any, codes: list[str] | None,
@@ -38,8 +49,9 @@ def parse_analysis(value: Any, codes: list[str] | None,
         return {}
     if not isinstance(value, dict):
         raise ParameterError(
-            f"{source}: analisis harus pemetaan kode indikator ke topik, misalnya "
-            f"analisis: {{IKU-1: {{penyebab: ...}}}}; yang tertulis {value!r}")
+            f"{source}: analisis tertulis sebagai {describe_value(value)}, padahal harus "
+            "pemetaan kode indikator ke topik. Tulis setiap kode indikator sebagai kunci "
+            "dan topiknya di bawahnya, misalnya:\n" + EXAMPLE)
     problems = []
     texts: dict[str, dict[str, str]] = {}
     for kode, topics in value.items():
@@ -50,15 +62,22 @@ def parse_analysis(value: Any, codes: list[str] | None,
         if topics is None:
             continue
         if not isinstance(topics, dict):
-            problems.append(f"analisis.{kode}: harus pemetaan topik ke teks "
-                            f"({', '.join(TOPICS)})")
+            problems.append(f"analisis.{kode}: tertulis {describe_value(topics)}, padahal "
+                            f"harus pemetaan topik ({', '.join(TOPICS)}) ke teks, misalnya "
+                            f"`{kode}:` lalu baris `  penyebab: ...` di bawahnya")
             continue
         for topic, text in topics.items():
             if topic not in TOPICS:
                 problems.append(f"analisis.{kode}.{topic}: topik tidak dikenal "
                                 f"(yang ada: {', '.join(TOPICS)})")
             elif text is not None and not isinstance(text, str):
-                problems.append(f"analisis.{kode}.{topic}: harus teks, bukan {text!r}")
+                problems.append(f"analisis.{kode}.{topic}: harus teks, bukan "
+                                f"{describe_value(text)}. Tulis teksnya langsung sesudah "
+                                f"`{topic}:`, atau tulis `{topic}: |` lalu paragraf-"
+                                "paragrafnya di baris berikutnya, menjorok dua spasi"
+                                + (". Teks yang memuat titik dua dan spasi (\": \") "
+                                   "dibaca sebagai pemetaan, jadi apit teks itu dengan "
+                                   "tanda kutip" if isinstance(text, dict) else ""))
             elif text is not None and text.strip():
                 texts.setdefault(str(kode), {})[topic] = text.strip()
     if problems:

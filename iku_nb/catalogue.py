@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from iku_nb.errors import CatalogueError
+from iku_nb.validation import describe_errors
 from iku_nb.yamlfile import read_mapping
 
 CATALOGUE_NAME = "katalog.yaml"
@@ -25,37 +26,6 @@ FILTER_COLUMNS = {
     "kasus_selesai": ("jenis", "sara", "kecamatan", "kelurahan"),
     "organisasi_berpartisipasi": ("jenis", "nama"),
 }
-
-# Indonesian wording for the schema errors an office is likely to make.
-_MESSAGES = {
-    "missing": "wajib ada",
-    "extra_forbidden": "kunci tidak dikenal",
-    "too_short": "tidak boleh kosong",
-    "string_type": "harus teks",
-    "int_type": "harus bilangan bulat",
-    "int_parsing": "harus bilangan bulat",
-    "float_type": "harus angka",
-    "float_parsing": "harus angka",
-    "bool_type": "harus true atau false",
-    "bool_parsing": "harus true atau false",
-    "list_type": "harus daftar",
-    "dict_type": "harus pemetaan",
-    "model_type": "harus pemetaan",
-    "greater_than": "harus lebih dari {gt}",
-    "greater_than_equal": "harus {ge} atau lebih",
-    "less_than_equal": "harus {le} atau kurang",
-    "literal_error": "harus salah satu dari {expected}",
-    "string_pattern_mismatch": "hanya huruf kecil, angka, - dan _",
-}
-
-
-def _message(error: dict) -> str:
-    template = _MESSAGES.get(error["type"])
-    if template is None:
-        return error["msg"].removeprefix("Value error, ")
-    context = {k: str(v).replace(" or ", " atau ") for k, v in error.get("ctx", {}).items()}
-    return template.format(**context)
-
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -286,10 +256,7 @@ def load_catalogue(path: Path) -> Katalog:
     try:
         return Katalog.model_validate(raw)
     except ValidationError as exc:
-        lines = [
-            f"  - {'.'.join(str(p) for p in err['loc']) or '(akar)'}: {_message(err)}"
-            for err in exc.errors()
-        ]
+        lines = [f"  - {line}" for line in describe_errors(exc, raw, Katalog)]
         raise CatalogueError(
             f"Katalog {path} tidak sah:\n" + "\n".join(lines)
         ) from exc

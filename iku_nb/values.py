@@ -18,6 +18,13 @@ from iku_nb.count import Counts
 from iku_nb.formatting import round_half_up
 from iku_nb.period import Period
 
+# Kinds of the notes of a Nilai: no counts, penyebut 0, no target, capaian
+# formula dividing by zero.
+NOTE_KINDS = ("tanpa_data", "penyebut_nol", "tanpa_target", "capaian_nol")
+
+# The noun for the objects each counting method counts (Indonesian, no plural form).
+COUNTED = {"kasus_selesai": "kasus", "organisasi_berpartisipasi": "organisasi"}
+
 JSON_KEYS = ("kode", "tahun", "triwulan", "pembilang", "penyebut", "realisasi",
              "target", "capaian", "kategori")
 
@@ -26,7 +33,9 @@ JSON_KEYS = ("kode", "tahun", "triwulan", "pembilang", "penyebut", "realisasi",
 class Nilai:
     """Every figure of one indicator in one period, unrounded, with its origin.
 
-    ``catatan`` explains each figure left empty (penyebut 0, no target, ...).
+    ``catatan`` explains each figure left empty (penyebut 0, no target, ...);
+    ``catatan_jenis`` gives the kind of each note (one of :data:`NOTE_KINDS`),
+    so a report can leave out what its narrative already states.
     """
 
     indikator: Indikator
@@ -38,6 +47,7 @@ class Nilai:
     capaian: Fraction | None
     kategori: str | None
     catatan: tuple[str, ...] = field(default=())
+    catatan_jenis: tuple[str, ...] = field(default=())
 
     @property
     def kode(self) -> str:
@@ -155,35 +165,52 @@ def find_target(target: pd.DataFrame | None, kode: str,
 def evaluate(katalog: Katalog, ind: Indikator, period: Period, counts: Counts | None,
              target_table: pd.DataFrame | None) -> Nilai:
     """Combine counts and target into one :class:`Nilai` with its notes."""
-    notes: list[str] = []
+    notes: list[tuple[str, str]] = []
     target, target_asal = find_target(target_table, ind.kode, period)
     value = None
     if counts is None:
-        notes.append(f"Tidak ada data {ind.kode} untuk {period.label}: register kosong "
-                     "pada periode ini dan tidak ada baris rekap.")
+        notes.append(("tanpa_data", no_data_note(ind, period)))
     else:
         value = realisasi(counts.pembilang, counts.penyebut, katalog.kebijakan)
         if counts.penyebut == 0:
-            notes.append(_zero_note(katalog, ind, period))
+            notes.append(("penyebut_nol", _zero_note(katalog, ind, period)))
     if target is None:
-        notes.append(f"Target {ind.kode} untuk {period.label} belum ditetapkan, "
-                     "sehingga capaian tidak dihitung.")
+        notes.append(("tanpa_target", f"Target {ind.kode} untuk {period.label} belum "
+                      "ditetapkan, sehingga capaian tidak dihitung."))
     achieved = None
     if value is not None and target is not None:
         achieved = capaian(value, target, ind.polaritas, katalog.kebijakan)
         if achieved is None:
-            notes.append(f"Capaian {ind.kode} {period.label} tidak dapat dihitung karena "
-                         "rumusnya membagi dengan nol.")
+            notes.append(("capaian_nol", f"Capaian {ind.kode} {period.label} tidak dapat "
+                          "dihitung karena rumusnya membagi dengan nol."))
     category = None
     if achieved is not None:
         category = kategori(round_half_up(achieved, ind.desimal), katalog.skala)
     return Nilai(ind, period, counts, value, target, target_asal, achieved, category,
-                 tuple(notes))
+                 tuple(text for _, text in notes), tuple(kind for kind, _ in notes))
+
+
+def no_data_note(ind: Indikator, period: Period) -> str:
+    """Explain missing counts and how to record a period that truly had nothing to count."""
+    return (f"Tidak ada data {ind.kode} untuk {period.label}: register tidak memuat catatan "
+            f"pada periode ini dan tidak ada baris rekap. {empty_period_hint(ind, period)}")
+
+
+def empty_period_hint(ind: Indikator, period: Period) -> str:
+    """Say how to record a period without any case or organisation to count.
+
+    A register without rows dated in the period reads as missing data, not as
+    zero, so an empty period needs a rekap row with pembilang 0 and penyebut 0.
+    """
+    return (f"Bila pada {period.label} memang tidak ada {COUNTED[ind.hitung.metode]} "
+            f"yang dihitung, tambahkan baris rekap {ind.kode} untuk periode itu dengan "
+            "pembilang 0 dan penyebut 0.")
 
 
 def _zero_note(katalog: Katalog, ind: Indikator, period: Period) -> str:
+    thing = COUNTED[ind.hitung.metode]
+    opening = (f"Tidak ada {thing} yang dihitung untuk {ind.kode} pada {period.label} "
+               "(penyebut 0)")
     if katalog.kebijakan.penyebut_nol == "seratus":
-        return (f"Penyebut {ind.kode} {period.label} 0 (tidak ada objek yang dihitung); "
-                "sesuai kebijakan katalog, realisasi dicatat 100%.")
-    return (f"Penyebut {ind.kode} {period.label} 0 (tidak ada objek yang dihitung), "
-            "sehingga realisasi, capaian dan kategori tidak dapat dihitung.")
+        return f"{opening}. Sesuai kebijakan katalog, realisasi dicatat 100%."
+    return f"{opening}, sehingga realisasi, capaian dan kategori tidak dapat dihitung."

@@ -2,12 +2,47 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from iku_nb.errors import IkuError
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class DuplicateKeyError(yaml.YAMLError):
+    """A mapping in a YAML file repeats a key; plain YAML would keep only the last value."""
+
+    def __init__(self, key: Any, line: int, first_line: int) -> None:
+        super().__init__(f"duplicate key {key!r} on line {line}")
+        self.key = key
+        self.line = line
+        self.first_line = first_line
+
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that rejects a key written twice in one mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        # Keys merged in with "<<" may be overridden on purpose, so only the
+        # keys written in this mapping itself are compared.
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == MERGE_TAG:
+                continue
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                first = seen.setdefault(key, line)
+            except TypeError:  # an unhashable key; the base class reports it
+                continue
+            if first != line:
+                raise DuplicateKeyError(key, line, first)
+        return super().construct_mapping(node, deep)
 
 
 def read_mapping(path: Path, error: type[IkuError], label: str) -> dict[str, Any] | None:
@@ -16,21 +51,93 @@ def read_mapping(path: Path, error: type[IkuError], label: str) -> dict[str, Any
     Raises
     ------
     error
-        When the file is missing, is not YAML, or contains something other than
-        a mapping; ``label`` names the file in the message (``Katalog``).
+        When the file is missing, is not YAML, repeats a key in one mapping,
+        or contains something other than a mapping; ``label`` names the file
+        in the message (``Katalog``).
     """
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeyLoader)
     except FileNotFoundError as exc:
         raise error(f"{label} tidak ditemukan: {path}") from exc
     except IsADirectoryError as exc:
         raise error(f"{label} {path} adalah folder, bukan berkas YAML.") from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = "" if mark is None else f" (baris {mark.line + 1}, kolom {mark.column + 1})"
-        raise error(f"{label} {path} bukan YAML yang sah{where}; periksa titik dua, "
-                    "tanda kutip dan indentasi di sekitar tempat itu.") from exc
+    except UnicodeDecodeError as exc:
+        raise error(f"{label} {path} bukan teks UTF-8 (bita ke-{exc.start + 1}). Simpan "
+                    "ulang berkasnya dengan penyandian UTF-8.") from exc
+    except DuplicateKeyError as exc:
+        raise error(f"{label} {path} baris {exc.line}: kunci {exc.key!r} ditulis dua kali "
+                    f"(pertama di baris {exc.first_line}). Isian kedua akan menimpa yang pertama "
+                    "tanpa peringatan, jadi hapus salah satunya atau gabungkan isinya.") from exc
+    except yaml.YAMLError as exc:
+        raise error(f"{label} {path} bukan YAML yang sah{syntax_reason(exc)}") from exc
     if raw is not None and not isinstance(raw, dict):
         raise error(f"{label} {path} harus berupa pemetaan YAML, misalnya `tahun: 2025`.")
     return raw
+
+
+def syntax_reason(exc: yaml.YAMLError) -> str:
+    """Return the position and an Indonesian reason of a YAML syntax error.
+
+    Common mistakes get their own explanation; any other error keeps the
+    parser's English text, so no reason is lost.
+    """
+    mark = getattr(exc, "problem_mark", None)
+    where = "" if mark is None else f" (baris {mark.line + 1}, kolom {mark.column + 1})"
+    problem = str(getattr(exc, "problem", "") or "")
+    context = str(getattr(exc, "context", "") or "")
+    opened = getattr(exc, "context_mark", None)
+    opened_at = "" if opened is None else f" di baris {opened.line + 1}, kolom {opened.column + 1}"
+    if "'\\t'" in problem or "tab" in problem:
+        reason = "tab dipakai untuk indentasi, padahal YAML hanya menerima spasi."
+    elif "quoted scalar" in context:
+        reason = (f"tanda kutip yang dibuka{opened_at} tidak ditutup. Tutup teksnya dengan "
+                  "tanda kutip yang sama.")
+    elif "mapping values are not allowed" in problem:
+        reason = ("titik dua di tempat yang tidak boleh. Mungkin indentasi baris ini salah, "
+                  "atau teks yang memuat \": \" perlu diapit tanda kutip.")
+    elif "expected <block end>" in problem or "did not find expected key" in problem:
+        reason = ("indentasi tidak sejajar. Kunci yang setingkat harus diawali jumlah spasi "
+                  "yang sama.")
+    elif "could not find expected ':'" in problem:
+        reason = (f"kunci{opened_at} tidak diikuti titik dua, atau baris lanjutan sebuah teks "
+                  "kurang menjorok.")
+    elif "<stream end>" in problem or "end of stream" in problem:
+        bracket = "kurung siku [" if "']'" in problem else "kurung kurawal {" if "'}'" in problem \
+            else "struktur"
+        reason = f"berkas berakhir sebelum {bracket} yang dibuka{opened_at} ditutup."
+    else:
+        reason = f"pesan pengurai YAML: {' '.join(p for p in (context, problem) if p)}."
+    return f"{where}: {reason}"
+
+
+def describe_value(value: Any, limit: int = 60) -> str:
+    """Describe a YAML value in Indonesian with its kind: ``daftar [IKU-1, IKU-2]``."""
+    if value is None:
+        return "isian kosong"
+    if isinstance(value, bool):
+        return f"nilai {'true' if value else 'false'}"
+    if isinstance(value, int | float | Decimal):
+        return f"angka {value}"
+    if isinstance(value, str):
+        return "teks kosong" if not value.strip() else f"teks {_shorten(repr(value), limit)}"
+    if isinstance(value, list):
+        return f"daftar {_shorten(_flow(value), limit)}"
+    if isinstance(value, dict):
+        return f"pemetaan {_shorten(_flow(value), limit)}"
+    if isinstance(value, date):
+        return f"tanggal {value.isoformat()}"
+    return _shorten(repr(value), limit)
+
+
+def _flow(value: Any) -> str:
+    """Write a list or mapping on one line, as YAML flow style: ``{a: b}``."""
+    try:
+        return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True,
+                              width=10_000).strip().removesuffix("...").strip()
+    except yaml.YAMLError:
+        return repr(value)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"

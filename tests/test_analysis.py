@@ -70,3 +70,36 @@ def test_placeholder_for_each_missing_topic():
 def test_report_rejects_unknown_code():
     with pytest.raises(ParameterError, match=r"analisis\.IKU-7"):
         Laporan.siapkan(2025, data=DATA, analisis={"IKU-7": {"penyebab": "x"}})
+
+
+def test_analysis_list_described_in_indonesian():
+    with pytest.raises(ParameterError) as error:
+        parse_analysis(["IKU-1", "IKU-2"], CODES, "parameters/x.yaml")
+    message = str(error.value)
+    assert ("parameters/x.yaml: analisis tertulis sebagai daftar [IKU-1, IKU-2], padahal "
+            "harus pemetaan kode indikator ke topik.") in message
+    assert "      penyebab: |\n" in message
+    assert "['IKU-1'" not in message
+
+
+def test_topics_not_mapping_described():
+    with pytest.raises(ParameterError) as error:
+        parse_analysis({"IKU-1": ["penyebab"]}, CODES, "p.yaml")
+    assert ("analisis.IKU-1: tertulis daftar [penyebab], padahal harus pemetaan topik "
+            "(penyebab, upaya, efisiensi, program) ke teks") in str(error.value)
+
+
+def test_text_as_mapping_suggests_fix():
+    with pytest.raises(ParameterError) as error:
+        parse_analysis({"IKU-1": {"upaya": {"Rapat": "FKUB"}}}, CODES, "p.yaml")
+    message = str(error.value)
+    assert "analisis.IKU-1.upaya: harus teks, bukan pemetaan {Rapat: FKUB}." in message
+    assert "atau tulis `upaya: |` lalu paragraf-paragrafnya di baris berikutnya" in message
+    assert "apit teks itu dengan tanda kutip" in message
+    assert "{'Rapat'" not in message
+
+
+def test_text_as_number_described():
+    with pytest.raises(ParameterError, match=r"analisis\.IKU-1\.upaya: harus teks, bukan "
+                                             r"angka 12\."):
+        parse_analysis({"IKU-1": {"upaya": 12}}, CODES, "p.yaml")

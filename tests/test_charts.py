@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 from conftest import ROOT, report
 
 import iku_nb
@@ -60,14 +61,36 @@ def test_every_chart_embedded_as_data_uri():
     assert "Sumber: organisasi.csv dan partisipasi.csv, diolah." in sections["IKU-2"]
 
 
-def test_chart_without_data_becomes_sentence(make_data):
-    # No SARA case in 2025: IKU-3 has 0 of 0 cases, so no status or kecamatan chart.
+def test_breakdown_without_cases_becomes_sentence(make_data):
+    # No SARA case in 2025: IKU-3 has 0 of 0 cases, so no breakdown tables or charts.
     data = make_data(konflik=[report("K-1", "2025-01-10", selesai="2025-01-11")])
     laporan = Laporan.siapkan(2025, data=str(data))
     section = indicator_sections(laporan.bab_akuntabilitas().data)["IKU-3"]
     assert section.count("data:image/png") == 1  # the trend chart only
-    assert section.count("Tidak ada kasus IKU-3 pada Tahun 2025, sehingga grafik ini "
-                         "tidak digambar.") == 2
+    assert section.count("Rincian kasus tidak disajikan karena tidak ada kasus yang dihitung "
+                         "untuk IKU-3 pada Tahun 2025 (penyebut 0).") == 1
+    assert "Rincian ini memuat 0 kasus" not in section
+    assert "iku-tabel iku-rincian" not in section
+    assert "grafik ini" not in section
+
+
+def test_breakdown_rule_has_no_nested_brackets():
+    laporan = Laporan.siapkan(2025, data=str(ROOT / "data"))
+    section = indicator_sections(laporan.bab_akuntabilitas().data)["IKU-3"]
+    assert ("Rincian ini memuat 4 kasus yang sama dengan penyebut IKU-3, yaitu kasus berbeda "
+            "dengan tanggal kejadian di dalam periode dan kolom sara terisi.") in section
+
+
+def test_trend_frame_says_why_realisasi_is_empty():
+    history = sample_history()
+    zero = history[1].__class__(**{**history[1].__dict__, "realisasi": None})
+    missing = history[2].__class__(**{**history[2].__dict__, "realisasi": None,
+                                      "counts": None})
+    frame = trend_frame([history[0], zero, missing])
+    assert pd.isna(frame["kosong"].iloc[0])
+    assert frame["kosong"].iloc[1] == "tidak dapat\ndihitung\n(penyebut 0)"
+    assert frame["kosong"].iloc[2] == "tidak ada data"
+    assert trend_chart([history[0], zero, missing]).startswith(PNG_SIGNATURE)
 
 
 def test_rate_chart_without_organisations():

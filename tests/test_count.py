@@ -82,7 +82,8 @@ def test_year_without_sara_gives_zero_of_zero(make_data):
     assert iku3.realisasi is None
     assert iku3.capaian is None
     assert iku3.kategori is None
-    assert any("Penyebut IKU-3 Tahun 2025 0" in note for note in iku3.catatan)
+    assert any("Tidak ada kasus yang dihitung untuk IKU-3 pada Tahun 2025 (penyebut 0)" in note
+               for note in iku3.catatan)
 
 
 def test_rekap_used_when_register_has_no_rows(make_data):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, report
 
 from iku_nb.report import breakdown
 from iku_nb.report.laporan import Laporan
@@ -73,5 +73,38 @@ def test_ikhtisar_summarises_sasaran():
     html = laporan.ikhtisar().data
     assert "Sasaran strategis SS-1 <q>Menguatnya ketahanan sosial masyarakat</q>" in html
     # IKU-2 (80,00% ≥ 75%) meets its target; IKU-1 (84,21% < 90%) and IKU-3 do not.
-    assert ("1 dari 3 indikator yang dapat dinilai mencapai atau melampaui targetnya "
-            "(IKU-2); IKU-1 dan IKU-3 belum mencapai target.") in html
+    assert ("1 dari 3 indikator mencapai atau melampaui targetnya (IKU-2), sedangkan IKU-1 "
+            "dan IKU-3 belum.") in html
+
+
+def test_penutup_counts_like_ikhtisar():
+    laporan = Laporan.siapkan(2025, data=DATA)
+    sentence = ("1 dari 3 indikator mencapai atau melampaui targetnya (IKU-2), sedangkan "
+                "IKU-1 dan IKU-3 belum.")
+    assert sentence in laporan.ikhtisar().data
+    assert sentence in laporan.penutup().data
+
+
+def test_bab3_tables_and_figures_numbered_in_order():
+    laporan = Laporan.siapkan(2025, data=DATA)
+    html = laporan.bab_akuntabilitas().data
+    tables = re.findall(r"<caption>Tabel 3\.(\d+) ", html)
+    figures = re.findall(r"<figcaption>Gambar 3\.(\d+) ", html)
+    assert [int(t) for t in tables] == list(range(1, len(tables) + 1))
+    assert [int(f) for f in figures] == list(range(1, len(figures) + 1))
+    assert "<caption>Tabel 3.1 Target, realisasi dan capaian IKU-1 Tahun 2025</caption>" in html
+    assert "<figcaption>Gambar 3.1 Realisasi dan target IKU-1 per tahun. Sumber:" in html
+    # The count runs on into the second indicator instead of starting again.
+    second = html.index('id="iku-2"')
+    assert "Tabel 3.1 " not in html[second:]
+    assert "Gambar 3.1 " not in html[second:]
+
+
+def test_indicator_notes_not_repeating_narrative(make_data):
+    # No conflict case in 2025 and no rekap row: IKU-1 and IKU-3 have no data.
+    data = make_data(konflik=[report("K-1", "2024-01-10", selesai="2024-01-11")])
+    laporan = Laporan.siapkan(2025, data=str(data))
+    html = laporan.bab_akuntabilitas().data
+    assert "Data IKU-1 untuk Tahun 2025 belum tersedia" in html
+    assert "Tidak ada data IKU-1 untuk Tahun 2025" not in html
+    assert "tambahkan baris rekap IKU-1 untuk periode itu dengan pembilang 0" in html

@@ -5,12 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from iku_nb.catalogue import SHIPPED_CATALOGUE, TargetRenstra, load_catalogue
+import pandas as pd
+
+from iku_nb.catalogue import SHIPPED_CATALOGUE, Kebijakan, TargetRenstra, load_catalogue
 from iku_nb.comparison import compare
 from iku_nb.count import Counts
 from iku_nb.period import Period
-from iku_nb.report.narrative import summary
-from iku_nb.values import Nilai
+from iku_nb.report.narrative import extra_notes, summary, target_summary
+from iku_nb.values import Nilai, evaluate
 
 KATALOG = load_catalogue(SHIPPED_CATALOGUE)
 IKU1 = KATALOG.indikator[0]
@@ -18,27 +20,38 @@ IKU2 = KATALOG.indikator[1]
 
 
 def nilai(pembilang: int, penyebut: int, period: Period, target: str | None = "90",
-          ind=IKU1, asal: str = "register", keterangan: str | None = None) -> Nilai:
+          ind=IKU1, asal: str = "register", keterangan: str | None = None,
+          target_asal: str = "tahunan") -> Nilai:
     value = None if penyebut == 0 else Fraction(pembilang, penyebut) * 100
     goal = None if target is None else Decimal(target)
     achieved = None if value is None or goal is None else value / Fraction(goal) * 100
     counts = Counts(pembilang, penyebut, asal, keterangan=keterangan,
                     rekap_baris=2 if asal == "rekap" else None)
-    return Nilai(ind, period, counts, value, goal, "tahunan", achieved,
+    return Nilai(ind, period, counts, value, goal, target_asal, achieved,
                  None if achieved is None else "Tinggi")
+
+
+def evaluated(counts: Counts | None, period: Period, target: str | None = "90",
+              ind=IKU1, katalog=KATALOG) -> Nilai:
+    """Return the Nilai that the value registry builds, notes included."""
+    rows = [] if target is None else [
+        {"kode_indikator": ind.kode, "tahun": period.tahun, "triwulan": None,
+         "target": Decimal(target)}]
+    table = pd.DataFrame(rows, columns=["kode_indikator", "tahun", "triwulan", "target"])
+    return evaluate(katalog, ind, period, counts, table)
 
 
 def test_change_from_exact_values():
     current = nilai(4, 6, Period(2025, 1))
     previous = nilai(14, 17, Period(2024, 1))
     # 14/17 − 4/6 = 8/51 = 15,686… points: 15,69, not 82,35 − 66,67 = 15,68.
-    assert ("Dibandingkan Triwulan I Tahun 2024 (82,35%), realisasi turun 15,69 poin persen."
-            in summary(current, previous))
+    assert ("Dibandingkan dengan realisasi Triwulan I Tahun 2024 (82,35%), realisasi ini "
+            "turun 15,69 poin persen." in summary(current, previous))
 
 
 def test_unchanged_realisasi():
     text = summary(nilai(1, 2, Period(2025)), nilai(2, 4, Period(2024)))
-    assert "Realisasi ini sama dengan Tahun 2024 (50,00%)." in text
+    assert "Realisasi ini sama dengan realisasi Tahun 2024 (50,00%)." in text
 
 
 def test_several_cases_counts_and_capaian():
@@ -126,7 +139,7 @@ def test_negative_polarity_rise_is_worse():
     text = summary(current, previous)
     assert "lebih tinggi dari target 20,00%" in text
     assert "kinerjanya lebih buruk dari target" in text
-    assert ("realisasi naik 20,00 poin persen, yang bagi indikator berpolaritas negatif "
+    assert ("realisasi ini naik 20,00 poin persen, yang bagi indikator berpolaritas negatif "
             "berarti kinerja memburuk.") in text
 
 
@@ -159,3 +172,119 @@ def test_renstra_missing():
     ind = IKU1.model_copy(update={"target_renstra": None})
     text = summary(nilai(8, 10, Period(2025), ind=ind), None)
     assert "Target akhir Renstra IKU-1 belum dicantumkan di katalog." in text
+
+
+def test_no_data_explains_empty_period():
+    n = evaluated(None, Period(2025))
+    text = summary(n, None)
+    assert "Data IKU-1 untuk Tahun 2025 belum tersedia" in text
+    assert ("Bila pada Tahun 2025 memang tidak ada kasus yang dihitung, tambahkan baris "
+            "rekap IKU-1 untuk periode itu dengan pembilang 0 dan penyebut 0.") in text
+    assert "pembilang 0 dan penyebut 0" in n.catatan[0]
+
+
+def test_no_data_note_not_repeated():
+    assert extra_notes(evaluated(None, Period(2025))) == []
+
+
+def test_missing_target_note_not_repeated():
+    n = evaluated(Counts(3, 4, "register"), Period(2025), target=None)
+    assert len(n.catatan) == 1
+    assert "Target Tahun 2025 belum ditetapkan" in summary(n, None)
+    assert extra_notes(n) == []
+
+
+def test_target_note_kept_without_realisasi():
+    # Without data the summary stops before the target, so the note about it stays.
+    n = evaluated(None, Period(2025), target=None)
+    assert extra_notes(n) == ["Target IKU-1 untuk Tahun 2025 belum ditetapkan, sehingga "
+                              "capaian tidak dihitung."]
+
+
+def test_zero_penyebut_note_names_cases():
+    n = evaluated(Counts(0, 0, "register"), Period(2024))
+    assert n.catatan[0] == ("Tidak ada kasus yang dihitung untuk IKU-1 pada Tahun 2024 "
+                            "(penyebut 0), sehingga realisasi, capaian dan kategori tidak "
+                            "dapat dihitung.")
+    assert extra_notes(n) == []
+
+
+def test_zero_penyebut_note_names_organisations_under_seratus():
+    katalog = KATALOG.model_copy(update={"kebijakan": Kebijakan(penyebut_nol="seratus")})
+    n = evaluated(Counts(0, 0, "register"), Period(2024), ind=IKU2, katalog=katalog)
+    assert n.catatan[0] == ("Tidak ada organisasi yang dihitung untuk IKU-2 pada Tahun 2024 "
+                            "(penyebut 0). Sesuai kebijakan katalog, realisasi dicatat 100%.")
+
+
+def test_quarter_with_annual_target_says_so():
+    text = summary(nilai(1, 10, Period(2025, 2), target="20"), None)
+    assert "masih di bawah target tahunan 20,00%" in text
+    quarterly = summary(nilai(1, 10, Period(2025, 2), target="20", target_asal="triwulan"),
+                        None)
+    assert "masih di bawah target 20,00%" in quarterly
+
+
+def test_year_target_not_called_annual():
+    assert "target tahunan" not in summary(nilai(1, 10, Period(2025), target="20"), None)
+
+
+IKU3 = KATALOG.indikator[2]
+
+
+def test_target_summary_all_met_uses_collective():
+    period = Period(2025)
+    met = [nilai(9, 10, period, ind=ind) for ind in (IKU1, IKU2, IKU3)]
+    assert target_summary(met, period) == ("Ketiga indikator (IKU-1, IKU-2 dan IKU-3) "
+                                           "mencapai atau melampaui targetnya.")
+    assert target_summary(met[:2], period) == ("Kedua indikator (IKU-1 dan IKU-2) mencapai "
+                                               "atau melampaui targetnya.")
+
+
+def test_target_summary_single_judged_is_named():
+    period = Period(2025)
+    # IKU-2 reaches 90%; IKU-1 has no target and IKU-3 no data.
+    rows = [nilai(9, 10, period, target=None), nilai(9, 10, period, ind=IKU2),
+            evaluated(None, period, ind=IKU3)]
+    text = target_summary(rows, period)
+    assert text.startswith("Satu-satunya indikator yang dapat dinilai, IKU-2, mencapai "
+                           "atau melampaui targetnya.")
+    assert "IKU-1 belum dapat dinilai karena target Tahun 2025 belum ditetapkan." in text
+    assert "IKU-3 belum dapat dinilai karena data Tahun 2025 belum tersedia." in text
+
+
+def test_target_summary_mixed_and_zero_penyebut():
+    period = Period(2025)
+    # IKU-1: 5/10 = 50% < 90%; IKU-2: 9/10 = 90% = 90%; IKU-3: penyebut 0.
+    rows = [nilai(5, 10, period), nilai(9, 10, period, ind=IKU2),
+            nilai(0, 0, period, ind=IKU3)]
+    text = target_summary(rows, period)
+    assert text.startswith("1 dari 2 indikator yang dapat dinilai mencapai atau melampaui "
+                           "targetnya (IKU-2), sedangkan IKU-1 belum.")
+    assert ("IKU-3 belum dapat dinilai karena realisasinya tidak dapat dihitung "
+            "(penyebut 0).") in text
+
+
+def test_target_summary_none_met():
+    period = Period(2025)
+    rows = [nilai(5, 10, period), nilai(1, 10, period, ind=IKU2)]
+    assert target_summary(rows, period) == ("Kedua indikator (IKU-1 dan IKU-2) belum "
+                                            "mencapai targetnya.")
+    assert target_summary(rows[:1], period) == "IKU-1 belum mencapai targetnya."
+
+
+def test_target_summary_nothing_judged():
+    period = Period(2025)
+    rows = [evaluated(None, period, target=None), nilai(0, 0, period, ind=IKU2, target=None)]
+    text = target_summary(rows, period)
+    assert text.startswith("Belum ada indikator yang dapat dibandingkan dengan target pada "
+                           "Tahun 2025.")
+    assert "IKU-1 belum dapat dinilai karena data dan target Tahun 2025 belum ada." in text
+    assert ("IKU-2 belum dapat dinilai karena realisasinya tidak dapat dihitung "
+            "(penyebut 0) dan target Tahun 2025 belum ditetapkan.") in text
+
+
+def test_target_summary_many_indicators():
+    period = Period(2025)
+    rows = [nilai(9, 10, period, ind=IKU1.model_copy(update={"kode": f"IKU-{i}"}))
+            for i in range(1, 12)]
+    assert target_summary(rows, period).startswith("Seluruh 11 indikator (IKU-1, IKU-2")

@@ -34,14 +34,25 @@ DPI = 110
 
 
 def trend_frame(history: list[Nilai]) -> pd.DataFrame:
-    """Return one row per period: label, realisasi and target as floats (None when empty)."""
+    """Return one row per period: label, realisasi and target as floats (None when empty).
+
+    ``kosong`` gives the reason a realisasi is empty, so the chart can tell it from 0%.
+    """
     return pd.DataFrame({
         "periode": [n.periode.short_label for n in history],
         "realisasi": [None if n.realisasi is None else float(n.rounded("realisasi"))
                       for n in history],
         "target": [None if n.target is None else float(n.target) for n in history],
         "teks": [printed(n)["realisasi"] for n in history],
+        "kosong": [empty_reason(n) for n in history],
     })
+
+
+def empty_reason(n: Nilai) -> str | None:
+    """Return the label of an empty realisasi bar: no data, or penyebut 0; None when drawn."""
+    if n.realisasi is not None:
+        return None
+    return "tidak ada data" if n.counts is None else "tidak dapat\ndihitung\n(penyebut 0)"
 
 
 def trend_chart(history: list[Nilai], title: str = "Realisasi dan target per tahun") -> bytes:
@@ -153,20 +164,21 @@ def _percent_tick(value: float, _position) -> str:
 
 
 def _label_bars(axes, frame: pd.DataFrame, top: float) -> None:
-    """Write each printed realisasi on its bar.
+    """Write each printed realisasi on its bar, and why a bar is missing in its place.
 
     The label sits at mid-height inside the bar, away from the target line
-    near its top. A short bar gets its label above it instead.
+    near its top. A short bar gets its label above it instead. Seaborn draws
+    the bars of a categorical axis at x = 0, 1, 2, ..., one per row, so a
+    label goes to its row's position even where a bar is missing.
     """
-    for patch, value, text in zip(axes.patches, frame["realisasi"], frame["teks"],
-                                  strict=False):
+    for position, row in enumerate(frame.itertuples()):
+        value = row.realisasi
         if value is None or pd.isna(value):
+            axes.annotate(row.kosong or "", (position, 0.02 * top), ha="center", va="bottom",
+                          fontsize=7, color="#52606d", fontstyle="italic")
             continue
-        height = patch.get_height()
-        inside = height >= 0.12 * top
-        axes.annotate(text,
-                      (patch.get_x() + patch.get_width() / 2,
-                       height / 2 if inside else height + 0.02 * top),
+        inside = value >= 0.12 * top
+        axes.annotate(row.teks, (position, value / 2 if inside else value + 0.02 * top),
                       ha="center", va="center" if inside else "bottom", fontsize=8,
                       color="white" if inside else "#1b1b1b", fontweight="bold")
 

@@ -64,6 +64,29 @@ BREAKDOWN_RULES = {
 
 
 @dataclass
+class Numbering:
+    """Numbers of the tables and figures of one chapter, in the order they are rendered.
+
+    LKjIP captions read ``Tabel 3.1 ...`` and ``Gambar 3.1 ...``: the chapter,
+    then a count that runs on across the whole chapter.
+    """
+
+    chapter: int
+    tables: int = 0
+    figures: int = 0
+
+    def tabel(self, title: str) -> str:
+        """Return the next table caption, e.g. ``Tabel 3.2 Realisasi IKU-1 per tahun``."""
+        self.tables += 1
+        return f"Tabel {self.chapter}.{self.tables} {title}"
+
+    def gambar(self, title: str) -> str:
+        """Return the next figure caption, e.g. ``Gambar 3.1 Realisasi IKU-1 per tahun``."""
+        self.figures += 1
+        return f"Gambar {self.chapter}.{self.figures} {title}"
+
+
+@dataclass
 class Laporan:
     """One report: its dataset, period, optional bidang and computed figures."""
 
@@ -135,19 +158,15 @@ class Laporan:
                             catatan=notes, sasaran=self.sasaran_summary())
 
     def sasaran_summary(self) -> list[dict]:
-        """Return, per sasaran strategis of this report, which indicators met their target."""
+        """Return, per sasaran strategis of this report, its indicators and target summary."""
         rows = []
         for sasaran in self.dataset.katalog.sasaran:
             own = [n for n in self.nilai if n.indikator.sasaran == sasaran.kode]
             if not own:
                 continue
-            met = [n.kode for n in own if n.meets_target is True]
-            missed = [n.kode for n in own if n.meets_target is False]
             rows.append({"kode": sasaran.kode, "uraian": sasaran.uraian, "jumlah": len(own),
                          "kode_indikator": [n.kode for n in own],
-                         "dinilai": len(met) + len(missed), "tercapai": len(met),
-                         "sudah": met, "belum": missed,
-                         "tanpa_nilai": [n.kode for n in own if n.meets_target is None]})
+                         "kalimat": narrative.target_summary(own, self.periode)})
         return rows
 
     def tabel_ringkasan(self) -> Markup:
@@ -173,7 +192,8 @@ class Laporan:
     def bab_akuntabilitas(self) -> HTML:
         """Return Bab III: per indicator the figures, history, chart, narrative and sources."""
         parts = ['<section class="iku-bab"><h2 id="bab-iii">Bab III Akuntabilitas Kinerja</h2>']
-        parts += [str(self._indikator(n).data) for n in self.nilai]
+        numbering = Numbering(chapter=3)
+        parts += [str(self._indikator(n, numbering).data) for n in self.nilai]
         parts.append("</section>")
         return HTML("\n".join(parts))
 
@@ -223,9 +243,9 @@ class Laporan:
         return [p for p in self.dataset.warnings if p.file not in others]
 
     def penutup(self) -> HTML:
-        met = [n for n in self.nilai if n.meets_target]
-        text = (f"Pada {self.periode.label}, {len(met)} dari {len(self.nilai)} indikator "
-                "mencapai atau melampaui targetnya.")
+        text = Markup("Laporan ini menilai {} indikator kinerja utama untuk {}. {}").format(
+            len(self.nilai), self.periode.label,
+            narrative.target_summary(self.nilai, self.periode))
         return self._render("penutup.html.j2", kalimat=text, tahun=self.periode.tahun,
                             triwulan=self.periode.triwulan,
                             versi=importlib.metadata.version("iku-nb"))
@@ -260,7 +280,7 @@ class Laporan:
                  "text/plain": f"Daftar angka: {len(records)} rangkaian angka "
                                f"({', '.join(n.kode for n in self.nilai)})."}, raw=True)
 
-    def _indikator(self, n: Nilai) -> HTML:
+    def _indikator(self, n: Nilai, numbering: Numbering) -> HTML:
         history = self.angka.history[n.kode]
         comparison = self.angka.comparison(n.kode)
         thing, done = narrative.noun(n)
@@ -268,9 +288,10 @@ class Laporan:
         others = tuple(i for i in (n.counts.ids_penyebut if n.counts else ()) if i not in ids)
         changes = compare_changes(history)
         return self._render(
-            "indikator.html.j2", n=n, f=printed(n), anchor=n.kode.lower(),
+            "indikator.html.j2", n=n, f=printed(n), anchor=n.kode.lower(), nomor=numbering,
             target_asal=n.target_asal,
             kalimat=narrative.summary(n, comparison.previous, comparison),
+            catatan=narrative.extra_notes(n),
             riwayat=[{"periode": h.periode.label, **printed(h),
                       "perubahan": selisih(change, h.indikator.desimal),
                       "asal": h.counts.asal if h.counts else "tidak ada data"}
@@ -303,8 +324,14 @@ class Laporan:
                     "kalimat": f"Rincian tidak tersedia untuk {n.periode.label}: angka "
                                f"{n.kode} hanya ada sebagai rekap (jumlah pembilang dan "
                                "penyebut), tanpa catatan per kasus atau per organisasi."}
+        if n.penyebut == 0:
+            thing = narrative.noun(n)[0]
+            return {"jenis": "kosong", "judul": title,
+                    "kalimat": f"Rincian {thing} tidak disajikan karena tidak ada {thing} "
+                               f"yang dihitung untuk {n.kode} pada {n.periode.label} "
+                               "(penyebut 0)."}
         f = printed(n)
-        rule = BREAKDOWN_RULES[n.indikator.hitung.metode] + _filters_text(n)
+        rule = BREAKDOWN_RULES[n.indikator.hitung.metode] + _filters_clause(n)
         common = {"judul": title, "penyebut": f["penyebut"], "pembilang": f["pembilang"],
                   "aturan": rule}
         if cases:
@@ -315,15 +342,18 @@ class Laporan:
         table = breakdown.indicator_cases(self.dataset, n)
         groups = breakdown.case_breakdown(self.dataset, n, table)
         source = self._sources(n)
-        empty = (f"Tidak ada kasus {n.kode} pada {n.periode.label}, sehingga grafik ini "
-                 "tidak digambar.")
+        def empty(chart: str) -> str:
+            return (f"Tidak ada kasus {n.kode} pada {n.periode.label}, sehingga grafik "
+                    f"{chart} tidak digambar.")
+
         charts = [
             self._chart(status_chart(groups["jenis"], f"Status kasus {n.kode} per jenis konflik"),
                         f"Kasus {n.kode} per jenis konflik menurut status akhir periode",
-                        source, empty),
+                        source, empty("status kasus per jenis konflik")),
             self._chart(count_chart(groups["kecamatan"], f"Kasus {n.kode} per kecamatan",
                                     "Kecamatan"),
-                        f"Kasus {n.kode} per kecamatan", source, empty),
+                        f"Kasus {n.kode} per kecamatan", source,
+                        empty("kasus per kecamatan")),
         ]
         return {"jenis": "kasus", "grafik": charts,
                 "dimensi": [{"judul": title, "baris": groups[column]}
@@ -335,7 +365,8 @@ class Laporan:
             rate_chart(rows, f"Partisipasi organisasi {n.kode} per jenis"),
             f"Persentase organisasi {n.kode} yang berpartisipasi per jenis organisasi",
             self._sources(n), f"Tidak ada organisasi aktif untuk {n.kode} pada "
-                              f"{n.periode.label}, sehingga grafik ini tidak digambar.")
+                              f"{n.periode.label}, sehingga grafik persentase organisasi "
+                              "yang berpartisipasi tidak digambar.")
         return {"jenis": "organisasi", "organisasi": rows, "grafik": [chart],
                 "kegiatan": breakdown.activity_breakdown(self.dataset, n)}
 
@@ -404,6 +435,17 @@ def _filters_text(n: Nilai) -> str:
         else:
             parts.append(f"{rule.kolom} salah satu dari {', '.join(rule.salah_satu)}")
     return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _filters_clause(n: Nilai) -> str:
+    """Return the indicator's filters as the end of a sentence: `` dan kolom sara terisi``."""
+    parts = []
+    for rule in n.indikator.hitung.saringan:
+        if rule.terisi is not None:
+            parts.append(f"kolom {rule.kolom} {'terisi' if rule.terisi else 'kosong'}")
+        else:
+            parts.append(f"{rule.kolom} salah satu dari {', '.join(rule.salah_satu)}")
+    return "".join(f" dan {part}" for part in parts)
 
 
 def _decimal(value: float):

@@ -12,13 +12,19 @@ from iku_nb.comparison import Comparison, compare
 from iku_nb.formatting import bilangan, daftar, poin_persen, tanggal
 from iku_nb.period import Period
 from iku_nb.registry import printed
-from iku_nb.values import Nilai
+from iku_nb.values import Nilai, empty_period_hint
 
 # Autoescaped like the HTML templates, because the paragraph goes into the page.
 NARRATIVE = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True, lstrip_blocks=True)
+NARRATIVE.filters["daftar"] = daftar
+
+# "Both", "all three", ...: the collective form of a number of indicators.
+# Larger groups are written "Seluruh N".
+COLLECTIVE = {2: "Kedua", 3: "Ketiga", 4: "Keempat", 5: "Kelima", 6: "Keenam",
+              7: "Ketujuh", 8: "Kedelapan", 9: "Kesembilan", 10: "Kesepuluh"}
 
 NOUNS = {
     "kasus_selesai": ("kasus", "diselesaikan"),
@@ -40,6 +46,56 @@ def summary(n: Nilai, previous: Nilai | None, comparison: Comparison | None = No
     """
     comparison = comparison or compare([n], n, previous)
     return _render("narasi.txt.j2", n, comparison)
+
+
+def target_summary(nilai: list[Nilai], periode: Period) -> str:
+    """Say which of ``nilai`` met their targets, and why the others cannot be judged.
+
+    The Ikhtisar uses it per sasaran strategis and the Penutup for the whole
+    report, so both count the same way.
+    """
+    met = [n.kode for n in nilai if n.meets_target is True]
+    missed = [n.kode for n in nilai if n.meets_target is False]
+    judged = len(met) + len(missed)
+    reasons: dict[str, list[str]] = {}
+    for n in nilai:
+        if n.meets_target is None:
+            reasons.setdefault(unjudged_reason(n), []).append(n.kode)
+    context = {
+        "periode": periode.label, "jumlah": len(nilai), "dinilai": judged,
+        "tercapai": len(met), "sudah": met, "belum": missed,
+        "kelompok": COLLECTIVE.get(judged, f"Seluruh {judged}"),
+        "tanpa_nilai": [{"kode": codes, "alasan": reason} for reason, codes in reasons.items()],
+    }
+    text = NARRATIVE.get_template("narasi_target.txt.j2").render(**context)
+    return Markup(" ".join(text.split()))
+
+
+def unjudged_reason(n: Nilai) -> str:
+    """Say what keeps ``n`` from being compared with its target (realisasi, target or both)."""
+    label = n.periode.label
+    no_target = n.target is None
+    if n.counts is None:
+        return (f"data dan target {label} belum ada" if no_target
+                else f"data {label} belum tersedia")
+    if n.realisasi is None:
+        reason = "realisasinya tidak dapat dihitung (penyebut 0)"
+        return reason + (f" dan target {label} belum ditetapkan" if no_target else "")
+    return f"target {label} belum ditetapkan"
+
+
+def extra_notes(n: Nilai) -> list[str]:
+    """Return the notes of ``n`` that :func:`summary` does not already state.
+
+    The summary explains missing data, penyebut 0 and a capaian formula that
+    divides by zero. It names a missing target only when realisasi exists, so
+    the note about the target stays when realisasi is empty.
+    """
+    kept = []
+    for kind, text in zip(n.catatan_jenis, n.catatan, strict=True):
+        if kind == "tanpa_target" and n.realisasi is None:
+            kept.append(text)
+    return kept
 
 
 def history_sentence(comparison: Comparison) -> str:
@@ -84,6 +140,10 @@ def _context(n: Nilai, c: Comparison) -> dict:
                                    else counts.penyebut - counts.pembilang),
               "kurang": poin_persen(c.target_gap, n.indikator.desimal)},
         "realisasi": n.realisasi, "target": n.target, "capaian": n.capaian,
+        "petunjuk_kosong": empty_period_hint(n.indikator, period),
+        # A quarterly report that falls back to the year's target names it "target tahunan".
+        "nama_target": ("target tahunan" if period.triwulan and n.target_asal == "tahunan"
+                        else "target"),
         "relasi": relation, "negatif": n.indikator.polaritas == "negatif",
         "di_atas_seratus": capaian is not None and capaian > 100,
         "lalu": previous is not None, "lalu_label": last_year.label,

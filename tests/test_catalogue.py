@@ -1,0 +1,114 @@
+"""Catalogue schema errors: Indonesian, by indicator kode, with the value and an example."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from iku_nb.catalogue import SHIPPED_CATALOGUE, load_catalogue
+from iku_nb.errors import CatalogueError
+
+SHIPPED = yaml.safe_load(SHIPPED_CATALOGUE.read_text(encoding="utf-8"))
+
+
+def errors_of(tmp_path, change) -> str:
+    raw = copy.deepcopy(SHIPPED)
+    change(raw)
+    path = tmp_path / "katalog.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CatalogueError) as error:
+        load_catalogue(path)
+    message = str(error.value)
+    assert message.startswith(f"Katalog {path} tidak sah:\n")
+    return message
+
+
+def setter(*keys, value):
+    def change(raw):
+        node = raw
+        for key in keys[:-1]:
+            node = node[key]
+        node[keys[-1]] = value
+    return change
+
+
+@pytest.mark.parametrize(("keys", "value", "expected"), [
+    (("indikator", 1, "target_renstra"), {"tahun": 2029, "nilai": "sembilan"},
+     "indikator IKU-2, target_renstra.nilai: tertulis teks 'sembilan', padahal harus angka "
+     "dengan titik desimal, misalnya 92.5"),
+    (("indikator", 0, "target_renstra"), 92.5,
+     "indikator IKU-1, target_renstra: tertulis angka 92.5, padahal harus pemetaan kunci ke "
+     "nilai, misalnya target_renstra: {tahun: 2029, nilai: 92.5}"),
+    (("indikator", 0, "target_renstra"), {"tahun": 2029, "nilai": [1]},
+     "indikator IKU-1, target_renstra.nilai: tertulis daftar [1], padahal harus angka"),
+    (("indikator", 0, "desimal"), "dua",
+     "indikator IKU-1, desimal: tertulis teks 'dua', padahal harus bilangan bulat, "
+     "misalnya 2"),
+    (("indikator", 0, "desimal"), 2.5,
+     "indikator IKU-1, desimal: tertulis angka 2.5, padahal harus bilangan bulat tanpa "
+     "pecahan"),
+    (("indikator", 2, "polaritas"), "naik",
+     "indikator IKU-3, polaritas: tertulis teks 'naik', padahal harus salah satu dari "
+     "positif atau negatif"),
+    (("indikator", 0, "nama"), 12,
+     "indikator IKU-1, nama: tertulis angka 12, padahal harus teks"),
+    (("indikator", 0, "penanggung_jawab"), "hanbang",
+     "indikator IKU-1, penanggung_jawab: tertulis teks 'hanbang', padahal harus daftar, "
+     "misalnya penanggung_jawab: [hanbang]"),
+    (("skala", "pita", 1, "batas_bawah"), "tinggi",
+     "skala.pita ke-2, batas_bawah: tertulis teks 'tinggi', padahal harus angka"),
+    (("nilai_sah",), ["a"],
+     "nilai_sah: tertulis daftar [a], padahal harus pemetaan kunci ke nilai, misalnya "
+     "nilai_sah: {konflik.jenis: [politik, sosial]}"),
+    (("kebijakan", "penyebut_nol"), "nol",
+     "kebijakan.penyebut_nol: tertulis teks 'nol', padahal harus salah satu dari kosong "
+     "atau seratus"),
+    (("versi",), 2, "versi: tertulis angka 2, padahal harus 1"),
+    (("instansi", "visi"), "Terwujudnya",
+     "instansi.visi: tertulis teks 'Terwujudnya', padahal harus pemetaan kunci ke nilai, "
+     "misalnya visi: {judul: Visi, teks: Terwujudnya ...}"),
+])
+def test_type_error_message(tmp_path, keys, value, expected):
+    message = errors_of(tmp_path, setter(*keys, value=value))
+    assert expected in message
+    assert "Input should" not in message
+
+
+def test_boolean_filter_in_nested_list(tmp_path):
+    def change(raw):
+        raw["indikator"][0]["hitung"]["saringan"] = [{"kolom": "sara", "terisi": "mungkin"}]
+    message = errors_of(tmp_path, change)
+    assert ("indikator IKU-1, hitung.saringan ke-1, terisi: tertulis teks 'mungkin', padahal "
+            "harus true atau false") in message
+
+
+def test_missing_key_with_example(tmp_path):
+    message = errors_of(tmp_path, lambda raw: raw["indikator"][0].pop("satuan"))
+    assert "indikator IKU-1: isian 'satuan' wajib ada, misalnya satuan: persen" in message
+
+
+def test_unknown_key_suggests_spelling(tmp_path):
+    message = errors_of(tmp_path, setter("indikator", 0, "satuaan", value="persen"))
+    assert "indikator IKU-1: kunci 'satuaan' tidak dikenal. Maksudnya 'satuan'?" in message
+    assert "Kunci yang dikenal di sini: kode, nama, sasaran" in message
+
+
+def test_indicator_without_kode_named_by_position(tmp_path):
+    message = errors_of(tmp_path, lambda raw: raw["indikator"][1].pop("kode"))
+    assert "indikator ke-2: isian 'kode' wajib ada, misalnya kode: IKU-1" in message
+    assert "indikator.1" not in message
+
+
+def test_indicator_that_is_text(tmp_path):
+    message = errors_of(tmp_path, setter("indikator", 0, value="IKU-1"))
+    assert ("indikator ke-1: tertulis teks 'IKU-1', padahal harus pemetaan kunci ke nilai"
+            in message)
+
+
+def test_validator_message_kept(tmp_path):
+    def change(raw):
+        raw["indikator"][0]["hitung"]["register"] = "partisipasi"
+    message = errors_of(tmp_path, change)
+    assert "indikator IKU-1, hitung: metode kasus_selesai memakai register konflik" in message
