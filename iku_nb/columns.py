@@ -26,8 +26,6 @@ from iku_nb.parse import canonical, is_blank, parse_date
 from iku_nb.period import MAX_YEAR, MIN_YEAR
 from iku_nb.rows import Rows
 
-
-
 # The two date forms that exports write, with ASCII digits and nothing else.
 _PLAIN_DATES = (
     r"^(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})$",

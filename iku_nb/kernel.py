@@ -174,12 +174,7 @@ class WarmKernel:
             tree = [kernel, *kernel.children(recursive=True)]
         except psutil.NoSuchProcess:
             return
-        for process in tree:
-            try:
-                process.kill()
-            except psutil.NoSuchProcess:
-                pass
-        psutil.wait_procs(tree, timeout=5)
+        kill_all(tree)
 
 
 def _copy_to_stdout(stream) -> None:
@@ -188,3 +183,13 @@ def _copy_to_stdout(stream) -> None:
             os.write(1, chunk)
         except OSError:
             return
+
+
+def kill_all(processes: list[psutil.Process]) -> None:
+    """Kill the processes, skip those already gone, and wait up to 5 s for them to end."""
+    for process in processes:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(processes, timeout=5)

@@ -29,7 +29,7 @@ from typing import Protocol
 import psutil
 
 from iku_nb.errors import IkuError
-from iku_nb.kernel import WarmKernel
+from iku_nb.kernel import WarmKernel, kill_all
 from iku_nb.run import FAILED_NOTE_SUFFIX, STAGING, ReportSpec, run_report
 
 log = logging.getLogger("iku_nb")
@@ -474,12 +474,7 @@ def _kill(workers: list[_Worker], output: Path) -> None:
         except psutil.NoSuchProcess:
             pass
         worker.process.kill()
-    for process in tree:
-        try:
-            process.kill()
-        except psutil.NoSuchProcess:
-            pass
-    psutil.wait_procs(tree, timeout=5)
+    kill_all(tree)
     for worker in workers:
         worker.process.join(5)
         worker.connection.close()

@@ -427,25 +427,25 @@ def report_title(periode: Period, bidang: Bidang | None) -> str:
     return f"Laporan Capaian Kinerja {periode.label}"
 
 
-def _filters_text(n: Nilai) -> str:
+def _filter_parts(n: Nilai) -> list[str]:
+    """Return each catalogue filter of the indicator as words, e.g. ``kolom sara terisi``."""
     parts = []
     for rule in n.indikator.hitung.saringan:
         if rule.terisi is not None:
             parts.append(f"kolom {rule.kolom} {'terisi' if rule.terisi else 'kosong'}")
         else:
             parts.append(f"{rule.kolom} salah satu dari {', '.join(rule.salah_satu)}")
+    return parts
+
+
+def _filters_text(n: Nilai) -> str:
+    parts = _filter_parts(n)
     return f" ({'; '.join(parts)})" if parts else ""
 
 
 def _filters_clause(n: Nilai) -> str:
     """Return the indicator's filters as the end of a sentence: `` dan kolom sara terisi``."""
-    parts = []
-    for rule in n.indikator.hitung.saringan:
-        if rule.terisi is not None:
-            parts.append(f"kolom {rule.kolom} {'terisi' if rule.terisi else 'kosong'}")
-        else:
-            parts.append(f"{rule.kolom} salah satu dari {', '.join(rule.salah_satu)}")
-    return "".join(f" dan {part}" for part in parts)
+    return "".join(f" dan {part}" for part in _filter_parts(n))
 
 
 def _decimal(value: float):
