@@ -21,6 +21,7 @@ from iku_nb.comparison import changes as compare_changes
 from iku_nb.dataset import Dataset, load
 from iku_nb.errors import DataError, IkuError
 from iku_nb.formatting import daftar, persen, selisih, tanggal
+from iku_nb.formatting import triwulan as triwulan_label
 from iku_nb.params import parse_parameters
 from iku_nb.paths import resolve
 from iku_nb.period import Period
@@ -287,6 +288,9 @@ class Laporan:
         ids = n.counts.ids_pembilang if n.counts else ()
         others = tuple(i for i in (n.counts.ids_penyebut if n.counts else ()) if i not in ids)
         changes = compare_changes(history)
+        # A quarterly report compares the same quarter of every year.
+        quarter = "" if n.periode.triwulan is None else f" {triwulan_label(n.periode.triwulan)}"
+        trend_title = f"Realisasi dan target {n.kode}{quarter} per tahun"
         return self._render(
             "indikator.html.j2", n=n, f=printed(n), anchor=n.kode.lower(), nomor=numbering,
             target_asal=n.target_asal,
@@ -298,9 +302,7 @@ class Laporan:
                      for h, change in zip(history, changes, strict=True)],
             kalimat_riwayat=narrative.history_sentence(comparison),
             grafik_tren=self._chart(
-                trend_chart(history, f"Realisasi dan target {n.kode} per tahun"),
-                f"Realisasi dan target {n.kode} per tahun"
-                + (f" (periode berjalan: {n.periode.label})" if n.periode.triwulan else ""),
+                trend_chart(history, trend_title), trend_title,
                 self._sources(n, "target", "rekap"), ""),
             renstra=comparison.renstra is not None, c=comparison.printed(),
             kalimat_renstra=narrative.renstra_sentence(comparison),
