@@ -15,7 +15,7 @@ from iku_nb.catalogue import TargetRenstra
 from iku_nb.formatting import persen, poin_persen, round_half_up, selisih
 from iku_nb.values import Nilai
 
-# Fewer years make a line through every point, which says nothing of a trend.
+# Through fewer years a line fits every point exactly, which shows no trend.
 MIN_TREND_YEARS = 3
 
 

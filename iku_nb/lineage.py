@@ -1,4 +1,4 @@
-"""Where each count comes from: the ids behind a figure and their source rows.
+"""The lineage of each count: the ids behind a figure and their source rows.
 
 The lineage lists ids, file names and spreadsheet row numbers only, never a
 description or a name, so the appendix can be published with the report.

@@ -1,12 +1,12 @@
 """The run manifest: everything a report was made from, so that it can be made again.
 
 A manifest records the parameters, the SHA-256 and row count of every input
-table, the catalogue's SHA-256, the code (iku-nb version, git commit and the
-SHA-256 of every file of the package and its notebooks), the versions of the
-libraries that shape figures and pages, and when the run started and ended.
-It is stored in the executed notebook's metadata and beside the report as
-``<report>.manifest.json``; ``iku-nb verifikasi`` reads it to explain why
-figures differ.
+table, and the catalogue's SHA-256. It records the code by iku-nb version,
+git commit and the SHA-256 of every file of the package and its notebooks,
+the versions of the libraries that shape figures and pages, and when the
+run started and ended. It is stored in the executed notebook's metadata and
+beside the report as ``<report>.manifest.json``, and ``iku-nb verifikasi``
+reads it to explain why figures differ.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from iku_nb.dataset import Dataset, sha256
 from iku_nb.paths import NOTEBOOK_DIR, PACKAGE_DIR
 
 FORMAT = "iku-nb/manifest 2"
-# The key of the executed notebook's metadata that holds the manifest.
+# The key of the executed notebook's metadata that contains the manifest.
 NOTEBOOK_KEY = "iku_nb"
 MANIFEST_SUFFIX = ".manifest.json"
 REGISTRY_SUFFIX = ".angka.json"

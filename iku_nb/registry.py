@@ -1,7 +1,7 @@
 """The value registry: every figure a report prints, computed once.
 
 A report's sections, its narrative and its tables all read their numbers
-from one :class:`Registry`, so text and tables cannot disagree; the same
+from one :class:`Registry`, so text and tables cannot disagree. The same
 values are written beside the report as ``<report>.angka.json``, which
 ``iku-nb verifikasi`` compares with a fresh run.
 """
@@ -67,7 +67,7 @@ class Registry:
     def records(self) -> list[dict]:
         """Return the JSON records of :meth:`all`.
 
-        The period's own record also holds its comparisons (change from last
+        The period's own record also contains its comparisons (change from last
         year, distance to the Renstra target, trend projection) and the ids
         and source rows of its counts, which the report prints too.
         """
@@ -112,7 +112,7 @@ def record(n: Nilai) -> dict:
     """Return one figure set as JSON: exact and printed values, and how it was counted.
 
     Exact values are fractions written as text (``"1600/19"``) and rounded
-    ones decimal text (``"84.21"``), so no binary float ever stands between
+    ones decimal text (``"84.21"``), so no binary float comes between
     the register and the report. ``teks`` holds the figures as printed.
     """
     counts = n.counts

@@ -2,10 +2,11 @@
 
 An auditor gives an executed notebook (or its report folder). The notebook
 is executed again, with the parameters its manifest recorded, against the
-current data in a temporary folder; the report itself is only read. Every
-figure of the recorded value registry is compared with the new one, the
-published HTML and PDF with the pages made again, and the manifest says what
-changed since: a data file, the catalogue, the code or a library.
+current data in a temporary folder, and the report itself is only read.
+Every figure of the recorded value registry is compared with the new one,
+and the published HTML and PDF with the pages rendered again. Comparing the
+manifests names what changed since: a data file, the catalogue, the code or
+a library.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class Verification:
     comparisons: list[Comparison] = field(default_factory=list)
     # What changed since the report was made, which explains differing figures.
     changes: list[str] = field(default_factory=list)
-    # Reasons the report cannot be trusted as it stands, whatever its figures.
+    # Reasons not to trust the report as published, whatever its figures.
     problems: list[str] = field(default_factory=list)
     # Facts an auditor should know that neither fail nor explain a figure.
     notes: list[str] = field(default_factory=list)
@@ -78,7 +79,7 @@ def find_notebook(path: Path) -> Path:
     Raises
     ------
     VerifyError
-        When the path does not exist or holds no single executed report notebook.
+        When the path does not exist or contains no single executed report notebook.
     """
     path = Path(path)
     if path.is_file():
@@ -282,7 +283,39 @@ def _lineage_text(item: dict | None) -> str | None:
 
 
 def differences(recorded: dict, now: dict) -> list[str]:
-    """Say what differs between the recorded manifest and the current one."""
+    """Describe what differs between the recorded manifest and the current one."""
+    found = _input_differences(recorded, now)
+
+    old_katalog, new_katalog = recorded.get("katalog", {}), now.get("katalog", {})
+    if old_katalog.get("sha256") != new_katalog.get("sha256"):
+        found.append(f"katalog berubah: {old_katalog.get('berkas')} SHA-256 "
+                     f"{_short(old_katalog.get('sha256'))}, sekarang {new_katalog.get('berkas')} "
+                     f"SHA-256 {_short(new_katalog.get('sha256'))}")
+
+    if recorded.get("versi_iku_nb") != now.get("versi_iku_nb"):
+        found.append(f"versi iku-nb {recorded.get('versi_iku_nb')} menjadi "
+                     f"{now.get('versi_iku_nb')}")
+    old_code, new_code = recorded.get("kode", {}), now.get("kode", {})
+    changed = sorted(n for n in set(old_code) | set(new_code)
+                     if old_code.get(n) != new_code.get(n))
+    if changed:
+        found.append(f"kode iku-nb berubah ({len(changed)} berkas): {', '.join(changed)}")
+
+    old_git, new_git = recorded.get("git", {}), now.get("git", {})
+    if old_git.get("commit") != new_git.get("commit"):
+        found.append(f"commit git {_short(old_git.get('commit'))} menjadi "
+                     f"{_short(new_git.get('commit'))}")
+
+    old_env, new_env = recorded.get("lingkungan", {}), now.get("lingkungan", {})
+    for package in sorted(set(old_env) | set(new_env)):
+        if package != "iku-nb" and old_env.get(package) != new_env.get(package):
+            found.append(f"versi {package} {old_env.get(package, 'tidak tercatat')} menjadi "
+                         f"{new_env.get(package, 'tidak terpasang')}")
+    return found
+
+
+def _input_differences(recorded: dict, now: dict) -> list[str]:
+    """Describe each input table that is gone, new, or whose file changed."""
     found = []
     before = {m["tabel"]: m for m in recorded.get("masukan", [])}
     after = {m["tabel"]: m for m in now.get("masukan", [])}
@@ -301,28 +334,6 @@ def differences(recorded: dict, now: dict) -> list[str]:
             sheet = "; isi lembar ini berubah" if "sha256_lembar" in new else ""
             digests = f"{_short(old.get('sha256'))} menjadi {_short(new['sha256'])}"
             found.append(f"berkas data {new['sumber']} berubah: SHA-256 {digests}{rows}{sheet}")
-    old_katalog, new_katalog = recorded.get("katalog", {}), now.get("katalog", {})
-    if old_katalog.get("sha256") != new_katalog.get("sha256"):
-        found.append(f"katalog berubah: {old_katalog.get('berkas')} SHA-256 "
-                     f"{_short(old_katalog.get('sha256'))}, sekarang {new_katalog.get('berkas')} "
-                     f"SHA-256 {_short(new_katalog.get('sha256'))}")
-    if recorded.get("versi_iku_nb") != now.get("versi_iku_nb"):
-        found.append(f"versi iku-nb {recorded.get('versi_iku_nb')} menjadi "
-                     f"{now.get('versi_iku_nb')}")
-    old_code, new_code = recorded.get("kode", {}), now.get("kode", {})
-    changed = sorted(n for n in set(old_code) | set(new_code)
-                     if old_code.get(n) != new_code.get(n))
-    if changed:
-        found.append(f"kode iku-nb berubah ({len(changed)} berkas): {', '.join(changed)}")
-    old_git, new_git = recorded.get("git", {}), now.get("git", {})
-    if old_git.get("commit") != new_git.get("commit"):
-        found.append(f"commit git {_short(old_git.get('commit'))} menjadi "
-                     f"{_short(new_git.get('commit'))}")
-    old_env, new_env = recorded.get("lingkungan", {}), now.get("lingkungan", {})
-    for package in sorted(set(old_env) | set(new_env)):
-        if package != "iku-nb" and old_env.get(package) != new_env.get(package):
-            found.append(f"versi {package} {old_env.get(package, 'tidak tercatat')} menjadi "
-                         f"{new_env.get(package, 'tidak terpasang')}")
     return found
 
 

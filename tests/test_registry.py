@@ -39,7 +39,7 @@ def test_sample_2025_records_hold_exact_and_printed_figures():
     assert "perbandingan" not in records[("IKU-1", 2024, None)]
 
 
-def test_quarter_registry_adds_the_same_quarter_a_year_earlier(make_data):
+def test_quarter_registry_same_quarter(make_data):
     data = make_data(
         konflik=[report("K1", "2024-02-01", selesai="2024-03-01"),
                  report("K2", "2025-02-01", status="proses")],

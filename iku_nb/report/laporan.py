@@ -57,7 +57,7 @@ METHOD_RULES = {
         "organisasi dihitung satu."),
 }
 
-# What the breakdown of each method covers, in the words of METHOD_RULES.
+# The records each method's breakdown covers, in the words of METHOD_RULES.
 BREAKDOWN_RULES = {
     "kasus_selesai": "kasus berbeda dengan tanggal kejadian di dalam periode",
     "organisasi_berpartisipasi": "organisasi terdaftar dan aktif pada periode",
