@@ -119,12 +119,16 @@ class DaskPool:
                 exception = future.exception(timeout=CONNECT_TIMEOUT)
             except Exception as exc:  # the future lost its worker; show why
                 exception = exc
+            log.warning("laporan %s: tugas Dask %s: %s: %s", spec.name, future.status,
+                        type(exception).__name__, exception)
             return ReportResult(spec, FAILED, elapsed,
                                 reason=f"tugas Dask gagal ({future.status}): "
                                 f"{type(exception).__name__}: {exception}; laporan sebelumnya "
                                 "tidak diubah")
         if elapsed > self.timeout + GRACE:
             future.cancel()
+            log.warning("laporan %s: tugas Dask dibatalkan, belum selesai %.0f detik setelah "
+                        "dimulai", spec.name, elapsed)
             return ReportResult(spec, TIMED_OUT, elapsed,
                                 reason=f"tidak selesai {self.timeout + GRACE:g} detik setelah "
                                 "dimulai di pekerja Dask; laporan sebelumnya tidak diubah")
