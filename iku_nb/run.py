@@ -226,6 +226,8 @@ def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
     import papermill  # noqa: PLC0415 - heavy import, only needed here
     from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415
 
+    from iku_nb.engine import ENGINE_NAME  # noqa: PLC0415 - imports papermill
+
     template = NOTEBOOK_DIR / f"{spec.notebook}.ipynb"
     log.info("menjalankan %s dengan %s", template.name, parameters)
     try:
@@ -233,8 +235,8 @@ def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
         manager = {} if kernel is None else {"km": kernel.prepare(work)}
         papermill.execute_notebook(
             str(template), str(notebook), parameters=parameters, cwd=str(work),
-            kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
-            execution_timeout=execution_timeout, report_mode=False,
+            engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False,
+            log_output=False, execution_timeout=execution_timeout, report_mode=False,
             extra_arguments=list(KERNEL_ARGUMENTS), **manager)
     except PapermillExecutionError as exc:
         failed = _keep_failed(notebook, failed_folder, spec.notebook)

@@ -282,3 +282,25 @@ def test_batch_real_notebooks_partial_failure(make_data, tmp_path):
     index = (output / "index.html").read_text(encoding="utf-8")
     assert 'href="2025/hanbang/laporan_bidang.html"' in index
     assert "Traceback" not in run.stderr
+
+
+def test_cell_timeout_keeps_partial_notebook(yearly, tmp_path, monkeypatch):
+    output = yearly["html"].parent.parent
+    before = yearly["html"].read_bytes()
+    slow = tmp_path / "notebooks"
+    slow.mkdir()
+    shutil.copy(ROOT / "notebooks" / "laporan_tahunan.ipynb", slow)
+    nb = nbformat.read(slow / "laporan_tahunan.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("print('sebelum tidur')"))
+    nb.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(60)"))
+    nbformat.write(nb, slow / "laporan_tahunan.ipynb")
+    monkeypatch.setattr(run_module, "NOTEBOOK_DIR", slow)
+
+    with pytest.raises(RunError, match="CellTimeoutError"):
+        run_report(spec(tahun=2025), output, execution_timeout=3)
+    assert yearly["html"].read_bytes() == before
+    failed = nbformat.read(yearly["html"].parent / "laporan_tahunan.GAGAL.ipynb", as_version=4)
+    printed = failed.cells[-2].outputs
+    assert [o.get("text") for o in printed] == ["sebelum tidur\n"]
+    assert failed.cells[-1].source.endswith("time.sleep(60)")
+    assert all(o.output_type == "error" for o in failed.cells[-1].outputs)
