@@ -12,7 +12,7 @@ after another:
 * a Python loop over ``papermill.execute_notebook`` and nbconvert's
   ``HTMLExporter`` in one process (HTML);
 * the floor: only the cells of every report, run in one kernel that is
-  already running and has imported iku_nb.report;
+  already running and warmed up as the batch's kernels are;
 * ``iku-nb laporan --format html,pdf``.
 
 The script prints a Markdown table of medians, ratios and peak memory. Peak
@@ -164,13 +164,16 @@ def _floor(reports: list, out: Path) -> None:
     """Time only the cells: one kernel, warmed once, reset between reports."""
     import nbformat  # noqa: PLC0415
     from jupyter_client.manager import start_new_kernel  # noqa: PLC0415
+
+    from iku_nb.kernel import WARM_UP  # noqa: PLC0415
     from papermill.iorw import load_notebook_node  # noqa: PLC0415
     from papermill.parameterize import parameterize_notebook  # noqa: PLC0415
 
     manager, client = start_new_kernel(kernel_name="python3",
                                        extra_arguments=["--HistoryManager.hist_file=:memory:"])
     try:
-        client.execute_interactive("import iku_nb.report", timeout=600)
+        # The same warm-up as the batch's kernels, so no runner gets faster cells.
+        client.execute_interactive(WARM_UP, silent=True, store_history=False, timeout=600)
         total = 0.0
         for name, notebook, parameters in reports:
             client.execute_interactive("get_ipython().reset(new_session=True)",
