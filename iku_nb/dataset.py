@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+import threading
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -16,11 +17,15 @@ from iku_nb.count import REGISTER_DATE, register_covers, years_covered
 from iku_nb.errors import DataError
 from iku_nb.period import Period
 from iku_nb.problems import Problem, sort_problems
-from iku_nb.read import read_tables
+from iku_nb.read import IGNORED_PREFIXES, read_tables
 
 log = logging.getLogger("iku_nb")
 # Warnings logged by load(); periksa lists every one of them.
 WARNINGS_SHOWN = 10
+# The last dataset inspect() read in this process, keyed by _folder_signature.
+# A batch worker and its kernel load the same folder for every report.
+_LAST: dict[tuple, Dataset] = {}
+_LAST_LOCK = threading.Lock()
 
 
 @dataclass
@@ -40,6 +45,7 @@ class Dataset:
     problems: list[Problem] = field(default_factory=list)
     fingerprints: dict[str, str] = field(default_factory=dict)
     inputs: list[dict] = field(default_factory=list)
+    katalog_sha256: str | None = None
 
     @property
     def warnings(self) -> list[Problem]:
@@ -61,6 +67,12 @@ class Dataset:
 def inspect(data_dir: Path | str = "data", katalog: Path | str | None = None) -> Dataset:
     """Read and check every table; return the dataset with all problems, never raising on data.
 
+    The last dataset inspected in this process is kept. When the folder and
+    the catalogue have the same sizes and modification times as then, and
+    every file read then still has the same SHA-256, that dataset is
+    returned again instead of reading the files, as a copy that the caller
+    may change.
+
     Raises
     ------
     CatalogueError
@@ -68,6 +80,62 @@ def inspect(data_dir: Path | str = "data", katalog: Path | str | None = None) ->
     """
     data_dir = Path(data_dir)
     katalog_path = find_catalogue(data_dir, None if katalog is None else Path(katalog))
+    signature = _folder_signature(data_dir, katalog_path)
+    with _LAST_LOCK:
+        last = _LAST.get(signature)
+    if last is not None and _same_content(last):
+        return _copy(last)
+    dataset = _inspect_files(data_dir, katalog_path)
+    with _LAST_LOCK:
+        _LAST.clear()
+        _LAST[signature] = dataset
+    return _copy(dataset)
+
+
+def forget() -> None:
+    """Drop the dataset kept by :func:`inspect`, so that the next call reads the files."""
+    with _LAST_LOCK:
+        _LAST.clear()
+
+
+def _folder_signature(data_dir: Path, katalog_path: Path) -> tuple:
+    """Return the name, kind, size and modification time of every entry read, and the paths."""
+    entries = []
+    for path in sorted(data_dir.iterdir()):
+        if path.name.startswith(IGNORED_PREFIXES):
+            continue
+        info = path.stat()
+        entries.append((path.name, path.is_file(), info.st_size, info.st_mtime_ns))
+    katalog_info = katalog_path.stat()
+    return (str(data_dir.resolve()), str(katalog_path.resolve()), katalog_info.st_size,
+            katalog_info.st_mtime_ns, tuple(entries))
+
+
+def _same_content(dataset: Dataset) -> bool:
+    """Tell whether every file the dataset was read from still has the SHA-256 recorded."""
+    paths = {name: dataset.data_dir / name for name in dataset.fingerprints}
+    paths[None] = dataset.katalog_path
+    recorded = dataset.fingerprints | {None: dataset.katalog_sha256}
+    with ThreadPoolExecutor(max_workers=2) as hasher:
+        digests = dict(zip(paths, hasher.map(sha256, paths.values()), strict=True))
+    return digests == recorded
+
+
+def _copy(dataset: Dataset) -> Dataset:
+    """Return a dataset that shares the checked data but not the containers a caller may change.
+
+    A shallow DataFrame copy never writes through to the original, because
+    pandas 3 copies on write.
+    """
+    return replace(dataset, tables={name: frame.copy(deep=False)
+                                    for name, frame in dataset.tables.items()},
+                   sources=dict(dataset.sources), problems=list(dataset.problems),
+                   fingerprints=dict(dataset.fingerprints),
+                   inputs=[dict(record) for record in dataset.inputs])
+
+
+def _inspect_files(data_dir: Path, katalog_path: Path) -> Dataset:
+    katalog_sha256 = sha256(katalog_path)
     catalogue = load_catalogue(katalog_path)
     log.info("katalog: %s", katalog_path)
 
@@ -87,7 +155,7 @@ def inspect(data_dir: Path | str = "data", katalog: Path | str | None = None) ->
     inputs = [input_record(table, fingerprints) for table in raw.values()
               if table.path is not None]
     return Dataset(catalogue, katalog_path, data_dir, tables, sources,
-                   sort_problems(problems), fingerprints, inputs)
+                   sort_problems(problems), fingerprints, inputs, katalog_sha256)
 
 
 def load(data_dir: Path | str = "data", katalog: Path | str | None = None) -> Dataset:

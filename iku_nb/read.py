@@ -24,6 +24,8 @@ log = logging.getLogger("iku_nb")
 
 
 SUPPORTED = {".csv", ".xlsx"}
+# Lock files of Excel and LibreOffice, and hidden files, are never read.
+IGNORED_PREFIXES = ("~$", ".")
 SPREADSHEET_LIKE = {".xls", ".xlsm", ".ods", ".txt", ".tsv", ".json", ".pdf", ".docx"}
 
 
@@ -86,7 +88,7 @@ def _locate_sources(data_dir: Path, problems: list[Problem]) -> dict[str, list]:
     """Map each table name to (label, reader) pairs for the files that hold it."""
     sources: dict[str, list] = {}
     for path in sorted(data_dir.iterdir()):
-        if path.name.startswith(("~$", ".")):
+        if path.name.startswith(IGNORED_PREFIXES):
             continue
         suffix = path.suffix.lower()
         stem = _table_name(path.stem)

@@ -315,7 +315,7 @@ def _check_inputs_unchanged(spec: ReportSpec, before, katalog: Path | None) -> N
     after = inspect(before.data_dir, katalog)
     changed = sorted(name for name in set(before.fingerprints) | set(after.fingerprints)
                      if before.fingerprints.get(name) != after.fingerprints.get(name))
-    if sha256(before.katalog_path) != sha256(after.katalog_path):
+    if before.katalog_sha256 != after.katalog_sha256:
         changed.append(before.katalog_path.name)
     if changed:
         raise RunError(
