@@ -5,8 +5,12 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from iku_nb.formatting import triwulan
+
+if TYPE_CHECKING:
+    from iku_nb.catalogue import Bidang
 
 # Years a monitoring date, target or report may fall in; outside them a year
 # was mistyped.
@@ -51,3 +55,12 @@ class Period:
     def slug(self) -> str:
         """Return the file-name form, e.g. ``2025-tw2`` or ``2025``."""
         return str(self.tahun) if self.triwulan is None else f"{self.tahun}-tw{self.triwulan}"
+
+
+def report_title(periode: Period, bidang: Bidang | None) -> str:
+    """Return the title of the yearly, quarterly or bidang report of a period."""
+    if bidang is not None:
+        return f"Laporan Kinerja {bidang.nama} {periode.label}"
+    if periode.triwulan is None:
+        return f"Laporan Kinerja Instansi Pemerintah (LKjIP) {periode.label}"
+    return f"Laporan Capaian Kinerja {periode.label}"

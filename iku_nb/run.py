@@ -16,14 +16,14 @@ import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import iku_nb.quick_imports  # noqa: F401 - before anything imports nbformat
 from iku_nb import api, manifest, registry
 from iku_nb.dataset import Dataset, inspect, load, sha256
 from iku_nb.errors import RunError
 from iku_nb.kernel import KERNEL_ARGUMENTS, KERNEL_NAME, WarmKernel
 from iku_nb.params import RunParameters
 from iku_nb.paths import NOTEBOOK_DIR, resolve
-from iku_nb.period import Period
-from iku_nb.report.laporan import report_title
+from iku_nb.period import Period, report_title
 
 log = logging.getLogger("iku_nb")
 

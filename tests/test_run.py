@@ -304,3 +304,19 @@ def test_cell_timeout_keeps_partial_notebook(yearly, tmp_path, monkeypatch):
     assert [o.get("text") for o in printed] == ["sebelum tidur\n"]
     assert failed.cells[-1].source.endswith("time.sleep(60)")
     assert all(o.output_type == "error" for o in failed.cells[-1].outputs)
+
+
+def test_notebooks_still_validated_after_import():
+    """Importing iku_nb.run drops jsonschema's "iri" checker, not notebook validation."""
+    code = ("import iku_nb.run, nbformat, sys\n"
+            "assert sys.modules['rfc3987_syntax'] is None\n"
+            "nb = nbformat.v4.new_notebook()\n"
+            "nb.cells.append({'id': 'a', 'cell_type': 'code', 'source': 1, 'metadata': {}})\n"
+            "try:\n"
+            "    nbformat.validate(nb)\n"
+            "except nbformat.ValidationError:\n"
+            "    print('ditolak')\n")
+    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=False)
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout == "ditolak\n"

@@ -24,7 +24,7 @@ from iku_nb.formatting import daftar, persen, selisih, tanggal
 from iku_nb.formatting import triwulan as triwulan_label
 from iku_nb.params import parse_parameters
 from iku_nb.paths import resolve
-from iku_nb.period import Period
+from iku_nb.period import Period, report_title
 from iku_nb.registry import Registry, printed
 from iku_nb.report import breakdown, narrative
 from iku_nb.report.charts import (
@@ -418,15 +418,6 @@ def show_errors_briefly() -> None:
         shell._showtraceback(etype, value, [text])
 
     shell.set_custom_exc((IkuError,), handler)
-
-
-def report_title(periode: Period, bidang: Bidang | None) -> str:
-    """Return the title of the yearly, quarterly or bidang report of a period."""
-    if bidang is not None:
-        return f"Laporan Kinerja {bidang.nama} {periode.label}"
-    if periode.triwulan is None:
-        return f"Laporan Kinerja Instansi Pemerintah (LKjIP) {periode.label}"
-    return f"Laporan Capaian Kinerja {periode.label}"
 
 
 def _filter_parts(n: Nilai) -> list[str]:
