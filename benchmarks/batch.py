@@ -164,10 +164,10 @@ def _floor(reports: list, out: Path) -> None:
     """Time only the cells: one kernel, warmed once, reset between reports."""
     import nbformat  # noqa: PLC0415
     from jupyter_client.manager import start_new_kernel  # noqa: PLC0415
-
-    from iku_nb.kernel import WARM_UP  # noqa: PLC0415
     from papermill.iorw import load_notebook_node  # noqa: PLC0415
     from papermill.parameterize import parameterize_notebook  # noqa: PLC0415
+
+    from iku_nb.kernel import WARM_UP  # noqa: PLC0415
 
     manager, client = start_new_kernel(kernel_name="python3",
                                        extra_arguments=["--HistoryManager.hist_file=:memory:"])

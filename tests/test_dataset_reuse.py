@@ -3,8 +3,8 @@
 import os
 
 import pytest
-
 from conftest import report, write_table
+
 from iku_nb import dataset as dataset_module
 from iku_nb.catalogue import SHIPPED_CATALOGUE
 from iku_nb.dataset import forget, inspect, load
