@@ -154,6 +154,27 @@ def test_run_batch_one_job_serial(tmp_path):
         assert start >= end
 
 
+def test_run_batch_longest_reports_first(tmp_path):
+    class StartOrder:
+        def __init__(self):
+            self.names = []
+
+        def started(self, spec):
+            self.names.append(spec.name)
+
+        def finished(self, result):
+            pass
+
+    specs = [spec(2023, bidang="poldagri"), spec(2024, triwulan=2), spec(2023),
+             spec(2025, bidang="hanbang"), spec(2024), spec(2025, bidang="iwasbang")]
+    order = StartOrder()
+    results = run_batch(specs, tmp_path, jobs=1, timeout=30, runner=fake_runner,
+                        listener=order)
+    assert order.names == ["2024", "2024-tw2", "2023", "2025-hanbang", "2025-iwasbang",
+                           "2023-poldagri"]
+    assert [r.name for r in results] == [s.name for s in specs]
+
+
 def test_run_batch_failure_isolated(tmp_path):
     specs = [spec(bidang=b) for b in ("iwasbang", "hanbang", "poldagri")]
     results = run_batch(specs, tmp_path, jobs=2, timeout=30, runner=failing_hanbang_runner)
