@@ -95,6 +95,7 @@ class WarmKernel:
         self.manager: _OneClientManager | None = None
         self.reports = 0
         self._output_pump: threading.Thread | None = None
+        self._folder: Path | None = None
 
     @property
     def pid(self) -> int | None:
@@ -104,18 +105,24 @@ class WarmKernel:
     def prepare(self, work: Path) -> AsyncKernelManager:
         """Return a running kernel with a clean namespace, working in ``work``.
 
-        The first report of a kernel gets it as started. Every later report
-        gets it after a change of folder and a reset of the shell.
+        The first report of a kernel started in ``work`` gets it as started.
+        Every other report gets it after a change of folder and a reset of
+        the shell.
         """
         work = Path(work).resolve()
         if self.manager is not None and not run_sync(self.manager.is_alive)():
             self.discard()
         if self.manager is None:
             self._start(work)
-        elif self.reports:
+        elif self.reports or self._folder != work:
             self._reset(work)
         self.reports += 1
         return self.manager
+
+    def start(self, folder: Path) -> None:
+        """Start the kernel in ``folder`` before its first report, unless it is running."""
+        if self.manager is None:
+            self._start(Path(folder).resolve())
 
     def discard(self) -> None:
         """Shut the kernel down, so that the next report starts a new one."""
@@ -151,6 +158,7 @@ class WarmKernel:
         self._output_pump.start()
         self.manager = manager
         self.reports = 0
+        self._folder = work
         log.info("kernel baru dimulai (pid %s)", self.pid)
         self._run_quietly(WARM_UP)
 
@@ -163,6 +171,7 @@ class WarmKernel:
         """
         self._run_quietly(f"__import__('os').chdir({str(work)!r})\n"
                           "get_ipython().reset(new_session=True)\n")
+        self._folder = work
 
     def _run_quietly(self, code: str) -> None:
         """Run ``code`` without history, execution count or output; raise when it fails."""

@@ -19,6 +19,7 @@ import re
 import shutil
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -186,6 +187,20 @@ class WarmKernelRunner:
             raise
         return files
 
+    def start(self) -> None:
+        """Start the kernel before the first report arrives.
+
+        A kernel that fails to start here is discarded, and the first report
+        starts a new one and records why that one fails.
+        """
+        if self._kernel is None:
+            self._kernel = WarmKernel()
+        try:
+            self._kernel.start(Path(tempfile.gettempdir()))
+        except Exception as exc:  # the first report tries again and reports the error
+            log.info("kernel tidak dapat dimulai sebelum laporan pertama: %s", exc)
+            self._kernel.discard()
+
     def kill(self) -> None:
         """Kill the kernel at once, e.g. from another thread when the report timed out."""
         if self._kernel is not None:
@@ -230,6 +245,20 @@ class LocalPool:
         self.reports_per_worker = reports_per_worker
         self._context = _context()
         self._workers: list[_Worker] = []
+
+    def start_workers(self, count: int) -> None:
+        """Start up to ``count`` idle workers now, before any report is submitted.
+
+        Each starts what its runner prepares ahead (WarmKernelRunner: its
+        kernel) while the caller still reads and checks the data.
+        """
+        while len(self._workers) < min(count, self.slots):
+            self._start_worker()
+
+    def abort(self) -> None:
+        """Kill every worker at once, busy or idle, with the processes they started."""
+        _kill(self._workers, self.output)
+        self._workers.clear()
 
     def submit(self, key: int, spec: ReportSpec) -> None:
         idle = [w for w in self._workers if w.spec is None]
@@ -410,6 +439,12 @@ def _serve(runner: Runner, output: Path, timeout: float, connection: Connection)
         # is saved as failed.
         os.setsid()
     try:
+        start = getattr(runner, "start", None)
+        if start is not None:
+            # Nothing the kernel prints while it starts may reach the parent's
+            # progress display; each report's output goes to its own log.
+            _redirect_output(Path(os.devnull))
+            start()
         while True:
             try:
                 spec = connection.recv()
@@ -442,7 +477,8 @@ def _redirect_output(log_file: Path) -> None:
     """
     sys.stdout.flush()
     sys.stderr.flush()
-    log_file.parent.mkdir(parents=True, exist_ok=True)
+    if log_file != Path(os.devnull):
+        log_file.parent.mkdir(parents=True, exist_ok=True)
     with open(log_file, "wb") as stream:
         os.dup2(stream.fileno(), 1)
         os.dup2(stream.fileno(), 2)

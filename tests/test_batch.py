@@ -8,7 +8,6 @@ staging and promotion code runs without starting a kernel.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
@@ -29,7 +28,7 @@ from iku_nb.catalogue import SHIPPED_CATALOGUE, load_catalogue
 from iku_nb.cli import main
 from iku_nb.errors import RunError
 from iku_nb.params import RunParameters
-from iku_nb.pool import FAILED, SUCCEEDED, TIMED_OUT, run_batch, terminate_as_exit
+from iku_nb.pool import FAILED, SUCCEEDED, TIMED_OUT, LocalPool, run_batch, terminate_as_exit
 from iku_nb.run import FAILED_SUFFIX, STAGING, ReportSpec, run_report
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -318,8 +317,14 @@ def test_summary_table_lists_status_reason(tmp_path):
 
 @pytest.fixture
 def fake_pool(monkeypatch):
-    monkeypatch.setattr(batch, "run_batch",
-                        functools.partial(run_batch, runner=failing_hanbang_runner))
+    """Make ``iku-nb laporan`` run failing_hanbang_runner instead of run_report."""
+    def early_pool(args):
+        pool = LocalPool(args.output.resolve(), args.jobs, args.timeout,
+                         reports_per_worker=None, runner=failing_hanbang_runner)
+        pool.start_workers(1)
+        return pool
+
+    monkeypatch.setattr(batch, "_local_pool", early_pool)
 
 
 def test_laporan_command_matrix_and_index(fake_pool, tmp_path, capsys):
@@ -390,6 +395,24 @@ def test_laporan_command_rejects_before_running(fake_pool, tmp_path, capsys, arg
     assert status == 2
     assert message in " ".join(capsys.readouterr().err.split())
     assert not output.exists(), "nothing may run when a parameter is invalid"
+
+
+def test_laporan_invalid_parameter_stops_early_kernel(tmp_path, capsys):
+    """The worker started while the data are checked goes, with its kernel, on an error."""
+    status = main(["laporan", "--data", str(DATA), "--tahun", "2030",
+                   "--output", str(tmp_path / "keluaran")])
+    assert status == 2
+    assert "tahun 2030 tidak tercakup data" in " ".join(capsys.readouterr().err.split())
+    left = [p for p in psutil.Process().children(recursive=True)
+            if "ipykernel" in " ".join(_command_line(p))]
+    assert left == []
+
+
+def _command_line(process: psutil.Process) -> list[str]:
+    try:
+        return process.cmdline()
+    except psutil.NoSuchProcess:
+        return []
 
 
 def test_katalog_has_three_bidang():
@@ -470,7 +493,10 @@ def test_laporan_command_kernel_baru_option(monkeypatch, tmp_path):
     calls = []
 
     def record(specs, output, jobs, timeout, **options):
-        calls.append(options)
+        calls.append(dict(options))
+        given = options.pop("pool")
+        if given is not None:
+            given.abort()
         return run_batch(specs, output, jobs, timeout, **options, runner=fake_runner)
 
     monkeypatch.setattr(batch, "run_batch", record)
@@ -480,7 +506,10 @@ def test_laporan_command_kernel_baru_option(monkeypatch, tmp_path):
         assert status == 0
         assert (tmp_path / name / "2025" / "poldagri" / "laporan_bidang.html").is_file()
     assert [c["keep_kernel"] for c in calls] == [True, False]
-    assert [c["pool"] for c in calls] == [None, None]
+    kept, fresh = calls[0]["pool"], calls[1]["pool"]
+    assert isinstance(kept.runner, pool.WarmKernelRunner)
+    assert kept.reports_per_worker is None
+    assert fresh is None, "--kernel-baru leaves run_batch to start one process per report"
 
 
 def test_run_batch_keep_kernel_warm_runner(tmp_path, monkeypatch):
