@@ -160,7 +160,13 @@ class WarmKernel:
         self.reports = 0
         self._folder = work
         log.info("kernel baru dimulai (pid %s)", self.pid)
-        self._run_quietly(WARM_UP)
+        # Sent without waiting, so the caller can prepare its own work while the
+        # kernel imports. The next request waits behind it, because a kernel runs
+        # requests in order, and that request fails too when the warm-up fails
+        # (stop_on_error aborts the queue).
+        client = manager.client()
+        client.start_channels()
+        client.execute(WARM_UP, silent=True, store_history=False, allow_stdin=False)
 
     def _reset(self, work: Path) -> None:
         """Change the kernel's folder, then clear its namespace and history session.

@@ -31,7 +31,7 @@ import psutil
 
 from iku_nb.errors import IkuError
 from iku_nb.kernel import WarmKernel, kill_all
-from iku_nb.run import FAILED_NOTE_SUFFIX, STAGING, ReportSpec, run_report
+from iku_nb.run import FAILED_NOTE_SUFFIX, STAGING, ReportSpec, prepare_html_export, run_report
 
 log = logging.getLogger("iku_nb")
 
@@ -200,6 +200,9 @@ class WarmKernelRunner:
         except Exception as exc:  # the first report tries again and reports the error
             log.info("kernel tidak dapat dimulai sebelum laporan pertama: %s", exc)
             self._kernel.discard()
+        # Compiling nbconvert's templates takes about 0.4 s, done here while
+        # the kernel imports the report modules.
+        prepare_html_export()
 
     def kill(self) -> None:
         """Kill the kernel at once, e.g. from another thread when the report timed out."""

@@ -278,6 +278,18 @@ def _export_html(notebook: Path, html: Path, title: str) -> None:
     html.write_text(body, encoding="utf-8")
 
 
+def prepare_html_export() -> None:
+    """Build this thread's HTML exporter and compile its templates on a tiny notebook.
+
+    The first conversion in a process compiles nbconvert's Jinja templates.
+    """
+    import nbformat  # noqa: PLC0415
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_markdown_cell("Laporan"))
+    _html_exporter().from_notebook_node(nb, resources={"iku_css": "", "language_code": "id"})
+
+
 def _html_exporter():
     """Return this thread's HTML exporter, made once: building one compiles its templates.
 
