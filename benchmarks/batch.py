@@ -15,8 +15,9 @@ after another:
   already running and warmed up as the batch's kernels are;
 * ``iku-nb laporan --format html,pdf``.
 
-The script prints a Markdown table of medians, ratios and peak memory. Peak
-memory is the RSS summed over the process tree, sampled every 0.1 s. Then it
+The script prints a Markdown table of medians, ratios, CPU time and peak
+memory. CPU time (user + system) and peak memory are summed over the
+process tree, sampled every 0.1 s. Then it
 checks that every method produced the same cell outputs, and that the batch
 methods wrote the same value registry (``<notebook>.angka.json``).
 """
@@ -90,6 +91,7 @@ def main() -> None:
 
     seconds: dict[str, list[float]] = {name: [] for name in methods}
     memory: dict[str, list[int]] = {name: [] for name in methods}
+    cpu_seconds: dict[str, list[float]] = {name: [] for name in methods}
     floor_cells: list[float] = []
     work = Path(tempfile.mkdtemp(prefix="iku-bench-"))
     try:
@@ -98,9 +100,10 @@ def main() -> None:
                 out = work / f"{round_number}-{index}"
                 out.mkdir()
                 watched = cluster is not None and "--cluster" in name
-                elapsed, peak = _measure(lambda a=action, o=out: a(o), include_self=watched)
+                elapsed, peak, cpu = _measure(lambda a=action, o=out: a(o), include_self=watched)
                 seconds[name].append(elapsed)
                 memory[name].append(peak)
+                cpu_seconds[name].append(cpu)
                 if name.startswith("lantai"):
                     floor_cells.append(float((out / "detik-sel.txt").read_text()))
                 print(f"putaran {round_number + 1}: {name}: {elapsed:.1f} s", file=sys.stderr)
@@ -110,7 +113,7 @@ def main() -> None:
     finally:
         if cluster is not None:
             cluster.close()
-    _print_table(len(reports), args.repeat, methods, seconds, memory, floor_cells)
+    _print_table(len(reports), args.repeat, methods, seconds, memory, cpu_seconds, floor_cells)
     if problems:
         print("\n**Hasil berbeda:**\n")
         print("\n".join(f"- {p}" for p in problems))
@@ -202,19 +205,25 @@ def _floor(reports: list, out: Path) -> None:
         manager.shutdown_kernel(now=True)
 
 
-def _measure(action: Callable[[], None], include_self: bool = False) -> tuple[float, int]:
-    """Return the wall time of ``action`` and the peak RSS of the processes it started.
+def _measure(action: Callable[[], None],
+             include_self: bool = False) -> tuple[float, int, float]:
+    """Return the wall time of ``action``, the peak RSS and the CPU time of its processes.
 
     Processes that were running before, such as the LocalCluster's workers,
-    count only with ``include_self``, which also counts this process.
+    count only with ``include_self``, which also counts this process; their
+    CPU time counts from the start of ``action``. Both are sampled every
+    0.1 s, so a process's last 0.1 s of CPU time may be missed.
     """
     me = psutil.Process()
     before = set() if include_self else {p.pid for p in me.children(recursive=True)}
     peak = 0
+    cpu_start: dict[tuple[int, float], float] = {}
+    cpu_last: dict[tuple[int, float], float] = {}
     stop = threading.Event()
 
     def sample() -> None:
         nonlocal peak
+        first = True
         while not stop.is_set():
             processes = [p for p in me.children(recursive=True) if p.pid not in before]
             processes += [me] if include_self else []
@@ -222,9 +231,15 @@ def _measure(action: Callable[[], None], include_self: bool = False) -> tuple[fl
             for process in processes:
                 try:
                     total += process.memory_info().rss
+                    times = process.cpu_times()
+                    key = (process.pid, process.create_time())
                 except psutil.Error:
-                    pass
+                    continue
+                cpu_last[key] = times.user + times.system
+                if first:
+                    cpu_start[key] = cpu_last[key]
             peak = max(peak, total)
+            first = False
             stop.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -236,7 +251,8 @@ def _measure(action: Callable[[], None], include_self: bool = False) -> tuple[fl
         elapsed = time.perf_counter() - started
         stop.set()
         sampler.join()
-    return elapsed, peak
+    cpu = sum(seconds - cpu_start.get(key, 0.0) for key, seconds in cpu_last.items())
+    return elapsed, peak, cpu
 
 
 def _compare(reports: list, outputs: dict[str, Path]) -> list[str]:
@@ -269,22 +285,24 @@ def _cell_outputs(path: Path) -> list:
             and "injected-parameters" not in cell["metadata"].get("tags", [])]
 
 
-def _print_table(count, repeat, methods, seconds, memory, floor_cells) -> None:
-    cpu = psutil.cpu_count()
+def _print_table(count, repeat, methods, seconds, memory, cpu_seconds, floor_cells) -> None:
+    cores = psutil.cpu_count()
     batch = statistics.median(seconds["iku-nb laporan"])
     floor = statistics.median(floor_cells) if floor_cells else None
-    print(f"{count} laporan, median {repeat} putaran, {cpu} inti, `--jobs {JOBS}`.\n")
+    print(f"{count} laporan, median {repeat} putaran, {cores} inti, `--jobs {JOBS}`.\n")
     print("| cara | format | median (s) | s/laporan | rasio thd. batch | "
-          "memori puncak (MB) |")
-    print("| --- | --- | --- | --- | --- | --- |")
+          "waktu CPU (s) | memori puncak (MB) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, (kind, _) in methods.items():
         median = statistics.median(seconds[name])
+        cpu = statistics.median(cpu_seconds[name])
         peak = max(memory[name]) / 2**20
         print(f"| {name} | {kind} | {median:.1f} | {median / count:.2f} | "
-              f"{median / batch:.2f} | {peak:.0f} |")
+              f"{median / batch:.2f} | {cpu:.1f} | {peak:.0f} |")
     if floor is not None:
         print(f"| lantai: jumlah waktu sel saja / {JOBS} inti | html | {floor / JOBS:.1f} | "
-              f"{floor / count:.2f} | {floor / JOBS / batch:.2f} | – |")
+              f"{floor / count:.2f} | {floor / JOBS / batch:.2f} | {floor:.1f} | – |")
+        print(f"\nBatch ÷ (lantai / {JOBS} inti) = {batch / (floor / JOBS):.2f}.")
 
 
 if __name__ == "__main__":

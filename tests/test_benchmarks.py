@@ -65,6 +65,8 @@ def test_batch_benchmark_one_round():
     assert finished.returncode == 0, finished.stderr[-3000:]
     table = finished.stdout
     assert "| cara | format | median (s) |" in table
+    assert "| waktu CPU (s) |" in table
+    assert "Batch ÷ (lantai / 2 inti) = " in table
     for method in ("iku-nb laporan", "papermill + nbconvert CLI", "loop papermill",
                    "lantai"):
         assert f"| {method}" in table
