@@ -210,7 +210,7 @@ def _measure(action: Callable[[], None],
     """Return the wall time of ``action``, the peak RSS and the CPU time of its processes.
 
     Processes that were running before, such as the LocalCluster's workers,
-    count only with ``include_self``, which also counts this process; their
+    count only with ``include_self``, which also counts this process. Their
     CPU time counts from the start of ``action``. Both are sampled every
     0.1 s, so a process's last 0.1 s of CPU time may be missed.
     """
