@@ -7,6 +7,7 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -70,8 +71,9 @@ def inspect(data_dir: Path | str = "data", katalog: Path | str | None = None) ->
     The last dataset inspected in this process is kept. When the folder and
     the catalogue have the same sizes and modification times as then, and
     every file read then still has the same SHA-256, that dataset is
-    returned again instead of reading the files, as a copy that the caller
-    may change.
+    returned again instead of reading the files. It is returned as a copy,
+    so that a caller's changes to its tables or lists never reach the kept
+    dataset.
 
     Raises
     ------
@@ -80,16 +82,21 @@ def inspect(data_dir: Path | str = "data", katalog: Path | str | None = None) ->
     """
     data_dir = Path(data_dir)
     katalog_path = find_catalogue(data_dir, None if katalog is None else Path(katalog))
-    signature = _folder_signature(data_dir, katalog_path)
+    try:
+        signature = _folder_signature(data_dir, katalog_path)
+    except OSError:
+        # A missing folder or catalogue is reported by read_tables and
+        # load_catalogue with their own messages, so it is never kept.
+        return _inspect_files(data_dir, katalog_path)
     with _LAST_LOCK:
         last = _LAST.get(signature)
     if last is not None and _same_content(last):
-        return _copy(last)
-    dataset = _inspect_files(data_dir, katalog_path)
+        return _copy(last, data_dir, katalog_path)
+    dataset = _inspect_files(data_dir.resolve(), katalog_path.resolve())
     with _LAST_LOCK:
         _LAST.clear()
         _LAST[signature] = dataset
-    return _copy(dataset)
+    return _copy(dataset, data_dir, katalog_path)
 
 
 def forget() -> None:
@@ -107,8 +114,9 @@ def _folder_signature(data_dir: Path, katalog_path: Path) -> tuple:
         info = path.stat()
         entries.append((path.name, path.is_file(), info.st_size, info.st_mtime_ns))
     katalog_info = katalog_path.stat()
+    # Dates later than today are flagged, so a new day needs a new check.
     return (str(data_dir.resolve()), str(katalog_path.resolve()), katalog_info.st_size,
-            katalog_info.st_mtime_ns, tuple(entries))
+            katalog_info.st_mtime_ns, tuple(entries), date.today())
 
 
 def _same_content(dataset: Dataset) -> bool:
@@ -116,18 +124,22 @@ def _same_content(dataset: Dataset) -> bool:
     paths = {name: dataset.data_dir / name for name in dataset.fingerprints}
     paths[None] = dataset.katalog_path
     recorded = dataset.fingerprints | {None: dataset.katalog_sha256}
-    with ThreadPoolExecutor(max_workers=2) as hasher:
-        digests = dict(zip(paths, hasher.map(sha256, paths.values()), strict=True))
+    try:
+        with ThreadPoolExecutor(max_workers=2) as hasher:
+            digests = dict(zip(paths, hasher.map(sha256, paths.values()), strict=True))
+    except OSError:  # a file went away after the signature was taken
+        return False
     return digests == recorded
 
 
-def _copy(dataset: Dataset) -> Dataset:
+def _copy(dataset: Dataset, data_dir: Path, katalog_path: Path) -> Dataset:
     """Return a dataset that shares the checked data but not the containers a caller may change.
 
     A shallow DataFrame copy never writes through to the original, because
     pandas 3 copies on write.
     """
-    return replace(dataset, tables={name: frame.copy(deep=False)
+    return replace(dataset, data_dir=data_dir, katalog_path=katalog_path,
+                   tables={name: frame.copy(deep=False)
                                     for name, frame in dataset.tables.items()},
                    sources=dict(dataset.sources), problems=list(dataset.problems),
                    fingerprints=dict(dataset.fingerprints),
@@ -135,8 +147,9 @@ def _copy(dataset: Dataset) -> Dataset:
 
 
 def _inspect_files(data_dir: Path, katalog_path: Path) -> Dataset:
-    katalog_sha256 = sha256(katalog_path)
+    # Loaded before hashing, so a missing catalogue raises CatalogueError.
     catalogue = load_catalogue(katalog_path)
+    katalog_sha256 = sha256(katalog_path)
     log.info("katalog: %s", katalog_path)
 
     raw, problems = read_tables(data_dir)

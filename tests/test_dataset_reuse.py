@@ -1,12 +1,14 @@
 """The dataset a process keeps between loads of the same folder."""
 
 import os
+from pathlib import Path
 
 import pytest
 from conftest import report, write_table
 
 from iku_nb import dataset as dataset_module
 from iku_nb.catalogue import SHIPPED_CATALOGUE
+from iku_nb.errors import CatalogueError
 from iku_nb.dataset import forget, inspect, load
 
 
@@ -101,3 +103,25 @@ def test_forget_reads_again(make_data, reads):
     forget()
     load(data)
     assert len(reads) == 2
+
+
+def test_missing_folder_reported_as_problem(tmp_path, reads):
+    missing = inspect(tmp_path / "tidak-ada")
+    assert [p.code for p in missing.errors] == ["folder-tidak-ada"]
+
+
+def test_missing_catalogue_rejected(make_data, reads):
+    data = make_data()
+    with pytest.raises(CatalogueError, match="tidak ditemukan"):
+        inspect(data, data / "tidak-ada.yaml")
+
+
+def test_kept_dataset_found_from_other_folder(make_data, reads, monkeypatch):
+    data = make_data()
+    monkeypatch.chdir(data.parent)
+    first = load(data.name)
+    monkeypatch.chdir(data)
+    second = load(data)
+    assert len(reads) == 1
+    assert first.data_dir == Path(data.name)
+    assert second.data_dir == data
