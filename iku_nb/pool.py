@@ -172,9 +172,11 @@ class WarmKernelRunner:
 
     def __init__(self) -> None:
         self._kernel: WarmKernel | None = None
+        self._start_folder: tempfile.TemporaryDirectory | None = None
 
     def __getstate__(self) -> dict:
-        return {"_kernel": None}  # a running kernel belongs to the process that started it
+        # A running kernel and its folder belong to the process that started them.
+        return {"_kernel": None, "_start_folder": None}
 
     def __call__(self, spec: ReportSpec, output: Path, execution_timeout: int | None
                  ) -> dict[str, Path]:
@@ -195,14 +197,17 @@ class WarmKernelRunner:
         """
         if self._kernel is None:
             self._kernel = WarmKernel()
+        # A private empty folder, because a kernel imports modules from its
+        # working folder first and anyone may write into the shared /tmp.
+        self._start_folder = tempfile.TemporaryDirectory(prefix="iku-nb-kernel-")
         try:
-            self._kernel.start(Path(tempfile.gettempdir()))
+            self._kernel.start(Path(self._start_folder.name))
+            # Compiling nbconvert's templates takes about 0.4 s, done here while
+            # the kernel imports the report modules.
+            prepare_html_export()
         except Exception as exc:  # the first report tries again and reports the error
-            log.info("kernel tidak dapat dimulai sebelum laporan pertama: %s", exc)
+            log.info("persiapan pekerja gagal sebelum laporan pertama: %s", exc)
             self._kernel.discard()
-        # Compiling nbconvert's templates takes about 0.4 s, done here while
-        # the kernel imports the report modules.
-        prepare_html_export()
 
     def kill(self) -> None:
         """Kill the kernel at once, e.g. from another thread when the report timed out."""
@@ -212,6 +217,8 @@ class WarmKernelRunner:
     def close(self) -> None:
         if self._kernel is not None:
             self._kernel.discard()
+        if self._start_folder is not None:
+            self._start_folder.cleanup()
 
 
 @dataclass
@@ -321,7 +328,7 @@ class LocalPool:
         if worker.connection.poll():
             try:
                 message = worker.connection.recv()
-            except EOFError:  # the worker died without sending a result
+            except (EOFError, OSError):  # the worker died without sending a result
                 message = None
             if message is None:
                 worker.process.join(5)
@@ -472,7 +479,7 @@ def _serve(runner: Runner, output: Path, timeout: float, connection: Connection)
 
 
 def _redirect_output(log_file: Path) -> None:
-    """Point file descriptors 1 and 2 at the report's log.
+    """Point file descriptors 1 and 2 at the report's log, or at os.devnull.
 
     The worker's output and its kernel's go there, so they do not break the
     progress display. A kernel started by papermill inherits the descriptors,

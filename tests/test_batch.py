@@ -122,6 +122,17 @@ def run_report_failing_cell(spec: ReportSpec, output: Path,
     return run_report(spec, output, execution_timeout)
 
 
+class DiesWhileStarting:
+    """A runner whose worker exits while it prepares, before it reads its first report."""
+
+    def start(self) -> None:
+        time.sleep(0.5)
+        os._exit(3)
+
+    def __call__(self, spec, output, execution_timeout):
+        raise AssertionError("never reached")
+
+
 def read_traces(output: Path) -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text()) for p in (output / "trace").glob("*.json")}
 
@@ -172,6 +183,13 @@ def test_run_batch_longest_reports_first(tmp_path):
     assert order.names == ["2024", "2024-tw2", "2023", "2025-hanbang", "2025-iwasbang",
                            "2023-poldagri"]
     assert [r.name for r in results] == [s.name for s in specs]
+
+
+def test_worker_dying_at_start_fails_report(tmp_path):
+    results = run_batch([spec(bidang="poldagri")], tmp_path, jobs=1, timeout=30,
+                        runner=DiesWhileStarting())
+    assert [r.status for r in results] == [FAILED]
+    assert "kode keluar 3" in results[0].reason
 
 
 def test_run_batch_failure_isolated(tmp_path):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 
+import psutil
 import pytest
 
 from iku_nb.errors import DataError
@@ -62,6 +64,25 @@ def test_reused_kernel_report_equals_new(tmp_path):
     assert reused["html"].read_bytes() == new["html"].read_bytes()
     assert reused["angka"].read_bytes() == new["angka"].read_bytes()
     assert manifest(reused["manifest"]) == manifest(new["manifest"])
+
+
+@pytest.mark.slow
+def test_early_start_private_folder(tmp_path):
+    target = spec(bidang="poldagri")
+    new = run_report(target, tmp_path / "baru", 600)
+    runner = WarmKernelRunner()
+    try:
+        runner.start()
+        folder = Path(psutil.Process(runner._kernel.pid).cwd())
+        assert folder.name.startswith("iku-nb-kernel-")
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert list(folder.iterdir()) == []
+        early = runner(target, tmp_path / "awal", 600)
+    finally:
+        runner.close()
+    assert not folder.exists()
+    assert cells(early["ipynb"]) == cells(new["ipynb"])
+    assert early["html"].read_bytes() == new["html"].read_bytes()
 
 
 @pytest.mark.slow
