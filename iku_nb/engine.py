@@ -3,18 +3,16 @@
 papermill's default engine writes the whole notebook, embedded charts
 included, before and after every cell. That is about 30 writes and schema
 validations per report, or 0.09 s beside about 0.5 s of cells on the
-benchmark machine (docs/benchmarks.md). The report needs the
-notebook only when the run ends. papermill (2.7) writes it after a run that
-ends, with or without a failed cell, but not after an exception from the
-engine, such as a cell timeout or a dead kernel. This engine writes the
-notebook as far as it ran before such an exception propagates, so a timed-out
-report still leaves its partial notebook for diagnosis.
+benchmark machine (docs/benchmarks.md). The report needs the notebook only
+when the run ends, and papermill (2.7) still writes it then, also when the
+engine raises (a cell timeout, a dead kernel): its notebook_complete saves
+in a ``finally``. A timed-out report therefore still leaves its partial
+notebook for diagnosis.
 """
 
 from __future__ import annotations
 
 from papermill.engines import NBClientEngine, papermill_engines
-from papermill.iorw import write_ipynb
 
 ENGINE_NAME = "iku-nb"
 
@@ -24,14 +22,11 @@ class SaveAtEndEngine(NBClientEngine):
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
-        # The manager saves only when it has an output path.
+        # The manager saves only when it has an output path, which it gets
+        # back before papermill completes the notebook.
         output_path, nb_man.output_path = nb_man.output_path, None
         try:
             return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
-        except BaseException:
-            if output_path:
-                write_ipynb(nb_man.nb, output_path)
-            raise
         finally:
             nb_man.output_path = output_path
 

@@ -162,8 +162,10 @@ class WarmKernel:
         log.info("kernel baru dimulai (pid %s)", self.pid)
         # Sent without waiting, so the caller can prepare its own work while the
         # kernel imports. The next request waits behind it, because a kernel runs
-        # requests in order, and that request fails too when the warm-up fails
-        # (stop_on_error aborts the queue).
+        # requests in order. A failed warm-up goes unreported here (ipykernel
+        # aborts the queue only after a request that is not silent), and the
+        # report's first cell, which imports the same modules, then fails with
+        # the error.
         client = manager.client()
         client.start_channels()
         client.execute(WARM_UP, silent=True, store_history=False, allow_stdin=False)

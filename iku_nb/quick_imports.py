@@ -6,8 +6,9 @@ compiles a Lark grammar: 0.9 s of the 1.1 s that ``import nbformat`` took on
 the benchmark machine (docs/benchmarks.md), paid by the CLI, every batch
 worker and every Dask worker. The notebook schemas of nbformat 5 check no
 string format, so a process that runs and converts notebooks imports
-jsonschema without it. Importing this module does that; a process that has
-already imported jsonschema keeps the checker it has.
+jsonschema without it. Importing this module (iku_nb.run does) does that
+for the whole process, a Dask worker that runs reports included. A process
+that has already imported jsonschema keeps the checker it has.
 """
 
 import sys
