@@ -11,7 +11,6 @@ reads it to explain why figures differ.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import platform
@@ -58,22 +57,11 @@ def code_fingerprints() -> dict[str, str]:
     """Return the SHA-256 of every file of the package and of the notebook templates.
 
     Keys are paths relative to the project folder, e.g. ``iku_nb/count.py``.
-    The notebook templates are hashed at every call, because every run reads
-    its template again. The package files are hashed once per process,
-    because a process runs the modules it imported at its start even when
-    the files change later.
     """
-    root = PACKAGE_DIR.parent
-    notebooks = {p.relative_to(root).as_posix(): sha256(p)
-                 for p in sorted(NOTEBOOK_DIR.glob("*.ipynb"))}
-    return dict(sorted((_package_fingerprints() | notebooks).items()))
-
-
-@functools.cache
-def _package_fingerprints() -> dict[str, str]:
     root = PACKAGE_DIR.parent
     files = [p for p in PACKAGE_DIR.rglob("*")
              if p.is_file() and p.suffix in CODE_SUFFIXES and "__pycache__" not in p.parts]
+    files += sorted(NOTEBOOK_DIR.glob("*.ipynb"))
     return {p.relative_to(root).as_posix(): sha256(p) for p in sorted(files)}
 
 
@@ -85,12 +73,10 @@ def combined(fingerprints: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-@functools.cache
 def git_state() -> dict[str, object]:
     """Return the git commit of the project and whether tracked files were changed.
 
     Both are None when the project is not a git checkout or git is missing.
-    Read once per process, for the same reason as the package fingerprints.
     """
     root = PACKAGE_DIR.parent
 
@@ -110,9 +96,8 @@ def git_state() -> dict[str, object]:
     return {"commit": commit, "ada_perubahan": None if changes is None else bool(changes)}
 
 
-@functools.cache
 def versions() -> dict[str, str]:
-    """Return the Python and library versions of this process, read once per process."""
+    """Return the Python and library versions of this run."""
     found = {"python": platform.python_version()}
     for package in LIBRARIES:
         try:
@@ -134,10 +119,10 @@ def build(name: str, notebook: str, parameters: dict, dataset: Dataset,
         "mulai": timestamp(started),
         "selesai": timestamp(finished),
         "versi_iku_nb": metadata.version("iku-nb"),
-        "git": dict(git_state()),
+        "git": git_state(),
         "sidik_jari_kode": combined(code),
         "kode": code,
-        "lingkungan": dict(versions()),
+        "lingkungan": versions(),
         "katalog": {"berkas": str(dataset.katalog_path),
                     "sha256": sha256(dataset.katalog_path)},
         "masukan": dataset.inputs,
