@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from iku_nb.catalogue import Katalog
 from iku_nb.check_konflik import check_case_agreement, parse_konflik, parse_konflik_columns
@@ -27,6 +28,7 @@ from iku_nb.parse import (
 from iku_nb.problems import WARNING, Problem
 from iku_nb.read import TABLES, RawTable
 from iku_nb.rows import Rows
+from iku_nb.tables import ID_COLUMNS, ID_DTYPE
 
 
 def check_tables(tables: dict[str, RawTable], katalog: Katalog) -> tuple[dict, list[Problem]]:
@@ -108,17 +110,16 @@ _DATE_COLUMNS = ("tanggal_kejadian", "tanggal_selesai", "tanggal_terdaftar",
                  "tanggal_nonaktif", "tanggal")
 
 
-def _frame(records: list[dict] | dict[str, np.ndarray], name: str) -> pd.DataFrame:
+def _frame(records: list[dict] | dict[str, np.ndarray | pa.Array], name: str) -> pd.DataFrame:
     """Build the typed table from records, or from whole columns of parsed values."""
     columns = ["baris", *TABLES[name].columns]
     # Free text (uraian) never leaves the check stage.
     columns = [c for c in columns if c != "uraian"]
     if isinstance(records, dict):
-        # Parsed columns already have their final types and None for empty
-        # text; the dtype is explicit so that pandas keeps text as objects.
-        # copy=False also keeps pandas from copying same-typed columns into one block.
-        return pd.DataFrame({column: pd.Series(records[column], dtype=records[column].dtype,
-                                               copy=False) for column in columns}, copy=False)
+        # Parsed columns already have their final types, with None for empty
+        # text and arrow strings for ids. copy=False keeps pandas from copying
+        # same-typed columns into one block.
+        return pd.DataFrame({column: _column(records[column]) for column in columns}, copy=False)
     frame = pd.DataFrame(records, columns=columns)
     for column in _DATE_COLUMNS:
         if column in frame:
@@ -127,11 +128,19 @@ def _frame(records: list[dict] | dict[str, np.ndarray], name: str) -> pd.DataFra
         if column in frame:
             frame[column] = frame[column].astype("Int64")
     for column in frame.columns:
-        if column not in _DATE_COLUMNS and frame[column].dtype != "Int64" and column != "baris":
+        if column in ID_COLUMNS:
+            frame[column] = frame[column].astype(ID_DTYPE)
+        elif column not in _DATE_COLUMNS and frame[column].dtype != "Int64" and column != "baris":
             # Empty text stays None: pandas would turn it into NaN, a float that
             # is truthy and prints as "nan".
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame
+
+
+def _column(values: np.ndarray | pa.Array) -> pd.Series:
+    if isinstance(values, pa.Array):
+        return pd.Series(pd.array(values, dtype=ID_DTYPE), copy=False)
+    return pd.Series(values, dtype=values.dtype, copy=False)
 
 
 def _check_references(typed: dict, tables: dict, katalog: Katalog,

@@ -10,6 +10,7 @@ from iku_nb.catalogue import Katalog
 from iku_nb.parse import closest
 from iku_nb.problems import WARNING, Problem
 from iku_nb.rows import Rows
+from iku_nb.tables import ID_DTYPE
 
 
 def parse_organisasi(rows: Rows, katalog: Katalog) -> None:
@@ -58,10 +59,11 @@ def parse_organisasi_columns(rows: Rows, katalog: Katalog) -> dict[str, np.ndarr
     clean = np.logical_and.reduce([result.clean for result in parsed.values()])
     clean &= ~(values["tanggal_nonaktif"] < values["tanggal_terdaftar"])
 
-    ids = pd.Series(values["id_organisasi"], dtype=object)
-    clean &= ~(ids.duplicated() & ids.notna()).to_numpy()
-    first = (~ids.duplicated() & ids.notna()).to_numpy()
-    seen = dict(zip(ids[first], cells.index.to_numpy()[first].tolist(), strict=True))
+    ids = pd.Series(pd.array(values["id_organisasi"], dtype=ID_DTYPE))
+    repeated, named = ids.duplicated().to_numpy(), ids.notna().to_numpy()
+    clean &= ~(repeated & named)
+    first = ~repeated & named
+    seen = dict(zip(ids[first].tolist(), cells.index.to_numpy()[first].tolist(), strict=True))
     return columns.merge_unclean_rows(
         rows, values, clean,
         lambda row, row_cells: _organisation_row(rows, row, row_cells, katalog, seen))
