@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from iku_nb import columns
 from iku_nb.catalogue import Katalog
 from iku_nb.check_konflik import check_case_agreement, parse_konflik, parse_konflik_columns
 from iku_nb.check_organisasi import (
@@ -154,7 +155,9 @@ def _check_references(typed: dict, tables: dict, katalog: Katalog,
         known = {fold(s) for b in katalog.bidang for s in b.sumber}
         # Each distinct source is folded once; groups keep the order of first use.
         sources = konflik["sumber"]
-        unknown = [s for s in sources.unique() if not pd.isna(s) and fold(s) not in known]
+        text = tables["konflik"].text_cells
+        distinct = columns.distinct_values(sources, None if text is None else text["sumber"])
+        unknown = [s for s in distinct if not pd.isna(s) and fold(s) not in known]
         reports = konflik[sources.isin(unknown)] if unknown else konflik.iloc[:0]
         for sumber, lines in reports.groupby("sumber", sort=False)["baris"]:
             problems.append(Problem(

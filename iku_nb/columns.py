@@ -210,6 +210,22 @@ def pair_codes(first: pd.Series, second: pd.Series) -> tuple[np.ndarray, list[tu
     return codes, [(first_uniques[p // width], second_uniques[p % width]) for p in pairs]
 
 
+def distinct_values(values: pd.Series, text: pd.Series | None) -> list:
+    """Return the distinct values of a parsed column, in no particular order.
+
+    ``text`` is the column of text cells that ``values`` was parsed from, or
+    None. When it is a category column, every row's value depends only on its
+    text, so one row per category used is enough.
+    """
+    if (text is None or len(text) != len(values)
+            or not isinstance(text.dtype, pd.CategoricalDtype)):
+        return list(pd.unique(values))
+    codes = text.cat.codes.to_numpy()
+    first = np.full(len(text.cat.categories), len(codes))
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    return list(pd.unique(values.iloc[first[first < len(codes)]]))
+
+
 def visible(frame: pd.DataFrame) -> np.ndarray:
     """Return which rows have a cell that is not blank, as the row-by-row reader decides.
 

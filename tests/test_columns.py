@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import iku_nb.read
+from iku_nb import columns
 from iku_nb.catalogue import find_catalogue, load_catalogue
 from iku_nb.check import check_tables
 from iku_nb.dataset import inspect
@@ -124,3 +125,12 @@ def test_ids_arrow_strings_both_paths(folder, monkeypatch):
         assert ids.iloc[:3].tolist() == ["K-1", "K 1", "K-SS"]
         assert typed["organisasi"]["id_organisasi"].dtype == ID_DTYPE
         assert typed["partisipasi"]["id_organisasi"].dtype == ID_DTYPE
+
+
+def test_distinct_values_one_row_per_category():
+    text = pd.Series(["Polres", " Polres", "Kodim", "", "Polres"], dtype="category")
+    values = pd.Series(["Polres", "Polres", "Kodim", None, "Polres"], dtype=object)
+    by_category = columns.distinct_values(values, text)
+    assert len(by_category) == 3
+    assert set(by_category) == {None, "Kodim", "Polres"}
+    assert set(columns.distinct_values(values, None)) == {None, "Kodim", "Polres"}
