@@ -229,30 +229,34 @@ def distinct_values(values: pd.Series, text: pd.Series | None) -> list:
 def visible(frame: pd.DataFrame) -> np.ndarray:
     """Return which rows have a cell that is not blank, as the row-by-row reader decides.
 
-    Categories are judged once each. A text cell with a printable ASCII
-    character is certainly not blank, and the rare rows left are judged one
-    by one.
+    Categories are judged once each. A text with a printable ASCII character
+    is certainly not blank, and the rare texts left are judged one by one.
     """
     filled_rows = np.zeros(len(frame), dtype=bool)
-    text_columns = []
-    for name in frame.columns:
+    categories = [name for name in frame.columns
+                  if isinstance(frame[name].dtype, pd.CategoricalDtype)]
+    for name in categories:
         column = frame[name]
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            categories = column.cat.categories.tolist()
-            filled = np.array([not is_blank(c) for c in categories], dtype=bool)
-            filled_rows |= filled[column.cat.codes.to_numpy()]
-        else:
-            text_columns.append(name)
-    for name in text_columns:
+        filled = _filled(column.cat.categories.to_numpy(dtype=object))
+        filled_rows |= filled[column.cat.codes.to_numpy()]
+        if filled_rows.all():
+            return filled_rows
+    for name in frame.columns:
         unknown = np.flatnonzero(~filled_rows)
         if len(unknown) == 0:
             break
-        text = pa.array(frame[name].iloc[unknown], type=pa.string())
-        printable = pc.match_substring_regex(text, "[!-~]")
-        filled_rows[unknown] = printable.to_numpy(zero_copy_only=False)
-    for position in np.flatnonzero(~filled_rows):
-        filled_rows[position] = any(not is_blank(cell) for cell in frame.iloc[position])
+        if name not in categories:
+            filled_rows[unknown] = _filled(frame[name].iloc[unknown])
     return filled_rows
+
+
+def _filled(texts: pd.Series | np.ndarray) -> np.ndarray:
+    """Return which texts are not blank."""
+    text = pa.array(texts, type=pa.string())
+    filled = pc.match_substring_regex(text, "[!-~]").to_numpy(zero_copy_only=False)
+    for position in np.flatnonzero(~filled):
+        filled[position] = not is_blank(text[position].as_py())
+    return filled
 
 
 def merge_unclean_rows(rows: Rows, values: dict[str, np.ndarray | pa.Array], clean: np.ndarray,
