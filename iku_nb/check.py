@@ -7,6 +7,8 @@ what was expected, and a stable check code.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -22,6 +24,7 @@ from iku_nb.check_organisasi import (
     parse_partisipasi_columns,
 )
 from iku_nb.check_periods import parse_rekap, parse_target
+from iku_nb.memo import case_numbers
 from iku_nb.parse import (
     closest,
     fold,
@@ -36,18 +39,29 @@ def check_tables(tables: dict[str, RawTable], katalog: Katalog) -> tuple[dict, l
     """Parse and check every table; return typed DataFrames and all problems found."""
     problems: list[Problem] = []
     typed: dict[str, pd.DataFrame] = {}
-    for name, spec in TABLES.items():
-        table = tables.get(name)
-        if table is None or not _check_columns(table, spec, problems):
-            continue
-        rows = Rows(table, problems)
-        if table.text_cells is not None and name in COLUMN_PARSERS:
-            typed[name] = _frame(COLUMN_PARSERS[name](rows, katalog), name)
-        else:
-            PARSERS[name](rows, katalog)
-            typed[name] = _frame(rows.records, name)
-        if name == "konflik":
-            check_case_agreement(rows, typed[name])
+    # Arrow sorts the case ids without the GIL, so the cases are numbered on a
+    # second thread while the tables after konflik are parsed in Python.
+    with ThreadPoolExecutor(max_workers=1) as numbering:
+        agreement = None
+        for name, spec in TABLES.items():
+            table = tables.get(name)
+            if table is None or not _check_columns(table, spec, problems):
+                continue
+            rows = Rows(table, problems)
+            if table.text_cells is not None and name in COLUMN_PARSERS:
+                typed[name] = _frame(COLUMN_PARSERS[name](rows, katalog), name)
+            else:
+                PARSERS[name](rows, katalog)
+                typed[name] = _frame(rows.records, name)
+            if name == "konflik":
+                agreement = (len(problems), table, numbering.submit(case_numbers, typed[name]))
+        if agreement is not None:
+            # The problems of case agreement keep their place right after konflik's.
+            position, table, numbered = agreement
+            numbered.result()
+            rows = Rows(table, [])
+            check_case_agreement(rows, typed["konflik"])
+            problems[position:position] = rows.problems
     _check_references(typed, tables, katalog, problems)
     return typed, problems
 
