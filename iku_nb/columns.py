@@ -99,7 +99,7 @@ def _parse_words(texts: pd.Series | np.ndarray, upper: bool, required: bool) -> 
         words = " ".join(text.split())
         return (words.upper() if upper else words), True
 
-    text = arrow_strings(texts)
+    text = _arrow_strings(texts)
     plain = _plain_words(text).to_numpy(zero_copy_only=False)
     values = pc.ascii_upper(text) if upper else text
     clean = plain.copy()
@@ -112,8 +112,8 @@ def _parse_words(texts: pd.Series | np.ndarray, upper: bool, required: bool) -> 
     return Parsed(values, clean)
 
 
-def arrow_strings(texts: pd.Series | np.ndarray) -> pa.Array:
-    """Return texts as one arrow string array, without copying an arrow-backed column."""
+def _arrow_strings(texts: pd.Series | np.ndarray) -> pa.Array:
+    """Return texts as one arrow string array (a single chunk)."""
     array = pa.array(texts, type=pa.string())
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
@@ -228,7 +228,8 @@ def distinct_values(values: pd.Series, text: pd.Series | None) -> list:
             or not isinstance(text.dtype, pd.CategoricalDtype)):
         return list(pd.unique(values))
     codes = text.cat.codes.to_numpy()
-    first = np.full(len(text.cat.categories), len(codes))
+    # A missing text has code -1, which picks the extra last slot.
+    first = np.full(len(text.cat.categories) + 1, len(codes))
     np.minimum.at(first, codes, np.arange(len(codes)))
     return list(pd.unique(values.iloc[first[first < len(codes)]]))
 

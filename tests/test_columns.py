@@ -134,3 +134,9 @@ def test_distinct_values_one_row_per_category():
     assert len(by_category) == 3
     assert set(by_category) == {None, "Kodim", "Polres"}
     assert set(columns.distinct_values(values, None)) == {None, "Kodim", "Polres"}
+
+
+def test_distinct_values_missing_text():
+    text = pd.Series(["Polres", None, "Polres"], dtype="category")
+    values = pd.Series(["Polres", None, "Polres"], dtype=object)
+    assert set(columns.distinct_values(values, text)) == {None, "Polres"}
