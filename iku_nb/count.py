@@ -215,9 +215,9 @@ def count_participation(organisasi: pd.DataFrame, partisipasi: pd.DataFrame,
     """
     active = active_organisations(organisasi, ind, period)
     taking_part = sorted(set(
-        counted_events(organisasi, partisipasi, active, period)["id_organisasi"].to_numpy()))
+        counted_events(organisasi, partisipasi, active, period)["id_organisasi"].tolist()))
     return Counts(len(taking_part), len(active), "register",
-                  ids_penyebut=tuple(sorted(active["id_organisasi"])),
+                  ids_penyebut=tuple(sorted(active["id_organisasi"].tolist())),
                   ids_pembilang=tuple(taking_part))
 
 
