@@ -169,7 +169,8 @@ def check_case_agreement(rows: Rows, frame: pd.DataFrame) -> None:
     # Only later reports of a case can disagree, so only they are compared.
     later = np.flatnonzero(first[codes] != np.arange(len(codes)))
     first_of = first[codes[later]]
-    # The rows of the table that the reports are, to find their text cells.
+    # The position of each report in the table, which is also its position
+    # among the text cells.
     named = np.flatnonzero(frame["id_konflik"].notna().to_numpy())
     differs = np.zeros((len(later), len(CASE_ATTRIBUTES)), dtype=bool)
     for position, column in enumerate(CASE_ATTRIBUTES):
