@@ -7,9 +7,13 @@ what was expected, and a stable check code.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from iku_nb import columns
 from iku_nb.catalogue import Katalog
 from iku_nb.check_konflik import check_case_agreement, parse_konflik, parse_konflik_columns
 from iku_nb.check_organisasi import (
@@ -20,6 +24,7 @@ from iku_nb.check_organisasi import (
     parse_partisipasi_columns,
 )
 from iku_nb.check_periods import parse_rekap, parse_target
+from iku_nb.memo import case_numbers
 from iku_nb.parse import (
     closest,
     fold,
@@ -27,24 +32,36 @@ from iku_nb.parse import (
 from iku_nb.problems import WARNING, Problem
 from iku_nb.read import TABLES, RawTable
 from iku_nb.rows import Rows
+from iku_nb.tables import ID_COLUMNS, ID_DTYPE
 
 
 def check_tables(tables: dict[str, RawTable], katalog: Katalog) -> tuple[dict, list[Problem]]:
     """Parse and check every table; return typed DataFrames and all problems found."""
     problems: list[Problem] = []
     typed: dict[str, pd.DataFrame] = {}
-    for name, spec in TABLES.items():
-        table = tables.get(name)
-        if table is None or not _check_columns(table, spec, problems):
-            continue
-        rows = Rows(table, problems)
-        if table.text_cells is not None and name in COLUMN_PARSERS:
-            typed[name] = _frame(COLUMN_PARSERS[name](rows, katalog), name)
-        else:
-            PARSERS[name](rows, katalog)
-            typed[name] = _frame(rows.records, name)
-        if name == "konflik":
-            check_case_agreement(rows, typed[name])
+    # Arrow sorts the case ids without the GIL, so the cases are numbered on a
+    # second thread while the tables after konflik are parsed in Python.
+    with ThreadPoolExecutor(max_workers=1) as numbering:
+        agreement = None
+        for name, spec in TABLES.items():
+            table = tables.get(name)
+            if table is None or not _check_columns(table, spec, problems):
+                continue
+            rows = Rows(table, problems)
+            if table.text_cells is not None and name in COLUMN_PARSERS:
+                typed[name] = _frame(COLUMN_PARSERS[name](rows, katalog), name)
+            else:
+                PARSERS[name](rows, katalog)
+                typed[name] = _frame(rows.records, name)
+            if name == "konflik":
+                agreement = (len(problems), table, numbering.submit(case_numbers, typed[name]))
+        if agreement is not None:
+            # The problems of case agreement keep their place right after konflik's.
+            position, table, numbered = agreement
+            numbered.result()
+            rows = Rows(table, [])
+            check_case_agreement(rows, typed["konflik"])
+            problems[position:position] = rows.problems
     _check_references(typed, tables, katalog, problems)
     return typed, problems
 
@@ -108,17 +125,16 @@ _DATE_COLUMNS = ("tanggal_kejadian", "tanggal_selesai", "tanggal_terdaftar",
                  "tanggal_nonaktif", "tanggal")
 
 
-def _frame(records: list[dict] | dict[str, np.ndarray], name: str) -> pd.DataFrame:
+def _frame(records: list[dict] | dict[str, np.ndarray | pa.Array], name: str) -> pd.DataFrame:
     """Build the typed table from records, or from whole columns of parsed values."""
     columns = ["baris", *TABLES[name].columns]
     # Free text (uraian) never leaves the check stage.
     columns = [c for c in columns if c != "uraian"]
     if isinstance(records, dict):
-        # Parsed columns already have their final types and None for empty
-        # text; the dtype is explicit so that pandas keeps text as objects.
-        # copy=False also keeps pandas from copying same-typed columns into one block.
-        return pd.DataFrame({column: pd.Series(records[column], dtype=records[column].dtype,
-                                               copy=False) for column in columns}, copy=False)
+        # Parsed columns already have their final types, with None for empty
+        # text and arrow strings for ids. copy=False keeps pandas from copying
+        # same-typed columns into one block.
+        return pd.DataFrame({column: _column(records[column]) for column in columns}, copy=False)
     frame = pd.DataFrame(records, columns=columns)
     for column in _DATE_COLUMNS:
         if column in frame:
@@ -127,11 +143,19 @@ def _frame(records: list[dict] | dict[str, np.ndarray], name: str) -> pd.DataFra
         if column in frame:
             frame[column] = frame[column].astype("Int64")
     for column in frame.columns:
-        if column not in _DATE_COLUMNS and frame[column].dtype != "Int64" and column != "baris":
+        if column in ID_COLUMNS:
+            frame[column] = frame[column].astype(ID_DTYPE)
+        elif column not in _DATE_COLUMNS and frame[column].dtype != "Int64" and column != "baris":
             # Empty text stays None: pandas would turn it into NaN, a float that
             # is truthy and prints as "nan".
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame
+
+
+def _column(values: np.ndarray | pa.Array) -> pd.Series:
+    if isinstance(values, pa.Array):
+        return pd.Series(pd.array(values, dtype=ID_DTYPE), copy=False)
+    return pd.Series(values, dtype=values.dtype, copy=False)
 
 
 def _check_references(typed: dict, tables: dict, katalog: Katalog,
@@ -145,7 +169,9 @@ def _check_references(typed: dict, tables: dict, katalog: Katalog,
         known = {fold(s) for b in katalog.bidang for s in b.sumber}
         # Each distinct source is folded once; groups keep the order of first use.
         sources = konflik["sumber"]
-        unknown = [s for s in sources.unique() if not pd.isna(s) and fold(s) not in known]
+        text = tables["konflik"].text_cells
+        distinct = columns.distinct_values(sources, None if text is None else text["sumber"])
+        unknown = [s for s in distinct if not pd.isna(s) and fold(s) not in known]
         reports = konflik[sources.isin(unknown)] if unknown else konflik.iloc[:0]
         for sumber, lines in reports.groupby("sumber", sort=False)["baris"]:
             problems.append(Problem(

@@ -164,27 +164,32 @@ def check_case_agreement(rows: Rows, frame: pd.DataFrame) -> None:
     Each report is compared with the first report of its case; the problems
     are recorded in row order, column by column.
     """
-    reports, codes, _ = case_numbers(frame)
+    reports, codes = case_numbers(frame)
     first = first_reports(frame)
     # Only later reports of a case can disagree, so only they are compared.
     later = np.flatnonzero(first[codes] != np.arange(len(codes)))
     first_of = first[codes[later]]
+    # The position of each report in the table, which is also its position
+    # among the text cells.
+    named = np.flatnonzero(frame["id_konflik"].notna().to_numpy())
     differs = np.zeros((len(later), len(CASE_ATTRIBUTES)), dtype=bool)
     for position, column in enumerate(CASE_ATTRIBUTES):
-        mine, theirs = reports[column].to_numpy()[later], reports[column].to_numpy()[first_of]
+        pairs = _written_differently(rows, frame, column, named[later], named[first_of])
+        values = reports[column].to_numpy()
+        mine, theirs = values[later[pairs]], values[first_of[pairs]]
         if column == "sara":
             # An empty sara means "not SARA", so it disagrees with a filled one.
             mine = np.where(pd.isna(mine), "", mine)
             theirs = np.where(pd.isna(theirs), "", theirs)
-            differs[:, position] = mine != theirs
+            differs[pairs, position] = mine != theirs
         else:
             both = pd.notna(mine) & pd.notna(theirs)
-            differs[:, position] = both & (mine != theirs)
+            differs[pairs, position] = both & (mine != theirs)
+    flagged = np.flatnonzero(differs.any(axis=1))
     rows_seen = reports["baris"].to_numpy()
-    ids_seen = reports["id_konflik"].to_numpy()
-    for position in np.flatnonzero(differs.any(axis=1)):
+    cases = reports["id_konflik"].iloc[later[flagged]].tolist()
+    for position, case in zip(flagged, cases, strict=True):
         row, first_row = int(rows_seen[later[position]]), int(rows_seen[first_of[position]])
-        case = ids_seen[later[position]]
         for column in np.array(CASE_ATTRIBUTES)[differs[position]]:
             written = shown(rows.cell(row, column)).strip()
             written_first = shown(rows.cell(first_row, column)).strip()
@@ -195,6 +200,22 @@ def check_case_agreement(rows: Rows, frame: pd.DataFrame) -> None:
                 f"{first_row} berbeda pada {column}: {written or '(kosong)'!r} "
                 f"dan {written_first or '(kosong)'!r}. Semua laporan satu kasus harus "
                 "sama pada kolom ini.", ids=(case,))
+
+
+def _written_differently(rows: Rows, frame: pd.DataFrame, column: str, mine: np.ndarray,
+                         theirs: np.ndarray) -> np.ndarray:
+    """Return which pairs of table rows may differ in ``column``: those not written alike.
+
+    The parsed value of these columns depends only on the cell's text, so two
+    cells of one category (the same text) always agree. Without categories,
+    every pair is returned.
+    """
+    cells = rows.table.text_cells
+    if (cells is None or len(cells) != len(frame) or column not in cells
+            or not isinstance(cells[column].dtype, pd.CategoricalDtype)):
+        return np.arange(len(mine))
+    text = cells[column].cat.codes.to_numpy()
+    return np.flatnonzero(text[mine] != text[theirs])
 
 
 def _folded(value: str | None) -> str | None:

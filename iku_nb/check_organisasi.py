@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from iku_nb import columns
 from iku_nb.catalogue import Katalog
 from iku_nb.parse import closest
 from iku_nb.problems import WARNING, Problem
 from iku_nb.rows import Rows
+from iku_nb.tables import ID_DTYPE
 
 
 def parse_organisasi(rows: Rows, katalog: Katalog) -> None:
@@ -58,10 +61,11 @@ def parse_organisasi_columns(rows: Rows, katalog: Katalog) -> dict[str, np.ndarr
     clean = np.logical_and.reduce([result.clean for result in parsed.values()])
     clean &= ~(values["tanggal_nonaktif"] < values["tanggal_terdaftar"])
 
-    ids = pd.Series(values["id_organisasi"], dtype=object)
-    clean &= ~(ids.duplicated() & ids.notna()).to_numpy()
-    first = (~ids.duplicated() & ids.notna()).to_numpy()
-    seen = dict(zip(ids[first], cells.index.to_numpy()[first].tolist(), strict=True))
+    ids = pd.Series(pd.array(values["id_organisasi"], dtype=ID_DTYPE))
+    repeated, named = ids.duplicated().to_numpy(), ids.notna().to_numpy()
+    clean &= ~(repeated & named)
+    first = ~repeated & named
+    seen = dict(zip(ids[first].tolist(), cells.index.to_numpy()[first].tolist(), strict=True))
     return columns.merge_unclean_rows(
         rows, values, clean,
         lambda row, row_cells: _organisation_row(rows, row, row_cells, katalog, seen))
@@ -108,7 +112,12 @@ def check_participation(org: pd.DataFrame, part: pd.DataFrame, source: str,
     events = part[part["id_organisasi"].notna()]
     ident = events["id_organisasi"]
     day = events["tanggal"]
-    span = spans.index.get_indexer(ident)
+    # Arrow's hash lookup took about a fifth of the time of Index.get_indexer
+    # on 250,000 arrow-backed ids (pyarrow 26, pandas 3.1). An unknown id gets
+    # -1, as get_indexer gives it.
+    span = pc.index_in(pa.array(ident, type=pa.string()),
+                       value_set=pa.array(spans.index, type=pa.string()))
+    span = span.fill_null(-1).to_numpy()
     unknown = pd.Series(span < 0, index=events.index)
     terdaftar = _span_dates(spans["tanggal_terdaftar"], span, events.index)
     nonaktif = _span_dates(spans["tanggal_nonaktif"], span, events.index)

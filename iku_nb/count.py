@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from iku_nb.catalogue import Indikator, Saringan
-from iku_nb.memo import case_numbers, first_reports, memoised
+from iku_nb.memo import case_ids, case_numbers, first_reports, memoised
 from iku_nb.parse import fold
 from iku_nb.period import Period
 
@@ -55,8 +55,9 @@ def _case_table(konflik: pd.DataFrame) -> pd.DataFrame:
 
 
 def _collapse_cases(konflik: pd.DataFrame) -> pd.DataFrame:
-    reports, codes, ids = case_numbers(konflik)
+    reports, codes = case_numbers(konflik)
     first = first_reports(konflik)
+    ids = case_ids(konflik)
     index = pd.Index(ids, dtype=object, name="id_konflik")
     # An explicit dtype keeps text as Python objects, as the checked table has it.
     table = pd.DataFrame({
@@ -91,12 +92,13 @@ def _first_filled(values: np.ndarray, codes: np.ndarray, first: np.ndarray) -> n
 
 
 def _add_sources(konflik: pd.DataFrame) -> pd.DataFrame:
-    reports, codes, ids = case_numbers(konflik)
+    reports, codes = case_numbers(konflik)
+    case_count = len(first_reports(konflik))
     table = _case_table(konflik).copy()
-    sources = _sources_per_case(reports["sumber"].to_numpy(), codes, len(ids))
+    sources = _sources_per_case(reports["sumber"].to_numpy(), codes, case_count)
     table.insert(table.columns.get_loc("kelurahan") + 1, "sumber",
                  pd.Series(sources, index=table.index, dtype=object))
-    table["jumlah_laporan"] = np.bincount(codes, minlength=len(ids))
+    table["jumlah_laporan"] = np.bincount(codes, minlength=case_count)
     return table
 
 
@@ -213,9 +215,9 @@ def count_participation(organisasi: pd.DataFrame, partisipasi: pd.DataFrame,
     """
     active = active_organisations(organisasi, ind, period)
     taking_part = sorted(set(
-        counted_events(organisasi, partisipasi, active, period)["id_organisasi"].to_numpy()))
+        counted_events(organisasi, partisipasi, active, period)["id_organisasi"].tolist()))
     return Counts(len(taking_part), len(active), "register",
-                  ids_penyebut=tuple(sorted(active["id_organisasi"])),
+                  ids_penyebut=tuple(sorted(active["id_organisasi"].tolist())),
                   ids_pembilang=tuple(taking_part))
 
 

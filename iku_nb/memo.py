@@ -38,25 +38,23 @@ def memoised(frames: pd.DataFrame | tuple[pd.DataFrame, ...], key: object,
     return result
 
 
-def case_numbers(konflik: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """Return the reports that name a case, each report's case number, and the sorted ids.
+def case_numbers(konflik: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Return the reports that name a case and each report's case number.
 
-    A report's case number is the position of its ``id_konflik`` in the sorted ids.
+    A report's case number is the position of its ``id_konflik`` in the
+    sorted distinct ids, so case 0 has the smallest id.
     """
-    def compute() -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    def compute() -> tuple[pd.DataFrame, np.ndarray]:
         named = konflik["id_konflik"].notna().to_numpy()
         # Filtering copies every column, which a register without empty ids skips.
         reports = konflik if named.all() else konflik[named]
-        ids = reports["id_konflik"].to_numpy(dtype=object)
+        ids = pa.array(reports["id_konflik"], type=pa.string())
         # Arrow's dense rank (1 for the smallest id) numbers the cases in one
         # sort, in the order of Python's string sort because UTF-8 bytes sort as
         # code points. On 1M ids it took about a third of the time of hashing
         # the Python strings and sorting the distinct ones.
-        codes = pc.rank(pa.array(ids, type=pa.string()), sort_keys="ascending",
-                        tiebreaker="dense").to_numpy() - 1
-        sorted_ids = np.empty(int(codes.max()) + 1 if len(codes) else 0, dtype=object)
-        sorted_ids[codes] = ids
-        return reports, codes, sorted_ids
+        codes = pc.rank(ids, sort_keys="ascending", tiebreaker="dense").to_numpy() - 1
+        return reports, codes.astype(np.int64)
 
     return memoised(konflik, "case-codes", compute)
 
@@ -64,9 +62,19 @@ def case_numbers(konflik: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.nd
 def first_reports(konflik: pd.DataFrame) -> np.ndarray:
     """Return, for each case number, the position of its first report among the reports."""
     def compute() -> np.ndarray:
-        _, codes, ids = case_numbers(konflik)
-        first = np.full(len(ids), len(codes))
+        _, codes = case_numbers(konflik)
+        first = np.full(int(codes.max()) + 1 if len(codes) else 0, len(codes))
         np.minimum.at(first, codes, np.arange(len(codes)))
         return first
 
     return memoised(konflik, "first-reports", compute)
+
+
+def case_ids(konflik: pd.DataFrame) -> np.ndarray:
+    """Return the id of each case number, sorted, as Python strings."""
+    def compute() -> np.ndarray:
+        reports, _ = case_numbers(konflik)
+        ids = reports["id_konflik"].iloc[first_reports(konflik)]
+        return ids.to_numpy(dtype=object)
+
+    return memoised(konflik, "case-ids", compute)

@@ -55,9 +55,14 @@ def read_mapping(path: Path, error: type[IkuError], label: str) -> dict[str, Any
         or contains something other than a mapping; ``label`` names the file
         in the message (``Katalog``).
     """
+    return parse_mapping(read_text(path, error, label), path, error, label)
+
+
+def read_text(path: Path, error: type[IkuError], label: str) -> str:
+    """Return the text of a UTF-8 file, raising ``error`` when it cannot be read."""
     path = Path(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeyLoader)
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise error(f"{label} tidak ditemukan: {path}") from exc
     except IsADirectoryError as exc:
@@ -65,6 +70,21 @@ def read_mapping(path: Path, error: type[IkuError], label: str) -> dict[str, Any
     except UnicodeDecodeError as exc:
         raise error(f"{label} {path} bukan teks UTF-8 (bita ke-{exc.start + 1}). Simpan "
                     "ulang berkasnya dengan penyandian UTF-8.") from exc
+
+
+def parse_mapping(text: str, path: Path, error: type[IkuError],
+                  label: str) -> dict[str, Any] | None:
+    """Return the mapping in the YAML text of ``path``, or None when the text is empty.
+
+    Raises
+    ------
+    error
+        When the text is not YAML, repeats a key in one mapping, or contains
+        something other than a mapping.
+    """
+    path = Path(path)
+    try:
+        raw = yaml.load(text, Loader=UniqueKeyLoader)
     except DuplicateKeyError as exc:
         raise error(f"{label} {path} baris {exc.line}: kunci {exc.key!r} ditulis dua kali "
                     f"(pertama di baris {exc.first_line}). Isian kedua akan menimpa yang pertama "

@@ -7,6 +7,7 @@ import copy
 import pytest
 import yaml
 
+import iku_nb.catalogue
 from iku_nb.catalogue import SHIPPED_CATALOGUE, load_catalogue
 from iku_nb.errors import CatalogueError
 
@@ -112,3 +113,37 @@ def test_validator_message_kept(tmp_path):
         raw["indikator"][0]["hitung"]["register"] = "partisipasi"
     message = errors_of(tmp_path, change)
     assert "indikator IKU-1, hitung: metode kasus_selesai memakai register konflik" in message
+
+
+def test_same_text_loaded_once(tmp_path, monkeypatch):
+    path = tmp_path / "katalog.yaml"
+    path.write_text(SHIPPED_CATALOGUE.read_text(encoding="utf-8"), encoding="utf-8")
+    first = load_catalogue(path)
+
+    def validate_again(*args):
+        pytest.fail("the same catalogue text was validated again")
+
+    monkeypatch.setattr(iku_nb.catalogue, "_validate", validate_again)
+    second = load_catalogue(path)
+    assert second == first
+    assert second is not first
+
+
+def test_cached_catalogue_not_shared(tmp_path):
+    path = tmp_path / "katalog.yaml"
+    path.write_text(SHIPPED_CATALOGUE.read_text(encoding="utf-8"), encoding="utf-8")
+    changed = load_catalogue(path)
+    changed.wilayah.clear()
+    assert load_catalogue(path).wilayah
+
+
+def test_changed_file_loaded_again(tmp_path):
+    raw = copy.deepcopy(SHIPPED)
+    path = tmp_path / "katalog.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    before = load_catalogue(path)
+    raw["kebijakan"]["penyebut_nol"] = "seratus"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    after = load_catalogue(path)
+    assert before.kebijakan.penyebut_nol == "kosong"
+    assert after.kebijakan.penyebut_nol == "seratus"

@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 
 import iku_nb.read
+from iku_nb import columns
 from iku_nb.catalogue import find_catalogue, load_catalogue
 from iku_nb.check import check_tables
 from iku_nb.dataset import inspect
 from iku_nb.read import read_tables
+from iku_nb.tables import ID_DTYPE
 
 FIXTURES = Path(__file__).parent / "fixtures" / "periksa"
 HEADER = ("id_konflik;tanggal_kejadian;jenis;sara;kecamatan;kelurahan;sumber;status;"
@@ -110,3 +112,31 @@ def test_bad_values_reported_once_each(folder):
     assert (4, "tanggal_selesai", "selesai-sebelum-kejadian") in problems
     assert (5, "kecamatan", "kecamatan-tidak-dikenal") in problems
     assert len(problems) == len(set(problems))
+
+
+def test_ids_arrow_strings_both_paths(folder, monkeypatch):
+    (folder / "konflik.csv").write_text(HEADER + "\n" + KONFLIK_CASES["ids-spaces-case-unicode"],
+                                        encoding="utf-8")
+    columnar, rows = columnar_and_rows(folder, monkeypatch)
+    for _, _, typed in (columnar, rows):
+        ids = typed["konflik"]["id_konflik"]
+        assert ids.dtype == ID_DTYPE
+        assert ids.isna().tolist() == [False, False, False, True]
+        assert ids.iloc[:3].tolist() == ["K-1", "K 1", "K-SS"]
+        assert typed["organisasi"]["id_organisasi"].dtype == ID_DTYPE
+        assert typed["partisipasi"]["id_organisasi"].dtype == ID_DTYPE
+
+
+def test_distinct_values_one_row_per_category():
+    text = pd.Series(["Polres", " Polres", "Kodim", "", "Polres"], dtype="category")
+    values = pd.Series(["Polres", "Polres", "Kodim", None, "Polres"], dtype=object)
+    by_category = columns.distinct_values(values, text)
+    assert len(by_category) == 3
+    assert set(by_category) == {None, "Kodim", "Polres"}
+    assert set(columns.distinct_values(values, None)) == {None, "Kodim", "Polres"}
+
+
+def test_distinct_values_missing_text():
+    text = pd.Series(["Polres", None, "Polres"], dtype="category")
+    values = pd.Series(["Polres", None, "Polres"], dtype=object)
+    assert set(columns.distinct_values(values, text)) == {None, "Polres"}

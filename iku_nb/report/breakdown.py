@@ -30,7 +30,9 @@ def reported_cases(dataset: Dataset, bidang: Bidang, nilai: list[Nilai]) -> pd.D
     own = {fold(s) for s in bidang.sumber}
     mine = konflik[konflik["sumber"].map(lambda s: s is not None and fold(s) in own)]
     table = cases(konflik)
-    table = table[table.index.isin(set(mine["id_konflik"]))]
+    # tolist() builds the Python strings in one call, while iterating the
+    # arrow-backed column builds them one at a time.
+    table = table[table.index.isin(set(mine["id_konflik"].tolist()))]
     table = table[inside(table["tanggal_kejadian"], period)].copy()
     table["sumber_bidang"] = table["sumber"].map(
         lambda names: ", ".join(s for s in names if fold(s) in own))
