@@ -8,8 +8,8 @@ from conftest import report, write_table
 
 from iku_nb import dataset as dataset_module
 from iku_nb.catalogue import SHIPPED_CATALOGUE
-from iku_nb.errors import CatalogueError
 from iku_nb.dataset import forget, inspect, load
+from iku_nb.errors import CatalogueError
 
 
 @pytest.fixture
