@@ -301,7 +301,7 @@ def _print_table(count, repeat, methods, seconds, memory, cpu_seconds, floor_cel
               f"{median / batch:.2f} | {cpu:.1f} | {peak:.0f} |")
     if floor is not None:
         print(f"| lantai: jumlah waktu sel saja / {JOBS} inti | html | {floor / JOBS:.1f} | "
-              f"{floor / count:.2f} | {floor / JOBS / batch:.2f} | – | – |")
+              f"{floor / JOBS / count:.2f} | {floor / JOBS / batch:.2f} | – | – |")
         print(f"\nJumlah waktu sel {floor:.1f} s. Batch ÷ (lantai / {JOBS} inti) = "
               f"{batch / (floor / JOBS):.2f}.")
 
