@@ -54,9 +54,12 @@ def case_numbers(konflik: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
         # code points. On 1M ids it took about a third of the time of hashing
         # the Python strings and sorting the distinct ones.
         codes = pc.rank(ids, sort_keys="ascending", tiebreaker="dense").to_numpy() - 1
-        return reports, codes.astype(np.int64)
+        # The memo must not refer to the table it is keyed by, or the table
+        # would never be freed and its entry never dropped.
+        return (None if reports is konflik else reports), codes.astype(np.int64)
 
-    return memoised(konflik, "case-codes", compute)
+    reports, codes = memoised(konflik, "case-codes", compute)
+    return (konflik if reports is None else reports), codes
 
 
 def first_reports(konflik: pd.DataFrame) -> np.ndarray:

@@ -1,12 +1,15 @@
 """The dataset a process keeps between loads of the same folder."""
 
+import gc
 import os
+import weakref
 from pathlib import Path
 
 import pytest
 from conftest import report, write_table
 
 from iku_nb import dataset as dataset_module
+from iku_nb.api import hitung
 from iku_nb.catalogue import SHIPPED_CATALOGUE
 from iku_nb.dataset import forget, inspect, load
 from iku_nb.errors import CatalogueError
@@ -125,3 +128,13 @@ def test_kept_dataset_found_from_other_folder(make_data, reads, monkeypatch):
     assert len(reads) == 1
     assert first.data_dir == Path(data.name)
     assert second.data_dir == data
+
+
+def test_counted_tables_freed(make_data, reads):
+    data = make_data()
+    dataset = load(data)
+    hitung(dataset, 2025)
+    table = weakref.ref(dataset.tables["konflik"])
+    del dataset
+    gc.collect()
+    assert table() is None, "a result kept for the table must not keep the table alive"
