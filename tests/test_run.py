@@ -192,16 +192,21 @@ def test_bad_data_writes_nothing(make_data, tmp_path):
     assert not (tmp_path / "output" / "2025").exists()
 
 
+def yearly_notebook_with(tmp_path: Path, monkeypatch, *sources: str) -> None:
+    """Make run_report use a copy of the yearly notebook with code cells added at its end."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    shutil.copy(ROOT / "notebooks" / "laporan_tahunan.ipynb", folder)
+    nb = nbformat.read(folder / "laporan_tahunan.ipynb", as_version=4)
+    nb.cells.extend(nbformat.v4.new_code_cell(source) for source in sources)
+    nbformat.write(nb, folder / "laporan_tahunan.ipynb")
+    monkeypatch.setattr(run_module, "NOTEBOOK_DIR", folder)
+
+
 def test_failing_cell_keeps_previous_report(yearly, tmp_path, monkeypatch):
     output = yearly["html"].parent.parent
     before = yearly["html"].read_bytes()
-    broken = tmp_path / "notebooks"
-    broken.mkdir()
-    shutil.copy(ROOT / "notebooks" / "laporan_tahunan.ipynb", broken)
-    nb = nbformat.read(broken / "laporan_tahunan.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('sel rusak')"))
-    nbformat.write(nb, broken / "laporan_tahunan.ipynb")
-    monkeypatch.setattr(run_module, "NOTEBOOK_DIR", broken)
+    yearly_notebook_with(tmp_path, monkeypatch, "raise ValueError('sel rusak')")
 
     with pytest.raises(RunError, match="sel rusak") as failure:
         run_report(spec(tahun=2025), output)
@@ -287,14 +292,8 @@ def test_batch_real_notebooks_partial_failure(make_data, tmp_path):
 def test_cell_timeout_keeps_partial_notebook(yearly, tmp_path, monkeypatch):
     output = yearly["html"].parent.parent
     before = yearly["html"].read_bytes()
-    slow = tmp_path / "notebooks"
-    slow.mkdir()
-    shutil.copy(ROOT / "notebooks" / "laporan_tahunan.ipynb", slow)
-    nb = nbformat.read(slow / "laporan_tahunan.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell("print('sebelum tidur')"))
-    nb.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(60)"))
-    nbformat.write(nb, slow / "laporan_tahunan.ipynb")
-    monkeypatch.setattr(run_module, "NOTEBOOK_DIR", slow)
+    yearly_notebook_with(tmp_path, monkeypatch, "print('sebelum tidur')",
+                         "import time\ntime.sleep(60)")
 
     with pytest.raises(RunError, match="CellTimeoutError"):
         run_report(spec(tahun=2025), output, execution_timeout=3)
