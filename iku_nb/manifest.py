@@ -124,6 +124,6 @@ def build(name: str, notebook: str, parameters: dict, dataset: Dataset,
         "kode": code,
         "lingkungan": versions(),
         "katalog": {"berkas": str(dataset.katalog_path),
-                    "sha256": sha256(dataset.katalog_path)},
+                    "sha256": dataset.katalog_sha256 or sha256(dataset.katalog_path)},
         "masukan": dataset.inputs,
     }
