@@ -106,7 +106,12 @@ def forget() -> None:
 
 
 def _folder_signature(data_dir: Path, katalog_path: Path) -> tuple:
-    """Return the name, kind, size and modification time of every entry read, and the paths."""
+    """Return what decides whether a kept dataset may be returned again.
+
+    That is the resolved paths, the catalogue's size and modification time,
+    the name, kind, size and modification time of every entry the reader
+    looks at, and today's date.
+    """
     entries = []
     for path in sorted(data_dir.iterdir()):
         if path.name.startswith(IGNORED_PREFIXES):

@@ -452,7 +452,7 @@ def _serve(runner: Runner, output: Path, timeout: float, connection: Connection)
         start = getattr(runner, "start", None)
         if start is not None:
             # Nothing the kernel prints while it starts may reach the parent's
-            # progress display; each report's output goes to its own log.
+            # progress display. Each report's output goes to its own log.
             _redirect_output(Path(os.devnull))
             start()
         while True:
@@ -487,8 +487,7 @@ def _redirect_output(log_file: Path) -> None:
     """
     sys.stdout.flush()
     sys.stderr.flush()
-    if log_file != Path(os.devnull):
-        log_file.parent.mkdir(parents=True, exist_ok=True)
+    log_file.parent.mkdir(parents=True, exist_ok=True)
     with open(log_file, "wb") as stream:
         os.dup2(stream.fileno(), 1)
         os.dup2(stream.fileno(), 2)

@@ -512,9 +512,9 @@ def test_laporan_command_kernel_baru_option(monkeypatch, tmp_path):
 
     def record(specs, output, jobs, timeout, **options):
         calls.append(dict(options))
-        given = options.pop("pool")
-        if given is not None:
-            given.abort()
+        early_pool = options.pop("pool")
+        if early_pool is not None:
+            early_pool.abort()
         return run_batch(specs, output, jobs, timeout, **options, runner=fake_runner)
 
     monkeypatch.setattr(batch, "run_batch", record)
@@ -524,10 +524,10 @@ def test_laporan_command_kernel_baru_option(monkeypatch, tmp_path):
         assert status == 0
         assert (tmp_path / name / "2025" / "poldagri" / "laporan_bidang.html").is_file()
     assert [c["keep_kernel"] for c in calls] == [True, False]
-    kept, fresh = calls[0]["pool"], calls[1]["pool"]
-    assert isinstance(kept.runner, pool.WarmKernelRunner)
-    assert kept.reports_per_worker is None
-    assert fresh is None, "--kernel-baru leaves run_batch to start one process per report"
+    warm_pool, fresh_pool = calls[0]["pool"], calls[1]["pool"]
+    assert isinstance(warm_pool.runner, pool.WarmKernelRunner)
+    assert warm_pool.reports_per_worker is None
+    assert fresh_pool is None, "--kernel-baru leaves run_batch to start one process per report"
 
 
 def test_run_batch_keep_kernel_warm_runner(tmp_path, monkeypatch):
