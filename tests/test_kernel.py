@@ -107,9 +107,11 @@ def test_reset_clears_namespace_and_folder(tmp_path):
         run("sisa = 41")
         kernel.prepare(second)
         after = run("import os; print('sisa' in globals(), os.getcwd())")
+        frozen = run("import gc; print(gc.get_freeze_count() > 0)")
     finally:
         kernel.discard()
     assert after["stream"]["text"].split() == ["False", str(second.resolve())]
+    assert frozen["stream"]["text"].strip() == "True", "the warm-up freezes the imported objects"
     assert after["execute_input"]["execution_count"] == 1
 
 

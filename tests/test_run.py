@@ -319,3 +319,18 @@ def test_notebooks_still_validated_after_import():
                               check=False)
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout == "ditolak\n"
+
+
+def test_notebook_saved_once_not_per_cell(tmp_path, monkeypatch):
+    writes = []
+    real = papermill.engines.write_ipynb
+
+    def counting(nb, path):
+        writes.append(path)
+        return real(nb, path)
+
+    monkeypatch.setattr(papermill.engines, "write_ipynb", counting)
+    run_report(spec(tahun=2025, bidang="poldagri"), tmp_path)
+    # One write when papermill starts the notebook, one when it completes it;
+    # papermill's own engine writes twice more for every cell.
+    assert len(writes) == 2
