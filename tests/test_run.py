@@ -331,6 +331,6 @@ def test_notebook_saved_once_not_per_cell(tmp_path, monkeypatch):
 
     monkeypatch.setattr(papermill.engines, "write_ipynb", counting)
     run_report(spec(tahun=2025, bidang="poldagri"), tmp_path)
-    # One write when papermill starts the notebook, one when it completes it;
-    # papermill's own engine writes twice more for every cell.
+    # One write when papermill starts the notebook and one when it completes
+    # it. papermill's own engine writes twice more for every cell.
     assert len(writes) == 2
