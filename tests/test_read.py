@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, datetime
 
 from openpyxl import Workbook
@@ -144,6 +146,18 @@ def test_corrupt_xlsx_reported(folder):
     _, problems = read_tables(folder)
     assert codes(problems) == ["format-berkas"]
     assert problems[0].file == "rekap.xlsx"
+
+
+def test_csv_folder_read_without_openpyxl(folder):
+    """openpyxl is imported only for a workbook, so report kernels skip its import."""
+    code = ("import sys\n"
+            "from iku_nb.dataset import load\n"
+            f"load({str(folder)!r})\n"
+            "print('openpyxl' in sys.modules)\n")
+    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=False)
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout == "False\n"
 
 
 def test_missing_folder_reported(tmp_path):
