@@ -298,10 +298,11 @@ def _html_exporter():
     """
     exporter = getattr(_EXPORTERS, "html", None)
     if exporter is None:
-        from nbconvert import HTMLExporter  # noqa: PLC0415
         from nbconvert.preprocessors import TagRemovePreprocessor  # noqa: PLC0415
 
-        exporter = HTMLExporter(
+        from iku_nb.page import ReportExporter  # noqa: PLC0415 - imports nbconvert
+
+        exporter = ReportExporter(
             template_name="iku", extra_template_basedirs=[str(TEMPLATE_DIR)],
             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
         exporter.register_preprocessor(
