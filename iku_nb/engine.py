@@ -1,34 +1,39 @@
-"""The papermill engine that runs a report's notebook, saving it once instead of per cell.
+"""The papermill engine that runs a report's notebook without saving it along the way.
 
 papermill's default engine writes the whole notebook, embedded charts
-included, before and after every cell. That is about 30 writes and schema
-validations per report, or 0.09 s beside about 0.5 s of cells on the
-benchmark machine (docs/benchmarks.md). The report needs the notebook only
-when the run ends, and papermill (2.7) still writes it then, also when the
-engine raises (a cell timeout, a dead kernel): its notebook_complete saves
-in a ``finally``. A timed-out report therefore still leaves its partial
-notebook for diagnosis.
+included, when the run starts, before and after every cell, and when it
+ends: about 30 writes and schema validations per report, or 0.09 s beside
+about 0.5 s of cells on the benchmark machine (docs/benchmarks.md).
+papermill.execute_notebook writes the executed notebook once more after the
+engine returns, so a report that runs to its end needs no save from the
+engine. A run that ends with an exception (a cell timeout, a dead kernel)
+never reaches that write, so the engine saves the partial notebook itself,
+for diagnosis.
 """
 
 from __future__ import annotations
 
 from papermill.engines import NBClientEngine, papermill_engines
+from papermill.iorw import write_ipynb
 
 ENGINE_NAME = "iku-nb"
 
 
 class SaveAtEndEngine(NBClientEngine):
-    """nbclient execution without papermill's save at every cell start and end."""
+    """nbclient execution that saves the notebook only when the run raises."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
-        # The manager saves only when it has an output path, which it gets
-        # back before papermill completes the notebook.
-        output_path, nb_man.output_path = nb_man.output_path, None
+    def execute_notebook(cls, nb, kernel_name, output_path=None, **kwargs):
+        # Without an output path papermill's execution manager never saves.
+        # It runs the cells of ``nb`` in place, and its notebook_complete has
+        # already recorded the end time and cell statuses when an exception
+        # arrives here.
         try:
-            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
-        finally:
-            nb_man.output_path = output_path
+            return super().execute_notebook(nb, kernel_name, output_path=None, **kwargs)
+        except BaseException:
+            if output_path:
+                write_ipynb(nb, output_path)
+            raise
 
 
 papermill_engines.register(ENGINE_NAME, SaveAtEndEngine)

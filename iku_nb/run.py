@@ -15,6 +15,7 @@ import tempfile
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import iku_nb.quick_imports  # noqa: F401 - before anything imports nbformat
 from iku_nb import api, manifest, registry
@@ -97,7 +98,7 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
                              kernel=kernel)
         stem = spec.notebook
         files = {"ipynb": made.notebook,
-                 **render(made.notebook, spec, dataset.katalog, work, spec.formats)}
+                 **render(made.node, spec, dataset.katalog, work, spec.formats)}
         files["angka"] = work / f"{stem}{manifest.REGISTRY_SUFFIX}"
         _write_json(files["angka"], {"format": REGISTRY_FORMAT, "laporan": spec.name,
                                      "angka": made.records})
@@ -107,9 +108,13 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
         return _promote(files, target, stem)
 
 
-def render(notebook: Path, spec: ReportSpec, katalog, work: Path,
+def render(notebook, spec: ReportSpec, katalog, work: Path,
            formats: tuple[str, ...]) -> dict[str, Path]:
-    """Write the HTML (and the PDF when asked) of an executed notebook into ``work``."""
+    """Write the HTML (and the PDF when asked) of an executed notebook into ``work``.
+
+    ``notebook`` is the notebook's path, or the notebook itself, which the
+    conversion may change.
+    """
     bidang = None if spec.params.bidang is None else katalog.bidang_by_kode(spec.params.bidang)
     title = report_title(spec.period, bidang)
     files = {"html": work / f"{spec.notebook}.html"}
@@ -125,11 +130,16 @@ def render(notebook: Path, spec: ReportSpec, katalog, work: Path,
 
 @dataclass(frozen=True)
 class Made:
-    """An executed notebook, with its manifest and the value registry it displayed."""
+    """An executed notebook, with its manifest and the value registry it displayed.
+
+    ``node`` is the notebook as written to ``notebook``, for the conversion,
+    which may change it.
+    """
 
     notebook: Path
     manifest: dict
     records: list[dict]
+    node: Any
 
 
 def input_paths(params: RunParameters) -> tuple[Path, Path | None]:
@@ -160,13 +170,12 @@ def make_notebook(spec: ReportSpec, dataset: Dataset, katalog: Path | None, work
         parameters.pop("bidang")
     started = manifest.now()
     kept = {} if kernel is None else {"kernel": kernel}
-    _execute(spec, notebook, parameters, work, failed_folder, execution_timeout, **kept)
+    nb = _execute(spec, notebook, parameters, work, failed_folder, execution_timeout, **kept)
     _check_inputs_unchanged(spec, dataset, katalog)
     finished = manifest.now()
 
     import nbformat  # noqa: PLC0415
 
-    nb = nbformat.read(notebook, as_version=4)
     records = registry.from_notebook(nb)
     if records is None:
         raise RunError(f"Notebook {spec.notebook} tidak menampilkan daftar angka "
@@ -181,7 +190,7 @@ def make_notebook(spec: ReportSpec, dataset: Dataset, katalog: Path | None, work
     if manifest.fixed_time():
         _clamp_times(nb, manifest.timestamp(started))
     nbformat.write(nb, notebook)
-    return Made(notebook, record, records)
+    return Made(notebook, record, records, nb)
 
 
 def _fix_cell_ids(nb) -> None:
@@ -222,7 +231,8 @@ def _write_json(path: Path, content: dict) -> None:
 
 def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
              failed_folder: Path | None, execution_timeout: int | None,
-             kernel: WarmKernel | None = None) -> None:
+             kernel: WarmKernel | None = None):
+    """Execute the notebook with papermill into ``notebook``, and return it as executed."""
     import papermill  # noqa: PLC0415 - heavy import, only needed here
     from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415
 
@@ -233,7 +243,7 @@ def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
     try:
         # nbclient leaves a kernel manager that it was given running.
         manager = {} if kernel is None else {"km": kernel.prepare(work)}
-        papermill.execute_notebook(
+        return papermill.execute_notebook(
             str(template), str(notebook), parameters=parameters, cwd=str(work),
             engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False,
             log_output=False, execution_timeout=execution_timeout, report_mode=False,
@@ -262,11 +272,14 @@ def _keep_failed(notebook: Path, target: Path | None, stem: str) -> Path | None:
     return failed
 
 
-def _export_html(notebook: Path, html: Path, title: str) -> None:
-    """Convert the executed notebook to one self-contained HTML page without code."""
+def _export_html(notebook, html: Path, title: str) -> None:
+    """Convert the executed notebook (a path, or the notebook, which this changes) to HTML.
+
+    The page is self-contained and shows no code.
+    """
     import nbformat  # noqa: PLC0415
 
-    nb = nbformat.read(notebook, as_version=4)
+    nb = nbformat.read(notebook, as_version=4) if isinstance(notebook, Path) else notebook
     nb.metadata["title"] = title
     for cell in nb.cells:
         # Library warnings printed by the kernel belong to the analyst, not the report.

@@ -191,7 +191,7 @@ def verify(path: Path, data: Path | None = None, katalog: Path | None = None,
         made = make_notebook(spec, current, katalog_path, work, None, execution_timeout)
         result.rerun = True
         result.comparisons = compare(records, made.records)
-        pages = render(made.notebook, spec, current.katalog, work, formats)
+        pages = render(made.node, spec, current.katalog, work, formats)
         result.problems += _compare_pages(notebook, pages, bool(result.mismatches),
                                           published_by_run=recorded is not None)
     return result

@@ -103,6 +103,7 @@ def run_report_without_kernel(spec: ReportSpec, output: Path,
         nb.cells[-1].outputs = [nbformat.v4.new_output(
             "display_data", data={registry.MIME: [], "text/plain": "Daftar angka"})]
         nbformat.write(nb, notebook)
+        return nb
 
     papermill.execute_notebook = copy
     return run_report(spec, output, execution_timeout)

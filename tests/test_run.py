@@ -11,6 +11,8 @@ from pathlib import Path
 
 import nbformat
 import papermill
+import papermill.engines
+import papermill.execute
 import pytest
 import yaml
 from conftest import ROOT, event, organisation, report, target
@@ -323,14 +325,20 @@ def test_notebooks_still_validated_after_import():
 
 def test_notebook_saved_once_not_per_cell(tmp_path, monkeypatch):
     writes = []
-    real = papermill.engines.write_ipynb
 
-    def counting(nb, path):
-        writes.append(path)
-        return real(nb, path)
+    def counting(module):
+        real = module.write_ipynb
 
-    monkeypatch.setattr(papermill.engines, "write_ipynb", counting)
+        def write(nb, path):
+            writes.append(module.__name__)
+            return real(nb, path)
+
+        monkeypatch.setattr(module, "write_ipynb", write)
+
+    counting(papermill.engines)
+    counting(papermill.execute)
     run_report(spec(tahun=2025, bidang="poldagri"), tmp_path)
-    # One write when papermill starts the notebook and one when it completes
-    # it. papermill's own engine writes twice more for every cell.
-    assert len(writes) == 2
+    # papermill.execute_notebook writes the executed notebook once. papermill's
+    # own engine writes it also when the run starts, when it ends, and twice
+    # for every cell.
+    assert writes == ["papermill.execute"]
