@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import logging
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,6 +34,10 @@ from iku_nb.pool import (
 from iku_nb.run import ReportSpec
 
 log = logging.getLogger("iku_nb")
+
+_MATRIX_OPTIONS = ("tahun", "triwulan", "bidang")
+# A list, a range, or every value: the forms of an option that names several reports.
+_SEVERAL = re.compile(r"[,\-–]|semua", re.IGNORECASE)
 
 
 def add_report_command(commands, data_options) -> None:
@@ -84,8 +89,8 @@ def add_report_command(commands, data_options) -> None:
 
 
 def _laporan(args: argparse.Namespace) -> int:
-    # One worker and its kernel start while this process reads and checks
-    # the data, so the kernel's start (1.6 s on the benchmark machine)
+    # Workers and their kernels start while this process reads and checks
+    # the data, so the kernels' start (1.6 s each on the benchmark machine)
     # overlaps the check instead of following it.
     pool = None if args.cluster or args.kernel_baru else _local_pool(args)
     try:
@@ -97,11 +102,25 @@ def _laporan(args: argparse.Namespace) -> int:
 
 
 def _local_pool(args: argparse.Namespace) -> LocalPool:
-    """Return the pool of workers that keep their kernels, with one worker already starting."""
+    """Return the pool of workers that keep their kernels, with its first workers starting."""
     pool = LocalPool(args.output.resolve(), args.jobs, args.timeout, reports_per_worker=None,
                      runner=WarmKernelRunner())
-    pool.start_workers(1)
+    pool.start_workers(early_workers(args))
     return pool
+
+
+def early_workers(args: argparse.Namespace) -> int:
+    """Return how many workers to start before the data is checked.
+
+    All of them when the options ask for several reports (a list, a range or
+    ``semua`` in tahun, triwulan or bidang), else one, so that a single
+    report does not share the cores with a kernel that it never uses. A
+    parameters file is read only with the data, so it counts as one report.
+    """
+    options = [args.tahun, args.triwulan, args.bidang,
+             *(value for name, value in args.parameters if name in _MATRIX_OPTIONS)]
+    several = any(value and _SEVERAL.search(str(value)) for value in options)
+    return (args.jobs or default_jobs()) if several else 1
 
 
 def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:

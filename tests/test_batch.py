@@ -8,6 +8,7 @@ staging and promotion code runs without starting a kernel.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -553,3 +554,24 @@ class EmptyPool:
 
     def close(self):
         pass
+
+
+@pytest.mark.parametrize(("options", "pairs", "expected"), [
+    ({}, [], 1),
+    ({"tahun": "2025"}, [], 1),
+    ({"tahun": "2025", "bidang": "poldagri"}, [], 1),
+    ({"tahun": "2023-2025"}, [], 3),
+    ({"tahun": "2024,2025"}, [], 3),
+    ({"triwulan": "Semua"}, [], 3),
+    ({"bidang": "semua"}, [], 3),
+    ({"bidang": "poldagri,hanbang"}, [], 3),
+    ({}, [("tahun", "2023–2025")], 3),
+    ({}, [("judul", "a,b")], 1),
+])
+def test_early_workers_follow_options(options, pairs, expected):
+    """All workers start early only when the options name several reports."""
+    args = argparse.Namespace(tahun=None, triwulan=None, bidang=None, jobs=3, parameters=pairs)
+    for name, value in options.items():
+        setattr(args, name, value)
+
+    assert batch.early_workers(args) == expected
