@@ -31,6 +31,9 @@ HEAD_BYTES = 1 << 16
 # comparing the whole file at once 0.2-0.45 s (numpy 2.4, 2-core AMD EPYC).
 COUNT_BLOCK_BYTES = 1 << 20
 TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+# Below this many rows, starting two threads (1-2 ms on a busy 2-core machine)
+# costs more than encoding the categories on one (about 1 ms per column).
+PARALLEL_ROWS = 100_000
 
 
 def read_plain_csv(name: str, path: Path) -> RawTable | None:
@@ -51,9 +54,12 @@ def read_plain_csv(name: str, path: Path) -> RawTable | None:
     if texts is None:
         return None
     categorical = [column not in TABLES[name].distinct for column in header]
-    # Arrow builds the categories without the GIL, so two columns are encoded at once.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        columns = list(pool.map(_column, texts, categorical))
+    if len(texts[0]) >= PARALLEL_ROWS:
+        # Arrow builds the categories without the GIL, so two columns are encoded at once.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            columns = list(pool.map(_column, texts, categorical))
+    else:
+        columns = list(map(_column, texts, categorical))
     if not _records_complete(path, options, first, columns):
         return None
 
