@@ -190,6 +190,44 @@ def test_random_csv_same_both_paths(tmp_path, monkeypatch):
     assert 100 < as_columns < 300
 
 
+def large_konflik(rows: int, quoted_every: int, short_record_at: int | None = None) -> str:
+    """Return a konflik.csv of many rows with quoted line breaks, blank lines and numbers."""
+    lines = [HEADER]
+    for number in range(rows):
+        # kecamatan is all digits. sara is digits in the first half and text
+        # after it, so pandas reads some of its blocks as numbers.
+        sara = str(number) if number < rows // 2 else ("" if number % 3 else "suku")
+        uraian = "x"
+        if number % quoted_every == quoted_every - 1:
+            uraian = f'"baris {number}; lalu\r\nbaris ""dua"""'
+        lines.append(f"K-{number};10/03/2025;sosial;{sara};00{number % 10};Wates;Polres;"
+                     f"selesai;12/03/2025;{uraian}")
+        if number % 5000 == 4999:
+            lines.append(" " if number % 10000 == 9999 else "")
+    if short_record_at is not None:
+        lines[short_record_at] = "K-pendek;10/03/2025;sosial"
+    return "\r\n".join(lines) + "\r\n"
+
+
+# Above 5 MB, pandas 3.1 splits a CSV file among threads at line breaks. It
+# reads the file again in one piece when a split falls inside a quoted cell,
+# which is likely when every seventh row has a line break in a quoted cell.
+@pytest.mark.parametrize(("quoted_every", "short_record_at"),
+                         [(7, None), (20_000, None), (20_000, 70_000)])
+def test_large_csv_same_both_paths(quoted_every, short_record_at, tmp_path, monkeypatch):
+    text = large_konflik(80_000, quoted_every, short_record_at)
+    (tmp_path / "konflik.csv").write_text(text, encoding="utf-8")
+    assert (tmp_path / "konflik.csv").stat().st_size > 5 * 2**20
+    tables, problems = read_tables(tmp_path)
+    monkeypatch.setattr(iku_nb.read, "read_plain_csv", lambda name, path: None)
+    tables_rows, problems_rows = read_tables(tmp_path)
+    monkeypatch.undo()
+    assert (tables["konflik"].text_cells is None) == (short_record_at is not None)
+    assert problems == problems_rows
+    assert tables["konflik"].header == tables_rows["konflik"].header
+    assert tables["konflik"].rows == tables_rows["konflik"].rows
+
+
 def test_bad_values_reported_once_each(folder):
     (folder / "konflik.csv").write_text(HEADER + "\n" + KONFLIK_CASES["bad-values"],
                                         encoding="utf-8")
