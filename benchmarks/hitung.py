@@ -151,18 +151,17 @@ def print_tables(times: dict, memory: dict) -> None:
     print("Rasio median terhadap pandas.read_csv (tercepat = yang lebih cepat dari C dan "
           "pyarrow pada ukuran itu):")
     print()
-    ratios = [(step, engine) for step in ("read", "load")
-              for engine in ("tercepat", "c", "pyarrow")]
-    print("| baris konflik | " + " | ".join(
-        f"{STEPS[step]} ÷ {STEPS.get(engine, 'pandas tercepat')}" for step, engine in ratios)
-        + " |")
+    divisors = {"tercepat": "pandas tercepat", "c": STEPS["c"], "pyarrow": STEPS["pyarrow"]}
+    ratios = [(step, divisor) for step in ("read", "load") for divisor in divisors]
+    print("| baris konflik | " + " | ".join(f"{STEPS[step]} ÷ {divisors[divisor]}"
+                                             for step, divisor in ratios) + " |")
     print("|" + " --- |" * (len(ratios) + 1))
     for rows in sizes:
         m = medians[rows]
-        fastest = min(m["c"], m["pyarrow"])
-        cells = " | ".join(
-            _number(m[step] / (fastest if engine == "tercepat" else m[engine]), 2)
-            for step, engine in ratios)
+        times_by_divisor = {"tercepat": min(m["c"], m["pyarrow"]), "c": m["c"],
+                            "pyarrow": m["pyarrow"]}
+        cells = " | ".join(_number(m[step] / times_by_divisor[divisor], 2)
+                           for step, divisor in ratios)
         print(f"| {_count(rows)} | {cells} |")
     print()
     print("Pertumbuhan waktu dari ukuran ke ukuran berikutnya (10× baris; 10,0 = linear):")

@@ -196,7 +196,12 @@ def large_konflik(rows: int, quoted_every: int, short_record_at: int | None = No
     for number in range(rows):
         # kecamatan is all digits. sara is digits in the first half and text
         # after it, so pandas reads some of its blocks as numbers.
-        sara = str(number) if number < rows // 2 else ("" if number % 3 else "suku")
+        if number < rows // 2:
+            sara = str(number)
+        elif number % 3 == 0:
+            sara = "suku"
+        else:
+            sara = ""
         uraian = "x"
         if number % quoted_every == quoted_every - 1:
             uraian = f'"baris {number}; lalu\r\nbaris ""dua"""'
