@@ -5,11 +5,13 @@ and times, side by side in one process and in turn within each repeat:
 
 - ``pandas.read_csv(engine="pyarrow")`` of every CSV table of the folder,
 - ``pandas.read_csv`` with its default C engine, on the same files,
+- ``iku_nb.read.read_tables`` (read every table of the folder as written),
 - ``iku_nb.load`` (read, parse and check the whole folder),
 - the calculation: ``iku_nb.hitung`` for one year and each of its four
   quarters, on a freshly loaded dataset, so nothing counted earlier is reused.
 
-It prints the medians, their ratios, the growth from one size to the next
+It prints the medians, the ratios of reading and of loading to each pandas
+engine and to the faster of the two, the growth from one size to the next
 and the peak memory of each step (measured in a child process per step), and
 draws time against rows on log-log axes. Run from the project folder:
 
@@ -37,6 +39,7 @@ import seaborn as sns
 
 import iku_nb
 from iku_nb.dataset import forget
+from iku_nb.read import read_tables
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from buat_register import write_register
@@ -46,6 +49,7 @@ TAHUN = 2024
 STEPS = {
     "pyarrow": "pandas.read_csv pyarrow",
     "c": "pandas.read_csv C",
+    "read": "iku_nb membaca",
     "load": "iku_nb.load",
     "hitung": "hitung 1 tahun + 4 triwulan",
 }
@@ -79,6 +83,8 @@ def run_step(step: str, folder: Path) -> Callable[[], object]:
         return lambda: read_with_pandas(folder, "pyarrow")
     if step == "c":
         return lambda: read_with_pandas(folder, None)
+    if step == "read":
+        return lambda: read_tables(folder)
     if step == "load":
         return lambda: read_again(folder)
     dataset = iku_nb.load(folder)
@@ -136,14 +142,27 @@ def print_tables(times: dict, memory: dict) -> None:
     sizes = sorted(times)
     medians = {rows: {step: statistics.median(t) for step, t in times[rows].items()}
                for rows in sizes}
-    print("| baris konflik | " + " | ".join(f"{label} (s)" for label in STEPS.values())
-          + " | load ÷ pyarrow | load ÷ C |")
-    print("|" + " --- |" * (len(STEPS) + 3))
+    print("| baris konflik | " + " | ".join(f"{label} (s)" for label in STEPS.values()) + " |")
+    print("|" + " --- |" * (len(STEPS) + 1))
+    for rows in sizes:
+        cells = " | ".join(_number(medians[rows][step], 3) for step in STEPS)
+        print(f"| {_count(rows)} | {cells} |")
+    print()
+    print("Rasio median terhadap pandas.read_csv (tercepat = yang lebih cepat dari C dan "
+          "pyarrow pada ukuran itu):")
+    print()
+    divisors = {"tercepat": "pandas tercepat", "c": STEPS["c"], "pyarrow": STEPS["pyarrow"]}
+    ratios = [(step, divisor) for step in ("read", "load") for divisor in divisors]
+    print("| baris konflik | " + " | ".join(f"{STEPS[step]} ÷ {divisors[divisor]}"
+                                             for step, divisor in ratios) + " |")
+    print("|" + " --- |" * (len(ratios) + 1))
     for rows in sizes:
         m = medians[rows]
-        cells = " | ".join(_number(m[step], 3) for step in STEPS)
-        print(f"| {_count(rows)} | {cells} | {_number(m['load'] / m['pyarrow'], 2)} "
-              f"| {_number(m['load'] / m['c'], 2)} |")
+        times_by_divisor = {"tercepat": min(m["c"], m["pyarrow"]), "c": m["c"],
+                            "pyarrow": m["pyarrow"]}
+        cells = " | ".join(_number(m[step] / times_by_divisor[divisor], 2)
+                           for step, divisor in ratios)
+        print(f"| {_count(rows)} | {cells} |")
     print()
     print("Pertumbuhan waktu dari ukuran ke ukuran berikutnya (10× baris; 10,0 = linear):")
     print()

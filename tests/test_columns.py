@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pandas as pd
@@ -40,6 +41,29 @@ KONFLIK_CASES = {
     "case-disagreement": f"{GOOD}\nK-1;11/03/2025;politik;agama;Kranggan;Meri;FKUB;selesai;"
                          "12/03/2025;x\nk-1;10/03/2025;sosial;;Magersari;Wates;Kodim;proses;;x\n",
     "title-above-header": "Daftar konflik 2025\n",
+    # Cases where pandas' C parser could read other cells than the csv module.
+    "short-record-only": f"{GOOD}\nK-2;11/03/2025;sosial;;Magersari;Wates;Polres;proses;;\n"
+                         "K-3;11/03/2025;sosial\n",
+    "long-first-record": f"{GOOD};lebih\n{GOOD}\n",
+    "trailing-delimiter": f"{GOOD};\n",
+    "empty-line-first": f"\n{GOOD}\n",
+    "empty-lines-at-end": f"{GOOD}\n\n\r\n",
+    "whitespace-only-lines": f"{GOOD}\n \n\t\nK-2;11/03/2025;sosial;;Magersari;Wates;Polres;"
+                             "proses;;x\n  ",
+    "last-column-empty": f"{GOOD}\nK-2;11/03/2025;sosial;;Magersari;Wates;Polres;proses;;\n",
+    "numbers-as-written": "007;10/03/2025;1.0;1e3;-0;NaN; 5;TRUE;;True\n"
+                          "12;10/03/2025;2;3;4;5;6;False;;false\n",
+    "lone-cr-and-quoted-cr": f"{GOOD}\rK-2;11/03/2025;sosial;;Magersari;Wates;Polres;proses;;"
+                             '"a\rb"\r',
+    "quotes-inside-fields": 'K-1;10/03/2025;sosial;;Magersari;Wates;Polres;selesai;12/03/2025;'
+                            'a"b\nK-2;10/03/2025;sosial;;Magersari;Wates;Polres;selesai;;"ab"c\n'
+                            'K-3;10/03/2025;sosial;;Magersari;Wates;Polres;selesai;; "x y"\n',
+    "quoted-empty-and-hash": '"";10/03/2025;sosial;;Magersari;Wates;Polres;selesai;;#x\n'
+                             '#K-2;10/03/2025;sosial;"";Magersari;Wates;Polres;selesai;"";""\n',
+    "nul-and-bom-in-cells": "K-1\x00;10/03/2025;sosial;;Magersari;Wates;Polres;selesai;;\ufeffx\n",
+    "unterminated-quote-at-end": f"{GOOD}\nK-2;11/03/2025;sosial;;Magersari;Wates;Polres;"
+                                 'proses;;"x\n',
+    "header-only": "",
 }
 
 
@@ -91,8 +115,20 @@ def test_plain_csv_read_as_columns(folder):
     assert tables["target"].text_cells is not None
 
 
-@pytest.mark.parametrize("case", ["short-and-long-records",
-                                  "title-above-header"])
+@pytest.mark.parametrize("case", ["empty-line", "empty-line-first", "empty-lines-at-end",
+                                  "whitespace-only-lines", "last-column-empty",
+                                  "numbers-as-written", "lone-cr-and-quoted-cr",
+                                  "quotes-inside-fields", "quoted-empty-and-hash",
+                                  "nul-and-bom-in-cells", "header-only"])
+def test_plain_csv_case_read_as_columns(case, folder):
+    (folder / "konflik.csv").write_text(HEADER + "\n" + KONFLIK_CASES[case], encoding="utf-8")
+    tables, _ = read_tables(folder)
+    assert tables["konflik"].text_cells is not None
+
+
+@pytest.mark.parametrize("case", ["short-and-long-records", "short-record-only",
+                                  "long-first-record", "trailing-delimiter",
+                                  "unterminated-quote-at-end", "title-above-header"])
 def test_irregular_csv_read_row_by_row(case, folder):
     body = KONFLIK_CASES[case]
     text = body + HEADER + "\n" + GOOD + "\n" if case == "title-above-header" else (
@@ -100,6 +136,101 @@ def test_irregular_csv_read_row_by_row(case, folder):
     (folder / "konflik.csv").write_text(text, encoding="utf-8")
     tables, _ = read_tables(folder)
     assert tables["konflik"].text_cells is None
+
+
+# Pieces of cells that the csv module and pandas' C parser might split differently.
+PIECES = ["", "a", "K-1", " ", "  x ", '"', '""', ";", "\n", "\r", "\r\n", "7", "007", "-0", "1.0",
+          "1e3", "True", "false", "NaN", "NA", "#", "\x00", "é", "\ufeff", "\t", ",", "\\"]
+
+
+def random_cell(rng: random.Random) -> str:
+    text = "".join(rng.choice(PIECES) for _ in range(rng.choice([0, 1, 1, 2, 3])))
+    form = rng.random()
+    if form < 0.3:
+        return '"' + text.replace('"', '""') + '"'
+    if form < 0.4:
+        # A quote that ends before the cell does, or never ends.
+        return '"' + text + '"' + rng.choice(["", "x", " ", '"'])
+    if form < 0.55:
+        return text
+    return "".join(ch for ch in text if ch not in ';"\r\n')
+
+
+def random_konflik(rng: random.Random) -> str:
+    records = []
+    for _ in range(rng.randint(0, 8)):
+        shape = rng.random()
+        if shape < 0.05:
+            records.append(rng.choice(["", " ", "\t"]))
+        else:
+            width = 3 if shape < 0.85 else rng.choice([1, 2, 4])
+            records.append(";".join(random_cell(rng) for _ in range(width)))
+    line_end = rng.choice(["\n", "\r\n", "\r"])
+    last_end = rng.choice(["", line_end, line_end * 2]) if records else ""
+    header = "id_konflik;jenis;uraian" + rng.choice(["\n", "\r\n"])
+    return header + line_end.join(records) + last_end
+
+
+def test_random_csv_same_both_paths(tmp_path, monkeypatch):
+    rng = random.Random(20250304)
+    as_columns = 0
+    for _ in range(400):
+        text = random_konflik(rng)
+        prefix = b"\xef\xbb\xbf" if rng.random() < 0.1 else b""
+        (tmp_path / "konflik.csv").write_bytes(prefix + text.encode("utf-8"))
+        tables, problems = read_tables(tmp_path)
+        monkeypatch.setattr(iku_nb.read, "read_plain_csv", lambda name, path: None)
+        tables_rows, problems_rows = read_tables(tmp_path)
+        monkeypatch.undo()
+        assert problems == problems_rows, text
+        assert tables["konflik"].header == tables_rows["konflik"].header, text
+        assert tables["konflik"].rows == tables_rows["konflik"].rows, text
+        as_columns += tables["konflik"].text_cells is not None
+    # Both outcomes are common, so both readers were compared on many files.
+    assert 100 < as_columns < 300
+
+
+def large_konflik(rows: int, quoted_every: int, short_record_at: int | None = None) -> str:
+    """Return a konflik.csv of many rows with quoted line breaks, blank lines and numbers."""
+    lines = [HEADER]
+    for number in range(rows):
+        # kecamatan is all digits. sara is digits in the first half and text
+        # after it, so pandas reads some of its blocks as numbers.
+        if number < rows // 2:
+            sara = str(number)
+        elif number % 3 == 0:
+            sara = "suku"
+        else:
+            sara = ""
+        uraian = "x"
+        if number % quoted_every == quoted_every - 1:
+            uraian = f'"baris {number}; lalu\r\nbaris ""dua"""'
+        lines.append(f"K-{number};10/03/2025;sosial;{sara};00{number % 10};Wates;Polres;"
+                     f"selesai;12/03/2025;{uraian}")
+        if number % 5000 == 4999:
+            lines.append(" " if number % 10000 == 9999 else "")
+    if short_record_at is not None:
+        lines[short_record_at] = "K-pendek;10/03/2025;sosial"
+    return "\r\n".join(lines) + "\r\n"
+
+
+# Above 5 MB, pandas 3.1 splits a CSV file among threads at line breaks. It
+# reads the file again in one piece when a split falls inside a quoted cell,
+# which is likely when every seventh row has a line break in a quoted cell.
+@pytest.mark.parametrize(("quoted_every", "short_record_at"),
+                         [(7, None), (20_000, None), (20_000, 70_000)])
+def test_large_csv_same_both_paths(quoted_every, short_record_at, tmp_path, monkeypatch):
+    text = large_konflik(80_000, quoted_every, short_record_at)
+    (tmp_path / "konflik.csv").write_text(text, encoding="utf-8")
+    assert (tmp_path / "konflik.csv").stat().st_size > 5 * 2**20
+    tables, problems = read_tables(tmp_path)
+    monkeypatch.setattr(iku_nb.read, "read_plain_csv", lambda name, path: None)
+    tables_rows, problems_rows = read_tables(tmp_path)
+    monkeypatch.undo()
+    assert (tables["konflik"].text_cells is None) == (short_record_at is not None)
+    assert problems == problems_rows
+    assert tables["konflik"].header == tables_rows["konflik"].header
+    assert tables["konflik"].rows == tables_rows["konflik"].rows
 
 
 def test_bad_values_reported_once_each(folder):
