@@ -6,7 +6,8 @@ report and one report per bidang (or ``--bidang``). Each round times, one
 after another:
 
 * ``iku-nb laporan`` (HTML), with kernels kept by its workers;
-* the same batch on a two-worker Dask LocalCluster bound to 127.0.0.1;
+* the same batch on a two-worker Dask LocalCluster bound to 127.0.0.1,
+  started before this method in each round and closed after it;
 * by hand: one ``papermill`` and one ``jupyter nbconvert --to html``
   command per report, in sequence (HTML);
 * a Python loop over ``papermill.execute_notebook`` and nbconvert's
@@ -25,6 +26,7 @@ methods wrote the same value registry (``<notebook>.angka.json``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import statistics
@@ -33,7 +35,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psutil
@@ -43,6 +45,7 @@ DATA = ROOT / "data"
 NOTEBOOKS = ROOT / "notebooks"
 BIN = Path(sys.executable).parent
 JOBS = 2
+CLUSTER_METHOD = "iku-nb laporan --cluster (LocalCluster, 2 pekerja)"
 
 
 def main() -> None:
@@ -63,21 +66,17 @@ def main() -> None:
                    dataset.katalog, dataset.years)
     reports = [(spec.name, spec.notebook, _parameters(spec)) for spec in specs]
 
-    cluster = None
-    if not args.no_dask:
-        from distributed import LocalCluster  # noqa: PLC0415
-
-        cluster = LocalCluster(n_workers=JOBS, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None)
+    # The cluster of the round in progress; started only around its own method.
+    cluster: dict[str, str] = {}
     batch = ["laporan", "--data", str(DATA), "--tahun", tahun, "--bidang", args.bidang,
              "--jobs", str(JOBS)]
     methods: dict[str, tuple[str, Callable[[Path], None]]] = {
         "iku-nb laporan": ("html", lambda out: _cli([*batch, "--output", str(out)])),
     }
-    if cluster is not None:
-        methods["iku-nb laporan --cluster (LocalCluster, 2 pekerja)"] = (
+    if not args.no_dask:
+        methods[CLUSTER_METHOD] = (
             "html", lambda out: _cli([*batch, "--output", str(out), "--cluster",
-                                      cluster.scheduler_address]))
+                                      cluster["address"]]))
     methods["papermill + nbconvert CLI, berurutan"] = ("html", lambda out: _by_hand(reports, out))
     methods["loop papermill.execute_notebook + HTMLExporter"] = (
         "html", lambda out: _run([sys.executable, __file__, "--loop", json.dumps(reports),
@@ -94,25 +93,22 @@ def main() -> None:
     cpu_seconds: dict[str, list[float]] = {name: [] for name in methods}
     floor_cells: list[float] = []
     work = Path(tempfile.mkdtemp(prefix="iku-bench-"))
-    try:
-        for round_number in range(args.repeat):
-            for index, (name, (_, action)) in enumerate(methods.items()):
-                out = work / f"{round_number}-{index}"
-                out.mkdir()
-                watched = cluster is not None and "--cluster" in name
+    for round_number in range(args.repeat):
+        for index, (name, (_, action)) in enumerate(methods.items()):
+            out = work / f"{round_number}-{index}"
+            out.mkdir()
+            watched = name == CLUSTER_METHOD
+            with _local_cluster(cluster) if watched else contextlib.nullcontext():
                 elapsed, peak, cpu = _measure(lambda a=action, o=out: a(o), include_self=watched)
-                seconds[name].append(elapsed)
-                memory[name].append(peak)
-                cpu_seconds[name].append(cpu)
-                if name.startswith("lantai"):
-                    floor_cells.append(float((out / "detik-sel.txt").read_text()))
-                print(f"putaran {round_number + 1}: {name}: {elapsed:.1f} s", file=sys.stderr)
-        last = args.repeat - 1
-        outputs = {name: work / f"{last}-{i}" for i, name in enumerate(methods)}
-        problems = _compare(reports, outputs)
-    finally:
-        if cluster is not None:
-            cluster.close()
+            seconds[name].append(elapsed)
+            memory[name].append(peak)
+            cpu_seconds[name].append(cpu)
+            if name.startswith("lantai"):
+                floor_cells.append(float((out / "detik-sel.txt").read_text()))
+            print(f"putaran {round_number + 1}: {name}: {elapsed:.1f} s", file=sys.stderr)
+    last = args.repeat - 1
+    outputs = {name: work / f"{last}-{i}" for i, name in enumerate(methods)}
+    problems = _compare(reports, outputs)
     _print_table(len(reports), args.repeat, methods, seconds, memory, cpu_seconds, floor_cells)
     if problems:
         print("\n**Hasil berbeda:**\n")
@@ -121,6 +117,22 @@ def main() -> None:
         print(f"\nKeluaran sel semua metode dan daftar angka semua batch sama "
               f"({len(reports)} laporan, putaran terakhir).")
     shutil.rmtree(work, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _local_cluster(cluster: dict[str, str]) -> Iterator[None]:
+    """Run a two-worker LocalCluster on 127.0.0.1 for one method, its start not timed.
+
+    An idle cluster kept between methods slowed the local batch by about 4%
+    (its workers keep warm kernels), so each round starts one, and its
+    kernels start cold as the local batch's do.
+    """
+    from distributed import LocalCluster  # noqa: PLC0415
+
+    with LocalCluster(n_workers=JOBS, threads_per_worker=1, processes=True,
+                      host="127.0.0.1", dashboard_address=None) as local:
+        cluster["address"] = local.scheduler_address
+        yield
 
 
 def _parameters(spec) -> dict:
