@@ -48,7 +48,10 @@ def read_plain_csv(name: str, path: Path) -> RawTable | None:
     if header is None:
         return None
 
-    options = {"sep": delimiter, "header": None, "skiprows": 1, "names": range(len(header)),
+    # The header line is parsed as pandas' header and replaced by position
+    # names. Skipping it with skiprows=1 instead loses the first byte of the
+    # next line after a lone CR (Excel for Mac), shifting an empty first cell.
+    options = {"sep": delimiter, "header": 0, "names": range(len(header)),
                "index_col": False, "na_filter": False, "encoding": "utf-8", "engine": "c"}
     texts = _read_texts(path, options)
     if texts is None:

@@ -109,6 +109,17 @@ def test_konflik_case_same_both_paths(case, folder, monkeypatch):
     assert_same(columnar, rows)
 
 
+def test_cr_only_lines_same_both_paths(folder, monkeypatch):
+    """Lines ended by CR alone, as Excel for Mac writes them, with an empty first cell."""
+    text = (HEADER + "\r;10/03/2025;sosial;;Magersari;Wates;Polres;selesai;12/03/2025;x\r"
+            "K-2;11/03/2025;politik;;Magersari;Wates;Polres;proses;;x\r")
+    (folder / "konflik.csv").write_text(text, encoding="utf-8", newline="")
+    columnar, rows = columnar_and_rows(folder, monkeypatch)
+
+    assert columnar[0]["konflik"].text_cells is not None
+    assert_same(columnar, rows)
+
+
 def test_plain_csv_read_as_columns(folder):
     tables, _ = read_tables(folder)
     assert tables["konflik"].text_cells is not None
@@ -167,7 +178,7 @@ def random_konflik(rng: random.Random) -> str:
             records.append(";".join(random_cell(rng) for _ in range(width)))
     line_end = rng.choice(["\n", "\r\n", "\r"])
     last_end = rng.choice(["", line_end, line_end * 2]) if records else ""
-    header = "id_konflik;jenis;uraian" + rng.choice(["\n", "\r\n"])
+    header = "id_konflik;jenis;uraian" + rng.choice(["\n", "\r\n", "\r"])
     return header + line_end.join(records) + last_end
 
 
