@@ -19,11 +19,21 @@ from nbconvert.exporters import TemplateExporter
 log = logging.getLogger("iku_nb")
 
 MISSING_ALT = "Gambar tanpa keterangan"
-# The opening tags that the lab template writes for a markdown cell's wrapper
-# and for each output. An output div may carry an id before its class.
-_FOCUSABLE = re.compile(
-    r'<div ((?:id="[^"]*" )?class="(?:jp-Cell-inputWrapper|[^"]*\bjp-OutputArea-output\b[^"]*)")')
-_IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)(?=[\s>/])")
+# One pass over the page. Scripts and style sheets are skipped whole, so that
+# text such as "<img" inside them stays as written. A markdown cell's wrapper
+# and each output are opening tags that the lab template writes, and an
+# output div may carry an id before its class. An image tag's attributes are
+# matched one by one, so that ">" or "alt=" inside a quoted value does not
+# end the tag or count as an alt attribute.
+_TAGS = re.compile(
+    r"(?P<skip><(?P<block>script|style)\b.*?</(?P=block)\s*>)"
+    r'|<div (?P<focus>(?:id="[^"]*" )?'
+    r'class="(?:jp-Cell-inputWrapper|[^"]*\bjp-OutputArea-output\b[^"]*)")'
+    r"|<img(?P<attributes>(?:\s+[^\s=>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>\"']+))?)*)"
+    r"(?P<end>\s*/?>)",
+    re.IGNORECASE | re.DOTALL)
+_ATTRIBUTE_NAME = re.compile(
+    r"\s+([^\s=>/]+)(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>\"']+))?")
 
 
 class _RenderedPage(TemplateExporter):
@@ -50,8 +60,21 @@ class ReportExporter(HTMLExporter, _RenderedPage):
 
 def focusable(page: str) -> str:
     """Add ``tabindex="0"`` to cell wrappers and outputs, and an alt text to bare images."""
-    page = _FOCUSABLE.sub(r'<div \1 tabindex="0"', page)
-    page, missing = _IMAGE_WITHOUT_ALT.subn(f'<img alt="{MISSING_ALT}"', page)
+    missing = 0
+
+    def change(tag: re.Match) -> str:
+        nonlocal missing
+        if tag["skip"] is not None:
+            return tag[0]
+        if tag["focus"] is not None:
+            return f'<div {tag["focus"]} tabindex="0"'
+        names = {name.lower() for name in _ATTRIBUTE_NAME.findall(tag["attributes"])}
+        if "alt" in names:
+            return tag[0]
+        missing += 1
+        return f'<img alt="{MISSING_ALT}"{tag["attributes"]}{tag["end"]}'
+
+    page = _TAGS.sub(change, page)
     if missing:
         log.warning("%d gambar tanpa teks alternatif diberi alt %r", missing, MISSING_ALT)
     return page

@@ -6,6 +6,7 @@ import base64
 import re
 
 import nbformat
+import pytest
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 
@@ -82,6 +83,22 @@ def test_bare_image_gets_alt_text(caplog):
     assert page == (f'<img alt="{MISSING_ALT}" src="a.png"><img alt="ada" src="b.png">'
                     f'<img alt="{MISSING_ALT}"\nsrc="c.png"/>')
     assert "2 gambar tanpa teks alternatif" in caplog.text
+
+
+@pytest.mark.parametrize(("page", "expected"), [
+    # Only a real alt attribute counts, whatever the case, spacing or quoting.
+    ('<img title="a > b" alt="Grafik" src="x.png">', None),
+    ('<img ALT = "Grafik" src="x.png">', None),
+    ("<img src=x alt>", None),
+    ('<img title="tanpa alt=ok">', f'<img alt="{MISSING_ALT}" title="tanpa alt=ok">'),
+    ("<IMG SRC=x.png>", f'<img alt="{MISSING_ALT}" SRC=x.png>'),
+    # Scripts and style sheets stay as written.
+    ('<script>var s = "<img src=x>";</script>', None),
+    ('<script type="application/json">{"a": "<img src=\\"x\\">"}</script>', None),
+    ("<style>img { width: 1px }</style>", None),
+])
+def test_image_alt_cases(page, expected):
+    assert focusable(page) == (page if expected is None else expected)
 
 
 def test_other_divs_untouched():
