@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import math
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,8 +36,6 @@ from iku_nb.run import ReportSpec
 log = logging.getLogger("iku_nb")
 
 _MATRIX_OPTIONS = ("tahun", "triwulan", "bidang")
-# A list, a range, or every value: the forms of an option that names several reports.
-_SEVERAL = re.compile(r"[,\-–]|semua", re.IGNORECASE)
 
 
 def add_report_command(commands, data_options) -> None:
@@ -112,15 +110,26 @@ def _local_pool(args: argparse.Namespace) -> LocalPool:
 def early_workers(args: argparse.Namespace) -> int:
     """Return how many workers to start before the data is checked.
 
-    All of them when the options ask for several reports (a list, a range or
-    ``semua`` in tahun, triwulan or bidang), else one, so that a single
-    report does not share the cores with a kernel that it never uses. A
-    parameters file is read only with the data, so it counts as one report.
+    As many as the options name reports, up to ``--jobs``, so that a single
+    report does not share the cores with a kernel that it never uses.
+    ``--bidang semua`` counts as more reports than workers, because the
+    catalogue that lists the bidang is read only with the data, and so is a
+    parameters file, which therefore counts as one report. An invalid value
+    counts as one report; the data check reports it.
     """
-    options = [args.tahun, args.triwulan, args.bidang,
-             *(value for name, value in args.parameters if name in _MATRIX_OPTIONS)]
-    several = any(value and _SEVERAL.search(str(value)) for value in options)
-    return (args.jobs or default_jobs()) if several else 1
+    from iku_nb.matrix import ALL, parse_tahun, parse_triwulan  # noqa: PLC0415
+
+    matrix = {name: value for name, value in args.parameters if name in _MATRIX_OPTIONS}
+    matrix.update({name: getattr(args, name) for name in _MATRIX_OPTIONS
+                  if getattr(args, name) is not None})
+    jobs = args.jobs or default_jobs()
+    bidang = str(matrix.get("bidang") or "")
+    if bidang.strip().casefold() == ALL:
+        return jobs
+    counts = [len(parse_tahun(matrix["tahun"], [])) if "tahun" in matrix else 1,
+              len(parse_triwulan(matrix.get("triwulan"), [])),
+              len([code for code in bidang.split(",") if code.strip()]) or 1]
+    return max(1, min(jobs, math.prod(counts)))
 
 
 def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:

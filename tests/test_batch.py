@@ -560,12 +560,15 @@ class EmptyPool:
     ({}, [], 1),
     ({"tahun": "2025"}, [], 1),
     ({"tahun": "2025", "bidang": "poldagri"}, [], 1),
+    ({"tahun": "2024,2025"}, [], 2),
     ({"tahun": "2023-2025"}, [], 3),
-    ({"tahun": "2024,2025"}, [], 3),
+    ({"tahun": "2021-2025", "triwulan": "1,2"}, [], 3),
     ({"triwulan": "Semua"}, [], 3),
     ({"bidang": "semua"}, [], 3),
-    ({"bidang": "poldagri,hanbang"}, [], 3),
+    ({"bidang": "poldagri,hanbang"}, [], 2),
+    ({"bidang": "bidang-a"}, [], 1),
     ({}, [("tahun", "2023–2025")], 3),
+    ({"tahun": "2025"}, [("tahun", "2023-2025")], 1),
     ({}, [("judul", "a,b")], 1),
 ])
 def test_early_workers_follow_options(options, pairs, expected):
