@@ -125,14 +125,29 @@ def _local_cluster(cluster: dict[str, str]) -> Iterator[None]:
 
     An idle cluster kept between methods slowed the local batch by about 4%
     (its workers keep warm kernels), so each round starts one, and its
-    kernels start cold as the local batch's do.
+    kernels start cold as the local batch's do. A worker's kernel ends
+    through ipykernel's parent poller a few seconds after its worker, so
+    the cluster's processes are awaited before the next method starts.
     """
     from distributed import LocalCluster  # noqa: PLC0415
 
-    with LocalCluster(n_workers=JOBS, threads_per_worker=1, processes=True,
-                      host="127.0.0.1", dashboard_address=None) as local:
-        cluster["address"] = local.scheduler_address
-        yield
+    me = psutil.Process()
+    before = {process.pid for process in me.children(recursive=True)}
+    started: list[psutil.Process] = []
+    try:
+        with LocalCluster(n_workers=JOBS, threads_per_worker=1, processes=True,
+                          host="127.0.0.1", dashboard_address=None) as local:
+            cluster["address"] = local.scheduler_address
+            try:
+                yield
+            finally:
+                started = [process for process in me.children(recursive=True)
+                           if process.pid not in before]
+    finally:
+        _, alive = psutil.wait_procs(started, timeout=15)
+        for process in alive:
+            process.kill()
+        psutil.wait_procs(alive, timeout=5)
 
 
 def _parameters(spec) -> dict:
