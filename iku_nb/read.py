@@ -12,6 +12,7 @@ import logging
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from iku_nb.problems import WARNING, Problem
 from iku_nb.read_columnar import read_plain_csv
@@ -216,16 +217,23 @@ def _open_workbook(path: Path, data_only: bool):
 
     try:
         return load_workbook(path, read_only=True, data_only=data_only)
-    except InvalidFileException as exc:
+    except (InvalidFileException, ParseError) as exc:
         raise ValueError(str(exc)) from exc
 
 
-def _read_sheet(name: str, path: Path, sheet: str, problems: list[Problem]) -> RawTable:
-    book = _open_workbook(path, data_only=True)
+def _sheet_rows(path: Path, sheet: str, data_only: bool) -> list[list]:
+    """Return the rows of one sheet; a sheet that is not valid XML raises ValueError."""
+    book = _open_workbook(path, data_only=data_only)
     try:
-        records = [list(row) for row in book[sheet].iter_rows(values_only=True)]
+        return [list(row) for row in book[sheet].iter_rows(values_only=True)]
+    except ParseError as exc:
+        raise ValueError(str(exc)) from exc
     finally:
         book.close()
+
+
+def _read_sheet(name: str, path: Path, sheet: str, problems: list[Problem]) -> RawTable:
+    records = _sheet_rows(path, sheet, data_only=True)
     label = path.name if path.stem == name else f"{path.name} [{sheet}]"
     if any(cell is None for record in records for cell in record):
         _flag_formulas_without_values(path, sheet, label, records, problems)
@@ -239,11 +247,7 @@ def _flag_formulas_without_values(path: Path, sheet: str, label: str, records: l
     A workbook written by a script and never saved in Excel keeps formulas
     without results, which would otherwise read as empty cells.
     """
-    book = _open_workbook(path, data_only=False)
-    try:
-        formulas = [list(row) for row in book[sheet].iter_rows(values_only=True)]
-    finally:
-        book.close()
+    formulas = _sheet_rows(path, sheet, data_only=False)
     header = records[0] if records else []
     for index, (values, written) in enumerate(zip(records, formulas, strict=False), start=1):
         for position, (value, formula) in enumerate(zip(values, written, strict=False)):

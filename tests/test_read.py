@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import zipfile
 from datetime import date, datetime
 
 from openpyxl import Workbook
@@ -146,6 +147,37 @@ def test_corrupt_xlsx_reported(folder):
     _, problems = read_tables(folder)
     assert codes(problems) == ["format-berkas"]
     assert problems[0].file == "rekap.xlsx"
+
+
+def broken_workbook(path, part: str) -> None:
+    """Save a konflik workbook with ``part`` (a file inside the xlsx) cut in half."""
+    book = Workbook()
+    book.active.title = "konflik"
+    for number in range(50):
+        book.active.append(["id_konflik", f"K-{number}"])
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts[part] = parts[part][:len(parts[part]) // 2]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+
+
+def test_workbook_invalid_xml_reported(folder):
+    (folder / "konflik.csv").unlink()
+    broken_workbook(folder / "konflik.xlsx", "xl/workbook.xml")
+    _, problems = read_tables(folder)
+    assert codes(problems) == ["format-berkas"]
+    assert problems[0].file == "konflik.xlsx"
+
+
+def test_sheet_invalid_xml_reported(folder):
+    (folder / "konflik.csv").unlink()
+    broken_workbook(folder / "konflik.xlsx", "xl/worksheets/sheet1.xml")
+    _, problems = read_tables(folder)
+    assert codes(problems) == ["berkas-tidak-terbaca"]
+    assert problems[0].file == "konflik.xlsx"
 
 
 def test_csv_folder_read_without_openpyxl(folder):
