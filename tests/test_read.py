@@ -7,6 +7,7 @@ import sys
 import zipfile
 from datetime import date, datetime
 
+import pytest
 from openpyxl import Workbook
 
 from iku_nb.read import read_tables
@@ -164,19 +165,15 @@ def broken_workbook(path, part: str) -> None:
             archive.writestr(name, content)
 
 
-def test_workbook_invalid_xml_reported(folder):
+@pytest.mark.parametrize(("part", "code"), [
+    ("xl/workbook.xml", "format-berkas"),
+    ("xl/worksheets/sheet1.xml", "berkas-tidak-terbaca"),
+])
+def test_invalid_workbook_xml_reported(folder, part, code):
     (folder / "konflik.csv").unlink()
-    broken_workbook(folder / "konflik.xlsx", "xl/workbook.xml")
+    broken_workbook(folder / "konflik.xlsx", part)
     _, problems = read_tables(folder)
-    assert codes(problems) == ["format-berkas"]
-    assert problems[0].file == "konflik.xlsx"
-
-
-def test_sheet_invalid_xml_reported(folder):
-    (folder / "konflik.csv").unlink()
-    broken_workbook(folder / "konflik.xlsx", "xl/worksheets/sheet1.xml")
-    _, problems = read_tables(folder)
-    assert codes(problems) == ["berkas-tidak-terbaca"]
+    assert codes(problems) == [code]
     assert problems[0].file == "konflik.xlsx"
 
 
