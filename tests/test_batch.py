@@ -572,7 +572,7 @@ class EmptyPool:
     ({}, [("judul", "a,b")], 1),
 ])
 def test_early_workers_follow_options(options, pairs, expected):
-    """All workers start early only when the options name several reports."""
+    """As many workers start early as the options name reports, up to --jobs."""
     args = argparse.Namespace(tahun=None, triwulan=None, bidang=None, jobs=3, parameters=pairs)
     for name, value in options.items():
         setattr(args, name, value)
