@@ -2,7 +2,8 @@
 
 Run from the project folder: ``python benchmarks/batch.py [--repeat 5]``.
 The batch is every tahun of the sample data (or ``--tahun``) × the yearly
-report and one report per bidang (or ``--bidang``). Each round times, one
+report (or each ``--triwulan``) × the office-wide report and one report per
+bidang (or ``--bidang``). Each round times, one
 after another:
 
 * ``iku-nb laporan`` (HTML), with kernels kept by its workers;
@@ -53,6 +54,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="rounds; medians are printed")
     parser.add_argument("--tahun", help="tahun of the batch (default: every year of the data)")
     parser.add_argument("--bidang", default="semua", help="bidang option of the batch")
+    parser.add_argument("--triwulan", help="triwulan option of the batch (default: yearly reports)")
+    parser.add_argument("--batch-and-floor-only", action="store_true",
+                        help="time only iku-nb laporan and the floor, e.g. for a large matrix")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask cluster")
     parser.add_argument("--no-pdf", action="store_true", help="skip the HTML+PDF batch")
     args = parser.parse_args()
@@ -62,29 +66,32 @@ def main() -> None:
 
     dataset = load(DATA)
     tahun = args.tahun or f"{dataset.years[0]}-{dataset.years[-1]}"
-    specs = expand({"tahun": tahun, "bidang": args.bidang, "data": str(DATA)}, "html",
-                   dataset.katalog, dataset.years)
+    specs = expand({"tahun": tahun, "triwulan": args.triwulan, "bidang": args.bidang,
+                    "data": str(DATA)}, "html", dataset.katalog, dataset.years)
     reports = [(spec.name, spec.notebook, _parameters(spec)) for spec in specs]
 
     # The cluster of the round in progress; started only around its own method.
     cluster: dict[str, str] = {}
     batch = ["laporan", "--data", str(DATA), "--tahun", tahun, "--bidang", args.bidang,
-             "--jobs", str(JOBS)]
+             "--jobs", str(JOBS), *(["--triwulan", args.triwulan] if args.triwulan else [])]
     methods: dict[str, tuple[str, Callable[[Path], None]]] = {
         "iku-nb laporan": ("html", lambda out: _cli([*batch, "--output", str(out)])),
     }
-    if not args.no_dask:
+    full = not args.batch_and_floor_only
+    if full and not args.no_dask:
         methods[CLUSTER_METHOD] = (
             "html", lambda out: _cli([*batch, "--output", str(out), "--cluster",
                                       cluster["address"]]))
-    methods["papermill + nbconvert CLI, berurutan"] = ("html", lambda out: _by_hand(reports, out))
-    methods["loop papermill.execute_notebook + HTMLExporter"] = (
-        "html", lambda out: _run([sys.executable, __file__, "--loop", json.dumps(reports),
-                                  str(out)]))
+    if full:
+        methods["papermill + nbconvert CLI, berurutan"] = (
+            "html", lambda out: _by_hand(reports, out))
+        methods["loop papermill.execute_notebook + HTMLExporter"] = (
+            "html", lambda out: _run([sys.executable, __file__, "--loop", json.dumps(reports),
+                                      str(out)]))
     methods["lantai: sel saja, satu kernel hangat"] = (
         "html", lambda out: _run([sys.executable, __file__, "--floor", json.dumps(reports),
                                   str(out)]))
-    if not args.no_pdf:
+    if full and not args.no_pdf:
         methods["iku-nb laporan --format html,pdf"] = (
             "html+pdf", lambda out: _cli([*batch, "--format", "html,pdf", "--output", str(out)]))
 
@@ -152,6 +159,8 @@ def _local_cluster(cluster: dict[str, str]) -> Iterator[None]:
 
 def _parameters(spec) -> dict:
     parameters = {"tahun": spec.params.tahun, "data": str(DATA)}
+    if spec.params.triwulan:
+        parameters["triwulan"] = spec.params.triwulan
     if spec.params.bidang:
         parameters["bidang"] = spec.params.bidang
     return parameters
@@ -286,7 +295,8 @@ def _compare(reports: list, outputs: dict[str, Path]) -> list[str]:
     """List every report whose cell outputs or manifest figures differ between methods."""
     problems = []
     for name, notebook, parameters in reports:
-        folder = Path(str(parameters["tahun"])) / parameters.get("bidang", "")
+        quarter = f"tw{parameters['triwulan']}" if "triwulan" in parameters else ""
+        folder = Path(str(parameters["tahun"])) / quarter / parameters.get("bidang", "")
         found = {}
         figures = {}
         for method, out in outputs.items():
