@@ -112,8 +112,8 @@ def render(notebook, spec: ReportSpec, katalog, work: Path,
            formats: tuple[str, ...]) -> dict[str, Path]:
     """Write the HTML (and the PDF when asked) of an executed notebook into ``work``.
 
-    ``notebook`` is the notebook's path, or the notebook itself, which the
-    conversion may change.
+    The conversion changes ``notebook``, the executed notebook node, so the
+    caller writes it to disk first.
     """
     bidang = None if spec.params.bidang is None else katalog.bidang_by_kode(spec.params.bidang)
     title = report_title(spec.period, bidang)
@@ -272,14 +272,8 @@ def _keep_failed(notebook: Path, target: Path | None, stem: str) -> Path | None:
     return failed
 
 
-def _export_html(notebook, html: Path, title: str) -> None:
-    """Convert the executed notebook (a path, or the notebook, which this changes) to HTML.
-
-    The page is self-contained and shows no code.
-    """
-    import nbformat  # noqa: PLC0415
-
-    nb = nbformat.read(notebook, as_version=4) if isinstance(notebook, Path) else notebook
+def _export_html(nb, html: Path, title: str) -> None:
+    """Convert an executed notebook node, which this changes, to one HTML page without code."""
     nb.metadata["title"] = title
     for cell in nb.cells:
         # Library warnings printed by the kernel belong to the analyst, not the report.

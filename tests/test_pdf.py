@@ -67,7 +67,7 @@ def _make_report_html(folder: Path) -> Path:
     notebook_path = folder / "laporan.ipynb"
     nbformat.write(notebook, notebook_path)
     html_path = folder / "laporan.html"
-    _export_html(notebook_path, html_path, TITLE)
+    _export_html(nbformat.read(notebook_path, as_version=4), html_path, TITLE)
     return html_path
 
 
