@@ -70,7 +70,7 @@ def main() -> None:
                     "data": str(DATA)}, "html", dataset.katalog, dataset.years)
     reports = [(spec.name, spec.notebook, _parameters(spec)) for spec in specs]
 
-    # The cluster of the round in progress; started only around its own method.
+    # The address of the round's cluster, which runs only around its own method.
     cluster: dict[str, str] = {}
     batch = ["laporan", "--data", str(DATA), "--tahun", tahun, "--bidang", args.bidang,
              "--jobs", str(JOBS), *(["--triwulan", args.triwulan] if args.triwulan else [])]

@@ -88,7 +88,7 @@ def add_report_command(commands, data_options) -> None:
 
 def _laporan(args: argparse.Namespace) -> int:
     # Workers and their kernels start while this process reads and checks
-    # the data, so the kernels' start (1.6 s each on the benchmark machine)
+    # the data, so the kernels' start (about 1.5 s each on the benchmark machine)
     # overlaps the check instead of following it.
     pool = None if args.cluster or args.kernel_baru else _local_pool(args)
     try:
