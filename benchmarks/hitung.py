@@ -5,19 +5,20 @@ and times, side by side in one process and in turn within each repeat:
 
 - ``pandas.read_csv(engine="pyarrow")`` of every CSV table of the folder,
 - ``pandas.read_csv`` with its default C engine, on the same files,
-- the same table that iku_nb reads, with pandas: the columns that iku_nb
-  keeps as categories read as ``category``, both with the C engine followed
-  by ``astype`` and with ``engine="pyarrow"`` and ``dtype`` (the C engine
-  with ``dtype="category"`` took about 0.95 s at 1M rows, three times
-  longer than the first, and is left out),
+- the table that iku_nb reads, made with pandas: the columns that iku_nb
+  keeps as categories are read as ``category``, once with the C engine
+  followed by ``astype`` and once with ``engine="pyarrow"`` and ``dtype``.
+  The C engine with ``dtype="category"`` is left out, because it took about
+  0.95 s at 1M rows, three times longer than the C engine and ``astype``
+  (pandas 3.1.1, 2-core AMD EPYC),
 - ``iku_nb.read.read_tables`` (read every table of the folder as written),
 - ``iku_nb.load`` (read, parse and check the whole folder),
 - the calculation: ``iku_nb.hitung`` for one year and each of its four
   quarters, on a freshly loaded dataset, so nothing counted earlier is reused.
 
-It prints the medians, the ratios of reading and of loading to each pandas
-engine and to the faster of the two, of reading to the faster way of
-making the same table with pandas, the growth from one size to the next
+It prints the medians and the ratios of reading and of loading to each
+pandas engine, to the faster of the two, and to the faster way of making the
+same table with pandas. It also prints the growth from one size to the next
 and the peak memory of each step (measured in a child process per step), and
 draws time against rows on log-log axes. Run from the project folder:
 

@@ -47,6 +47,8 @@ def test_hitung_benchmark_tiny_sizes(tmp_path):
     assert "| 200 |" in output
     assert "| 400 |" in output
     assert "| 200 → 400 |" in output
+    assert "pandas C lalu astype kategori (s)" in output
+    assert "iku_nb membaca ÷ pandas tercepat, tabel sama" in output
     assert plot.read_bytes().startswith(b"\x89PNG")
 
 
@@ -67,7 +69,17 @@ def test_batch_benchmark_one_round():
     assert "| cara | format | median (s) |" in table
     assert "| waktu CPU (s) |" in table
     assert "Batch ÷ (lantai / 2 inti) = " in table
+    assert "dengan semua inti sibuk sepanjang batch pun rasionya tidak kurang dari" in table
     for method in ("iku-nb laporan", "papermill + nbconvert CLI", "loop papermill",
                    "lantai"):
         assert f"| {method}" in table
     assert "Keluaran sel semua metode dan daftar angka semua batch sama" in table
+
+
+@pytest.mark.slow
+def test_cost_benchmark_one_report(tmp_path):
+    output = run_script(BENCHMARKS / "biaya.py", "--tahun", "2025", "--bidang", "poldagri",
+                        "--repeat", "1", cwd=tmp_path)
+    assert "| memulai kernel dan memanaskannya |" in output
+    assert "| kernel: satu laporan (sel, reset, pesan) |" in output
+    assert "Jumlah untuk 1 laporan dengan 2 kernel:" in output

@@ -1,0 +1,127 @@
+"""Measure the CPU time that a batch of reports spends outside the cells.
+
+Run from the project folder: ``python benchmarks/biaya.py [--repeat 3]``.
+The batch is the one of ``batch.py``: every tahun of the sample data (or
+``--tahun``) × the yearly report × the office-wide report and one report per
+bidang (or ``--bidang``). Each repeat measures, one after another:
+
+* the imports of the ``iku-nb`` command and of the forkserver that forks the
+  batch's workers, each in a new Python process;
+* a kernel started and warmed up as a batch worker's is (``WarmKernel``),
+  until it has replied to a first request;
+* every report of the batch run with ``run_report`` in that one kernel, as a
+  worker runs them: the CPU time of this process (the worker's part:
+  papermill, nbclient, notebook, HTML, manifest) and of the kernel process
+  (cells, reset between reports, messages).
+
+It prints the medians and the CPU time that these parts add up to for the
+batch with ``--jobs`` kernels, to compare with the CPU time that
+``batch.py`` measures for ``iku-nb laporan``. Times are CPU times (user +
+system) of whole processes, so the kernel's threads count too: from
+``getrusage`` for the import processes after they end, and from psutil for
+this process and the kernel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import psutil
+
+from iku_nb.dataset import load
+from iku_nb.kernel import WarmKernel
+from iku_nb.matrix import expand
+from iku_nb.pool import PRELOAD
+from iku_nb.run import prepare_html_export, run_report
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+IMPORTS = {
+    "impor perintah iku-nb (CLI)": "import iku_nb.cli",
+    "impor forkserver (" + ", ".join(PRELOAD) + ")": "; ".join(f"import {m}" for m in PRELOAD),
+}
+KERNEL_START = "memulai kernel dan memanaskannya"
+KERNEL_REPORT = "kernel: satu laporan (sel, reset, pesan)"
+WORKER_REPORT = "pekerja: satu laporan (papermill, nbclient, notebook, HTML, manifest)"
+
+
+def cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+def import_cpu(statement: str) -> float:
+    """Return the CPU time of a new Python process that runs one import statement."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-c", statement], check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def measure_kernel(specs, output: Path, times: dict[str, list[float]]) -> None:
+    """Start one warm kernel, run every report in it, and record the CPU time of each part."""
+    me = psutil.Process()
+    kernel = WarmKernel()
+    with tempfile.TemporaryDirectory(prefix="iku-nb-kernel-") as start_folder:
+        try:
+            kernel.start(Path(start_folder))
+            # The warm-up runs before any later request, so the first quiet
+            # request returns once the kernel is warm.
+            kernel._run_quietly("pass")
+            kernel_process = psutil.Process(kernel.pid)
+            times[KERNEL_START].append(cpu_seconds(kernel_process))
+            prepare_html_export()
+            for spec in specs:
+                worker_before = cpu_seconds(me)
+                kernel_before = cpu_seconds(kernel_process)
+                run_report(spec, output, 600, kernel=kernel)
+                times[WORKER_REPORT].append(cpu_seconds(me) - worker_before)
+                times[KERNEL_REPORT].append(cpu_seconds(kernel_process) - kernel_before)
+        finally:
+            kernel.discard()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3, help="ulangan; median dicetak")
+    parser.add_argument("--tahun", help="tahun batch (bawaan: semua tahun data)")
+    parser.add_argument("--bidang", default="semua", help="pilihan bidang batch")
+    parser.add_argument("--jobs", type=int, default=2, help="jumlah kernel batch")
+    args = parser.parse_args()
+
+    dataset = load(DATA)
+    tahun = args.tahun or f"{dataset.years[0]}-{dataset.years[-1]}"
+    specs = expand({"tahun": tahun, "triwulan": None, "bidang": args.bidang,
+                    "data": str(DATA)}, "html", dataset.katalog, dataset.years)
+    times: dict[str, list[float]] = {name: [] for name in
+                                     [*IMPORTS, KERNEL_START, KERNEL_REPORT, WORKER_REPORT]}
+    for round_number in range(args.repeat):
+        for name, statement in IMPORTS.items():
+            times[name].append(import_cpu(statement))
+        with tempfile.TemporaryDirectory(prefix="iku-biaya-") as output:
+            measure_kernel(specs, Path(output), times)
+        print(f"putaran {round_number + 1} selesai", file=sys.stderr)
+
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    count, kernels = len(specs), args.jobs
+    print(f"{count} laporan, median {args.repeat} putaran; waktu CPU (user + system).\n")
+    print("| bagian | CPU median (s) | kali dalam batch | jumlah (s) |")
+    print("| --- | --- | --- | --- |")
+    multiples = {KERNEL_START: kernels, KERNEL_REPORT: count, WORKER_REPORT: count}
+    total = 0.0
+    for name, median in medians.items():
+        times_in_batch = multiples.get(name, 1)
+        total += median * times_in_batch
+        print(f"| {name} | {median:.3f} | {times_in_batch} | {median * times_in_batch:.2f} |")
+    print(f"\nJumlah untuk {count} laporan dengan {kernels} kernel: {total:.1f} s CPU. "
+          f"Di luar itu ada pemeriksaan data oleh CLI, proses pekerja, dan indeks.")
+
+
+if __name__ == "__main__":
+    main()
