@@ -328,7 +328,7 @@ def _print_table(count, repeat, methods, seconds, memory, cpu_seconds, floor_cel
     floor = statistics.median(floor_cells) if floor_cells else None
     print(f"{count} laporan, median {repeat} putaran, {cores} inti, `--jobs {JOBS}`.\n")
     print("| cara | format | median (s) | s/laporan | rasio thd. batch | "
-          "waktu CPU (s) | memori puncak (MB) |")
+          "waktu CPU (s) | memori puncak (MiB) |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, (kind, _) in methods.items():
         median = statistics.median(seconds[name])

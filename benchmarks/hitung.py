@@ -8,9 +8,9 @@ and times, side by side in one process and in turn within each repeat:
 - the table that iku_nb reads, made with pandas: the columns that iku_nb
   keeps as categories are read as ``category``, once with the C engine
   followed by ``astype`` and once with ``engine="pyarrow"`` and ``dtype``.
-  The C engine with ``dtype="category"`` is left out, because it took about
-  0.95 s at 1M rows, three times longer than the C engine and ``astype``
-  (pandas 3.1.1, 2-core AMD EPYC),
+  The C engine with ``dtype="category"`` is left out, because it took
+  0.85-0.95 s for konflik.csv alone at 1M rows, about three times longer
+  than the C engine and ``astype`` (pandas 3.1.1, 2-core AMD EPYC),
 - ``iku_nb.read.read_tables`` (read every table of the folder as written),
 - ``iku_nb.load`` (read, parse and check the whole folder),
 - the calculation: ``iku_nb.hitung`` for one year and each of its four
