@@ -37,7 +37,7 @@ import psutil
 from iku_nb.dataset import load
 from iku_nb.kernel import WarmKernel
 from iku_nb.matrix import expand
-from iku_nb.pool import PRELOAD
+from iku_nb.forkserver import PRELOAD
 from iku_nb.run import prepare_html_export, run_report
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -30,6 +30,7 @@ from typing import Protocol
 import psutil
 
 from iku_nb.errors import IkuError
+from iku_nb.forkserver import worker_context
 from iku_nb.kernel import WarmKernel, kill_all
 from iku_nb.run import FAILED_NOTE_SUFFIX, STAGING, ReportSpec, prepare_html_export, run_report
 
@@ -45,8 +46,6 @@ DEFAULT_TIMEOUT = 900
 POLL_INTERVAL = 0.2
 # Seconds an idle worker gets to shut its kernel down before it is killed.
 STOP_TIMEOUT = 10
-# Modules that the forkserver imports once for every worker it forks.
-PRELOAD = ["iku_nb.run", "papermill", "nbconvert"]
 
 Runner = Callable[[ReportSpec, Path, int | None], dict[str, Path]]
 
@@ -253,7 +252,7 @@ class LocalPool:
         self.timeout = timeout
         self.runner = runner
         self.reports_per_worker = reports_per_worker
-        self._context = _context()
+        self._context = worker_context()
         self._workers: list[_Worker] = []
 
     def start_workers(self, count: int) -> None:
@@ -421,21 +420,6 @@ def _record_failure(output: Path, result: ReportResult) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     note = folder / f"{result.spec.notebook}{FAILED_NOTE_SUFFIX}"
     note.write_text(f"{result.status}: {result.reason or ''}\n", encoding="utf-8")
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """Return a start method that does not fork the parent, which may hold threads.
-
-    forkserver (POSIX) forks workers from a server process that has already
-    imported the report code, papermill and nbconvert, so a worker does not
-    import them again. Elsewhere the
-    workers are spawned.
-    """
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
-        return context
-    return multiprocessing.get_context("spawn")
 
 
 def _serve(runner: Runner, output: Path, timeout: float, connection: Connection) -> None:

@@ -88,7 +88,7 @@ def test_analysis_text_verbatim(report_2025):
 
 def test_command_warns_about_missing_analysis(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "iku_nb.cli", "laporan", "-f", "parameters/2024.yaml",
+        [sys.executable, "-m", "iku_nb", "laporan", "-f", "parameters/2024.yaml",
          "--output", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr

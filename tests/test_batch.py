@@ -448,7 +448,7 @@ def test_katalog_has_three_bidang():
 def test_laporan_real_notebooks(tmp_path):
     """Run the real notebooks for two reports in two batches; the index lists both."""
     output = tmp_path / "keluaran"
-    command = [sys.executable, "-m", "iku_nb.cli", "laporan", "--data", str(DATA),
+    command = [sys.executable, "-m", "iku_nb", "laporan", "--data", str(DATA),
                "--tahun", "2025", "--output", str(output)]
     first = subprocess.run([*command, "--bidang", "poldagri"], cwd=tmp_path,
                            capture_output=True, text=True, timeout=900, check=False)

@@ -17,7 +17,7 @@ from iku_nb.catalogue import SHIPPED_CATALOGUE
 
 
 def run_cli(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "iku_nb.cli", *argv], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "iku_nb", *argv], cwd=cwd,
                           capture_output=True, text=True, timeout=300, check=False)
 
 

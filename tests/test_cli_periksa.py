@@ -26,7 +26,7 @@ BASE = FIXTURES / "dasar"
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     """Run iku-nb with ``args`` in its own process; return it with text output."""
-    return subprocess.run([sys.executable, "-m", "iku_nb.cli", *args],
+    return subprocess.run([sys.executable, "-m", "iku_nb", *args],
                           capture_output=True, text=True, timeout=60, check=False)
 
 

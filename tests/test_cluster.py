@@ -18,7 +18,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def laporan(*arguments: str, cwd: Path) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "iku_nb.cli", "laporan", "--data", str(DATA), *arguments]
+    command = [sys.executable, "-m", "iku_nb", "laporan", "--data", str(DATA), *arguments]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600,
                           check=False)
 

@@ -276,7 +276,7 @@ def test_batch_real_notebooks_partial_failure(make_data, tmp_path):
     data = make_data(partisipasi=[event("O-1", "2024-05-01")], targets=targets)
     output = tmp_path / "output"
     run = subprocess.run(
-        [sys.executable, "-m", "iku_nb.cli", "laporan", "--data", str(data), "--tahun", "2025",
+        [sys.executable, "-m", "iku_nb", "laporan", "--data", str(data), "--tahun", "2025",
          "--bidang", "semua", "--output", str(output)],
         capture_output=True, text=True, timeout=900, check=False)
     assert run.returncode == 2

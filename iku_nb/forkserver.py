@@ -1,0 +1,41 @@
+"""The start method of report workers, and an early start of its server process.
+
+On POSIX the workers are forked from a forkserver: a server process that has
+already imported the report code, papermill and nbconvert, so that a worker
+does not import them again. Those imports took about 1.1 s of CPU on the
+benchmark machine (``benchmarks/biaya.py``). The ``iku-nb`` command starts the
+server before its own imports, so both run at once on two cores. This module
+imports nothing from iku_nb, so that starting the server costs no import.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.context
+import multiprocessing.forkserver
+
+# Modules that the forkserver imports once for every worker it forks.
+PRELOAD = ["iku_nb.run", "papermill", "nbconvert"]
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """Return a start method that does not fork the parent, which may hold threads.
+
+    That is forkserver where the platform has it, with the modules above
+    preloaded, and spawn elsewhere.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def start_early() -> None:
+    """Start the forkserver now, so that it imports its modules while the caller imports its own.
+
+    The server process ends when this process does, so starting it for a
+    command that then runs no report costs only its imports.
+    """
+    if worker_context().get_start_method() == "forkserver":
+        multiprocessing.forkserver.ensure_running()

@@ -1,0 +1,76 @@
+"""The iku-nb entry point: light imports, and the forkserver started before the command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from iku_nb.entry import runs_local_batch
+
+
+def run_python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+@pytest.mark.parametrize(("arguments", "expected"), [
+    (["laporan", "--tahun", "2025"], True),
+    (["--log-level", "info", "laporan", "-f", "parameters/2025.yaml"], True),
+    (["laporan", "--tahun", "2025", "--kernel-baru"], True),
+    (["laporan", "--cluster", "tcp://127.0.0.1:8786"], False),
+    (["laporan", "--cluster=tcp://127.0.0.1:8786"], False),
+    (["laporan", "--help"], False),
+    (["laporan", "-h"], False),
+    (["periksa", "--data", "data"], False),
+    (["hitung", "--tahun", "2025"], False),
+    ([], False),
+])
+def test_runs_local_batch_cases(arguments, expected):
+    assert runs_local_batch(arguments) is expected
+
+
+def test_package_import_leaves_pandas_out():
+    result = run_python("import sys, iku_nb, iku_nb.entry\n"
+                        "print(sorted(m for m in ('pandas', 'iku_nb.api', 'iku_nb.cli') "
+                        "if m in sys.modules))")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_public_names_import_on_use():
+    result = run_python("import iku_nb\n"
+                        "from iku_nb import DataError, Period\n"
+                        "from iku_nb.dataset import load\n"
+                        "assert iku_nb.load is load\n"
+                        "assert DataError.__module__ == 'iku_nb.errors'\n"
+                        "assert Period.__module__ == 'iku_nb.period'\n"
+                        "assert set(iku_nb.__all__) <= set(dir(iku_nb))\n"
+                        "try:\n"
+                        "    iku_nb.missing_name\n"
+                        "except AttributeError as error:\n"
+                        "    print(error)\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "module 'iku_nb' has no attribute 'missing_name'"
+
+
+def test_forkserver_starts_before_pandas(tmp_path):
+    # The data folder does not exist, so the command stops at the data check,
+    # after the forkserver started.
+    code = ("import sys, multiprocessing.forkserver as forkserver\n"
+            "import iku_nb.entry\n"
+            "calls = []\n"
+            "start = forkserver.ensure_running\n"
+            "def spy():\n"
+            "    calls.append('pandas' in sys.modules)\n"
+            "    start()\n"
+            "forkserver.ensure_running = spy\n"
+            f"status = iku_nb.entry.main(['laporan', '--data', {str(tmp_path / 'tidak-ada')!r}, "
+            "'--tahun', '2025', '--output', " + repr(str(tmp_path / 'keluaran')) + "])\n"
+            "print(status, calls[0])\n")
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    status, pandas_loaded = result.stdout.split()
+    assert status == "2"
+    assert pandas_loaded == "False"
