@@ -1,4 +1,4 @@
-"""The ``iku-nb`` command's entry point, which starts the workers' forkserver before any import.
+"""The ``iku-nb`` command's entry point, which starts the workers' forkserver before pandas loads.
 
 For ``iku-nb laporan`` on this machine it first starts the forkserver that
 forks the report workers (:mod:`iku_nb.forkserver`), and only then imports the
