@@ -158,9 +158,17 @@ def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:
     if args.output.exists() and not args.output.is_dir():
         raise ParameterError(f"--output {args.output} adalah berkas, bukan folder; pilih "
                              "folder laporan.")
-    args.output.mkdir(parents=True, exist_ok=True)
+    try:
+        args.output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _unwritable(args.output, exc) from exc
     with _output_lock(args.output):
         return _run_matrix(args, specs, dataset, console, EXIT_DATA, write_index, pool)
+
+
+def _unwritable(output: Path, exc: OSError) -> ParameterError:
+    return ParameterError(f"Folder keluaran {output} tidak dapat ditulis ({exc.strerror}); "
+                          "periksa izinnya atau pilih --output lain.")
 
 
 def _analysis_source(raw: dict, parameters_file: Path | None) -> str:
@@ -221,7 +229,11 @@ def _output_lock(output: Path):
     Two batches writing one folder would race on the same report files and
     on index.html, so the second one stops before it starts any report.
     """
-    with open(output / ".kunci", "a+") as handle:
+    try:
+        handle = open(output / ".kunci", "a+")  # noqa: SIM115 - closed by the with below
+    except OSError as exc:
+        raise _unwritable(output, exc) from exc
+    with handle:
         try:
             _lock(handle)
         except OSError as exc:

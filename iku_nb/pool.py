@@ -339,12 +339,12 @@ class LocalPool:
                 reason = message[2]
             status, files = message[:2] if message else (FAILED, {})
             if status != SUCCEEDED:
-                reason = f"{reason} (catatan proses: {log_path})"
+                reason = f"{reason}{_log_note(log_path)}"
             return ReportResult(spec, status, elapsed,
                                 {kind: Path(path) for kind, path in files.items()}, reason)
         if not worker.process.is_alive():
             worker.process.join()
-            reason = f"{_exit_reason(worker)} (catatan proses: {log_path})"
+            reason = f"{_exit_reason(worker)}{_log_note(log_path)}"
             self._retire(worker)
             return ReportResult(spec, FAILED, elapsed, reason=reason)
         if time.monotonic() >= worker.deadline:
@@ -353,7 +353,7 @@ class LocalPool:
             self._workers.remove(worker)
             return ReportResult(spec, TIMED_OUT, elapsed,
                                 reason=f"dihentikan setelah batas waktu {limit:g} detik; laporan "
-                                f"sebelumnya tidak diubah (catatan proses: {log_path})")
+                                f"sebelumnya tidak diubah{_log_note(log_path)}")
         return None
 
     def _release(self, worker: _Worker) -> None:
@@ -401,6 +401,18 @@ def terminate_as_exit() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+def _log_note(log_path: Path) -> str:
+    """Return a pointer to a report's process log, or nothing when the log is empty.
+
+    Empty logs are deleted at the end of the batch, so a reason must not point to one.
+    """
+    try:
+        has_content = log_path.stat().st_size > 0
+    except OSError:
+        has_content = False
+    return f" (catatan proses: {log_path})" if has_content else ""
+
+
 def _remove_empty_logs(output: Path, specs: Sequence[ReportSpec]) -> None:
     """Delete the logs of runs that printed nothing; logs with content stay for diagnosis."""
     for spec in specs:
@@ -417,9 +429,15 @@ def _record_failure(output: Path, result: ReportResult) -> None:
     last good report.
     """
     folder = result.spec.folder(output)
-    folder.mkdir(parents=True, exist_ok=True)
     note = folder / f"{result.spec.notebook}{FAILED_NOTE_SUFFIX}"
-    note.write_text(f"{result.status}: {result.reason or ''}\n", encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        note.write_text(f"{result.status}: {result.reason or ''}\n", encoding="utf-8")
+    except OSError as exc:
+        # The batch goes on; the summary still lists this report as failed.
+        log.warning("catatan %s tidak dapat ditulis: %s", note, exc)
+        result.reason = (f"{result.reason or ''}; catatan {note.name} tidak dapat ditulis "
+                         f"({exc.strerror})")
 
 
 def _serve(runner: Runner, output: Path, timeout: float, connection: Connection) -> None:

@@ -209,6 +209,51 @@ def test_run_batch_failure_isolated(tmp_path):
     assert note.read_text(encoding="utf-8").startswith("gagal: Laporan 2025-hanbang gagal")
 
 
+def test_run_batch_failure_note_unwritable(tmp_path):
+    # A file where the failed report's folder belongs: neither the report nor
+    # its failure note can be written there, and the batch goes on.
+    (tmp_path / "2025").mkdir()
+    (tmp_path / "2025" / "hanbang").write_text("bukan folder", encoding="utf-8")
+    specs = [spec(bidang=b) for b in ("iwasbang", "hanbang", "poldagri")]
+    results = run_batch(specs, tmp_path, jobs=2, timeout=30, runner=failing_hanbang_runner)
+    statuses = {r.name: r.status for r in results}
+    assert statuses == {"2025-iwasbang": SUCCEEDED, "2025-hanbang": FAILED,
+                        "2025-poldagri": SUCCEEDED}
+    assert "catatan laporan_bidang.GAGAL.txt tidak dapat ditulis" in results[1].reason
+    assert (tmp_path / "2025" / "poldagri" / "laporan_bidang.html").is_file()
+
+
+def test_failure_reason_names_only_written_logs(tmp_path):
+    empty = tmp_path / "kosong.log"
+    empty.write_text("", encoding="utf-8")
+    written = tmp_path / "isi.log"
+    written.write_text("Traceback ...\n", encoding="utf-8")
+    assert pool._log_note(empty) == ""
+    assert pool._log_note(tmp_path / "tidak-ada.log") == ""
+    assert pool._log_note(written) == f" (catatan proses: {written})"
+
+
+def test_laporan_output_unwritable_exit_2(tmp_path, capsys):
+    blocker = tmp_path / "berkas"
+    blocker.write_text("bukan folder", encoding="utf-8")
+    status = main(["laporan", "--data", str(DATA), "--tahun", "2025",
+                   "--output", str(blocker / "keluaran")])
+    assert status == 2
+    captured = capsys.readouterr()
+    assert f"Folder keluaran {blocker / 'keluaran'} tidak dapat ditulis" in captured.err
+    assert "Galat internal" not in captured.err
+
+
+def test_laporan_lock_unwritable_exit_2(tmp_path, capsys):
+    (tmp_path / ".kunci").mkdir()
+    status = main(["laporan", "--data", str(DATA), "--tahun", "2025",
+                   "--output", str(tmp_path)])
+    assert status == 2
+    captured = capsys.readouterr()
+    assert f"Folder keluaran {tmp_path} tidak dapat ditulis" in captured.err
+    assert "Galat internal" not in captured.err
+
+
 def test_run_batch_crash_and_unexpected_error(tmp_path):
     specs = [spec(bidang=b) for b in ("hanbang", "poldagri", "iwasbang")]
     results = run_batch(specs, tmp_path, jobs=3, timeout=30, runner=crashing_runner)
