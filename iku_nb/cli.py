@@ -52,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"Galat: {exc}", style="bold red")
         return EXIT_DATA
     except KeyboardInterrupt:
-        err.print("Dihentikan oleh pengguna; laporan yang sudah ada tidak diubah.")
+        err.print("Dihentikan oleh pengguna. Laporan yang belum selesai tidak diubah; laporan "
+                  "yang selesai sebelum itu sudah tersimpan.")
         return EXIT_INTERRUPTED
     except Exception as exc:
         if args.debug:

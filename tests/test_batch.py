@@ -439,7 +439,7 @@ def test_laporan_command_interrupt_exit_130(monkeypatch, tmp_path, capsys):
     status = main(["laporan", "--data", str(DATA), "--tahun", "2025",
                    "--output", str(tmp_path)])
     assert status == 130
-    assert "Dihentikan" in capsys.readouterr().err
+    assert "Laporan yang belum selesai tidak diubah" in capsys.readouterr().err
     assert (tmp_path / "index.html").is_file()
 
 
