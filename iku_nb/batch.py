@@ -147,6 +147,7 @@ def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:
                "data": None if args.data is None else str(args.data.resolve()),
                "katalog": None if args.katalog is None else str(args.katalog.resolve())}
     raw = merge_parameters(file_values, args.parameters, options)
+    _check_analysis_period(file_values, raw, args)
     katalog = raw.get("katalog")
     dataset = load(resolve(str(raw.get("data") or "data")),
                    None if katalog in (None, "") else resolve(str(katalog)))
@@ -169,6 +170,28 @@ def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:
 def _unwritable(output: Path, exc: OSError) -> ParameterError:
     return ParameterError(f"Folder keluaran {output} tidak dapat ditulis ({exc.strerror}); "
                           "periksa izinnya atau pilih --output lain.")
+
+
+def _check_analysis_period(file_values: dict, raw: dict, args: argparse.Namespace) -> None:
+    """Reject a parameters file's analysis text for reports of another period.
+
+    Analysts write that text for the tahun and triwulan of their file, so
+    changing either with -p or an option would print it in another period's
+    reports. Analysis text given with -p replaces the file's and is not checked.
+    """
+    if not file_values.get("analisis") or raw.get("analisis") is not file_values["analisis"]:
+        return
+    pairs = dict(args.parameters)
+    for name in ("tahun", "triwulan"):
+        written, requested = file_values.get(name), raw.get(name)
+        if str(written) == str(requested):
+            continue
+        source = f"-p {name}" if name in pairs and getattr(args, name) is None else f"--{name}"
+        raise ParameterError(
+            f"Berkas {args.parameters_file} berisi analisis untuk {name}={written}, tetapi "
+            f"{source} meminta {name}={requested}, sehingga teks itu akan tercetak di laporan "
+            "periode lain. Pakai berkas parameter untuk periode itu, atau jalankan tanpa -f "
+            "untuk laporan dengan kotak analisis yang belum diisi.")
 
 
 def _analysis_source(raw: dict, parameters_file: Path | None) -> str:

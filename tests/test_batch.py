@@ -431,6 +431,37 @@ def test_laporan_command_parameters_file(fake_pool, tmp_path, caplog):
     assert "parameter tahun=2024 diganti tahun='2025' dari -p" in caplog.text
 
 
+ANALYSIS_FILE = ("tahun: 2025\ntriwulan: null\ndata: {data}\n"
+                 "analisis:\n  IKU-1:\n    penyebab: Teks analis untuk tahun 2025.\n")
+
+
+@pytest.mark.parametrize(("extra", "named"), [
+    (["--tahun", "2024"], "--tahun meminta tahun=2024"),
+    (["--tahun", "2024,2025"], "--tahun meminta tahun=2024,2025"),
+    (["--triwulan", "1"], "--triwulan meminta triwulan=1"),
+    (["-p", "tahun", "2024"], "-p tahun meminta tahun=2024"),
+])
+def test_laporan_analysis_other_period_rejected(fake_pool, tmp_path, capsys, extra, named):
+    parameters = tmp_path / "2025.yaml"
+    parameters.write_text(ANALYSIS_FILE.format(data=DATA), encoding="utf-8")
+    output = tmp_path / "keluaran"
+    status = main(["laporan", "-f", str(parameters), *extra, "--output", str(output)])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert f"Berkas {parameters} berisi analisis untuk" in err
+    assert named in err
+    assert not output.exists()
+
+
+def test_laporan_analysis_same_period_runs(fake_pool, tmp_path):
+    parameters = tmp_path / "2025.yaml"
+    parameters.write_text(ANALYSIS_FILE.format(data=DATA), encoding="utf-8")
+    output = tmp_path / "keluaran"
+    status = main(["laporan", "-f", str(parameters), "--tahun", "2025", "--output", str(output)])
+    assert status == 0
+    assert (output / "2025" / "laporan_tahunan.html").is_file()
+
+
 def test_laporan_command_interrupt_exit_130(monkeypatch, tmp_path, capsys):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
