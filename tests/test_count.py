@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pytest
 from conftest import event, organisation, report, target
 
 import iku_nb
@@ -200,3 +202,22 @@ def test_cases_take_first_filled_value(make_data):
     assert pd.isna(table.loc["K-1", "tanggal_selesai"])
     assert table.loc["K-2", "sumber"] == ("Polres", "FKUB")
     assert list(table["jumlah_laporan"]) == [1, 3]
+
+
+@pytest.mark.parametrize(("tahun", "triwulan", "message"), [
+    ("2025", None, "tahun harus bilangan bulat, misalnya 2025; tertulis '2025' (str)."),
+    (2025.0, None, "tahun harus bilangan bulat, misalnya 2025; tertulis 2025.0 (float)."),
+    (True, None, "tahun harus bilangan bulat, misalnya 2025; tertulis True (bool)."),
+    (2025, 5, "triwulan harus 1, 2, 3, 4 atau None (setahun); tertulis 5."),
+    (2025, "2", "triwulan harus 1, 2, 3, 4 atau None (setahun); tertulis '2'."),
+])
+def test_hitung_rejects_period_arguments(make_data, tahun, triwulan, message):
+    dataset = iku_nb.load(make_data(konflik=[report("K-2", "2025-03-05", status="belum")]))
+    with pytest.raises(iku_nb.ParameterError) as raised:
+        iku_nb.hitung(dataset, tahun, triwulan)
+    assert str(raised.value) == message
+
+
+def test_hitung_accepts_numpy_tahun(make_data):
+    dataset = iku_nb.load(make_data(konflik=[report("K-2", "2025-03-05", status="belum")]))
+    assert iku_nb.hitung(dataset, np.int64(2025)) == iku_nb.hitung(dataset, 2025)
