@@ -44,7 +44,7 @@ def add_report_command(commands, data_options) -> None:
         "laporan", help="susun banyak laporan sekaligus dengan papermill",
         description=(
             "Susun setiap laporan dari tahun × (setahun atau triwulan) × (badan dan/atau "
-            "bidang), masing-masing di prosesnya sendiri, lalu tulis <output>/index.html. "
+            "bidang) di beberapa proses pekerja sekaligus, lalu tulis <output>/index.html. "
             "--bidang semua = laporan seluruh badan ditambah satu laporan per bidang; "
             "--bidang poldagri = hanya laporan bidang itu. Urutan sumber parameter: "
             "-f, lalu -p, lalu opsi --tahun/--triwulan/--bidang/--data/--katalog."))
