@@ -1,4 +1,4 @@
-"""Measure the CPU time that a batch of reports spends outside the cells.
+"""Measure the CPU time of each part of a batch of reports, cells and the rest.
 
 Run from the project folder: ``python benchmarks/biaya.py [--repeat 3]``.
 The batch is the one of ``batch.py``: every tahun of the sample data (or
@@ -9,17 +9,17 @@ bidang (or ``--bidang``). Each repeat measures, one after another:
   batch's workers, each in a new Python process;
 * a kernel started and warmed up as a batch worker's is (``WarmKernel``),
   until it has replied to a first request;
-* every report of the batch run with ``run_report`` in that one kernel, as a
-  worker runs them: the CPU time of this process (the worker's part:
-  papermill, nbclient, notebook, HTML, manifest) and of the kernel process
-  (cells, reset between reports, messages).
+* every report of the batch, run with ``run_report`` in that one kernel as a
+  worker runs them. The CPU time of this process is the worker's part
+  (papermill, nbclient, notebook, HTML, manifest). The CPU time of the
+  kernel process is the cells, the reset between reports and the messages.
 
 It prints the medians and the CPU time that these parts add up to for the
 batch with ``--jobs`` kernels, to compare with the CPU time that
 ``batch.py`` measures for ``iku-nb laporan``. Times are CPU times (user +
-system) of whole processes, so the kernel's threads count too: from
-``getrusage`` for the import processes after they end, and from psutil for
-this process and the kernel.
+system) of whole processes, so the kernel's threads count too. They come
+from ``getrusage`` for the import processes after they end, and from psutil
+for this process and the kernel.
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ from pathlib import Path
 import psutil
 
 from iku_nb.dataset import load
+from iku_nb.forkserver import PRELOAD
 from iku_nb.kernel import WarmKernel
 from iku_nb.matrix import expand
-from iku_nb.forkserver import PRELOAD
 from iku_nb.run import prepare_html_export, run_report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,7 +66,7 @@ def import_cpu(statement: str) -> float:
 
 def measure_kernel(specs, output: Path, times: dict[str, list[float]]) -> None:
     """Start one warm kernel, run every report in it, and record the CPU time of each part."""
-    me = psutil.Process()
+    this_process = psutil.Process()
     kernel = WarmKernel()
     with tempfile.TemporaryDirectory(prefix="iku-nb-kernel-") as start_folder:
         try:
@@ -78,10 +78,10 @@ def measure_kernel(specs, output: Path, times: dict[str, list[float]]) -> None:
             times[KERNEL_START].append(cpu_seconds(kernel_process))
             prepare_html_export()
             for spec in specs:
-                worker_before = cpu_seconds(me)
+                worker_before = cpu_seconds(this_process)
                 kernel_before = cpu_seconds(kernel_process)
                 run_report(spec, output, 600, kernel=kernel)
-                times[WORKER_REPORT].append(cpu_seconds(me) - worker_before)
+                times[WORKER_REPORT].append(cpu_seconds(this_process) - worker_before)
                 times[KERNEL_REPORT].append(cpu_seconds(kernel_process) - kernel_before)
         finally:
             kernel.discard()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 # The library logs to "iku_nb"; only the command line configures handlers.
 logging.getLogger("iku_nb").addHandler(logging.NullHandler())
 
-# Each public name and the module that defines it.
+# Each public name and the module that defines it, the same names as __all__.
 _PUBLIC = {
     "history": "iku_nb.api",
     "hitung": "iku_nb.api",
@@ -34,7 +34,10 @@ _PUBLIC = {
     "Nilai": "iku_nb.values",
 }
 
-__all__ = sorted(_PUBLIC)
+__all__ = [
+    "CatalogueError", "DataError", "Dataset", "IkuError", "Nilai", "NoDataError",
+    "ParameterError", "Period", "RunError", "history", "hitung", "inspect", "load",
+]
 
 if TYPE_CHECKING:
     from iku_nb.api import history, hitung

@@ -168,6 +168,7 @@ def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:
 
 
 def _unwritable(output: Path, exc: OSError) -> ParameterError:
+    """Return the error for an output folder that cannot be created or written."""
     return ParameterError(f"Folder keluaran {output} tidak dapat ditulis ({exc.strerror}); "
                           "periksa izinnya atau pilih --output lain.")
 
@@ -253,7 +254,7 @@ def _output_lock(output: Path):
     on index.html, so the second one stops before it starts any report.
     """
     try:
-        handle = open(output / ".kunci", "a+")  # noqa: SIM115 - closed by the with below
+        handle = open(output / ".kunci", "a+")
     except OSError as exc:
         raise _unwritable(output, exc) from exc
     with handle:

@@ -434,7 +434,7 @@ def _record_failure(output: Path, result: ReportResult) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         note.write_text(f"{result.status}: {result.reason or ''}\n", encoding="utf-8")
     except OSError as exc:
-        # The batch goes on; the summary still lists this report as failed.
+        # The batch goes on, and the summary still lists this report as failed.
         log.warning("catatan %s tidak dapat ditulis: %s", note, exc)
         result.reason = (f"{result.reason or ''}; catatan {note.name} tidak dapat ditulis "
                          f"({exc.strerror})")

@@ -210,8 +210,8 @@ def test_run_batch_failure_isolated(tmp_path):
 
 
 def test_run_batch_failure_note_unwritable(tmp_path):
-    # A file where the failed report's folder belongs: neither the report nor
-    # its failure note can be written there, and the batch goes on.
+    # A file sits where the failed report's folder belongs, so neither the
+    # report nor its failure note can be written, and the batch goes on.
     (tmp_path / "2025").mkdir()
     (tmp_path / "2025" / "hanbang").write_text("bukan folder", encoding="utf-8")
     specs = [spec(bidang=b) for b in ("iwasbang", "hanbang", "poldagri")]

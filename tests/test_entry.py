@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+import iku_nb
 from iku_nb.entry import runs_local_batch
 
 
@@ -74,3 +75,7 @@ def test_forkserver_starts_before_pandas(tmp_path):
     status, pandas_loaded = result.stdout.split()
     assert status == "2"
     assert pandas_loaded == "False"
+
+
+def test_all_lists_every_public_name():
+    assert sorted(iku_nb.__all__) == sorted(iku_nb._PUBLIC)
