@@ -102,7 +102,7 @@ def _laporan(args: argparse.Namespace) -> int:
 def _local_pool(args: argparse.Namespace) -> LocalPool:
     """Return the pool of workers that keep their kernels, with its first workers starting."""
     pool = LocalPool(args.output.resolve(), args.jobs, args.timeout, reports_per_worker=None,
-                     runner=WarmKernelRunner())
+                     runner=WarmKernelRunner(fork_first=True))
     pool.start_workers(early_workers(args))
     return pool
 

@@ -7,6 +7,7 @@ reports the kernel changes to the next report's work folder and resets its
 IPython shell (``reset(new_session=True)``): the user namespace is new and
 execution counts start again at 1, while imported modules stay loaded. A
 kernel whose report failed is shut down, and the next report starts a new one.
+A batch worker forks its first kernel from itself (:mod:`iku_nb.kernel_seed`).
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ import logging
 import os
 import subprocess
 import threading
+import uuid
 from pathlib import Path
 
 import psutil
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
+
+from iku_nb.kernel_seed import ForkedKernelProcess, KernelSeed, SeededProvisioner
 
 log = logging.getLogger("iku_nb")
 
@@ -87,11 +91,24 @@ class _OneClientManager(AsyncKernelManager):
             self.shared_client = None
 
 
-class WarmKernel:
-    """One kernel that runs one report at a time and survives between reports."""
+# Whether this process has started a kernel. Only its first kernel may be
+# forked, because before the second the process has run an event loop and
+# client threads.
+_started_kernel = False
 
-    def __init__(self, kernel_name: str = KERNEL_NAME) -> None:
+
+class WarmKernel:
+    """One kernel that runs one report at a time and survives between reports.
+
+    With ``fork_first``, the first kernel that this process starts is forked
+    from it when that is safe (:class:`iku_nb.kernel_seed.KernelSeed`). Only a
+    process that has imported the kernel's modules gains from it, as a batch
+    worker forked from the forkserver has.
+    """
+
+    def __init__(self, kernel_name: str = KERNEL_NAME, *, fork_first: bool = False) -> None:
         self.kernel_name = kernel_name
+        self.fork_first = fork_first
         self.manager: _OneClientManager | None = None
         self.reports = 0
         self._output_pump: threading.Thread | None = None
@@ -146,12 +163,26 @@ class WarmKernel:
             self._kill(self.manager)
 
     def _start(self, work: Path) -> None:
+        global _started_kernel  # noqa: PLW0603 - one flag for the whole process
+        seed = KernelSeed.fork() if self.fork_first and not _started_kernel else None
+        _started_kernel = True
         manager = _OneClientManager(kernel_name=self.kernel_name)
+        if seed is not None:
+            # jupyter_client keeps a provisioner that is set before the start.
+            manager.kernel_id = str(uuid.uuid4())
+            manager.provisioner = SeededProvisioner(
+                kernel_id=manager.kernel_id, kernel_spec=manager.kernel_spec, parent=manager)
+            manager.provisioner.seed = seed
         # The kernel's own output (not the cells', which travel as messages)
         # is copied to this process's standard output, which the worker points
         # at the log of the report that is running.
-        run_sync(manager.start_kernel)(extra_arguments=list(KERNEL_ARGUMENTS), cwd=str(work),
-                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            run_sync(manager.start_kernel)(extra_arguments=list(KERNEL_ARGUMENTS),
+                                           cwd=str(work), stdout=subprocess.PIPE,
+                                           stderr=subprocess.STDOUT)
+        finally:
+            if seed is not None and manager.provisioner.seed is seed:  # never launched
+                seed.discard()
         process = manager.provisioner.process
         self._output_pump = threading.Thread(target=_copy_to_stdout, args=(process.stdout,),
                                              name="kernel-output", daemon=True)
@@ -159,7 +190,9 @@ class WarmKernel:
         self.manager = manager
         self.reports = 0
         self._folder = work
-        log.info("kernel baru dimulai (pid %s)", self.pid)
+        forked = isinstance(process, ForkedKernelProcess)
+        log.info("kernel baru dimulai (pid %s, %s)", self.pid,
+                 "dicabangkan dari pekerja" if forked else "proses baru")
         # Sent without waiting, so the caller can prepare its own work while the
         # kernel imports. The next request waits behind it, because a kernel runs
         # requests in order. A failed warm-up goes unreported here (ipykernel

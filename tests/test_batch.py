@@ -499,16 +499,26 @@ def test_laporan_invalid_parameter_stops_early_kernel(tmp_path, capsys):
                    "--output", str(tmp_path / "keluaran")])
     assert status == 2
     assert "tahun 2030 tidak tercakup data" in " ".join(capsys.readouterr().err.split())
-    left = [p for p in psutil.Process().children(recursive=True)
-            if "ipykernel" in " ".join(_command_line(p))]
-    assert left == []
+    assert _workers_and_kernels() == []
 
 
-def _command_line(process: psutil.Process) -> list[str]:
-    try:
-        return process.cmdline()
-    except psutil.NoSuchProcess:
-        return []
+def _workers_and_kernels() -> list[psutil.Process]:
+    """Return this process's descendants except multiprocessing's forkserver and resource tracker.
+
+    Workers are forked from the forkserver and their first kernels from the
+    workers, so they carry the forkserver's command line, not ipykernel's.
+    """
+    helpers = ("multiprocessing.forkserver import main", "multiprocessing.resource_tracker")
+    left = []
+    for process in psutil.Process().children(recursive=True):
+        try:
+            command = " ".join(process.cmdline())
+        except psutil.NoSuchProcess:
+            continue
+        if process.ppid() == os.getpid() and any(helper in command for helper in helpers):
+            continue
+        left.append(process)
+    return left
 
 
 def test_katalog_has_three_bidang():
@@ -604,6 +614,7 @@ def test_laporan_command_kernel_baru_option(monkeypatch, tmp_path):
     assert [c["keep_kernel"] for c in calls] == [True, False]
     warm_pool, fresh_pool = calls[0]["pool"], calls[1]["pool"]
     assert isinstance(warm_pool.runner, pool.WarmKernelRunner)
+    assert warm_pool.runner.fork_first, "batch workers fork their first kernel"
     assert warm_pool.reports_per_worker is None
     assert fresh_pool is None, "--kernel-baru leaves run_batch to start one process per report"
 
@@ -615,6 +626,7 @@ def test_run_batch_keep_kernel_warm_runner(tmp_path, monkeypatch):
     run_batch([], tmp_path, keep_kernel=True)
     run_batch([], tmp_path)
     assert isinstance(created[0]["runner"], pool.WarmKernelRunner)
+    assert created[0]["runner"].fork_first
     assert created[0]["reports_per_worker"] is None
     assert created[1]["runner"] is run_report
     assert "reports_per_worker" not in created[1]
