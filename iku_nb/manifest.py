@@ -11,6 +11,7 @@ reads it to explain why figures differ.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import platform
@@ -96,8 +97,14 @@ def git_state() -> dict[str, object]:
     return {"commit": commit, "ada_perubahan": None if changes is None else bool(changes)}
 
 
+@functools.cache
 def versions() -> dict[str, str]:
-    """Return the Python and library versions of this run."""
+    """Return the Python and library versions of this process.
+
+    They are read once per process, because reading the packages' metadata
+    took about 10 ms per report, and the libraries a process has imported do
+    not change when a package is reinstalled on disk.
+    """
     found = {"python": platform.python_version()}
     for package in LIBRARIES:
         try:
@@ -122,7 +129,7 @@ def build(name: str, notebook: str, parameters: dict, dataset: Dataset,
         "git": git_state(),
         "sidik_jari_kode": combined(code),
         "kode": code,
-        "lingkungan": versions(),
+        "lingkungan": dict(versions()),
         "katalog": {"berkas": str(dataset.katalog_path),
                     "sha256": dataset.katalog_sha256 or sha256(dataset.katalog_path)},
         "masukan": dataset.inputs,

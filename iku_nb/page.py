@@ -15,6 +15,7 @@ import re
 
 from nbconvert import HTMLExporter
 from nbconvert.exporters import TemplateExporter
+from traitlets import Bool
 
 log = logging.getLogger("iku_nb")
 
@@ -49,8 +50,13 @@ class ReportExporter(HTMLExporter, _RenderedPage):
 
     The method order puts _RenderedPage between HTMLExporter and
     TemplateExporter, so HTMLExporter prepares its filters and resources as
-    usual but parses an empty page.
+    usual but parses an empty page. The notebook is validated once after all
+    preprocessors instead of after each one, which took a quarter of the
+    conversion's time.
     """
+
+    optimistic_validation = Bool(True, help="Validate only after the last preprocessor.").tag(
+        config=True)
 
     def from_notebook_node(self, nb, resources=None, **kw):
         _, resources = super().from_notebook_node(nb, resources, **kw)
