@@ -308,8 +308,13 @@ class LocalPool:
     def close(self) -> None:
         busy = [w for w in self._workers if w.spec is not None]
         _kill(busy, self.output)
-        for worker in [w for w in self._workers if w.spec is None]:
-            self._stop(worker)
+        idle = [w for w in self._workers if w.spec is None]
+        # Every idle worker is asked before any is awaited, so that they shut
+        # their kernels down at the same time.
+        for worker in idle:
+            self._ask_to_stop(worker)
+        for worker in idle:
+            self._await_stop(worker)
         self._workers.clear()
 
     def _start_worker(self) -> _Worker:
@@ -370,8 +375,15 @@ class LocalPool:
 
     def _stop(self, worker: _Worker) -> None:
         """Ask an idle worker to exit, so that it shuts its kernel down; kill it if it does not."""
+        self._ask_to_stop(worker)
+        self._await_stop(worker)
+
+    @staticmethod
+    def _ask_to_stop(worker: _Worker) -> None:
         with contextlib.suppress(OSError):
             worker.connection.send(None)
+
+    def _await_stop(self, worker: _Worker) -> None:
         worker.process.join(STOP_TIMEOUT)
         if worker.process.is_alive():
             _kill([worker], self.output)
