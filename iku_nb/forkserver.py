@@ -6,7 +6,8 @@ does not import them again. Those imports took about 1.1 s of CPU on the
 benchmark machine (``benchmarks/biaya.py``). It also imports what a kernel
 imports (ipykernel and the report modules the notebooks use, about 0.5 s
 more), because each worker forks its first kernel from itself
-(:mod:`iku_nb.kernel_seed`). The ``iku-nb`` command starts the
+(:mod:`iku_nb.kernel_seed`), and it compiles the report page's templates
+(:mod:`iku_nb.export_ready`). The ``iku-nb`` command starts the
 server before its own imports, so both run at once on two cores. This module
 imports nothing from iku_nb, so that starting the server costs no import.
 """
@@ -18,7 +19,8 @@ import multiprocessing.context
 import multiprocessing.forkserver
 
 # Modules that the forkserver imports once for every worker it forks.
-PRELOAD = ["iku_nb.run", "papermill", "nbconvert", "ipykernel.kernelapp", "iku_nb.report"]
+PRELOAD = ["iku_nb.run", "papermill", "nbconvert", "ipykernel.kernelapp", "iku_nb.report",
+           "iku_nb.export_ready"]
 
 
 def worker_context() -> multiprocessing.context.BaseContext:

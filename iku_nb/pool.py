@@ -206,8 +206,9 @@ class WarmKernelRunner:
         self._start_folder = tempfile.TemporaryDirectory(prefix="iku-nb-kernel-")
         try:
             self._kernel.start(Path(self._start_folder.name))
-            # Compiling nbconvert's templates takes about 0.4 s, done here while
-            # the kernel imports the report modules.
+            # Compiling nbconvert's templates takes about 0.5 s. A worker forked
+            # from the forkserver has them already (iku_nb.export_ready), and
+            # any other one compiles them here, while its kernel starts.
             prepare_html_export()
         except Exception as exc:  # the first report tries again and reports the error
             log.info("persiapan pekerja gagal sebelum laporan pertama: %s", exc)

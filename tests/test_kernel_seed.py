@@ -167,8 +167,22 @@ def test_seed_refused_with_threads():
         thread.join()
 
 
-def test_worker_context_preloads_kernel_modules():
-    from iku_nb.forkserver import PRELOAD  # noqa: PLC0415
+def report_what_worker_inherits(results) -> None:
+    from iku_nb import run  # noqa: PLC0415
 
-    assert "ipykernel.kernelapp" in PRELOAD
-    assert "iku_nb.report" in PRELOAD
+    results.put({"exporter": getattr(run._EXPORTERS, "html", None) is not None,
+                 "modules": [name for name in ("ipykernel.kernelapp", "iku_nb.report",
+                                               "seaborn") if name in sys.modules]})
+
+
+@pytest.mark.skipif(worker_context().get_start_method() != "forkserver",
+                    reason="only a forkserver preloads modules for the workers")
+def test_worker_inherits_kernel_modules_and_templates():
+    context = worker_context()
+    results = context.Queue()
+    process = context.Process(target=report_what_worker_inherits, args=(results,))
+    process.start()
+    inherited = results.get(timeout=120)
+    process.join(30)
+    assert inherited["exporter"], "the page templates must be compiled in the forkserver"
+    assert inherited["modules"] == ["ipykernel.kernelapp", "iku_nb.report", "seaborn"]
