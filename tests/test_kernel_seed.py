@@ -136,14 +136,32 @@ def test_second_kernel_not_forked(tmp_path, monkeypatch):
         kernel.discard()
 
 
-def test_unused_seed_ends():
+def fork_and_discard_seed(results) -> None:
+    """Fork a seed in this fresh process, discard it, and send what became of it."""
     seed = KernelSeed.fork()
     if seed is None:
-        pytest.skip("this process runs threads, so it forks no seed")
-    assert psutil.pid_exists(seed.pid)
+        results.put(None)
+        return
+    alive = psutil.pid_exists(seed.pid)
     seed.discard()
-    with pytest.raises(ChildProcessError):
+    try:
         os.waitpid(seed.pid, os.WNOHANG)
+        reaped = False
+    except ChildProcessError:
+        reaped = True
+    results.put({"alive": alive, "reaped": reaped})
+
+
+def test_unused_seed_ends():
+    context = worker_context()
+    results = context.Queue()
+    process = context.Process(target=fork_and_discard_seed, args=(results,))
+    process.start()
+    outcome = results.get(timeout=60)
+    process.join(30)
+    assert outcome is not None, "a new worker process has no threads, so it must fork"
+    assert outcome["alive"]
+    assert outcome["reaped"], "discard must end and reap the seed"
 
 
 def test_seed_runs_only_this_interpreter_kernel():
