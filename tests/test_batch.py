@@ -380,6 +380,36 @@ def test_summary_table_lists_status_reason(tmp_path):
         assert expected in text
 
 
+def test_pool_background_start_then_submit(tmp_path):
+    workers = LocalPool(tmp_path, jobs=2, timeout=30, reports_per_worker=None,
+                        runner=fake_runner)
+    workers.start_workers_in_background(2)
+    results = run_batch([spec(bidang="poldagri"), spec(bidang="hanbang")], tmp_path,
+                        pool=workers)
+    assert [r.status for r in results] == [SUCCEEDED] * 2
+
+
+def test_pool_background_start_failure_recovers(tmp_path, monkeypatch, caplog):
+    """A worker that fails to start early is logged, and submit starts another."""
+    original = LocalPool._start_worker
+    failures = []
+
+    def fail_once(self):
+        if not failures:
+            failures.append(True)
+            raise OSError("forkserver tidak menjawab")
+        return original(self)
+
+    monkeypatch.setattr(LocalPool, "_start_worker", fail_once)
+    workers = LocalPool(tmp_path, jobs=1, timeout=30, reports_per_worker=None,
+                        runner=fake_runner)
+    with caplog.at_level("INFO", logger="iku_nb"):
+        workers.start_workers_in_background(1)
+        results = run_batch([spec(bidang="poldagri")], tmp_path, pool=workers)
+    assert [r.status for r in results] == [SUCCEEDED]
+    assert "forkserver tidak menjawab" in caplog.text
+
+
 @pytest.fixture
 def fake_pool(monkeypatch):
     """Make ``iku-nb laporan`` run failing_hanbang_runner instead of run_report."""
