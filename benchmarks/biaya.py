@@ -7,10 +7,11 @@ bidang (or ``--bidang``). Each repeat measures, one after another:
 
 * the imports of the ``iku-nb`` command and of the forkserver that forks the
   batch's workers, each in a new Python process;
-* a kernel started and warmed up as a batch worker's is (``WarmKernel``),
-  until it has replied to a first request;
+* a kernel started and warmed up as a batch worker's is, until it has
+  replied to a first request: in a process forked from the forkserver, which
+  forks the kernel from itself (``WarmKernel(fork_first=True)``);
 * every report of the batch, run with ``run_report`` in that one kernel as a
-  worker runs them. The CPU time of this process is the worker's part
+  worker runs them. The CPU time of that process is the worker's part
   (papermill, nbclient, notebook, HTML, manifest). The CPU time of the
   kernel process is the cells, the reset between reports and the messages.
 
@@ -25,6 +26,7 @@ for this process and the kernel.
 from __future__ import annotations
 
 import argparse
+import gc
 import resource
 import statistics
 import subprocess
@@ -35,7 +37,7 @@ from pathlib import Path
 import psutil
 
 from iku_nb.dataset import load
-from iku_nb.forkserver import PRELOAD
+from iku_nb.forkserver import PRELOAD, worker_context
 from iku_nb.kernel import WarmKernel
 from iku_nb.matrix import expand
 from iku_nb.run import prepare_html_export, run_report
@@ -64,10 +66,24 @@ def import_cpu(statement: str) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def measure_kernel(specs, output: Path, times: dict[str, list[float]]) -> None:
-    """Start one warm kernel, run every report in it, and record the CPU time of each part."""
+def measure_kernel(specs, output: Path) -> dict[str, list[float]]:
+    """Run :func:`measure_in_worker` in a process forked as a batch worker is; return its times."""
+    context = worker_context()
+    results = context.Queue()
+    worker = context.Process(target=measure_in_worker, args=(specs, output, results))
+    worker.start()
+    times = results.get()
+    worker.join()
+    return times
+
+
+def measure_in_worker(specs, output: Path, results) -> None:
+    """Start one warm kernel, run every report in it, and send the CPU time of each part."""
+    # As a batch worker does before it forks its kernel (iku_nb.pool._serve).
+    gc.freeze()
     this_process = psutil.Process()
-    kernel = WarmKernel()
+    times: dict[str, list[float]] = {KERNEL_START: [], KERNEL_REPORT: [], WORKER_REPORT: []}
+    kernel = WarmKernel(fork_first=True)
     with tempfile.TemporaryDirectory(prefix="iku-nb-kernel-") as start_folder:
         try:
             kernel.start(Path(start_folder))
@@ -85,6 +101,7 @@ def measure_kernel(specs, output: Path, times: dict[str, list[float]]) -> None:
                 times[KERNEL_REPORT].append(cpu_seconds(kernel_process) - kernel_before)
         finally:
             kernel.discard()
+    results.put(times)
 
 
 def main() -> None:
@@ -105,7 +122,8 @@ def main() -> None:
         for name, statement in IMPORTS.items():
             times[name].append(import_cpu(statement))
         with tempfile.TemporaryDirectory(prefix="iku-biaya-") as output:
-            measure_kernel(specs, Path(output), times)
+            for name, values in measure_kernel(specs, Path(output)).items():
+                times[name].extend(values)
         print(f"putaran {round_number + 1} selesai", file=sys.stderr)
 
     medians = {name: statistics.median(values) for name, values in times.items()}
