@@ -61,14 +61,19 @@ def probe_kernel(fork_first: bool, folder: str, results) -> None:
     results.put(facts)
 
 
-def probe_in_worker(fork_first: bool, folder: Path) -> dict:
+def run_in_worker(target, *args):
+    """Run ``target(*args, results)`` in a process started as a batch worker; return its result."""
     context = worker_context()
     results = context.Queue()
-    process = context.Process(target=probe_kernel, args=(fork_first, str(folder), results))
+    process = context.Process(target=target, args=(*args, results))
     process.start()
-    facts = results.get(timeout=120)
+    outcome = results.get(timeout=120)
     process.join(30)
-    return facts
+    return outcome
+
+
+def probe_in_worker(fork_first: bool, folder: Path) -> dict:
+    return run_in_worker(probe_kernel, fork_first, str(folder))
 
 
 @pytest.mark.slow
@@ -153,12 +158,7 @@ def fork_and_discard_seed(results) -> None:
 
 
 def test_unused_seed_ends():
-    context = worker_context()
-    results = context.Queue()
-    process = context.Process(target=fork_and_discard_seed, args=(results,))
-    process.start()
-    outcome = results.get(timeout=60)
-    process.join(30)
+    outcome = run_in_worker(fork_and_discard_seed)
     assert outcome is not None, "a new worker process has no threads, so it must fork"
     assert outcome["alive"]
     assert outcome["reaped"], "discard must end and reap the seed"
@@ -196,11 +196,6 @@ def report_what_worker_inherits(results) -> None:
 @pytest.mark.skipif(worker_context().get_start_method() != "forkserver",
                     reason="only a forkserver preloads modules for the workers")
 def test_worker_inherits_kernel_modules_and_templates():
-    context = worker_context()
-    results = context.Queue()
-    process = context.Process(target=report_what_worker_inherits, args=(results,))
-    process.start()
-    inherited = results.get(timeout=120)
-    process.join(30)
+    inherited = run_in_worker(report_what_worker_inherits)
     assert inherited["exporter"], "the page templates must be compiled in the forkserver"
     assert inherited["modules"] == ["ipykernel.kernelapp", "iku_nb.report", "seaborn"]
