@@ -22,11 +22,13 @@ that talks to nbclient over ZeroMQ. What still differs from a new process:
 - NOTE: file descriptors that the worker had open stay open in the kernel,
   where ``Popen`` closes them. Closing them in the child could let a stale
   Python object of the worker close a descriptor number the kernel reuses.
+- Standard input is os.devnull, not an unused pipe. The kernel keeps the
+  worker's warning filters and multiprocessing process name.
 
-A command line other than this interpreter's ``-m ipykernel_launcher`` (a
-kernel spec of another environment) is started with ``Popen``, as is every
-kernel after the first one of a worker, because by then the worker runs
-threads and a fork is no longer safe.
+A command line other than this interpreter's ``-m ipykernel_launcher``, such
+as a kernel spec of another environment, is started with ``Popen``. So is
+every kernel after the first one of a worker, because by then the worker
+runs threads and a fork is no longer safe.
 """
 
 from __future__ import annotations
@@ -233,6 +235,11 @@ def _become_kernel(request: dict, output: int) -> None:
     os.environ.clear()
     os.environ.update(request["env"])
     sys.path[:] = _KERNEL_PATH
+    # Python reseeds the random module after a fork, but not numpy's global
+    # generator, so kernels forked from one heap would draw the same numbers.
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed()
     spec = importlib.util.find_spec(LAUNCHER)
     sys.argv = [spec.origin if spec and spec.origin else LAUNCHER, *request["argv"]]
 

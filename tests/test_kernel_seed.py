@@ -32,6 +32,7 @@ print(json.dumps({
     "main": sys.modules["__main__"].__name__, "session_leader": os.getsid(0) == os.getpid(),
     "parent_handle": app.parent_handle, "poller": type(app.poller).__name__,
     "display": sorted(formats),
+    "numpy_random": __import__("numpy").random.rand(),
 }))
 """
 
@@ -101,6 +102,20 @@ def test_forked_kernel_matches_new(tmp_path):
     for name in ("MPLBACKEND", "PROBE_VARIABLE", "backend", "shell", "main",
                  "session_leader", "display"):
         assert forked[name] == new[name], name
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(worker_context().get_start_method() != "forkserver",
+                    reason="workers fork kernels only where they are forked from a forkserver")
+def test_forked_kernels_draw_different_numbers(tmp_path):
+    """Kernels forked from the same preloaded heap must not share numpy's random state."""
+    draws = []
+    for name in ("satu", "dua"):
+        (tmp_path / name).mkdir()
+        facts = probe_in_worker(True, tmp_path / name)
+        assert facts["cmdline"] != ["-m", "ipykernel_launcher"], "the kernel must be forked"
+        draws.append(facts["numpy_random"])
+    assert draws[0] != draws[1]
 
 
 @pytest.mark.slow
