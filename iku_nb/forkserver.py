@@ -19,6 +19,9 @@ import multiprocessing.context
 import multiprocessing.forkserver
 
 # Modules that the forkserver imports once for every worker it forks.
+# NOTE: Python 3.11 starts the forkserver with "python -c", which puts the
+# current folder first on sys.path, so a file such as seaborn.py there
+# replaces the real module in every worker and kernel.
 PRELOAD = ["iku_nb.run", "papermill", "nbconvert", "ipykernel.kernelapp", "iku_nb.report",
            "iku_nb.export_ready"]
 
