@@ -19,6 +19,7 @@ from rich.text import Text
 
 from iku_nb.analysis import parse_analysis, warn_missing
 from iku_nb.errors import ParameterError
+from iku_nb.formatting import detik
 from iku_nb.pool import (
     DEFAULT_TIMEOUT,
     FAILED,
@@ -227,7 +228,7 @@ def _run_matrix(args, specs, dataset, console, exit_failed: int, write_index,
         where = f" di klaster {args.cluster}"
     kernels = "kernel baru per laporan" if args.kernel_baru else "kernel dipakai ulang"
     err.print(f"Menyusun {len(specs)} laporan dengan {jobs} proses sekaligus{where} "
-              f"({kernels}, batas waktu {args.timeout:g} detik per laporan) ke {args.output}.")
+              f"({kernels}, batas waktu {detik(args.timeout)} detik per laporan) ke {args.output}.")
     bidang_names = {b.kode: b.nama for b in dataset.katalog.bidang}
     try:
         with terminate_as_exit(), _ProgressDisplay(err, len(specs)) as display:

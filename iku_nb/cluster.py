@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 
 from iku_nb.errors import IkuError, RunError
+from iku_nb.formatting import detik
 from iku_nb.pool import (
     DEFAULT_TIMEOUT,
     FAILED,
@@ -130,7 +131,7 @@ class DaskPool:
             log.warning("laporan %s: tugas Dask dibatalkan, belum selesai %.0f detik setelah "
                         "dimulai", spec.name, elapsed)
             return ReportResult(spec, TIMED_OUT, elapsed,
-                                reason=f"tidak selesai {self.timeout + GRACE:g} detik setelah "
+                                reason=f"tidak selesai {detik(self.timeout + GRACE)} detik setelah "
                                 "dimulai di pekerja Dask; laporan sebelumnya tidak diubah")
         return None
 
@@ -166,7 +167,7 @@ def run_on_dask_worker(spec: ReportSpec, output: str, timeout: float,
         outcome = (SUCCEEDED, {kind: str(path) for kind, path in files.items()}, None)
     except Exception as exc:  # every failure becomes this report's outcome
         if expired.is_set():
-            reason = (f"dihentikan setelah batas waktu {timeout:g} detik; laporan sebelumnya "
+            reason = (f"dihentikan setelah batas waktu {detik(timeout)} detik; laporan sebelumnya "
                       "tidak diubah")
             outcome = (TIMED_OUT, {}, reason)
         elif isinstance(exc, IkuError):

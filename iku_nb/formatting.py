@@ -52,6 +52,11 @@ def bilangan(value: int | None) -> str:
     return EMPTY if value is None else format_decimal(value, format="#,##0", locale=LOCALE)
 
 
+def detik(seconds: float) -> str:
+    """Format a duration in seconds without trailing zeros: ``900``, ``0,5``, ``1.800``."""
+    return format_decimal(seconds, format="#,##0.###", locale=LOCALE)
+
+
 def tanggal(day: date | None) -> str:
     """Format a date as ``5 Februari 2026``."""
     return EMPTY if day is None else format_date(day, "d MMMM y", locale=LOCALE)

@@ -33,6 +33,7 @@ import psutil
 
 from iku_nb.errors import IkuError
 from iku_nb.forkserver import worker_context
+from iku_nb.formatting import detik
 from iku_nb.kernel import WarmKernel, kill_all
 from iku_nb.run import FAILED_NOTE_SUFFIX, STAGING, ReportSpec, prepare_html_export, run_report
 
@@ -392,8 +393,8 @@ class LocalPool:
             _kill([worker], self.output)
             self._workers.remove(worker)
             return ReportResult(spec, TIMED_OUT, elapsed,
-                                reason=f"dihentikan setelah batas waktu {limit:g} detik; laporan "
-                                f"sebelumnya tidak diubah{_log_note(log_path)}")
+                                reason=f"dihentikan setelah batas waktu {detik(limit)} detik; "
+                                f"laporan sebelumnya tidak diubah{_log_note(log_path)}")
         return None
 
     def _release(self, worker: _Worker) -> None:

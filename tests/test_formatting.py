@@ -13,6 +13,7 @@ from iku_nb.formatting import (
     bilangan,
     bulan,
     daftar,
+    detik,
     persen,
     poin_persen,
     round_half_up,
@@ -43,6 +44,13 @@ def test_persen_and_empty():
 
 def test_bilangan_thousands_dot():
     assert bilangan(915576000) == "915.576.000"
+
+
+@pytest.mark.parametrize(("seconds", "expected"),
+                         [(900, "900"), (900.0, "900"), (0.5, "0,5"), (1800, "1.800"),
+                          (2.25, "2,25")])
+def test_detik_decimal_comma_without_trailing_zeros(seconds, expected):
+    assert detik(seconds) == expected
 
 
 def test_tanggal_indonesian_month():
