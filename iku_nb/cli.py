@@ -14,6 +14,7 @@ from rich.table import Table
 
 from iku_nb import api
 from iku_nb.dataset import inspect, load
+from iku_nb.entry import EXIT_INTERRUPTED
 from iku_nb.errors import DataError, IkuError
 from iku_nb.params import parse_parameters
 from iku_nb.paths import resolve
@@ -23,7 +24,6 @@ from iku_nb.values import Nilai
 
 log = logging.getLogger("iku_nb")
 EXIT_DATA = 2
-EXIT_INTERRUPTED = 130
 
 
 def main(argv: list[str] | None = None) -> int:

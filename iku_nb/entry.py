@@ -14,15 +14,23 @@ import sys
 
 from iku_nb import forkserver
 
+# The exit status of a command ended by Ctrl-C, as a shell reports it (128 + SIGINT).
+EXIT_INTERRUPTED = 130
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``iku-nb`` command line; return the exit status."""
     arguments = sys.argv[1:] if argv is None else argv
-    if runs_local_batch(arguments):
-        forkserver.start_early()
-    from iku_nb.cli import main as run_command  # noqa: PLC0415 - after the server starts
+    try:
+        if runs_local_batch(arguments):
+            forkserver.start_early()
+        from iku_nb.cli import main as run_command  # noqa: PLC0415 - after the server starts
 
-    return run_command(argv)
+        return run_command(argv)
+    except KeyboardInterrupt:
+        # Ctrl-C while the command still imports, before it handles Ctrl-C itself.
+        sys.stderr.write("Dihentikan oleh pengguna sebelum laporan mana pun dimulai.\n")
+        return EXIT_INTERRUPTED
 
 
 def runs_local_batch(arguments: list[str]) -> bool:

@@ -18,12 +18,10 @@ import multiprocessing
 import multiprocessing.context
 import multiprocessing.forkserver
 
-# Modules that the forkserver imports once for every worker it forks.
-# NOTE: Python 3.11 starts the forkserver with "python -c", which puts the
-# current folder first on sys.path, so a file such as seaborn.py there
-# replaces the real module in every worker and kernel.
-PRELOAD = ["iku_nb.run", "papermill", "nbconvert", "ipykernel.kernelapp", "iku_nb.report",
-           "iku_nb.export_ready"]
+# Modules that the forkserver imports once for every worker it forks. The
+# guard comes first: it takes the current folder off sys.path.
+PRELOAD = ["iku_nb.forkserver_guard", "iku_nb.run", "papermill", "nbconvert",
+           "ipykernel.kernelapp", "iku_nb.report", "iku_nb.export_ready"]
 
 
 def worker_context() -> multiprocessing.context.BaseContext:

@@ -59,7 +59,11 @@ LAUNCHER = "ipykernel_launcher"
 # recorded at import in the forkserver, a new interpreter run with "-c", and
 # workers inherit it, because multiprocessing replaces a worker's sys.path
 # with that of the command which started the batch, and that may have more.
-_KERNEL_PATH = list(sys.path if sys.flags.safe_path else sys.path[1:])
+# The forkserver's guard has already removed "" by then, and kept the path
+# the interpreter set.
+_INTERPRETER_PATH = getattr(sys.modules.get("iku_nb.forkserver_guard"), "INTERPRETER_PATH",
+                            None) or sys.path
+_KERNEL_PATH = list(_INTERPRETER_PATH if sys.flags.safe_path else _INTERPRETER_PATH[1:])
 
 
 class KernelSeed:

@@ -498,6 +498,9 @@ def _serve(runner: Runner, output: Path, timeout: float, connection: Connection)
         # so only the parent decides what to stop and no half-run notebook
         # is saved as failed.
         os.setsid()
+    # The forkserver hands its workers the handler its guard set for its
+    # preload (iku_nb.forkserver_guard), which ends a process without a word.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     # The modules that the forkserver imported live as long as the worker, so
     # the collector stops scanning them, here and in a kernel forked from here.
     # It halved the forked kernel's CPU time to start and warm up, from 0.28 s

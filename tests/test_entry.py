@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
+import psutil
 import pytest
 
 import iku_nb
@@ -79,3 +85,58 @@ def test_forkserver_starts_before_pandas(tmp_path):
 
 def test_all_lists_every_public_name():
     assert sorted(iku_nb.__all__) == sorted(iku_nb._PUBLIC)
+
+
+COMMAND = Path(sys.executable).with_name("iku-nb")
+DATA = Path(__file__).resolve().parents[1] / "data"
+SHADOWS = ("seaborn", "pandas", "papermill", "nbconvert")
+
+
+@pytest.mark.skipif(not COMMAND.exists(), reason="the iku-nb command is not installed here")
+def test_modules_in_working_folder_not_imported(tmp_path):
+    """Files named like the report's libraries, where the command runs, replace nothing."""
+    for name in SHADOWS:
+        (tmp_path / f"{name}.py").write_text(
+            f"raise RuntimeError('{name}.py dari folder kerja diimpor')\n", encoding="utf-8")
+    output = tmp_path / "keluaran"
+    result = subprocess.run([str(COMMAND), "laporan", "--data", str(DATA), "--tahun", "2025",
+                             "--bidang", "poldagri", "--output", str(output)], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "folder kerja" not in result.stderr + result.stdout
+    assert (output / "2025" / "poldagri" / "laporan_bidang.html").stat().st_size > 10_000
+
+
+@pytest.mark.skipif(not COMMAND.exists(), reason="the iku-nb command is not installed here")
+def test_ctrl_c_while_forkserver_imports(tmp_path):
+    """Ctrl-C during the first second ends every process with a message, not a traceback."""
+    command = subprocess.Popen([str(COMMAND), "laporan", "--data", str(DATA), "--tahun", "2025",
+                                "--output", str(tmp_path / "keluaran")], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        server = _forkserver_of(command.pid)
+        # The same signal that Ctrl-C in a terminal sends to the command's process group.
+        os.killpg(command.pid, signal.SIGINT)
+        stdout, stderr = command.communicate(timeout=60)
+    finally:
+        if command.poll() is None:
+            os.killpg(command.pid, signal.SIGKILL)
+    assert command.returncode == 130, stderr + stdout
+    assert "Dihentikan oleh pengguna" in stderr
+    assert "Traceback" not in stderr + stdout
+    psutil.wait_procs([server], timeout=30)
+    assert not server.is_running(), "the forkserver must end with the command"
+    assert not (tmp_path / "keluaran" / "index.html").exists()
+
+
+def _forkserver_of(pid: int) -> psutil.Process:
+    """Wait until the command has started its forkserver, and return it."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for child in psutil.Process(pid).children():
+            with contextlib.suppress(psutil.Error):
+                if "multiprocessing.forkserver" in " ".join(child.cmdline()):
+                    return child
+        time.sleep(0.01)
+    raise AssertionError("the command started no forkserver within 60 s")
