@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import subprocess
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -35,6 +37,8 @@ KERNEL_NAME = "python3"
 # IPython history database.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
 RESET_TIMEOUT = 60
+# How often a reset that has no reply yet checks that the kernel still runs.
+ALIVE_CHECK_SECONDS = 0.5
 # Run once in a new kernel, binding no name. It imports the report modules
 # before the first report, then moves every object alive into the permanent
 # generation (gc.freeze), which the collector never scans. The reset between
@@ -43,6 +47,10 @@ RESET_TIMEOUT = 60
 WARM_UP = ("__import__('iku_nb.report')\n"
            "__import__('gc').collect()\n"
            "__import__('gc').freeze()\n")
+
+
+class KernelDied(RuntimeError):
+    """The kernel ended before it answered a request between two reports."""
 
 
 class _ReusedClient(AsyncKernelClient):
@@ -132,7 +140,13 @@ class WarmKernel:
         if self.manager is None:
             self._start(work)
         elif self.reports or self._folder != work:
-            self._reset(work)
+            try:
+                self._reset(work)
+            except KernelDied as exc:
+                # The report has not started, so it runs in a new kernel.
+                log.warning("%s; laporan berikutnya dijalankan di kernel baru", exc)
+                self.discard()
+                self._start(work)
         self.reports += 1
         return self.manager
 
@@ -215,15 +229,39 @@ class WarmKernel:
         self._folder = work
 
     def _run_quietly(self, code: str) -> None:
-        """Run ``code`` without history, execution count or output; raise when it fails."""
+        """Run ``code`` without history, execution count or output; raise when it fails.
+
+        Raises KernelDied as soon as the kernel is found ended, instead of
+        waiting ``RESET_TIMEOUT`` seconds for a reply that cannot come. The
+        kernel's messages on the output channel are left to nbclient, which
+        skips those of other requests.
+        """
         client = self.manager.client()
         client.start_channels()
-        run_sync(client.wait_for_ready)(timeout=RESET_TIMEOUT)
-        reply = run_sync(client.execute_interactive)(
-            code, silent=True, store_history=False, allow_stdin=False, timeout=RESET_TIMEOUT,
-            output_hook=lambda message: None)
+        try:
+            run_sync(client.wait_for_ready)(timeout=RESET_TIMEOUT)
+        except RuntimeError as exc:
+            self._raise_if_ended()
+            raise RuntimeError(f"kernel tidak menjawab: {exc}") from exc
+        request = client.execute(code, silent=True, store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + RESET_TIMEOUT
+        while True:
+            try:
+                reply = run_sync(client.get_shell_msg)(timeout=ALIVE_CHECK_SECONDS)
+            except queue.Empty:
+                self._raise_if_ended()
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"kernel tidak menjawab dalam {RESET_TIMEOUT} detik "
+                                       "saat disiapkan untuk laporan berikutnya") from None
+                continue
+            if reply["parent_header"].get("msg_id") == request:
+                break
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"kernel gagal menjalankan {code!r}: {reply['content']}")
+
+    def _raise_if_ended(self) -> None:
+        if not run_sync(self.manager.is_alive)():
+            raise KernelDied(f"kernel (pid {self.pid}) berhenti sebelum laporan dimulai")
 
     @staticmethod
     def _kill(manager: AsyncKernelManager) -> None:

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import psutil
 import pytest
+from jupyter_core.utils import run_sync
 
+from iku_nb import kernel as kernel_module
 from iku_nb.errors import DataError
-from iku_nb.kernel import WarmKernel
+from iku_nb.kernel import KernelDied, WarmKernel
 from iku_nb.params import RunParameters
 from iku_nb.pool import WarmKernelRunner
 from iku_nb.run import ReportSpec, run_report
@@ -131,3 +133,41 @@ def test_failed_report_discards_kernel(tmp_path):
         assert runner._kernel.pid != first_pid
     finally:
         runner.close()
+
+
+def test_kernel_ending_during_reset_reported_at_once(tmp_path, monkeypatch):
+    """A kernel that dies between two reports is noticed, not waited for until the timeout."""
+    monkeypatch.setattr(kernel_module, "RESET_TIMEOUT", 30)
+    kernel = WarmKernel()
+    try:
+        kernel.start(tmp_path)
+        with pytest.raises(KernelDied, match="berhenti sebelum laporan dimulai"):
+            kernel._run_quietly("import os, signal; os.kill(os.getpid(), signal.SIGKILL)")
+    finally:
+        kernel.discard()
+
+
+def test_kernel_ending_during_reset_replaced(tmp_path, monkeypatch):
+    """The next report runs in a new kernel when the kept one dies before it starts."""
+    first, second = tmp_path / "satu", tmp_path / "dua"
+    first.mkdir()
+    second.mkdir()
+    reset = WarmKernel._reset
+
+    def kill_then_reset(self, work):
+        psutil.Process(self.pid).kill()
+        psutil.Process(self.pid).wait(30)
+        reset(self, work)
+
+    kernel = WarmKernel()
+    try:
+        kernel.prepare(first)
+        dead_pid = kernel.pid
+        monkeypatch.setattr(WarmKernel, "_reset", kill_then_reset)
+        manager = kernel.prepare(second)
+        assert kernel.pid != dead_pid
+        assert psutil.Process(kernel.pid).cwd() == str(second.resolve())
+        assert run_sync(manager.is_alive)()
+        assert kernel.reports == 1
+    finally:
+        kernel.discard()
