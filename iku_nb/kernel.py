@@ -162,6 +162,9 @@ class WarmKernel:
         if manager is None:
             return
         manager.stop_client()
+        # jupyter_client kills the kernel too, but then checks every 0.1 s
+        # whether it has ended. Killed and waited for here, it has.
+        self._kill(manager)
         try:
             run_sync(manager.shutdown_kernel)(now=True)
         except Exception as exc:  # a kernel that is already gone needs no shutdown
