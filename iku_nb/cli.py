@@ -15,7 +15,7 @@ from rich.table import Table
 from iku_nb import api
 from iku_nb.dataset import inspect, load
 from iku_nb.entry import EXIT_INTERRUPTED
-from iku_nb.errors import DataError, IkuError
+from iku_nb.errors import DataError, IkuError, Terminated
 from iku_nb.params import parse_parameters
 from iku_nb.paths import resolve
 from iku_nb.problems import Problem
@@ -24,6 +24,8 @@ from iku_nb.values import Nilai
 
 log = logging.getLogger("iku_nb")
 EXIT_DATA = 2
+UNFINISHED = ("Laporan yang belum selesai tidak diubah; laporan yang selesai sebelum itu sudah "
+              "tersimpan.")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,9 +54,11 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"Galat: {exc}", style="bold red")
         return EXIT_DATA
     except KeyboardInterrupt:
-        err.print("Dihentikan oleh pengguna. Laporan yang belum selesai tidak diubah; laporan "
-                  "yang selesai sebelum itu sudah tersimpan.")
+        err.print(f"Dihentikan oleh pengguna. {UNFINISHED}")
         return EXIT_INTERRUPTED
+    except Terminated as exc:
+        err.print(f"Dihentikan oleh sinyal {exc.signal_name}. {UNFINISHED}")
+        return exc.code
     except Exception as exc:
         if args.debug:
             raise

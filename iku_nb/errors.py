@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -49,3 +50,11 @@ class NoDataError(IkuError):
 
 class RunError(IkuError):
     """A report run failed; the message names the cell and the error."""
+
+
+class Terminated(SystemExit):
+    """A batch ended by a signal; the exit status is 128 + its number, as a shell reports."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signal_name = signal.Signals(signum).name

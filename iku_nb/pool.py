@@ -31,7 +31,7 @@ from typing import Protocol
 
 import psutil
 
-from iku_nb.errors import IkuError
+from iku_nb.errors import IkuError, Terminated
 from iku_nb.forkserver import worker_context
 from iku_nb.formatting import detik
 from iku_nb.kernel import WarmKernel, kill_all
@@ -430,14 +430,14 @@ class LocalPool:
 
 @contextlib.contextmanager
 def terminate_as_exit() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into SystemExit while a batch runs.
+    """Turn SIGTERM and SIGHUP into Terminated, a SystemExit, while a batch runs.
 
     Python's default for these signals ends the parent at once, which would
     leave the workers and their kernels writing reports after it. As an
     exception, the signal passes through run_batch, which kills them first.
     """
     def stop(signum, frame):
-        raise SystemExit(128 + signum)
+        raise Terminated(signum)
 
     # SIGHUP does not exist on Windows.
     signals = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])

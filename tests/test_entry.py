@@ -140,3 +140,31 @@ def _forkserver_of(pid: int) -> psutil.Process:
                     return child
         time.sleep(0.01)
     raise AssertionError("the command started no forkserver within 60 s")
+
+
+@pytest.mark.skipif(not COMMAND.exists(), reason="the iku-nb command is not installed here")
+def test_sigterm_during_batch_says_so(tmp_path):
+    """SIGTERM to the command ends the batch with a message and status 143, leaving no process."""
+    log = tmp_path / "stderr.txt"
+    with log.open("w", encoding="utf-8") as stderr:
+        command = subprocess.Popen([str(COMMAND), "laporan", "--data", str(DATA), "--tahun",
+                                    "2021-2025", "--bidang", "semua", "--output",
+                                    str(tmp_path / "keluaran")], cwd=tmp_path,
+                                   stdout=subprocess.DEVNULL, stderr=stderr, text=True)
+        try:
+            deadline = time.monotonic() + 120
+            while "Menyusun" not in log.read_text(encoding="utf-8"):
+                assert time.monotonic() < deadline, "the batch did not start within 120 s"
+                time.sleep(0.05)
+            family = psutil.Process(command.pid).children(recursive=True)
+            command.send_signal(signal.SIGTERM)
+            command.wait(timeout=60)
+        finally:
+            if command.poll() is None:
+                command.kill()
+    text = log.read_text(encoding="utf-8")
+    assert command.returncode == 128 + signal.SIGTERM, text
+    assert "Dihentikan oleh sinyal SIGTERM." in text
+    assert "Traceback" not in text
+    psutil.wait_procs(family, timeout=30)
+    assert not [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
