@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import numbers
-
 from iku_nb.catalogue import Indikator
 from iku_nb.count import count
 from iku_nb.dataset import Dataset
-from iku_nb.errors import NoDataError, ParameterError
+from iku_nb.errors import NoDataError
 from iku_nb.params import check_year
 from iku_nb.period import Period
 from iku_nb.values import Nilai, evaluate
@@ -25,9 +23,8 @@ def hitung(dataset: Dataset, tahun: int, triwulan: int | None = None,
     NoDataError
         When an indicator has neither data nor a target for the period.
     """
-    _check_period_arguments(tahun, triwulan)
-    check_year(tahun, dataset.years)
     period = Period(tahun, triwulan)
+    check_year(tahun, dataset.years)
     results = []
     for ind in indikator or dataset.katalog.indikator:
         result = figure(dataset, ind, period)
@@ -37,17 +34,6 @@ def hitung(dataset: Dataset, tahun: int, triwulan: int | None = None,
                 f"{period.label}: isi register atau rekap, dan tabel target.")
         results.append(result)
     return results
-
-
-def _check_period_arguments(tahun: object, triwulan: object) -> None:
-    """Reject a tahun or triwulan that is not a whole number, e.g. the text "2025"."""
-    if not isinstance(tahun, numbers.Integral) or isinstance(tahun, bool):
-        raise ParameterError(f"tahun harus bilangan bulat, misalnya 2025; tertulis {tahun!r} "
-                             f"({type(tahun).__name__}).")
-    if triwulan is not None and (not isinstance(triwulan, numbers.Integral)
-                                 or isinstance(triwulan, bool) or not 1 <= triwulan <= 4):
-        raise ParameterError(f"triwulan harus 1, 2, 3, 4 atau None (setahun); tertulis "
-                             f"{triwulan!r}.")
 
 
 def figure(dataset: Dataset, ind: Indikator, period: Period) -> Nilai:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import calendar
+import numbers
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from iku_nb.errors import ParameterError
 from iku_nb.formatting import triwulan
 
 if TYPE_CHECKING:
@@ -27,6 +29,17 @@ class Period:
 
     tahun: int
     triwulan: int | None = None
+
+    def __post_init__(self) -> None:
+        """Reject a tahun that is not a whole number, e.g. the text "2025", or a triwulan 5."""
+        tahun, triwulan = self.tahun, self.triwulan
+        if not isinstance(tahun, numbers.Integral) or isinstance(tahun, bool):
+            raise ParameterError(f"tahun harus bilangan bulat, misalnya 2025; tertulis {tahun!r} "
+                                 f"({type(tahun).__name__}).")
+        if triwulan is not None and (not isinstance(triwulan, numbers.Integral)
+                                     or isinstance(triwulan, bool) or not 1 <= triwulan <= 4):
+            raise ParameterError(f"triwulan harus 1, 2, 3, 4 atau None (setahun); tertulis "
+                                 f"{triwulan!r}.")
 
     @property
     def start(self) -> date:

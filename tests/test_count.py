@@ -218,6 +218,14 @@ def test_hitung_rejects_period_arguments(make_data, tahun, triwulan, message):
     assert str(raised.value) == message
 
 
+@pytest.mark.parametrize(("tahun", "triwulan"), [(2025, 5), (2025, 0), ("2025", None),
+                                                 (2025, True)])
+def test_period_rejects_what_hitung_rejects(tahun, triwulan):
+    """A Period built directly fails at once, not later with a date error in English."""
+    with pytest.raises(iku_nb.ParameterError, match="harus"):
+        iku_nb.Period(tahun, triwulan)
+
+
 def test_hitung_accepts_numpy_tahun(make_data):
     dataset = iku_nb.load(make_data(konflik=[report("K-2", "2025-03-05", status="belum")]))
     assert iku_nb.hitung(dataset, np.int64(2025)) == iku_nb.hitung(dataset, 2025)
