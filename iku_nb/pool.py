@@ -49,6 +49,8 @@ DEFAULT_TIMEOUT = 900
 POLL_INTERVAL = 0.2
 # Seconds an idle worker gets to shut its kernel down before it is killed.
 STOP_TIMEOUT = 10
+# The name of a kernel's start folder in the temporary folder, before the worker's pid.
+START_FOLDER_PREFIX = "iku-nb-kernel-"
 
 Runner = Callable[[ReportSpec, Path, int | None], dict[str, Path]]
 
@@ -204,8 +206,11 @@ class WarmKernelRunner:
         if self._kernel is None:
             self._kernel = WarmKernel(fork_first=self.fork_first)
         # A private empty folder, because a kernel imports modules from its
-        # working folder first and anyone may write into the shared /tmp.
-        self._start_folder = tempfile.TemporaryDirectory(prefix="iku-nb-kernel-")
+        # working folder first and anyone may write into the shared /tmp. Its
+        # name carries the worker's pid, so that the parent can remove it
+        # after killing the worker (_remove_start_folder).
+        self._start_folder = tempfile.TemporaryDirectory(
+            prefix=f"{START_FOLDER_PREFIX}{os.getpid()}-")
         try:
             self._kernel.start(Path(self._start_folder.name))
             # Compiling nbconvert's templates takes about 0.5 s. A worker forked
@@ -424,6 +429,8 @@ class LocalPool:
         if kill and worker.process.is_alive():
             _kill([worker], self.output)
         worker.connection.close()
+        if not worker.process.is_alive():
+            _remove_start_folder(worker.process.pid)
         if worker in self._workers:
             self._workers.remove(worker)
 
@@ -571,6 +578,13 @@ def _exit_reason(worker: _Worker) -> str:
             "laporan sebelumnya tidak diubah")
 
 
+def _remove_start_folder(pid: int) -> None:
+    """Remove the kernel's start folder of a worker that was killed or died, if it is empty."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{START_FOLDER_PREFIX}{pid}-*"):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
 def _kill(workers: list[_Worker], output: Path) -> None:
     """Kill the workers and every process they started, then remove their staging folders.
 
@@ -594,6 +608,7 @@ def _kill(workers: list[_Worker], output: Path) -> None:
     for worker in workers:
         worker.process.join(5)
         worker.connection.close()
+        _remove_start_folder(worker.process.pid)
         if worker.spec is not None:
             _remove_staging(output, worker.spec)
             log.info("laporan %s dihentikan", worker.spec.name)

@@ -696,3 +696,25 @@ def test_early_workers_follow_options(options, pairs, expected):
         setattr(args, name, value)
 
     assert batch.early_workers(args) == expected
+
+
+class StuckAfterStartRunner(pool.WarmKernelRunner):
+    """Start a real kernel in the worker, then hang in hanbang like a stuck report."""
+
+    def __call__(self, spec: ReportSpec, output: Path, execution_timeout: int | None):
+        if spec.params.bidang == "hanbang":
+            (Path(output) / "folder-awal.txt").write_text(self._start_folder.name)
+            time.sleep(60)
+        return fake_runner(spec, output, execution_timeout)
+
+
+def test_killed_worker_leaves_no_start_folder(tmp_path):
+    """The empty folder a worker's kernel starts in goes with the worker, even when killed."""
+    specs = [spec(bidang="hanbang"), spec(bidang="poldagri")]
+    local = pool.LocalPool(tmp_path, 1, 5, runner=StuckAfterStartRunner(),
+                           reports_per_worker=None)
+    stuck, after = run_batch(specs, tmp_path, pool=local)
+    assert (stuck.status, after.status) == (TIMED_OUT, SUCCEEDED)
+    start_folder = Path((tmp_path / "folder-awal.txt").read_text())
+    assert start_folder.name.startswith(pool.START_FOLDER_PREFIX)
+    assert not start_folder.exists()
