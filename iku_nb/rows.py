@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from iku_nb.formatting import bilangan
 from iku_nb.parse import (
     DATE_FORMATS,
     canonical,
@@ -18,6 +19,9 @@ from iku_nb.parse import (
 from iku_nb.period import MAX_YEAR, MIN_YEAR
 from iku_nb.problems import ERROR, WARNING, Problem
 from iku_nb.tables import RawTable
+
+# Whole numbers are stored as 64-bit integers; a larger one is a typing error.
+LARGEST_INTEGER = 2**63 - 1
 
 
 def _date_hint(value: object) -> str:
@@ -129,4 +133,10 @@ class Rows:
             hint = " Tulis tanpa pemisah ribuan, misalnya 1000." if has_separator else ""
             self.problem("bukan-bilangan-bulat", row, column, value, expected,
                          f"Nilai {column} {shown(value)!r} bukan {expected}.{hint}")
+        elif abs(parsed) > LARGEST_INTEGER:
+            self.problem("angka-terlalu-besar", row, column, value,
+                         f"{expected}, paling besar {bilangan(LARGEST_INTEGER)}",
+                         f"Nilai {column} {shown(value)!r} terlalu besar untuk dihitung; "
+                         "periksa salah ketik.")
+            return None
         return parsed

@@ -105,6 +105,27 @@ def test_rekap_period_rejected(folder, written, code, column, value):
     assert (problems[0].row, problems[0].column, problems[0].value) == (2, column, value)
 
 
+@pytest.mark.parametrize(("written", "column", "value"), [
+    ("IKU-1,2024,,3,99999999999999999999999999,", "penyebut", "99999999999999999999999999"),
+    ("IKU-1,2024,,3,9223372036854775808,", "penyebut", "9223372036854775808"),
+    ("IKU-1,2024,,-9223372036854775809,4,", "pembilang", "-9223372036854775809"),
+    ("IKU-1,20240000000000000000000,,3,4,", "tahun", "20240000000000000000000"),
+])
+def test_rekap_number_too_large_is_a_data_problem(folder, written, column, value):
+    """A number that no 64-bit integer holds names its cell, where it crashed before."""
+    replace(folder, "rekap.csv", "IKU-1,2024,,3,4,", written)
+    problems = inspect(folder).problems
+    assert [(p.code, p.row, p.column, p.value) for p in problems] == [
+        ("angka-terlalu-besar", 2, column, value)]
+    assert "terlalu besar untuk dihitung" in problems[0].message
+    assert problems[0].expected.endswith("paling besar 9.223.372.036.854.775.807")
+
+
+def test_rekap_largest_integer_accepted(folder):
+    replace(folder, "rekap.csv", "IKU-1,2024,,3,4,", "IKU-1,2024,,3,9223372036854775807,")
+    assert inspect(folder).problems == []
+
+
 def test_target_fraction_warns(folder):
     replace(folder, "target.csv", "IKU-1;2025;85;", "IKU-1;2025;0,85;")
     problem = only_problem(folder)
