@@ -21,7 +21,7 @@ import iku_nb.quick_imports  # noqa: F401 - before anything imports nbformat
 from iku_nb import api, manifest, registry
 from iku_nb.dataset import Dataset, inspect, load, sha256
 from iku_nb.errors import RunError
-from iku_nb.kernel import KERNEL_ARGUMENTS, KERNEL_NAME, WarmKernel
+from iku_nb.kernel import KERNEL_ARGUMENTS, KERNEL_NAME, KernelDied, WarmKernel
 from iku_nb.params import RunParameters
 from iku_nb.paths import NOTEBOOK_DIR, resolve
 from iku_nb.period import Period, report_title
@@ -258,9 +258,21 @@ def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
     except Exception as exc:
         failed = _keep_failed(notebook, failed_folder, spec.notebook)
         raise RunError(
-            f"Laporan {spec.name} gagal dijalankan: {type(exc).__name__}: {exc}. "
+            f"Laporan {spec.name} gagal dijalankan: {_cause(exc)}. "
             + (f"Notebook yang gagal disimpan di {failed}; " if failed else "")
             + "laporan sebelumnya tidak diubah.") from exc
+
+
+def _cause(exc: Exception) -> str:
+    """Name why a notebook did not run: a kernel that ended in words, anything else as raised."""
+    from nbclient.exceptions import DeadKernelError  # noqa: PLC0415 - imported by papermill
+
+    # jupyter_client raises a plain RuntimeError when a new kernel ends before its first reply.
+    if isinstance(exc, (DeadKernelError, KernelDied)) or (
+            isinstance(exc, RuntimeError) and str(exc).startswith("Kernel died")):
+        return ("kernel Jupyter berhenti sebelum laporan selesai, misalnya karena kehabisan "
+                f"memori atau prosesnya dimatikan ({type(exc).__name__})")
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _keep_failed(notebook: Path, target: Path | None, stem: str) -> Path | None:

@@ -9,13 +9,14 @@ from pathlib import Path
 import psutil
 import pytest
 from jupyter_core.utils import run_sync
+from nbclient.exceptions import DeadKernelError
 
 from iku_nb import kernel as kernel_module
-from iku_nb.errors import DataError
+from iku_nb.errors import DataError, RunError
 from iku_nb.kernel import KernelDied, WarmKernel
 from iku_nb.params import RunParameters
 from iku_nb.pool import WarmKernelRunner
-from iku_nb.run import ReportSpec, run_report
+from iku_nb.run import ReportSpec, _cause, run_report
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 # papermill gives its injected parameters cell a new random id at every run,
@@ -171,3 +172,37 @@ def test_kernel_ending_during_reset_replaced(tmp_path, monkeypatch):
         assert kernel.reports == 1
     finally:
         kernel.discard()
+
+
+def test_kernel_killed_during_report_explained(tmp_path, monkeypatch):
+    """A report whose kernel ends says so in Indonesian, and keeps the previous report."""
+    prepare = WarmKernel.prepare
+
+    def prepare_then_kill(self, work):
+        manager = prepare(self, work)
+        psutil.Process(self.pid).kill()
+        psutil.Process(self.pid).wait(30)
+        return manager
+
+    monkeypatch.setattr(WarmKernel, "prepare", prepare_then_kill)
+    runner = WarmKernelRunner()
+    try:
+        with pytest.raises(RunError) as failed:
+            runner(spec(bidang="poldagri"), tmp_path / "keluaran", 600)
+    finally:
+        runner.close()
+    message = str(failed.value)
+    assert "kernel Jupyter berhenti sebelum laporan selesai" in message
+    assert "laporan sebelumnya tidak diubah" in message
+    assert not (tmp_path / "keluaran" / "2025" / "poldagri" / "laporan_bidang.html").exists()
+
+
+@pytest.mark.parametrize(("error", "expected"), [
+    (DeadKernelError("Kernel died"), "kernel Jupyter berhenti sebelum laporan selesai"),
+    (KernelDied("kernel (pid 1) berhenti"), "kernel Jupyter berhenti sebelum laporan selesai"),
+    (RuntimeError("Kernel died before replying to kernel_info"), "kernel Jupyter berhenti"),
+    (RuntimeError("lain"), "RuntimeError: lain"),
+    (ValueError("x"), "ValueError: x"),
+])
+def test_failure_cause_words(error, expected):
+    assert expected in _cause(error)
