@@ -20,6 +20,7 @@ from rich.text import Text
 from iku_nb.analysis import parse_analysis, warn_missing
 from iku_nb.errors import ParameterError
 from iku_nb.formatting import detik
+from iku_nb.parse import THOUSANDS, parse_number
 from iku_nb.pool import (
     DEFAULT_TIMEOUT,
     FAILED,
@@ -37,6 +38,8 @@ from iku_nb.run import ReportSpec
 log = logging.getLogger("iku_nb")
 
 _MATRIX_OPTIONS = ("tahun", "triwulan", "bidang")
+# The longest --timeout accepted, a week; a larger value is taken for a typing error.
+MAX_TIMEOUT = 7 * 24 * 3600
 
 
 def add_report_command(commands, data_options) -> None:
@@ -67,7 +70,7 @@ def add_report_command(commands, data_options) -> None:
     report.add_argument("--jobs", "-j", type=_positive_int, default=None,
                         help=f"jumlah laporan yang berjalan bersamaan (bawaan: jumlah inti "
                         f"prosesor, di mesin ini {default_jobs()})")
-    report.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT,
+    report.add_argument("--timeout", type=_timeout_seconds, default=DEFAULT_TIMEOUT,
                         help="batas waktu satu laporan dalam detik; laporan yang melewatinya "
                         f"dihentikan (bawaan: {DEFAULT_TIMEOUT})")
     report.add_argument("--kernel-baru", action="store_true",
@@ -372,12 +375,15 @@ def _positive_int(value: str) -> int:
     return int(value)
 
 
-def _positive_float(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = 0.0
-    if not number > 0:
-        raise argparse.ArgumentTypeError(f"{value!r} tidak sah: harus jumlah detik lebih dari "
-                                         "0, misalnya 900")
-    return number
+def _timeout_seconds(value: str) -> float:
+    """Read --timeout: seconds with a decimal comma or point, such as 900, 0,5 or 0.5.
+
+    "1.800" or "1,800" is refused: one writer means 1800 seconds and another 1,8.
+    """
+    ambiguous = THOUSANDS.fullmatch(value.strip()) is not None or "%" in value
+    number = None if ambiguous else parse_number(value)
+    if number is None or not 0 < number <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} tidak sah: harus jumlah detik lebih dari 0 dan paling banyak "
+            f"{detik(MAX_TIMEOUT)} (7 hari), tanpa pemisah ribuan, misalnya 900 atau 0,5")
+    return float(number)

@@ -92,7 +92,7 @@ def parse_number(value: object) -> Decimal | None:
         return None
 
 
-_THOUSANDS = re.compile(r"\d{1,3}([.,]\d{3})+")
+THOUSANDS = re.compile(r"\d{1,3}([.,]\d{3})+")
 
 
 def parse_integer(value: object) -> int | None:
@@ -101,7 +101,7 @@ def parse_integer(value: object) -> int | None:
     ``1.000`` and ``1,000`` are rejected: one writer means one thousand and
     another means one with three decimals, so neither reading is safe.
     """
-    if isinstance(value, str) and _THOUSANDS.fullmatch(value.strip()):
+    if isinstance(value, str) and THOUSANDS.fullmatch(value.strip()):
         return None
     number = parse_number(value)
     if number is None or number != number.to_integral_value():

@@ -718,3 +718,25 @@ def test_killed_worker_leaves_no_start_folder(tmp_path):
     start_folder = Path((tmp_path / "folder-awal.txt").read_text())
     assert start_folder.name.startswith(pool.START_FOLDER_PREFIX)
     assert not start_folder.exists()
+
+
+@pytest.mark.parametrize(("written", "seconds"), [
+    ("900", 900.0), ("0,5", 0.5), ("0.5", 0.5), (" 30 ", 30.0), ("604800", 604800.0)])
+def test_timeout_option_reads_seconds(written, seconds):
+    assert batch._timeout_seconds(written) == seconds
+
+
+@pytest.mark.parametrize("written", [
+    "0", "-5", "inf", "nan", "1e300", "604801", "1.800", "1,800", "80%", "lama", ""])
+def test_timeout_option_rejects(written):
+    with pytest.raises(argparse.ArgumentTypeError, match="tidak sah: harus jumlah detik"):
+        batch._timeout_seconds(written)
+
+
+def test_timeout_option_error_in_command(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["laporan", "--timeout", "inf"])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    assert "'inf' tidak sah: harus jumlah detik lebih dari 0 dan paling banyak 604.800" in error
+    assert "Traceback" not in error
