@@ -57,17 +57,24 @@ class _ReusedClient(AsyncKernelClient):
     """A kernel client whose channels stay open from one report to the next.
 
     nbclient opens the channels and waits for the kernel at every notebook.
-    A second start of the heartbeat thread would raise, so a second start
+    A second start of the channels' threads would raise, so a second start
     does nothing. A second wait returns at once, because the first wait
     ends with at least 0.2 s of listening for stray messages (jupyter_client
     8.10), and nbclient and the reset both skip replies to other requests.
+
+    The heartbeat channel never starts. Whether the kernel runs is asked of
+    its process (the manager's is_alive), by nbclient and by the reset. A
+    heartbeat thread stopped before it had begun to run (a kernel discarded
+    right after its start) kept opening sockets until the process ran out of
+    file descriptors (jupyter_client 8.10, seen in about one run in three).
     """
 
     _ready = False
 
-    def start_channels(self, *args, **kwargs) -> None:
+    def start_channels(self, shell: bool = True, iopub: bool = True, stdin: bool = True,
+                       hb: bool = True, control: bool = True) -> None:
         if not self.channels_running:
-            super().start_channels(*args, **kwargs)
+            super().start_channels(shell, iopub, stdin, False, control)
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         if not self._ready:
