@@ -20,7 +20,7 @@ from iku_nb.period import MAX_YEAR, MIN_YEAR
 from iku_nb.problems import ERROR, WARNING, Problem
 from iku_nb.tables import RawTable
 
-# Whole numbers are stored as 64-bit integers; a larger one is a typing error.
+# Whole numbers are stored as 64-bit integers; a larger one is taken for a typing error.
 LARGEST_INTEGER = 2**63 - 1
 
 
