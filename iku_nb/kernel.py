@@ -169,11 +169,17 @@ class WarmKernel:
         if manager is None:
             return
         manager.stop_client()
-        # jupyter_client kills the kernel too, but then checks every 0.1 s
-        # whether it has ended. Killed and waited for here, it has.
+        # jupyter_client's shutdown kills the kernel too, but then checks every
+        # 0.1 s whether it has ended. It also signals the kernel's pid and
+        # process group even when the kernel has already been reaped, and a
+        # new process may have that pid by then. So the kernel is killed and
+        # reaped here, and jupyter_client only frees its files and sockets.
         self._kill(manager)
         try:
-            run_sync(manager.shutdown_kernel)(now=True)
+            if _ended(manager):
+                run_sync(manager.cleanup_resources)()
+            else:
+                run_sync(manager.shutdown_kernel)(now=True)
         except Exception as exc:  # a kernel that is already gone needs no shutdown
             log.info("kernel tidak dapat dimatikan dengan rapi: %s", exc)
             self._kill(manager)
@@ -275,9 +281,10 @@ class WarmKernel:
 
     @staticmethod
     def _kill(manager: AsyncKernelManager) -> None:
+        """Kill the kernel and its children, unless it has ended and its pid may be another's."""
         provisioner = getattr(manager, "provisioner", None)
         pid = getattr(provisioner, "pid", None)
-        if pid is None:
+        if pid is None or _ended(manager):
             return
         try:
             kernel = psutil.Process(pid)
@@ -285,6 +292,12 @@ class WarmKernel:
         except psutil.NoSuchProcess:
             return
         kill_all(tree)
+
+
+def _ended(manager: AsyncKernelManager) -> bool:
+    """Return whether the kernel process has ended and been reaped (polling reaps it)."""
+    process = getattr(getattr(manager, "provisioner", None), "process", None)
+    return process is None or process.poll() is not None
 
 
 def _copy_to_stdout(stream) -> None:

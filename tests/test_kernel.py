@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from pathlib import Path
 
@@ -206,3 +207,19 @@ def test_kernel_killed_during_report_explained(tmp_path, monkeypatch):
 ])
 def test_failure_cause_words(error, expected):
     assert expected in _cause(error)
+
+
+def test_discard_signals_no_reaped_kernel(tmp_path, monkeypatch):
+    """A reaped kernel's pid may be another process's by now, so nothing is signalled."""
+    kernel = WarmKernel()
+    kernel.start(tmp_path)
+    manager = kernel.manager
+    psutil.Process(kernel.pid).kill()
+    psutil.Process(kernel.pid).wait(30)
+    assert not run_sync(manager.is_alive)(), "polling reaps the kernel"
+    signalled = []
+    monkeypatch.setattr(os, "killpg", lambda *args: signalled.append(("killpg", *args)))
+    monkeypatch.setattr(os, "kill", lambda *args: signalled.append(("kill", *args)))
+    kernel.discard()
+    assert signalled == []
+    assert not Path(manager.connection_file).exists(), "the connection file is removed"
