@@ -17,6 +17,8 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.forkserver
+import multiprocessing.resource_tracker
+import signal
 
 # Modules that the forkserver imports once for every worker it forks. The
 # guard comes first: it takes the current folder off sys.path.
@@ -43,5 +45,19 @@ def start_early() -> None:
     The server process ends when this process does, so starting it for a
     command that then runs no report costs only its imports.
     """
-    if worker_context().get_start_method() == "forkserver":
+    if worker_context().get_start_method() != "forkserver":
+        return
+    # A new interpreter handles Ctrl-C only once it has started, so Ctrl-C
+    # while the server's interpreter starts printed "Fatal Python error".
+    # A blocked signal stays blocked in the new process, pending, until the
+    # guard, its first preload module, has set its own handler and unblocks
+    # it (iku_nb.forkserver_guard). Here it is delivered when unblocked.
+    # multiprocessing's resource tracker unblocks Ctrl-C after starting its
+    # own process, so it is started first, outside the blocked span.
+    multiprocessing.resource_tracker.ensure_running()
+    interrupt = {signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, interrupt)
+    try:
         multiprocessing.forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupt)

@@ -11,8 +11,10 @@ kernels that workers fork (:mod:`iku_nb.kernel_seed`).
 The forkserver ignores Ctrl-C only once its preload is done, and Ctrl-C in a
 terminal reaches the whole process group. Until then this module makes
 Ctrl-C end the server quietly, not with an import traceback, and the command
-that started it reports the interruption. Each worker restores Python's own
-handler when it starts.
+that started it reports the interruption. The command blocks Ctrl-C while
+it starts the server, and this module unblocks it once its handler is set,
+so a Ctrl-C during the interpreter's start ends the server here too. Each
+worker restores Python's own handler when it starts.
 
 Imported anywhere but in a forkserver, the module changes nothing.
 """
@@ -40,3 +42,5 @@ if _in_forkserver():
     if not sys.flags.safe_path and sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]
     signal.signal(signal.SIGINT, _end_quietly)
+    # The command blocks Ctrl-C while it starts this process (iku_nb.forkserver.start_early).
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
