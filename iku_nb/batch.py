@@ -38,8 +38,9 @@ from iku_nb.run import ReportSpec
 log = logging.getLogger("iku_nb")
 
 _MATRIX_OPTIONS = ("tahun", "triwulan", "bidang")
-# The longest --timeout accepted, a week; a larger value is taken for a typing error.
-MAX_TIMEOUT = 7 * 24 * 3600
+# The --timeout values accepted, in seconds: from a tenth of a second, which
+# messages can still print, to a week; a larger value is taken for a typing error.
+MIN_TIMEOUT, MAX_TIMEOUT = 0.1, 7 * 24 * 3600
 
 
 def add_report_command(commands, data_options) -> None:
@@ -230,13 +231,17 @@ def _run_matrix(args, specs, dataset, console, exit_failed: int, write_index,
         jobs = pool.slots
         where = f" di klaster {args.cluster}"
     kernels = "kernel baru per laporan" if args.kernel_baru else "kernel dipakai ulang"
-    err.print(f"Menyusun {len(specs)} laporan dengan {jobs} proses sekaligus{where} "
-              f"({kernels}, batas waktu {detik(args.timeout)} detik per laporan) ke {args.output}.")
     bidang_names = {b.kode: b.nama for b in dataset.katalog.bidang}
     try:
-        with terminate_as_exit(), _ProgressDisplay(err, len(specs)) as display:
-            results = run_batch(specs, args.output, jobs, args.timeout, listener=display,
-                                keep_kernel=not args.kernel_baru, pool=pool)
+        # The opening line comes after SIGTERM is caught, so that a script
+        # that stops the batch once it has started always gets the message.
+        with terminate_as_exit():
+            err.print(f"Menyusun {len(specs)} laporan dengan {jobs} proses sekaligus{where} "
+                      f"({kernels}, batas waktu {detik(args.timeout)} detik per laporan) ke "
+                      f"{args.output}.")
+            with _ProgressDisplay(err, len(specs)) as display:
+                results = run_batch(specs, args.output, jobs, args.timeout, listener=display,
+                                    keep_kernel=not args.kernel_baru, pool=pool)
     except (KeyboardInterrupt, SystemExit):
         write_index(args.output, bidang_names)
         raise
@@ -380,10 +385,10 @@ def _timeout_seconds(value: str) -> float:
 
     "1.800" or "1,800" is refused: one writer means 1800 seconds and another 1,8.
     """
-    ambiguous = THOUSANDS.fullmatch(value.strip()) is not None or "%" in value
+    ambiguous = THOUSANDS.fullmatch(value.strip().lstrip("+-")) is not None or "%" in value
     number = None if ambiguous else parse_number(value)
-    if number is None or not 0 < number <= MAX_TIMEOUT:
+    if number is None or not MIN_TIMEOUT <= number <= MAX_TIMEOUT:
         raise argparse.ArgumentTypeError(
-            f"{value!r} tidak sah: harus jumlah detik lebih dari 0 dan paling banyak "
-            f"{detik(MAX_TIMEOUT)} (7 hari), tanpa pemisah ribuan, misalnya 900 atau 0,5")
+            f"{value!r} tidak sah: harus jumlah detik dari {detik(MIN_TIMEOUT)} sampai "
+            f"{MAX_TIMEOUT} (7 hari), tanpa pemisah ribuan, misalnya 900 atau 0,5")
     return float(number)

@@ -10,6 +10,7 @@ same paths on every worker, e.g. on a shared filesystem.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 import uuid
@@ -163,7 +164,7 @@ def run_on_dask_worker(spec: ReportSpec, output: str, timeout: float,
         _active_runners.add(runner)
     timer.start()
     try:
-        files = runner(spec, Path(output), int(timeout))
+        files = runner(spec, Path(output), math.ceil(timeout))
         outcome = (SUCCEEDED, {kind: str(path) for kind, path in files.items()}, None)
     except Exception as exc:  # every failure becomes this report's outcome
         if expired.is_set():

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import math
 import multiprocessing
 import os
 import re
@@ -529,7 +530,7 @@ def _serve(runner: Runner, output: Path, timeout: float, connection: Connection)
                 break
             _redirect_output(process_log(output, spec))
             try:
-                files = runner(spec, output, int(timeout))
+                files = runner(spec, output, math.ceil(timeout))
                 message = (SUCCEEDED, {kind: str(path) for kind, path in files.items()}, None)
             except IkuError as exc:
                 message = (FAILED, {}, _one_line(str(exc)))

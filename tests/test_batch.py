@@ -727,9 +727,11 @@ def test_timeout_option_reads_seconds(written, seconds):
 
 
 @pytest.mark.parametrize("written", [
-    "0", "-5", "inf", "nan", "1e300", "604801", "1.800", "1,800", "80%", "lama", ""])
+    "0", "0,05", "-5", "inf", "nan", "1e300", "604801", "1.800", "1,800", "+1.800", "80%",
+    "lama", ""])
 def test_timeout_option_rejects(written):
-    with pytest.raises(argparse.ArgumentTypeError, match="tidak sah: harus jumlah detik"):
+    with pytest.raises(argparse.ArgumentTypeError,
+                       match="tidak sah: harus jumlah detik dari 0,1 sampai 604800"):
         batch._timeout_seconds(written)
 
 
@@ -738,5 +740,5 @@ def test_timeout_option_error_in_command(capsys):
         main(["laporan", "--timeout", "inf"])
     assert stopped.value.code == 2
     error = capsys.readouterr().err
-    assert "'inf' tidak sah: harus jumlah detik lebih dari 0 dan paling banyak 604.800" in error
+    assert "'inf' tidak sah: harus jumlah detik dari 0,1 sampai 604800 (7 hari)" in error
     assert "Traceback" not in error
