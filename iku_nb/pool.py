@@ -50,7 +50,7 @@ DEFAULT_TIMEOUT = 900
 POLL_INTERVAL = 0.2
 # Seconds an idle worker gets to shut its kernel down before it is killed.
 STOP_TIMEOUT = 10
-# The name of a kernel's start folder in the temporary folder, before the worker's pid.
+# How a kernel's start folder in the temporary folder is named, before two pids.
 START_FOLDER_PREFIX = "iku-nb-kernel-"
 
 Runner = Callable[[ReportSpec, Path, int | None], dict[str, Path]]
@@ -182,10 +182,13 @@ class WarmKernelRunner:
         self.fork_first = fork_first
         self._kernel: WarmKernel | None = None
         self._start_folder: tempfile.TemporaryDirectory | None = None
+        # The process that runs the batch, which removes a killed worker's folder.
+        self._batch_pid = os.getpid()
 
     def __getstate__(self) -> dict:
         # A running kernel and its folder belong to the process that started them.
-        return {"fork_first": self.fork_first, "_kernel": None, "_start_folder": None}
+        return {"fork_first": self.fork_first, "_kernel": None, "_start_folder": None,
+                "_batch_pid": self._batch_pid}
 
     def __call__(self, spec: ReportSpec, output: Path, execution_timeout: int | None
                  ) -> dict[str, Path]:
@@ -208,10 +211,10 @@ class WarmKernelRunner:
             self._kernel = WarmKernel(fork_first=self.fork_first)
         # A private empty folder, because a kernel imports modules from its
         # working folder first and anyone may write into the shared /tmp. Its
-        # name carries the worker's pid, so that the parent can remove it
-        # after killing the worker (_remove_start_folder).
+        # name carries the batch's and the worker's pids, so that the batch
+        # can remove it after killing the worker (_remove_start_folder).
         self._start_folder = tempfile.TemporaryDirectory(
-            prefix=f"{START_FOLDER_PREFIX}{os.getpid()}-")
+            prefix=f"{START_FOLDER_PREFIX}{self._batch_pid}-{os.getpid()}-")
         try:
             self._kernel.start(Path(self._start_folder.name))
             # Compiling nbconvert's templates takes about 0.5 s. A worker forked
@@ -580,8 +583,13 @@ def _exit_reason(worker: _Worker) -> str:
 
 
 def _remove_start_folder(pid: int) -> None:
-    """Remove the kernel's start folder of a worker that was killed or died, if it is empty."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{START_FOLDER_PREFIX}{pid}-*"):
+    """Remove the kernel's start folder of a worker that was killed or died, if it is empty.
+
+    The name holds this process's pid too, so a worker of another batch that
+    got the same pid keeps its folder.
+    """
+    pattern = f"{START_FOLDER_PREFIX}{os.getpid()}-{pid}-*"
+    for folder in Path(tempfile.gettempdir()).glob(pattern):
         with contextlib.suppress(OSError):
             folder.rmdir()
 
