@@ -153,7 +153,15 @@ def _decode(path: Path, problems: list[Problem]) -> str | None:
             f"Ganti namanya menjadi {path.stem}.xlsx.", expected="teks CSV"))
         return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(
+                "encoding-tidak-terbaca", path.name,
+                f"Berkas {path.name} bertanda UTF-16, tetapi isinya rusak mulai bita ke-"
+                f"{exc.start + 1} dari {len(data)}. Simpan ulang sebagai 'CSV UTF-8'.",
+                value=f"bita ke-{exc.start + 1}", expected="CSV UTF-8"))
+            return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -82,6 +82,18 @@ def test_utf16_with_bom_reads(folder):
     assert len(tables["partisipasi"].rows) == 4
 
 
+def test_broken_utf16_named_in_indonesian(folder):
+    path = folder / "partisipasi.csv"
+    data = path.read_text(encoding="utf-8").encode("utf-16") + b"A"
+    path.write_bytes(data)
+    tables, problems = read_tables(folder)
+    assert codes(problems) == ["encoding-tidak-terbaca"]
+    assert problems[0].message == (
+        f"Berkas partisipasi.csv bertanda UTF-16, tetapi isinya rusak mulai bita ke-"
+        f"{len(data)} dari {len(data)}. Simpan ulang sebagai 'CSV UTF-8'.")
+    assert "partisipasi" not in tables
+
+
 def test_empty_file_is_empty_table(folder):
     (folder / "partisipasi.csv").write_bytes(b"")
     tables, problems = read_tables(folder)
