@@ -115,7 +115,7 @@ def main() -> None:
             print(f"putaran {round_number + 1}: {name}: {elapsed:.1f} s", file=sys.stderr)
     last = args.repeat - 1
     outputs = {name: work / f"{last}-{i}" for i, name in enumerate(methods)}
-    problems = _compare(reports, outputs)
+    problems = _compare(reports, {spec.name: spec.stem for spec in specs}, outputs)
     _print_table(len(reports), args.repeat, methods, seconds, memory, cpu_seconds, floor_cells)
     if problems:
         print("\n**Hasil berbeda:**\n")
@@ -291,18 +291,18 @@ def _measure(action: Callable[[], None],
     return elapsed, peak, cpu
 
 
-def _compare(reports: list, outputs: dict[str, Path]) -> list[str]:
+def _compare(reports: list, stems: dict[str, str], outputs: dict[str, Path]) -> list[str]:
     """List every report whose cell outputs or manifest figures differ between methods."""
     problems = []
-    for name, notebook, parameters in reports:
+    for name, _, parameters in reports:
         quarter = f"tw{parameters['triwulan']}" if "triwulan" in parameters else ""
         folder = Path(str(parameters["tahun"])) / quarter / parameters.get("bidang", "")
         found = {}
         figures = {}
         for method, out in outputs.items():
             if method.startswith("iku-nb"):
-                found[method] = _cell_outputs(out / folder / f"{notebook}.ipynb")
-                registry = out / folder / f"{notebook}.angka.json"
+                found[method] = _cell_outputs(out / folder / f"{stems[name]}.ipynb")
+                registry = out / folder / f"{stems[name]}.angka.json"
                 figures[method] = json.loads(registry.read_text("utf-8"))["angka"]
             else:
                 found[method] = _cell_outputs(out / f"{name}.ipynb")

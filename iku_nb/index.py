@@ -119,15 +119,19 @@ def _entry(output: Path, folder: Path) -> IndexEntry | None:
         return None
     tahun, triwulan, bidang = place
     entry = IndexEntry(tahun, triwulan, bidang, status=OK)
-    manifests = sorted(folder.glob(f"*{MANIFEST_SUFFIX}"))
-    manifest_path = manifests[0] if manifests else folder / f"laporan{MANIFEST_SUFFIX}"
+    # The newest manifest: a folder written by an older version may also
+    # hold a quarterly report under the yearly report's name.
+    manifests = sorted(folder.glob(f"*{MANIFEST_SUFFIX}"), key=lambda p: p.stat().st_mtime)
+    manifest_path = manifests[-1] if manifests else folder / f"laporan{MANIFEST_SUFFIX}"
     failed = sorted([*folder.glob(f"*{FAILED_SUFFIX}"), *folder.glob(f"*{FAILED_NOTE_SUFFIX}")],
                     key=lambda p: p.stat().st_mtime)
     stem = None
     if manifest_path.is_file():
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            stem = str(manifest["notebook"])
+            if "notebook" not in manifest:  # then it is not a manifest of iku-nb
+                raise KeyError("notebook")
+            stem = manifest_path.name.removesuffix(MANIFEST_SUFFIX)
             entry.created = _timestamp(manifest.get("selesai"))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("manifest %s tidak terbaca: %s", manifest_path, exc)

@@ -488,7 +488,7 @@ def _record_failure(output: Path, result: ReportResult) -> None:
     last good report.
     """
     folder = result.spec.folder(output)
-    note = folder / f"{result.spec.notebook}{FAILED_NOTE_SUFFIX}"
+    note = folder / f"{result.spec.stem}{FAILED_NOTE_SUFFIX}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         note.write_text(f"{result.status}: {result.reason or ''}\n", encoding="utf-8")

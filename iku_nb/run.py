@@ -47,7 +47,19 @@ class ReportSpec:
 
     @property
     def notebook(self) -> str:
+        """Return the notebook template's name: a bidang's report or the office-wide one."""
         return "laporan_bidang" if self.params.bidang else "laporan_tahunan"
+
+    @property
+    def stem(self) -> str:
+        """Return the name of the report's files without suffix.
+
+        The office-wide notebook makes the yearly and the quarterly report, so
+        a quarterly one is written as ``laporan_triwulan``, not as a yearly one.
+        """
+        if self.notebook == "laporan_tahunan" and self.params.triwulan:
+            return "laporan_triwulan"
+        return self.notebook
 
     @property
     def period(self) -> Period:
@@ -96,7 +108,7 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
         work = Path(tmp)
         made = make_notebook(spec, dataset, katalog, work, target, execution_timeout,
                              kernel=kernel)
-        stem = spec.notebook
+        stem = spec.stem
         files = {"ipynb": made.notebook,
                  **render(made.node, spec, dataset.katalog, work, spec.formats)}
         files["angka"] = work / f"{stem}{manifest.REGISTRY_SUFFIX}"
@@ -117,12 +129,12 @@ def render(notebook, spec: ReportSpec, katalog, work: Path,
     """
     bidang = None if spec.params.bidang is None else katalog.bidang_by_kode(spec.params.bidang)
     title = report_title(spec.period, bidang)
-    files = {"html": work / f"{spec.notebook}.html"}
+    files = {"html": work / f"{spec.stem}.html"}
     _export_html(notebook, files["html"], title)
     if "pdf" in formats:
         from iku_nb.pdf import write_pdf  # noqa: PLC0415 - WeasyPrint loads slowly
 
-        files["pdf"] = work / f"{spec.notebook}.pdf"
+        files["pdf"] = work / f"{spec.stem}.pdf"
         write_pdf(files["html"], files["pdf"], title=title,
                   office=katalog.instansi.nama_skpd, period=spec.period.label)
     return files
@@ -163,7 +175,7 @@ def make_notebook(spec: ReportSpec, dataset: Dataset, katalog: Path | None, work
         given), when an input changed during the run, or when the notebook
         displayed no value registry.
     """
-    notebook = work / f"{spec.notebook}.ipynb"
+    notebook = work / f"{spec.stem}.ipynb"
     parameters = {**asdict(spec.params), "data": str(dataset.data_dir),
                   "katalog": None if katalog is None else str(katalog)}
     if spec.notebook == "laporan_tahunan":
@@ -249,14 +261,14 @@ def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
             log_output=False, execution_timeout=execution_timeout, report_mode=False,
             extra_arguments=list(KERNEL_ARGUMENTS), **manager)
     except PapermillExecutionError as exc:
-        failed = _keep_failed(notebook, failed_folder, spec.notebook)
+        failed = _keep_failed(notebook, failed_folder, spec.stem)
         raise RunError(
             f"Laporan {spec.name} gagal di sel {exc.exec_count}: {exc.ename}: "
             f"{exc.evalue}. "
             + (f"Notebook yang gagal disimpan di {failed}; " if failed else "")
             + "laporan sebelumnya tidak diubah.") from exc
     except Exception as exc:
-        failed = _keep_failed(notebook, failed_folder, spec.notebook)
+        failed = _keep_failed(notebook, failed_folder, spec.stem)
         raise RunError(
             f"Laporan {spec.name} gagal dijalankan: {_cause(exc)}. "
             + (f"Notebook yang gagal disimpan di {failed}; " if failed else "")

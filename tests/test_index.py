@@ -35,8 +35,8 @@ def make_failed(folder: Path, stem: str, mtime: float | None = None) -> Path:
 def test_scan_reports_order_and_links(tmp_path):
     make_report(tmp_path / "2024", "laporan_tahunan")
     make_report(tmp_path / "2025" / "tw2" / "poldagri", "laporan_bidang", pdf=True)
-    make_report(tmp_path / "2025" / "tw2", "laporan_tahunan")
-    make_report(tmp_path / "2025" / "tw1", "laporan_tahunan")
+    make_report(tmp_path / "2025" / "tw2", "laporan_triwulan")
+    make_report(tmp_path / "2025" / "tw1", "laporan_triwulan")
     make_report(tmp_path / "2025", "laporan_tahunan", pdf=True)
     make_report(tmp_path / "2025" / "hanbang", "laporan_bidang")
     entries = scan_reports(tmp_path)
@@ -78,12 +78,22 @@ def test_scan_reports_failure_note_without_notebook(tmp_path):
 
 
 def test_scan_reports_failed_without_report(tmp_path):
-    make_failed(tmp_path / "2023" / "tw4", "laporan_tahunan")
+    make_failed(tmp_path / "2023" / "tw4", "laporan_triwulan")
     (entry,) = scan_reports(tmp_path)
     assert (entry.tahun, entry.triwulan, entry.bidang) == (2023, 4, None)
     assert entry.status == NEVER_SUCCEEDED
     assert entry.html is None
-    assert entry.failed_notebook == "2023/tw4/laporan_tahunan.GAGAL.ipynb"
+    assert entry.failed_notebook == "2023/tw4/laporan_triwulan.GAGAL.ipynb"
+
+
+def test_quarter_written_by_older_version_gives_way_to_newer(tmp_path):
+    """Older versions wrote a quarterly report as laporan_tahunan; the newest manifest counts."""
+    quarter = tmp_path / "2025" / "tw2"
+    make_report(quarter, "laporan_tahunan", mtime=1_700_000_000)
+    make_report(quarter, "laporan_triwulan", pdf=True, mtime=1_800_000_000)
+    (entry,) = scan_reports(tmp_path)
+    assert (entry.html, entry.pdf) == ("2025/tw2/laporan_triwulan.html",
+                                       "2025/tw2/laporan_triwulan.pdf")
 
 
 def test_scan_reports_skips_staging_and_others(tmp_path):

@@ -249,3 +249,19 @@ def test_plain_papermill_notebook_verified(made, tmp_path, capsys):
     assert status == 0, out
     assert "tanpa manifest" in out
     assert "Hasil: COCOK." in out
+
+
+def test_quarterly_report_named_and_verified(tmp_path):
+    """A quarterly office-wide report is written as laporan_triwulan, and verifies as made."""
+    files = run_report(ReportSpec(parse_parameters({"tahun": 2025, "triwulan": 2,
+                                                    "data": str(ROOT / "data")})),
+                       tmp_path / "output")
+    folder = tmp_path / "output" / "2025" / "tw2"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "laporan_triwulan.angka.json", "laporan_triwulan.html", "laporan_triwulan.ipynb",
+        "laporan_triwulan.manifest.json"]
+    assert files["html"] == folder / "laporan_triwulan.html"
+    manifest = json.loads((folder / "laporan_triwulan.manifest.json").read_text("utf-8"))
+    assert manifest["notebook"] == "laporan_tahunan", "the template that made it"
+    result = verify(folder)
+    assert result.ok, result.problems
