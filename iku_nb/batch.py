@@ -38,8 +38,8 @@ from iku_nb.run import ReportSpec
 log = logging.getLogger("iku_nb")
 
 _MATRIX_OPTIONS = ("tahun", "triwulan", "bidang")
-# The --timeout values accepted, in seconds: from a tenth of a second, which
-# messages can still print, to a week; a larger value is taken for a typing error.
+# The range of --timeout in seconds. Messages print a tenth of a second, and
+# a value above a week is taken for a typing error.
 MIN_TIMEOUT, MAX_TIMEOUT = 0.1, 7 * 24 * 3600
 
 
@@ -383,7 +383,7 @@ def _positive_int(value: str) -> int:
 def _timeout_seconds(value: str) -> float:
     """Read --timeout: seconds with a decimal comma or point, such as 900, 0,5 or 0.5.
 
-    "1.800" or "1,800" is refused: one writer means 1800 seconds and another 1,8.
+    "1.800" or "1,800" is rejected because one writer means 1800 seconds and another 1,8.
     """
     ambiguous = THOUSANDS.fullmatch(value.strip().lstrip("+-")) is not None or "%" in value
     number = None if ambiguous else parse_number(value)

@@ -53,7 +53,7 @@ class RunError(IkuError):
 
 
 class Terminated(SystemExit):
-    """A batch ended by a signal; the exit status is 128 + its number, as a shell reports."""
+    """Exit of a batch ended by SIGTERM or SIGHUP, with status 128 + the signal number."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(128 + signum)

@@ -21,7 +21,7 @@ import multiprocessing.resource_tracker
 import signal
 
 # Modules that the forkserver imports once for every worker it forks. The
-# guard comes first: it takes the current folder off sys.path.
+# guard comes first, because it takes the current folder off sys.path.
 PRELOAD = ["iku_nb.forkserver_guard", "iku_nb.run", "papermill", "nbconvert",
            "ipykernel.kernelapp", "iku_nb.report", "iku_nb.export_ready"]
 
@@ -47,13 +47,9 @@ def start_early() -> None:
     """
     if worker_context().get_start_method() != "forkserver":
         return
-    # A new interpreter handles Ctrl-C only once it has started, so Ctrl-C
-    # while the server's interpreter starts printed "Fatal Python error".
-    # A blocked signal stays blocked in the new process, pending, until the
-    # guard, its first preload module, has set its own handler and unblocks
-    # it (iku_nb.forkserver_guard). Here it is delivered when unblocked.
-    # multiprocessing's resource tracker unblocks Ctrl-C after starting its
-    # own process, so it is started first, outside the blocked span.
+    # Ctrl-C while a new interpreter starts prints "Fatal Python error", so
+    # SIGINT stays blocked in the server until its guard has set a handler.
+    # The resource tracker unblocks SIGINT itself, so it starts first.
     multiprocessing.resource_tracker.ensure_running()
     interrupt = {signal.SIGINT}
     signal.pthread_sigmask(signal.SIG_BLOCK, interrupt)

@@ -1,4 +1,4 @@
-"""The first module that the workers' forkserver imports, which guards the rest of its preload.
+"""Guard the preload of the workers' forkserver, as the first module it imports.
 
 Python 3.11 starts the forkserver with ``python -c``, which puts the current
 folder ("") first on ``sys.path``. A file such as ``seaborn.py`` or

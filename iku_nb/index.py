@@ -119,8 +119,8 @@ def _entry(output: Path, folder: Path) -> IndexEntry | None:
         return None
     tahun, triwulan, bidang = place
     entry = IndexEntry(tahun, triwulan, bidang, status=OK)
-    # The newest manifest: a folder written by an older version may also
-    # hold a quarterly report under the yearly report's name.
+    # The newest manifest counts, because an older version wrote a quarterly
+    # report under the yearly report's name, so a folder may contain both.
     manifests = sorted(folder.glob(f"*{MANIFEST_SUFFIX}"), key=lambda p: p.stat().st_mtime)
     manifest_path = manifests[-1] if manifests else folder / f"laporan{MANIFEST_SUFFIX}"
     failed = sorted([*folder.glob(f"*{FAILED_SUFFIX}"), *folder.glob(f"*{FAILED_NOTE_SUFFIX}")],
@@ -129,7 +129,7 @@ def _entry(output: Path, folder: Path) -> IndexEntry | None:
     if manifest_path.is_file():
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            if "notebook" not in manifest:  # then it is not a manifest of iku-nb
+            if "notebook" not in manifest:  # a manifest that iku-nb did not write
                 raise KeyError("notebook")
             stem = manifest_path.name.removesuffix(MANIFEST_SUFFIX)
             entry.created = _timestamp(manifest.get("selesai"))

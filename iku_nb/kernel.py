@@ -50,7 +50,7 @@ WARM_UP = ("__import__('iku_nb.report')\n"
 
 
 class KernelDied(RuntimeError):
-    """The kernel ended before it answered a request between two reports."""
+    """Error raised when the kernel ends before it replies to a request between two reports."""
 
 
 class _ReusedClient(AsyncKernelClient):
@@ -62,11 +62,11 @@ class _ReusedClient(AsyncKernelClient):
     ends with at least 0.2 s of listening for stray messages (jupyter_client
     8.10), and nbclient and the reset both skip replies to other requests.
 
-    The heartbeat channel never starts. Whether the kernel runs is asked of
-    its process (the manager's is_alive), by nbclient and by the reset. A
-    heartbeat thread stopped before it had begun to run (a kernel discarded
-    right after its start) kept opening sockets until the process ran out of
-    file descriptors (jupyter_client 8.10, seen in about one run in three).
+    The heartbeat channel never starts, because nbclient and the reset check
+    the kernel process itself (the manager's is_alive). A heartbeat thread
+    stopped before it began to run, as when a kernel is discarded right after
+    its start, kept opening sockets until the process ran out of file
+    descriptors (jupyter_client 8.10, in about one test run in three).
     """
 
     _ready = False
@@ -169,11 +169,8 @@ class WarmKernel:
         if manager is None:
             return
         manager.stop_client()
-        # jupyter_client's shutdown kills the kernel too, but then checks every
-        # 0.1 s whether it has ended. It also signals the kernel's pid and
-        # process group even when the kernel has already been reaped, and a
-        # new process may have that pid by then. So the kernel is killed and
-        # reaped here, and jupyter_client only frees its files and sockets.
+        # Killed and reaped here, because jupyter_client's shutdown polls every 0.1 s
+        # and signals the pid even after a reap, when another process may own it.
         self._kill(manager)
         try:
             if _ended(manager):
@@ -247,10 +244,9 @@ class WarmKernel:
     def _run_quietly(self, code: str) -> None:
         """Run ``code`` without history, execution count or output; raise when it fails.
 
-        Raises KernelDied as soon as the kernel is found ended, instead of
-        waiting ``RESET_TIMEOUT`` seconds for a reply that cannot come. The
-        kernel's messages on the output channel are left to nbclient, which
-        skips those of other requests.
+        Raises KernelDied as soon as the kernel has ended, instead of waiting
+        ``RESET_TIMEOUT`` seconds for a reply that cannot come. The kernel's
+        output messages are left to nbclient, which skips those of other requests.
         """
         client = self.manager.client()
         client.start_channels()
@@ -276,12 +272,12 @@ class WarmKernel:
             raise RuntimeError(f"kernel gagal menjalankan {code!r}: {reply['content']}")
 
     def _raise_if_ended(self) -> None:
-        if not run_sync(self.manager.is_alive)():
+        if _ended(self.manager):
             raise KernelDied(f"kernel (pid {self.pid}) berhenti sebelum laporan dimulai")
 
     @staticmethod
     def _kill(manager: AsyncKernelManager) -> None:
-        """Kill the kernel and its children, unless it has ended and its pid may be another's."""
+        """Kill the kernel and its children, unless it has ended, when its pid may be another's."""
         provisioner = getattr(manager, "provisioner", None)
         pid = getattr(provisioner, "pid", None)
         if pid is None or _ended(manager):

@@ -50,7 +50,7 @@ DEFAULT_TIMEOUT = 900
 POLL_INTERVAL = 0.2
 # Seconds an idle worker gets to shut its kernel down before it is killed.
 STOP_TIMEOUT = 10
-# How a kernel's start folder in the temporary folder is named, before two pids.
+# The name prefix of a kernel's start folder in the temporary folder; two pids follow it.
 START_FOLDER_PREFIX = "iku-nb-kernel-"
 
 Runner = Callable[[ReportSpec, Path, int | None], dict[str, Path]]
@@ -182,7 +182,7 @@ class WarmKernelRunner:
         self.fork_first = fork_first
         self._kernel: WarmKernel | None = None
         self._start_folder: tempfile.TemporaryDirectory | None = None
-        # The process that runs the batch, which removes a killed worker's folder.
+        # The pid of the batch process, which removes a killed worker's folder.
         self._batch_pid = os.getpid()
 
     def __getstate__(self) -> dict:
@@ -509,8 +509,8 @@ def _serve(runner: Runner, output: Path, timeout: float, connection: Connection)
         # so only the parent decides what to stop and no half-run notebook
         # is saved as failed.
         os.setsid()
-    # The forkserver hands its workers the handler its guard set for its
-    # preload (iku_nb.forkserver_guard), which ends a process without a word.
+    # Workers inherit the forkserver guard's SIGINT handler, which exits
+    # without a message (iku_nb.forkserver_guard), so Python's own is restored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     # The modules that the forkserver imported live as long as the worker, so
     # the collector stops scanning them, here and in a kernel forked from here.
@@ -585,8 +585,8 @@ def _exit_reason(worker: _Worker) -> str:
 def _remove_start_folder(pid: int) -> None:
     """Remove the kernel's start folder of a worker that was killed or died, if it is empty.
 
-    The name holds this process's pid too, so a worker of another batch that
-    got the same pid keeps its folder.
+    The name contains this process's pid too, so a worker of another batch
+    with the same pid keeps its folder.
     """
     pattern = f"{START_FOLDER_PREFIX}{os.getpid()}-{pid}-*"
     for folder in Path(tempfile.gettempdir()).glob(pattern):

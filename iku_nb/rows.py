@@ -21,7 +21,7 @@ from iku_nb.problems import ERROR, WARNING, Problem
 from iku_nb.tables import RawTable
 
 # Whole numbers are stored as 64-bit integers; a larger one is taken for a typing error.
-LARGEST_INTEGER = 2**63 - 1
+MAX_INTEGER = 2**63 - 1
 
 
 def _date_hint(value: object) -> str:
@@ -133,9 +133,9 @@ class Rows:
             hint = " Tulis tanpa pemisah ribuan, misalnya 1000." if has_separator else ""
             self.problem("bukan-bilangan-bulat", row, column, value, expected,
                          f"Nilai {column} {shown(value)!r} bukan {expected}.{hint}")
-        elif abs(parsed) > LARGEST_INTEGER:
+        elif abs(parsed) > MAX_INTEGER:
             self.problem("angka-terlalu-besar", row, column, value,
-                         f"{expected}, paling besar {bilangan(LARGEST_INTEGER)}",
+                         f"{expected}, paling besar {bilangan(MAX_INTEGER)}",
                          f"Nilai {column} {shown(value)!r} terlalu besar untuk dihitung; "
                          "periksa salah ketik.")
             return None

@@ -276,7 +276,7 @@ def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
 
 
 def _cause(exc: Exception) -> str:
-    """Say why a notebook did not run: a dead kernel in Indonesian, anything else as raised."""
+    """Return why a notebook did not run: a dead kernel in Indonesian, anything else as raised."""
     from nbclient.exceptions import DeadKernelError  # noqa: PLC0415 - imported by papermill
 
     # jupyter_client raises a plain RuntimeError when a new kernel ends before its first reply.

@@ -111,8 +111,8 @@ def test_rekap_period_rejected(folder, written, code, column, value):
     ("IKU-1,2024,,-9223372036854775809,4,", "pembilang", "-9223372036854775809"),
     ("IKU-1,20240000000000000000000,,3,4,", "tahun", "20240000000000000000000"),
 ])
-def test_rekap_number_too_large_is_a_data_problem(folder, written, column, value):
-    """A number that no 64-bit integer holds names its cell, where it crashed before."""
+def test_rekap_too_large_number_rejected(folder, written, column, value):
+    """A number beyond the 64-bit range is a problem on its cell, not an internal error."""
     replace(folder, "rekap.csv", "IKU-1,2024,,3,4,", written)
     problems = inspect(folder).problems
     assert [(p.code, p.row, p.column, p.value) for p in problems] == [
@@ -121,7 +121,7 @@ def test_rekap_number_too_large_is_a_data_problem(folder, written, column, value
     assert problems[0].expected.endswith("paling besar 9.223.372.036.854.775.807")
 
 
-def test_rekap_largest_integer_accepted(folder):
+def test_rekap_max_integer_accepted(folder):
     replace(folder, "rekap.csv", "IKU-1,2024,,3,4,", "IKU-1,2024,,3,9223372036854775807,")
     assert inspect(folder).problems == []
 

@@ -220,7 +220,7 @@ def test_hitung_rejects_period_arguments(make_data, tahun, triwulan, message):
 
 @pytest.mark.parametrize(("tahun", "triwulan"), [(2025, 5), (2025, 0), ("2025", None),
                                                  (2025, True)])
-def test_period_rejects_what_hitung_rejects(tahun, triwulan):
+def test_period_rejects_invalid_values(tahun, triwulan):
     """A Period built directly fails at once, not later with a date error in English."""
     with pytest.raises(iku_nb.ParameterError, match="harus"):
         iku_nb.Period(tahun, triwulan)

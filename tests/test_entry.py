@@ -93,7 +93,7 @@ SHADOWS = ("seaborn", "pandas", "papermill", "nbconvert")
 
 
 @pytest.mark.skipif(not COMMAND.exists(), reason="the iku-nb command is not installed here")
-def test_modules_in_working_folder_not_imported(tmp_path):
+def test_working_folder_modules_ignored(tmp_path):
     """Files named like the report's libraries, where the command runs, replace nothing."""
     for name in SHADOWS:
         (tmp_path / f"{name}.py").write_text(
@@ -143,7 +143,7 @@ def _forkserver_of(pid: int) -> psutil.Process:
 
 
 @pytest.mark.skipif(not COMMAND.exists(), reason="the iku-nb command is not installed here")
-def test_sigterm_during_batch_says_so(tmp_path):
+def test_sigterm_during_batch_message(tmp_path):
     """SIGTERM to the command ends the batch with a message and status 143, leaving no process."""
     log = tmp_path / "stderr.txt"
     with log.open("w", encoding="utf-8") as stderr:

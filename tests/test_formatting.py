@@ -49,7 +49,7 @@ def test_bilangan_thousands_dot():
 @pytest.mark.parametrize(("seconds", "expected"),
                          [(900, "900"), (900.0, "900"), (0.5, "0,5"), (1800, "1.800"),
                           (2.25, "2,25")])
-def test_detik_decimal_comma_without_trailing_zeros(seconds, expected):
+def test_detik_decimal_comma(seconds, expected):
     assert detik(seconds) == expected
 
 

@@ -86,14 +86,14 @@ def test_scan_reports_failed_without_report(tmp_path):
     assert entry.failed_notebook == "2023/tw4/laporan_triwulan.GAGAL.ipynb"
 
 
-def test_quarter_written_by_older_version_gives_way_to_newer(tmp_path):
-    """Older versions wrote a quarterly report as laporan_tahunan; the newest manifest counts."""
+def test_index_newest_quarter_manifest_wins(tmp_path):
+    """The newest manifest counts, because older versions wrote quarters as laporan_tahunan."""
     quarter = tmp_path / "2025" / "tw2"
     make_report(quarter, "laporan_tahunan", mtime=1_700_000_000)
     make_report(quarter, "laporan_triwulan", pdf=True, mtime=1_800_000_000)
     (entry,) = scan_reports(tmp_path)
-    assert (entry.html, entry.pdf) == ("2025/tw2/laporan_triwulan.html",
-                                       "2025/tw2/laporan_triwulan.pdf")
+    assert entry.html == "2025/tw2/laporan_triwulan.html"
+    assert entry.pdf == "2025/tw2/laporan_triwulan.pdf"
 
 
 def test_scan_reports_skips_staging_and_others(tmp_path):

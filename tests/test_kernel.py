@@ -137,7 +137,7 @@ def test_failed_report_discards_kernel(tmp_path):
         runner.close()
 
 
-def test_kernel_ending_during_reset_reported_at_once(tmp_path, monkeypatch):
+def test_reset_kernel_death_raises_at_once(tmp_path, monkeypatch):
     """A kernel that dies between two reports is noticed, not waited for until the timeout."""
     monkeypatch.setattr(kernel_module, "RESET_TIMEOUT", 30)
     kernel = WarmKernel()
@@ -149,7 +149,7 @@ def test_kernel_ending_during_reset_reported_at_once(tmp_path, monkeypatch):
         kernel.discard()
 
 
-def test_kernel_ending_during_reset_replaced(tmp_path, monkeypatch):
+def test_reset_kernel_death_starts_new(tmp_path, monkeypatch):
     """The next report runs in a new kernel when the kept one dies before it starts."""
     first, second = tmp_path / "satu", tmp_path / "dua"
     first.mkdir()
@@ -175,8 +175,8 @@ def test_kernel_ending_during_reset_replaced(tmp_path, monkeypatch):
         kernel.discard()
 
 
-def test_kernel_killed_during_report_explained(tmp_path, monkeypatch):
-    """A report whose kernel ends says so in Indonesian, and keeps the previous report."""
+def test_report_kernel_death_explained(tmp_path, monkeypatch):
+    """A report whose kernel ends fails with an Indonesian reason and keeps the previous report."""
     prepare = WarmKernel.prepare
 
     def prepare_then_kill(self, work):

@@ -82,7 +82,7 @@ def test_utf16_with_bom_reads(folder):
     assert len(tables["partisipasi"].rows) == 4
 
 
-def test_broken_utf16_named_in_indonesian(folder):
+def test_broken_utf16_rejected(folder):
     path = folder / "partisipasi.csv"
     data = path.read_text(encoding="utf-8").encode("utf-16") + b"A"
     path.write_bytes(data)
