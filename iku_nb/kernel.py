@@ -26,6 +26,7 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
+from iku_nb.formatting import detik
 from iku_nb.kernel_seed import ForkedKernelProcess, KernelSeed, SeededProvisioner
 
 log = logging.getLogger("iku_nb")
@@ -58,9 +59,7 @@ class _ReusedClient(AsyncKernelClient):
 
     nbclient opens the channels and waits for the kernel at every notebook.
     A second start of the channels' threads would raise, so a second start
-    does nothing. A second wait returns at once, because the first wait
-    ends with at least 0.2 s of listening for stray messages (jupyter_client
-    8.10), and nbclient and the reset both skip replies to other requests.
+    does nothing. Only the first wait sends the kernel a request.
 
     The heartbeat channel never starts, because nbclient and the reset check
     the kernel process itself (the manager's is_alive). A heartbeat thread
@@ -77,9 +76,38 @@ class _ReusedClient(AsyncKernelClient):
             super().start_channels(shell, iopub, stdin, False, control)
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
-        if not self._ready:
-            await super().wait_for_ready(timeout)
-            self._ready = True
+        """Wait until the kernel replies on the shell channel and publishes on IOPub.
+
+        jupyter_client's own wait (8.10) then reads IOPub until it has been
+        quiet for 0.2 s, to drop the messages that came before. That held
+        every worker's first report 0.2 s with both cores idle, and nbclient
+        and the reset skip the messages of other requests anyway.
+        """
+        if self._ready:
+            return
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except queue.Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                # A message on IOPub shows that its subscription is connected,
+                # so nothing that the first cell prints is lost.
+                try:
+                    await self.iopub_channel.get_msg(timeout=0.2)
+                except queue.Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(reply)
+                    self._ready = True
+                    return
+            if not await self._async_is_alive():
+                raise KernelDied("kernel berhenti sebelum menjawab permintaan pertamanya")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"kernel tidak menjawab dalam {detik(timeout)} detik "
+                                   "sesudah dimulai")
 
 
 class _OneClientManager(AsyncKernelManager):

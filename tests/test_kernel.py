@@ -149,6 +149,51 @@ def test_reset_kernel_death_raises_at_once(tmp_path, monkeypatch):
         kernel.discard()
 
 
+def test_first_wait_kernel_death_raises(tmp_path):
+    kernel = WarmKernel()
+    try:
+        kernel.start(tmp_path)
+        psutil.Process(kernel.pid).kill()
+        psutil.Process(kernel.pid).wait(30)
+        client = kernel.manager.client()
+        with pytest.raises(KernelDied, match="berhenti sebelum menjawab permintaan pertamanya"):
+            run_sync(client.wait_for_ready)(timeout=30)
+    finally:
+        kernel.discard()
+
+
+def test_first_wait_silent_kernel_times_out(tmp_path):
+    kernel = WarmKernel()
+    try:
+        kernel.start(tmp_path)
+        psutil.Process(kernel.pid).suspend()
+        client = kernel.manager.client()
+        with pytest.raises(TimeoutError, match="tidak menjawab dalam 1,5 detik sesudah dimulai"):
+            run_sync(client.wait_for_ready)(timeout=1.5)
+    finally:
+        kernel.discard()
+
+
+def test_first_wait_keeps_first_output(tmp_path):
+    """The first wait reads no message that a cell sent after it, and leaves earlier ones."""
+    kernel = WarmKernel()
+    try:
+        manager = kernel.prepare(tmp_path)
+        client = manager.client()
+        client.start_channels()
+        run_sync(client.wait_for_ready)(timeout=60)
+        outputs = []
+        reply = run_sync(client.execute_interactive)("print('pertama')", timeout=60,
+                                                     output_hook=outputs.append)
+        # A second wait returns at once and changes nothing.
+        run_sync(client.wait_for_ready)(timeout=60)
+    finally:
+        kernel.discard()
+    assert reply["content"]["status"] == "ok"
+    streams = [m["content"]["text"] for m in outputs if m["msg_type"] == "stream"]
+    assert streams == ["pertama\n"]
+
+
 def test_reset_kernel_death_starts_new(tmp_path, monkeypatch):
     """The next report runs in a new kernel when the kept one dies before it starts."""
     first, second = tmp_path / "satu", tmp_path / "dua"
