@@ -1,8 +1,6 @@
 """``python -m iku_nb``: the ``iku-nb`` command, by way of its entry point."""
 
-import sys
-
-from iku_nb.entry import main
+from iku_nb.entry import console
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -16,11 +16,22 @@ it starts the server, and this module unblocks it once its handler is set,
 so a Ctrl-C during the interpreter's start ends the server here too. Each
 worker restores Python's own handler when it starts.
 
+The server ends when the command that started it does. Its interpreter
+would then free every module of the preload (pandas, matplotlib,
+nbconvert) one object at a time: about 0.25 s, during which the server
+keeps the command's standard output and error open, so a pipe or ``tee``
+reading the command stayed open that long after the command had ended. The
+server therefore ends with ``os._exit`` once the exit handlers registered
+after this module have run. The one handler registered before it is
+multiprocessing's own, which in a forkserver finds no child process and no
+finalizer to run, because its workers are forked with ``os.fork``.
+
 Imported anywhere but in a forkserver, the module changes nothing.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import sys
@@ -37,10 +48,19 @@ def _end_quietly(signum: int, frame: object) -> None:
     os._exit(128 + signum)
 
 
+def _end_without_teardown() -> None:
+    """End the server with the status Python would give it, without freeing its modules."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Python keeps an exception that ended the program, after printing it, in sys.last_value.
+    os._exit(1 if getattr(sys, "last_value", None) is not None else 0)
+
+
 if _in_forkserver():
     INTERPRETER_PATH = list(sys.path)
     if not sys.flags.safe_path and sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]
     signal.signal(signal.SIGINT, _end_quietly)
+    atexit.register(_end_without_teardown)
     # The command blocks Ctrl-C while it starts this process (iku_nb.forkserver.start_early).
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

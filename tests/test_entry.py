@@ -83,6 +83,44 @@ def test_forkserver_starts_before_pandas(tmp_path):
     assert pandas_loaded == "False"
 
 
+# A forkserver's interpreter: multiprocessing.forkserver imported and "-c" as
+# sys.argv. The object's finaliser runs only when the interpreter frees its
+# modules, and the handler is registered after the guard, as the preload's are.
+FORKSERVER_END = (
+    "import atexit, os, multiprocessing.forkserver\n"
+    "{guard}"
+    "class Finalised:\n"
+    "    def __del__(self):\n"
+    "        os.write(1, b'modules freed\\n')\n"
+    "kept = Finalised()\n"
+    "atexit.register(os.write, 1, b'handler ran\\n')\n"
+    "{end}\n")
+
+
+@pytest.mark.parametrize(("end", "status"), [("raise SystemExit", 0),
+                                              ("raise RuntimeError('gagal')", 1)])
+def test_forkserver_ends_without_freeing_modules(end, status):
+    result = run_python(FORKSERVER_END.format(guard="import iku_nb.forkserver_guard\n", end=end))
+    assert result.stdout.split("\n") == ["handler ran", ""]
+    assert result.returncode == status, result.stderr
+    assert ("RuntimeError: gagal" in result.stderr) is (status == 1)
+
+
+def test_guard_outside_forkserver_keeps_normal_exit():
+    code = FORKSERVER_END.format(guard="import iku_nb.forkserver_guard\n",
+                                 end="raise SystemExit(3)")
+    result = run_python(code.replace("import atexit, os, multiprocessing.forkserver",
+                                     "import atexit, os"))
+    assert result.stdout.split("\n") == ["handler ran", "modules freed", ""]
+    assert result.returncode == 3
+
+
+def test_forkserver_without_guard_frees_modules():
+    # Shows that the finaliser above does report a normal interpreter exit.
+    result = run_python(FORKSERVER_END.format(guard="", end="raise SystemExit"))
+    assert result.stdout.split("\n") == ["handler ran", "modules freed", ""]
+
+
 def test_all_lists_every_public_name():
     assert sorted(iku_nb.__all__) == sorted(iku_nb._PUBLIC)
 
@@ -128,6 +166,22 @@ def test_ctrl_c_while_forkserver_imports(tmp_path):
     psutil.wait_procs([server], timeout=30)
     assert not server.is_running(), "the forkserver must end with the command"
     assert not (tmp_path / "keluaran" / "index.html").exists()
+
+
+@pytest.mark.skipif(not COMMAND.exists(), reason="the iku-nb command is not installed here")
+@pytest.mark.parametrize(("tahun", "status"), [("2025", 0), ("2031", 2)])
+def test_command_exit_runs_every_handler(tmp_path, tahun, status):
+    """The command ends with its own status, after multiprocessing has removed its folder."""
+    temporary = tmp_path / "sementara"
+    temporary.mkdir()
+    result = subprocess.run([str(COMMAND), "laporan", "--data", str(DATA), "--tahun", tahun,
+                             "--bidang", "poldagri", "--output", str(tmp_path / "keluaran")],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False,
+                            env={**os.environ, "TMPDIR": str(temporary)})
+    assert result.returncode == status, result.stderr
+    assert "Traceback" not in result.stderr
+    # The forkserver's socket folder (pymp-*) and the kernel's start folder are gone.
+    assert list(temporary.iterdir()) == []
 
 
 def _forkserver_of(pid: int) -> psutil.Process:
