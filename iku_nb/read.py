@@ -7,6 +7,7 @@ the spreadsheet row it came from, so that checks can quote it back.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import logging
 import zipfile
@@ -69,16 +70,46 @@ def read_tables(data_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         try:
             table = reader(problems)
         except (csv.Error, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            # The library's own message goes to the log, for support staff.
+            log.info("%s tidak dapat dibaca: %s: %s", label, type(exc).__name__, exc)
             problems.append(Problem(
                 "berkas-tidak-terbaca", label,
-                f"Tabel {name} di {label} tidak dapat dibaca ({exc}). Buka dan simpan "
-                "ulang berkas itu sebagai CSV UTF-8 atau xlsx.",
+                f"Tabel {name} di {label} tidak dapat dibaca: {unreadable_reason(exc)}. "
+                "Buka dan simpan ulang berkas itu sebagai CSV UTF-8 atau xlsx.",
                 expected="CSV UTF-8 atau buku kerja xlsx yang sah"))
             continue
         if table is not None:
             log.info("membaca %s: %d baris", label, table.row_count)
             tables[name] = table
     return tables, problems
+
+
+class WorkbookError(ValueError):
+    """Error raised when a workbook's XML cannot be parsed, with the reason in Indonesian."""
+
+
+def unreadable_reason(exc: BaseException) -> str:
+    """Return why a table file could not be read, in Indonesian, from the error raised."""
+    if isinstance(exc, WorkbookError):
+        return str(exc)
+    if isinstance(exc, csv.Error):
+        if "field larger than field limit" in str(exc):
+            limit = f"{csv.field_size_limit():,}".replace(",", ".")
+            return (f"ada sel yang lebih panjang dari {limit} karakter, biasanya karena "
+                    "tanda kutip (\") yang dibuka tetapi tidak ditutup")
+        return "susunan CSV-nya tidak sah (tanda kutip atau pemisah yang salah tempat)"
+    if isinstance(exc, zipfile.BadZipFile):
+        return "isinya bukan arsip xlsx yang utuh; berkas mungkin rusak atau terpotong"
+    if isinstance(exc, KeyError):
+        return "salah satu bagian di dalam buku kerja xlsx tidak ada"
+    if isinstance(exc, PermissionError):
+        return "izin untuk membaca berkas itu ditolak oleh sistem"
+    if isinstance(exc, FileNotFoundError):
+        return "berkas itu hilang atau dipindahkan saat sedang dibaca"
+    if isinstance(exc, OSError):
+        code = errno.errorcode.get(exc.errno, "tanpa kode") if exc.errno else "tanpa kode"
+        return f"sistem berkas gagal membacanya (galat {code})"
+    return "isinya tidak sah sebagai tabel"
 
 
 def _locate_sources(data_dir: Path, problems: list[Problem]) -> dict[str, list]:
@@ -214,7 +245,7 @@ def _read_csv(name: str, path: Path, problems: list[Problem]) -> RawTable | None
 
 
 def _open_workbook(path: Path, data_only: bool):
-    """Open a workbook read-only; an invalid one raises ValueError with openpyxl's message.
+    """Open a workbook read-only; an invalid one raises WorkbookError.
 
     openpyxl is imported here, not with this module, because most data
     folders hold only CSV files and the import costs about 0.13 s in every
@@ -225,19 +256,28 @@ def _open_workbook(path: Path, data_only: bool):
 
     try:
         return load_workbook(path, read_only=True, data_only=data_only)
-    except (InvalidFileException, ParseError) as exc:
-        raise ValueError(str(exc)) from exc
+    except InvalidFileException as exc:
+        raise WorkbookError("openpyxl tidak mengenalinya sebagai buku kerja xlsx") from exc
+    except ParseError as exc:
+        raise WorkbookError(_xml_reason(exc)) from exc
 
 
 def _sheet_rows(path: Path, sheet: str, data_only: bool) -> list[list]:
-    """Return the rows of one sheet; a sheet that is not valid XML raises ValueError."""
+    """Return the rows of one sheet; a sheet that is not valid XML raises WorkbookError."""
     book = _open_workbook(path, data_only=data_only)
     try:
         return [list(row) for row in book[sheet].iter_rows(values_only=True)]
     except ParseError as exc:
-        raise ValueError(str(exc)) from exc
+        raise WorkbookError(_xml_reason(exc)) from exc
     finally:
         book.close()
+
+
+def _xml_reason(exc: ParseError) -> str:
+    """Return where the XML inside a workbook breaks off, in Indonesian."""
+    line, column = getattr(exc, "position", (None, None))
+    where = f" (baris {line}, kolom {column} XML-nya)" if line is not None else ""
+    return f"XML di dalam buku kerja xlsx rusak atau terpotong{where}"
 
 
 def _read_sheet(name: str, path: Path, sheet: str, problems: list[Problem]) -> RawTable:

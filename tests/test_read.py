@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import errno
 import subprocess
 import sys
 import zipfile
@@ -10,7 +12,8 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
-from iku_nb.read import read_tables
+from iku_nb import read as read_module
+from iku_nb.read import read_tables, unreadable_reason
 
 
 def codes(problems) -> list[str]:
@@ -187,6 +190,51 @@ def test_invalid_workbook_xml_reported(folder, part, code):
     _, problems = read_tables(folder)
     assert codes(problems) == [code]
     assert problems[0].file == "konflik.xlsx"
+
+
+def test_broken_sheet_reason_indonesian(folder):
+    (folder / "konflik.csv").unlink()
+    broken_workbook(folder / "konflik.xlsx", "xl/worksheets/sheet1.xml")
+    _, problems = read_tables(folder)
+    message = problems[0].message
+    assert "XML di dalam buku kerja xlsx rusak atau terpotong (baris 1, kolom" in message
+    assert "no element found" not in message
+
+
+def test_unclosed_quote_reason_indonesian(folder):
+    path = folder / "konflik.csv"
+    path.write_text(path.read_text(encoding="utf-8") + '"' + "x" * 140_000 + "\n",
+                    encoding="utf-8")
+    _, problems = read_tables(folder)
+    assert codes(problems) == ["berkas-tidak-terbaca"]
+    message = problems[0].message
+    assert "lebih panjang dari 131.072 karakter" in message
+    assert "tanda kutip" in message
+    assert "field limit" not in message
+
+
+def test_permission_denied_reason_indonesian(folder, monkeypatch):
+    def denied(name, path):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(read_module, "read_plain_csv", denied)
+    _, problems = read_tables(folder)
+    assert {p.code for p in problems} == {"berkas-tidak-terbaca"}
+    assert all("izin untuk membaca berkas itu ditolak" in p.message for p in problems)
+    assert all("Permission" not in p.message for p in problems)
+
+
+@pytest.mark.parametrize(("error", "expected"), [
+    (csv.Error("new-line character seen in unquoted field"), "susunan CSV-nya tidak sah"),
+    (zipfile.BadZipFile("File is not a zip file"), "bukan arsip xlsx yang utuh"),
+    (KeyError("xl/sharedStrings.xml"), "bagian di dalam buku kerja xlsx tidak ada"),
+    (FileNotFoundError(errno.ENOENT, "No such file"), "hilang atau dipindahkan"),
+    (OSError(errno.EIO, "Input/output error"), "gagal membacanya (galat EIO)"),
+    (OSError("tanpa nomor"), "gagal membacanya (galat tanpa kode)"),
+    (ValueError("could not convert"), "tidak sah sebagai tabel"),
+])
+def test_unreadable_reason_cases(error, expected):
+    assert expected in unreadable_reason(error)
 
 
 def test_csv_folder_read_without_openpyxl(folder):
