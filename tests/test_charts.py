@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import re
 
 import pandas as pd
 from conftest import ROOT, report
+from matplotlib.figure import Figure
 
 import iku_nb
 from iku_nb.report.charts import count_chart, rate_chart, status_chart, trend_chart, trend_frame
@@ -32,6 +34,19 @@ def test_trend_chart_is_reproducible():
     first = trend_chart(history)
     assert first.startswith(PNG_SIGNATURE)
     assert trend_chart(history) == first
+
+
+def test_trend_chart_keeps_no_figure():
+    """A chart's figure is freed once drawn, so a kernel kept for many reports does not grow."""
+
+    def figures() -> int:
+        gc.collect()
+        return sum(isinstance(o, Figure) for o in gc.get_objects())
+
+    before = figures()
+    for _ in range(3):
+        trend_chart(sample_history())
+    assert figures() == before
 
 
 def test_trend_chart_without_any_realisasi(make_data):

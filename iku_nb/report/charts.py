@@ -62,8 +62,15 @@ def trend_chart(history: list[Nilai], title: str = "Realisasi dan target per tah
     sns.barplot(data=frame, x="periode", y="realisasi", color=REALISASI_COLOUR,
                 ax=axes, label="Realisasi")
     if frame["target"].notna().any():
-        sns.pointplot(data=frame, x="periode", y="target", color=TARGET_COLOUR,
-                      markers="D", linestyles="--", ax=axes, label="Target")
+        # A matplotlib line on the bars' positions (0, 1, 2, ...). seaborn's
+        # pointplot reads Line2D.properties(), and matplotlib 3.11 then keeps
+        # the line, with its whole figure, in a cache for as long as the kernel
+        # lives: about 10,000 objects per report, which made every later
+        # garbage collection in the kernel slower.
+        axes.plot(range(len(frame)), frame["target"], color=TARGET_COLOUR, marker="D",
+                  markersize=8, linewidth=2.5, linestyle="--", label="Target")
+        # The bars fill the width, as on seaborn's categorical axes.
+        axes.set_xlim(-0.5, len(frame) - 0.5)
 
     top = max(105.0, _top(frame) * 1.12)
     axes.set_ylim(0, top)
