@@ -21,9 +21,11 @@ import multiprocessing.resource_tracker
 import signal
 
 # Modules that the forkserver imports once for every worker it forks. The
-# guard comes first, because it takes the current folder off sys.path.
+# guard comes first, because it takes the current folder off sys.path, and
+# forkserver_ready last, because it starts the garbage collector again.
 PRELOAD = ["iku_nb.forkserver_guard", "iku_nb.run", "papermill", "nbconvert",
-           "ipykernel.kernelapp", "iku_nb.report", "iku_nb.export_ready"]
+           "ipykernel.kernelapp", "iku_nb.report", "iku_nb.export_ready",
+           "iku_nb.forkserver_ready"]
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
