@@ -148,13 +148,22 @@ def _local_cluster(cluster: dict[str, str]) -> Iterator[None]:
             try:
                 yield
             finally:
+                # multiprocessing's resource tracker, started for the cluster,
+                # serves this process until it ends, so it is left running.
                 started = [process for process in me.children(recursive=True)
-                           if process.pid not in before]
+                           if process.pid not in before and not _resource_tracker(process)]
     finally:
         _, alive = psutil.wait_procs(started, timeout=15)
         for process in alive:
             process.kill()
         psutil.wait_procs(alive, timeout=5)
+
+
+def _resource_tracker(process: psutil.Process) -> bool:
+    try:
+        return "multiprocessing.resource_tracker" in " ".join(process.cmdline())
+    except psutil.Error:
+        return False
 
 
 def _parameters(spec) -> dict:
