@@ -16,9 +16,12 @@ free each module and object the command loaded, one at a time: about
 from __future__ import annotations
 
 import atexit
-import logging
 import os
 import sys
+import threading
+from typing import NoReturn
+
+from iku_nb import forkserver
 
 # The exit status of a command ended by Ctrl-C, as a shell reports it (128 + SIGINT).
 EXIT_INTERRUPTED = 130
@@ -29,8 +32,6 @@ def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
     try:
         if runs_local_batch(arguments):
-            from iku_nb import forkserver  # noqa: PLC0415 - see console()
-
             forkserver.start_early()
         from iku_nb.cli import main as run_command  # noqa: PLC0415 - after the server starts
 
@@ -57,23 +58,34 @@ def runs_local_batch(arguments: list[str]) -> bool:
 
 
 def console() -> None:
-    """Run the ``iku-nb`` command as its console script, and end the process once it is done.
+    """Run the ``iku-nb`` command as its console script, then end the process at once.
 
-    The exit handler is registered here, before anything imports
-    multiprocessing, so it runs after multiprocessing's own, which removes
-    the batch's temporary folder, and after those of every library the
-    command loads. It ends the process only when the command returned a
-    status; an exception that escaped the command ends it as Python does.
+    When the command has returned its status and no other non-daemon thread
+    runs, the exit handlers run as at a normal exit, in the same order, and
+    the process ends with that status. Only the freeing of modules and
+    objects is skipped. An exception that escapes the command ends the
+    process as Python does.
     """
-    status: list[int] = []
+    status = main()
+    main_thread = threading.main_thread()
+    if not any(thread is not main_thread and not thread.daemon and thread.is_alive()
+               for thread in threading.enumerate()):
+        _end_without_teardown(status)
+    sys.exit(status)
 
-    def end_without_teardown() -> None:
-        if status:
-            logging.shutdown()
+
+def _end_without_teardown(status: int) -> NoReturn:
+    """Run the exit handlers, flush the output, and end the process with ``status``."""
+    try:
+        # atexit has no public call that runs the handlers before the interpreter
+        # ends. iku_nb.kernel_seed uses the same one in forked kernels.
+        atexit._run_exitfuncs()
+        try:
             sys.stdout.flush()
             sys.stderr.flush()
-            os._exit(status[0])
-
-    atexit.register(end_without_teardown)
-    status.append(main())
-    sys.exit(status[0])
+        except (OSError, ValueError):
+            # Python ends with 120 when its output cannot be flushed at exit,
+            # e.g. into a pipe that the reader closed.
+            status = 120
+    finally:
+        os._exit(status)

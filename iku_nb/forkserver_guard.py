@@ -58,11 +58,20 @@ def _end_quietly(signum: int, frame: object) -> None:
 
 
 def _end_without_teardown() -> None:
-    """End the server with the status Python would give it, without freeing its modules."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # Python keeps an exception that ended the program, after printing it, in sys.last_value.
-    os._exit(1 if getattr(sys, "last_value", None) is not None else 0)
+    """End the server without freeing its modules: status 1 after an uncaught error, else 0.
+
+    The server ends by a plain SystemExit when the command that started it
+    ends, and Python gives that status 0. Python keeps an uncaught exception
+    other than SystemExit, after printing it, in ``sys.last_value``.
+    """
+    status = 1 if getattr(sys, "last_value", None) is not None else 0
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        status = 120  # as Python does when its output cannot be flushed at exit
+    finally:
+        os._exit(status)
 
 
 if _in_forkserver():

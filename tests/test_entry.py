@@ -184,6 +184,33 @@ def test_command_exit_runs_every_handler(tmp_path, tahun, status):
     assert list(temporary.iterdir()) == []
 
 
+CONSOLE = ("import atexit, os, sys, threading, time\n"
+           "{before}"
+           "from iku_nb.entry import console\n"
+           f"sys.argv = ['iku-nb', 'periksa', '--data', {str(DATA)!r}]\n"
+           "console()\n")
+
+
+def test_console_runs_handlers_registered_before():
+    """A handler registered before the console started, e.g. by coverage, still runs."""
+    before = ("atexit.register(os.write, 2, b'penangan awal\\n')\n"
+              "import multiprocessing.util\n")
+    result = run_python(CONSOLE.format(before=before))
+    assert result.returncode == 0, result.stderr
+    assert "penangan awal" in result.stderr
+
+
+def test_console_waits_for_other_threads():
+    """A thread that is not a daemon still finishes, as at a normal exit."""
+    before = ("def late():\n"
+              "    time.sleep(0.5)\n"
+              "    os.write(2, b'utas selesai\\n')\n"
+              "threading.Thread(target=late).start()\n")
+    result = run_python(CONSOLE.format(before=before))
+    assert result.returncode == 0, result.stderr
+    assert "utas selesai" in result.stderr
+
+
 def _forkserver_of(pid: int) -> psutil.Process:
     """Wait until the command has started its forkserver, and return it."""
     deadline = time.monotonic() + 60
