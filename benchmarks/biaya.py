@@ -46,7 +46,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 IMPORTS = {
     "impor perintah iku-nb (CLI)": "import iku_nb.cli",
-    "impor forkserver (" + ", ".join(PRELOAD) + ")": "; ".join(f"import {m}" for m in PRELOAD),
+    # multiprocessing.forkserver first, so that the guard acts as in the server:
+    # it pauses the garbage collector during the preload and skips the teardown.
+    "impor forkserver (" + ", ".join(PRELOAD) + ")": "; ".join(
+        ["import multiprocessing.forkserver", *(f"import {m}" for m in PRELOAD)]),
 }
 KERNEL_START = "memulai kernel dan memanaskannya"
 KERNEL_REPORT = "kernel: satu laporan (sel, reset, pesan)"

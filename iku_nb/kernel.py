@@ -51,7 +51,7 @@ WARM_UP = ("__import__('iku_nb.report')\n"
 
 
 class KernelDied(RuntimeError):
-    """Error raised when the kernel ends before it replies to a request between two reports."""
+    """Error raised when the kernel ends before it replies to its first request or a reset."""
 
 
 class _ReusedClient(AsyncKernelClient):
@@ -280,7 +280,7 @@ class WarmKernel:
         client.start_channels()
         try:
             run_sync(client.wait_for_ready)(timeout=RESET_TIMEOUT)
-        except RuntimeError as exc:
+        except (RuntimeError, TimeoutError) as exc:
             self._raise_if_ended()
             raise RuntimeError(f"kernel tidak menjawab: {exc}") from exc
         request = client.execute(code, silent=True, store_history=False, allow_stdin=False)

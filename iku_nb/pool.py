@@ -515,7 +515,9 @@ def _serve(runner: Runner, output: Path, timeout: float, connection: Connection)
     # The modules that the forkserver imported live as long as the worker, so
     # the collector stops scanning them, here and in a kernel forked from here.
     # It halved the forked kernel's CPU time to start and warm up, from 0.28 s
-    # to 0.15 s (median of 6, 2-core benchmark machine).
+    # to 0.15 s (median of 6, 2-core benchmark machine). A forkserver has
+    # frozen its preload already (iku_nb.forkserver_ready), so this freezes
+    # what the worker's start made, and everything under the spawn method.
     gc.freeze()
     try:
         start = getattr(runner, "start", None)

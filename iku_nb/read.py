@@ -70,7 +70,7 @@ def read_tables(data_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
         try:
             table = reader(problems)
         except (csv.Error, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            # The library's own message goes to the log, for support staff.
+            # The library's own message, for support staff (--log-level info).
             log.info("%s tidak dapat dibaca: %s: %s", label, type(exc).__name__, exc)
             problems.append(Problem(
                 "berkas-tidak-terbaca", label,
@@ -257,7 +257,7 @@ def _open_workbook(path: Path, data_only: bool):
     try:
         return load_workbook(path, read_only=True, data_only=data_only)
     except InvalidFileException as exc:
-        raise WorkbookError("openpyxl tidak mengenalinya sebagai buku kerja xlsx") from exc
+        raise WorkbookError("berkas itu tidak dikenali sebagai buku kerja xlsx") from exc
     except ParseError as exc:
         raise WorkbookError(_xml_reason(exc)) from exc
 
@@ -276,7 +276,8 @@ def _sheet_rows(path: Path, sheet: str, data_only: bool) -> list[list]:
 def _xml_reason(exc: ParseError) -> str:
     """Return where the XML inside a workbook breaks off, in Indonesian."""
     line, column = getattr(exc, "position", (None, None))
-    where = f" (baris {line}, kolom {column} XML-nya)" if line is not None else ""
+    # The parser counts columns from 0 and lines from 1.
+    where = f" (baris {line}, kolom {column + 1} XML-nya)" if line is not None else ""
     return f"XML di dalam buku kerja xlsx rusak atau terpotong{where}"
 
 

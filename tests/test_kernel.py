@@ -175,7 +175,7 @@ def test_first_wait_silent_kernel_times_out(tmp_path):
 
 
 def test_first_wait_keeps_first_output(tmp_path):
-    """The first wait reads no message that a cell sent after it, and leaves earlier ones."""
+    """After the first wait, the first cell's output arrives: IOPub is connected by then."""
     kernel = WarmKernel()
     try:
         manager = kernel.prepare(tmp_path)
