@@ -164,6 +164,8 @@ def _render_atomically(document: str, stylesheets: list[str], *, base_url: Path,
                        pdf_path: Path) -> None:
     from weasyprint import CSS, HTML  # noqa: PLC0415 - WeasyPrint loads slowly
 
+    _fix_font_timestamps()
+
     # A plain open() by WeasyPrint, unlike mkstemp, gives the file the usual
     # permissions from the umask, so the report stays readable by colleagues.
     temporary = pdf_path.with_name(f".{pdf_path.stem}-{secrets.token_hex(6)}.pdf.tmp")
@@ -177,6 +179,40 @@ def _render_atomically(document: str, stylesheets: list[str], *, base_url: Path,
         raise RunError(
             f"PDF {pdf_path.name} gagal dibuat oleh WeasyPrint: {type(exc).__name__}: "
             f"{exc}. Laporan ini tidak ditulis; laporan sebelumnya tidak diubah.") from exc
+
+
+# The time written into the fonts embedded in a PDF when SOURCE_DATE_EPOCH is
+# not set: 1 January 2000, 00:00 UTC.
+FONT_TIMESTAMP_EPOCH = 946684800
+
+
+def _fix_font_timestamps() -> None:
+    """Make fontTools stamp rewritten fonts with a fixed time, unless SOURCE_DATE_EPOCH is set.
+
+    Without HarfBuzz's subsetter, WeasyPrint (70) subsets each embedded font
+    with fontTools, which writes the current time into the font's ``head``
+    table. Two runs of one report then made PDFs that differed only there,
+    and ``iku-nb verifikasi`` found every PDF report changed. fontTools takes
+    that time from its ``timestampNow``; the ``head`` table's module is
+    given one that returns SOURCE_DATE_EPOCH when set, as fontTools does, and
+    FONT_TIMESTAMP_EPOCH otherwise.
+    """
+    from fontTools.misc import timeTools  # noqa: PLC0415 - installed with WeasyPrint
+    from fontTools.ttLib.tables import _h_e_a_d  # noqa: PLC0415
+
+    if getattr(_h_e_a_d.timestampNow, "iku_nb_fixed", False):
+        return
+
+    def timestamp_now() -> int:
+        if os.environ.get("SOURCE_DATE_EPOCH"):
+            return timeTools.timestampNow()
+        return timeTools.timestampSinceEpoch(FONT_TIMESTAMP_EPOCH)
+
+    timestamp_now.iku_nb_fixed = True
+    # NOTE: this replaces a name inside fontTools, checked against fontTools 4.68.
+    # A fontTools that no longer calls it there brings the current time back, and
+    # the PDF test that renders twice in different seconds then fails.
+    _h_e_a_d.timestampNow = timestamp_now
 
 
 class _DemoteWarnings(logging.Filter):

@@ -6,6 +6,7 @@ import base64
 import io
 import logging
 import re
+import time
 from pathlib import Path
 
 import nbformat
@@ -186,6 +187,29 @@ def test_pdf_lab_css_warnings_demoted(tmp_path, caplog):
                            if r.name.startswith("weasyprint") and r.levelno >= logging.WARNING]
     assert weasyprint_warnings == []
     assert any(r.getMessage().startswith("WeasyPrint: ") for r in caplog.records)
+
+
+@pytest.mark.slow
+def test_pdf_same_bytes_when_made_again(rendered, tmp_path, monkeypatch):
+    """The same page gives the same PDF later, as verifikasi compares it byte for byte."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first_path, _, _ = rendered
+    # Font timestamps count whole seconds, so the second PDF is made in a later second.
+    time.sleep(1.1)
+    again = tmp_path / "lagi.pdf"
+    write_pdf(first_path.with_suffix(".html"), again, title=TITLE, office=OFFICE, period=PERIOD)
+    assert again.read_bytes() == first_path.read_bytes()
+
+
+@pytest.mark.slow
+def test_pdf_font_time_follows_source_date_epoch(tmp_path, monkeypatch):
+    html_path = _make_report_html(tmp_path)
+    paths = []
+    for epoch in ("1767225600", "1767312000"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        paths.append(tmp_path / f"laporan-{epoch}.pdf")
+        write_pdf(html_path, paths[-1], title=TITLE, office=OFFICE, period=PERIOD)
+    assert paths[0].read_bytes() != paths[1].read_bytes()
 
 
 def test_prepare_html_toc_entries():
