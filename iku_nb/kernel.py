@@ -33,10 +33,13 @@ log = logging.getLogger("iku_nb")
 
 KERNEL_NAME = "python3"
 # The log level keeps the kernel's start-up warnings out of the user's
-# terminal. nbclient adds the in-memory history file to kernels it starts
-# itself, and it is added here too, so that parallel kernels never share the
-# IPython history database.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
+# terminal, and the English "KeyboardInterrupt caught in kernel." that
+# ipykernel logs as an error when a kernel is stopped while it waits. A
+# failing cell still reaches the report as a message. nbclient adds the
+# in-memory history file to kernels it starts itself, and it is added here
+# too, so that parallel kernels never share the IPython history database.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL",
+                    "--HistoryManager.hist_file=:memory:"]
 RESET_TIMEOUT = 60
 # How often a reset that has no reply yet checks that the kernel still runs.
 ALIVE_CHECK_SECONDS = 0.5
