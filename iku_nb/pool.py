@@ -182,13 +182,14 @@ class WarmKernelRunner:
         self.fork_first = fork_first
         self._kernel: WarmKernel | None = None
         self._start_folder: tempfile.TemporaryDirectory | None = None
-        # The pid of the batch process, which removes a killed worker's folder.
+        self._temporary_folder: tempfile.TemporaryDirectory | None = None
+        # The pid of the batch process, which removes a killed worker's folders.
         self._batch_pid = os.getpid()
 
     def __getstate__(self) -> dict:
-        # A running kernel and its folder belong to the process that started them.
+        # A running kernel and its folders belong to the process that started them.
         return {"fork_first": self.fork_first, "_kernel": None, "_start_folder": None,
-                "_batch_pid": self._batch_pid}
+                "_temporary_folder": None, "_batch_pid": self._batch_pid}
 
     def __call__(self, spec: ReportSpec, output: Path, execution_timeout: int | None
                  ) -> dict[str, Path]:
@@ -213,8 +214,15 @@ class WarmKernelRunner:
         # working folder first and anyone may write into the shared /tmp. Its
         # name carries the batch's and the worker's pids, so that the batch
         # can remove it after killing the worker (_remove_start_folder).
-        self._start_folder = tempfile.TemporaryDirectory(
-            prefix=f"{START_FOLDER_PREFIX}{self._batch_pid}-{os.getpid()}-")
+        prefix = f"{START_FOLDER_PREFIX}{self._batch_pid}-{os.getpid()}-"
+        self._start_folder = tempfile.TemporaryDirectory(prefix=prefix)
+        if self.fork_first:
+            # In a process of its own, every temporary file of the worker goes
+            # into a second private folder, jupyter_client's connection files
+            # (with each kernel's key) included. The batch removes it with the
+            # start folder when it kills the worker, e.g. on Ctrl-C.
+            self._temporary_folder = tempfile.TemporaryDirectory(prefix=prefix)
+            tempfile.tempdir = self._temporary_folder.name
         try:
             self._kernel.start(Path(self._start_folder.name))
             # Compiling nbconvert's templates takes about 0.5 s. A worker forked
@@ -235,6 +243,9 @@ class WarmKernelRunner:
             self._kernel.discard()
         if self._start_folder is not None:
             self._start_folder.cleanup()
+        if self._temporary_folder is not None:
+            tempfile.tempdir = None
+            self._temporary_folder.cleanup()
 
 
 @dataclass
@@ -585,15 +596,16 @@ def _exit_reason(worker: _Worker) -> str:
 
 
 def _remove_start_folder(pid: int) -> None:
-    """Remove the kernel's start folder of a worker that was killed or died, if it is empty.
+    """Remove the private folders of a worker that was killed or died, with what they hold.
 
+    These are the kernel's start folder and the worker's temporary folder.
     The name contains this process's pid too, so a worker of another batch
-    with the same pid keeps its folder.
+    with the same pid keeps its folders.
     """
     pattern = f"{START_FOLDER_PREFIX}{os.getpid()}-{pid}-*"
     for folder in Path(tempfile.gettempdir()).glob(pattern):
-        with contextlib.suppress(OSError):
-            folder.rmdir()
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _kill(workers: list[_Worker], output: Path) -> None:

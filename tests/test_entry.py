@@ -211,6 +211,31 @@ def test_console_waits_for_other_threads():
     assert "utas selesai" in result.stderr
 
 
+@pytest.mark.skipif(not COMMAND.exists(), reason="the iku-nb command is not installed here")
+def test_ctrl_c_during_report_leaves_no_temporary_files(tmp_path):
+    """Ctrl-C once kernels run leaves no connection file (with the kernel's key) in TMPDIR."""
+    temporary = tmp_path / "sementara"
+    temporary.mkdir()
+    command = subprocess.Popen([str(COMMAND), "laporan", "--data", str(DATA), "--tahun",
+                                "2024-2025", "--bidang", "semua", "--output",
+                                str(tmp_path / "keluaran")], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True, env={**os.environ, "TMPDIR": str(temporary)})
+    try:
+        deadline = time.monotonic() + 120
+        while not list(temporary.rglob("*.json")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(temporary.rglob("*.json")), "no kernel started within 120 s"
+        time.sleep(0.5)  # the first report is running by now
+        os.killpg(command.pid, signal.SIGINT)
+        stdout, stderr = command.communicate(timeout=60)
+    finally:
+        if command.poll() is None:
+            os.killpg(command.pid, signal.SIGKILL)
+    assert command.returncode == 130, stderr + stdout
+    assert list(temporary.iterdir()) == []
+
+
 def _forkserver_of(pid: int) -> psutil.Process:
     """Wait until the command has started its forkserver, and return it."""
     deadline = time.monotonic() + 60
