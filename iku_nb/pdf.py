@@ -189,13 +189,13 @@ FONT_TIMESTAMP_EPOCH = 946684800
 def _fix_font_timestamps() -> None:
     """Make fontTools stamp rewritten fonts with a fixed time, unless SOURCE_DATE_EPOCH is set.
 
-    Without HarfBuzz's subsetter, WeasyPrint (70) subsets each embedded font
-    with fontTools, which writes the current time into the font's ``head``
-    table. Two runs of one report then made PDFs that differed only there,
-    and ``iku-nb verifikasi`` found every PDF report changed. fontTools takes
-    that time from its ``timestampNow``; the ``head`` table's module is
-    given one that returns SOURCE_DATE_EPOCH when set, as fontTools does, and
-    FONT_TIMESTAMP_EPOCH otherwise.
+    Without HarfBuzz's subsetter (libharfbuzz-subset), WeasyPrint 70 subsets
+    each embedded font with fontTools, which writes the current time into the
+    font's ``head`` table. Two runs of one report then made PDFs that
+    differed only there, and ``iku-nb verifikasi`` found every PDF report
+    changed. fontTools takes that time from its ``timestampNow``. The
+    ``head`` table's module is given one that returns SOURCE_DATE_EPOCH when
+    set, as fontTools does, and FONT_TIMESTAMP_EPOCH otherwise.
     """
     from fontTools.misc import timeTools  # noqa: PLC0415 - installed with WeasyPrint
     from fontTools.ttLib.tables import _h_e_a_d  # noqa: PLC0415
@@ -210,8 +210,9 @@ def _fix_font_timestamps() -> None:
 
     timestamp_now.iku_nb_fixed = True
     # NOTE: this replaces a name inside fontTools, checked against fontTools 4.68.
-    # A fontTools that no longer calls it there brings the current time back, and
-    # the PDF test that renders twice in different seconds then fails.
+    # A fontTools that no longer calls it there brings the current time back. The
+    # PDF test that renders twice in different seconds then fails where the
+    # HarfBuzz subsetter (Debian's libharfbuzz-subset0) is missing.
     _h_e_a_d.timestampNow = timestamp_now
 
 

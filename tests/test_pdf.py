@@ -201,15 +201,18 @@ def test_pdf_same_bytes_when_made_again(rendered, tmp_path, monkeypatch):
     assert again.read_bytes() == first_path.read_bytes()
 
 
-@pytest.mark.slow
-def test_pdf_font_time_follows_source_date_epoch(tmp_path, monkeypatch):
-    html_path = _make_report_html(tmp_path)
-    paths = []
-    for epoch in ("1767225600", "1767312000"):
-        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
-        paths.append(tmp_path / f"laporan-{epoch}.pdf")
-        write_pdf(html_path, paths[-1], title=TITLE, office=OFFICE, period=PERIOD)
-    assert paths[0].read_bytes() != paths[1].read_bytes()
+def test_pdf_font_clock_fixed_or_source_date_epoch(monkeypatch):
+    """The font clock is fixed, or SOURCE_DATE_EPOCH, whichever subsetter WeasyPrint picks."""
+    from fontTools.misc.timeTools import timestampSinceEpoch  # noqa: PLC0415
+    from fontTools.ttLib.tables import _h_e_a_d  # noqa: PLC0415
+
+    from iku_nb import pdf  # noqa: PLC0415
+
+    pdf._fix_font_timestamps()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert _h_e_a_d.timestampNow() == timestampSinceEpoch(pdf.FONT_TIMESTAMP_EPOCH)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    assert _h_e_a_d.timestampNow() == timestampSinceEpoch(1767225600)
 
 
 def test_prepare_html_toc_entries():
