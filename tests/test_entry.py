@@ -152,14 +152,9 @@ def test_ctrl_c_while_forkserver_imports(tmp_path):
                                 "--output", str(tmp_path / "keluaran")], cwd=tmp_path,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
-    try:
-        server = _forkserver_of(command.pid)
-        # The same signal that Ctrl-C in a terminal sends to the command's process group.
-        os.killpg(command.pid, signal.SIGINT)
-        stdout, stderr = command.communicate(timeout=60)
-    finally:
-        if command.poll() is None:
-            os.killpg(command.pid, signal.SIGKILL)
+    servers = []
+    stdout, stderr = _interrupt(command, lambda: servers.append(_forkserver_of(command.pid)))
+    server = servers[0]
     assert command.returncode == 130, stderr + stdout
     assert "Dihentikan oleh pengguna" in stderr
     assert "Traceback" not in stderr + stdout
@@ -221,19 +216,32 @@ def test_ctrl_c_during_report_leaves_no_temporary_files(tmp_path):
                                 str(tmp_path / "keluaran")], cwd=tmp_path,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True, env={**os.environ, "TMPDIR": str(temporary)})
-    try:
+
+    def kernel_running() -> None:
         deadline = time.monotonic() + 120
         while not list(temporary.rglob("*.json")) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert list(temporary.rglob("*.json")), "no kernel started within 120 s"
         time.sleep(0.5)  # the first report is running by now
+
+    stdout, stderr = _interrupt(command, kernel_running)
+    assert command.returncode == 130, stderr + stdout
+    assert list(temporary.iterdir()) == []
+
+
+def _interrupt(command: subprocess.Popen, wait) -> tuple[str, str]:
+    """Call ``wait``, then send Ctrl-C's signal to the command's process group; return its output.
+
+    The command is killed if anything fails before it ends.
+    """
+    try:
+        wait()
+        # The same signal that Ctrl-C in a terminal sends to the command's process group.
         os.killpg(command.pid, signal.SIGINT)
-        stdout, stderr = command.communicate(timeout=60)
+        return command.communicate(timeout=60)
     finally:
         if command.poll() is None:
             os.killpg(command.pid, signal.SIGKILL)
-    assert command.returncode == 130, stderr + stdout
-    assert list(temporary.iterdir()) == []
 
 
 def _forkserver_of(pid: int) -> psutil.Process:
