@@ -213,7 +213,7 @@ class WarmKernelRunner:
         # A private empty folder, because a kernel imports modules from its
         # working folder first and anyone may write into the shared /tmp. Its
         # name carries the batch's and the worker's pids, so that the batch
-        # can remove it after killing the worker (_remove_start_folder).
+        # can remove it after killing the worker (_remove_worker_folders).
         prefix = f"{START_FOLDER_PREFIX}{self._batch_pid}-{os.getpid()}-"
         self._start_folder = tempfile.TemporaryDirectory(prefix=prefix)
         if self.fork_first:
@@ -445,7 +445,7 @@ class LocalPool:
             _kill([worker], self.output)
         worker.connection.close()
         if not worker.process.is_alive():
-            _remove_start_folder(worker.process.pid)
+            _remove_worker_folders(worker.process.pid)
         if worker in self._workers:
             self._workers.remove(worker)
 
@@ -595,7 +595,7 @@ def _exit_reason(worker: _Worker) -> str:
             "laporan sebelumnya tidak diubah")
 
 
-def _remove_start_folder(pid: int) -> None:
+def _remove_worker_folders(pid: int) -> None:
     """Remove the private folders of a worker that was killed or died, with what they hold.
 
     These are the kernel's start folder and the worker's temporary folder.
@@ -631,7 +631,7 @@ def _kill(workers: list[_Worker], output: Path) -> None:
     for worker in workers:
         worker.process.join(5)
         worker.connection.close()
-        _remove_start_folder(worker.process.pid)
+        _remove_worker_folders(worker.process.pid)
         if worker.spec is not None:
             _remove_staging(output, worker.spec)
             log.info("laporan %s dihentikan", worker.spec.name)

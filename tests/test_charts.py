@@ -49,9 +49,9 @@ def test_trend_chart_frees_figures():
     history = sample_history()
     for _ in range(12):
         trend_chart(history)
-    kept = [figure for figure in figures() if figure not in before]
+    alive = [figure for figure in figures() if figure not in before]
     # matplotlib's own caches keep a few recent figures for a while (1 to 4 here).
-    assert len(kept) < 6
+    assert len(alive) < 6
 
 
 def test_trend_chart_without_any_realisasi(make_data):

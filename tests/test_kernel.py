@@ -149,27 +149,28 @@ def test_reset_kernel_death_raises_at_once(tmp_path, monkeypatch):
         kernel.discard()
 
 
-def test_first_wait_kernel_death_raises(tmp_path):
+def kill_and_reap(pid: int) -> None:
+    psutil.Process(pid).kill()
+    psutil.Process(pid).wait(30)
+
+
+def suspend(pid: int) -> None:
+    psutil.Process(pid).suspend()
+
+
+@pytest.mark.parametrize(("stop", "timeout", "error", "message"), [
+    (kill_and_reap, 30, KernelDied, "berhenti sebelum menjawab permintaan pertamanya"),
+    (suspend, 1.5, TimeoutError, "tidak menjawab dalam 1,5 detik sesudah dimulai"),
+])
+def test_first_wait_stopped_kernel(tmp_path, stop, timeout, error, message):
+    """A dead kernel raises at once, and a silent one when the wait times out."""
     kernel = WarmKernel()
     try:
         kernel.start(tmp_path)
-        psutil.Process(kernel.pid).kill()
-        psutil.Process(kernel.pid).wait(30)
+        stop(kernel.pid)
         client = kernel.manager.client()
-        with pytest.raises(KernelDied, match="berhenti sebelum menjawab permintaan pertamanya"):
-            run_sync(client.wait_for_ready)(timeout=30)
-    finally:
-        kernel.discard()
-
-
-def test_first_wait_silent_kernel_times_out(tmp_path):
-    kernel = WarmKernel()
-    try:
-        kernel.start(tmp_path)
-        psutil.Process(kernel.pid).suspend()
-        client = kernel.manager.client()
-        with pytest.raises(TimeoutError, match="tidak menjawab dalam 1,5 detik sesudah dimulai"):
-            run_sync(client.wait_for_ready)(timeout=1.5)
+        with pytest.raises(error, match=message):
+            run_sync(client.wait_for_ready)(timeout=timeout)
     finally:
         kernel.discard()
 
