@@ -29,6 +29,11 @@ class Comparison:
     least-squares line through the yearly realisasi of ``trend_years``,
     read at the Renstra end year; it needs :data:`MIN_TREND_YEARS` years. A percentage
     projection is kept between 0 and 100, which a share cannot leave.
+
+    Only a year before the Renstra end year is projected: in the end year the
+    realisasi itself is the end-of-period figure, and after it the target
+    belongs to a Renstra that has ended, so neither gap nor projection is
+    computed (see :attr:`renstra_stage`).
     """
 
     current: Nilai
@@ -44,6 +49,16 @@ class Comparison:
     @property
     def desimal(self) -> int:
         return self.current.indikator.desimal
+
+    @property
+    def renstra_stage(self) -> str | None:
+        """Return where the period lies in the Renstra: ``berjalan``, ``akhir`` or ``lewat``.
+
+        None when the indicator has no Renstra target.
+        """
+        if self.renstra is None:
+            return None
+        return stage_in_renstra(self.current.periode.tahun, self.renstra)
 
     @property
     def rounded_change(self) -> Decimal | None:
@@ -93,23 +108,31 @@ def compare(history: list[Nilai], current: Nilai, previous: Nilai | None) -> Com
     if current.target is not None and current.realisasi is not None:
         target_gap = Fraction(current.target) - current.realisasi
     renstra = current.indikator.target_renstra
+    stage = None if renstra is None else stage_in_renstra(current.periode.tahun, renstra)
     gap = None
     # A quarter's figure is cumulative to the quarter's end, so it is set
     # against the end-of-Renstra target only in yearly reports.
     yearly = current.periode.triwulan is None
-    if renstra is not None and current.realisasi is not None and yearly:
+    if stage in ("berjalan", "akhir") and current.realisasi is not None and yearly:
         gap = Fraction(renstra.nilai) - current.realisasi
     points = [(n.periode.tahun, n.realisasi) for n in history
               if n.periode.triwulan is None and n.realisasi is not None]
     slope = projection = None
     if len(points) >= MIN_TREND_YEARS:
         slope, intercept = linear_fit(points)
-        if renstra is not None:
+        if stage == "berjalan":
             projection = intercept + slope * renstra.tahun
             if current.indikator.satuan == "%":
                 projection = min(max(projection, Fraction(0)), Fraction(100))
     return Comparison(current, previous, change, target_gap, renstra, gap,
                       tuple(year for year, _ in points), slope, projection)
+
+
+def stage_in_renstra(tahun: int, renstra: TargetRenstra) -> str:
+    """Return ``berjalan`` before the Renstra end year, ``akhir`` in it, ``lewat`` after it."""
+    if tahun < renstra.tahun:
+        return "berjalan"
+    return "akhir" if tahun == renstra.tahun else "lewat"
 
 
 def linear_fit(points: list[tuple[int, Fraction]]) -> tuple[Fraction, Fraction]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from conftest import ROOT, report
@@ -108,3 +109,29 @@ def test_indicator_notes_not_repeating_narrative(make_data):
     assert "Data IKU-1 untuk Tahun 2025 belum tersedia" in html
     assert "Tidak ada data IKU-1 untuk Tahun 2025" not in html
     assert "tambahkan baris rekap IKU-1 untuk periode itu dengan pembilang 0" in html
+
+
+def test_renstra_table_per_stage(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    katalog = data / "katalog.yaml"
+    text = katalog.read_text(encoding="utf-8")
+    # IKU-1 ends its Renstra in 2025, IKU-2 ended in 2024, IKU-3 runs to 2026.
+    text = text.replace("target_renstra: {tahun: 2026, nilai: 92.5}",
+                        "target_renstra: {tahun: 2025, nilai: 92.5}")
+    text = text.replace("target_renstra: {tahun: 2026, nilai: 77.5}",
+                        "target_renstra: {tahun: 2024, nilai: 77.5}")
+    katalog.write_text(text, encoding="utf-8")
+    html = Laporan.siapkan(2025, data=str(data)).bab_akuntabilitas().data
+    parts = dict(zip(("IKU-1", "IKU-2", "IKU-3"), html.split('<section class="iku-indikator">')[1:],
+                     strict=True))
+    # IKU-1: 16/19 = 84,21…%, 92,5 − 84,21… = 8,29 points short at the end of the Renstra.
+    assert "<td class=\"angka\">2025</td>" in parts["IKU-1"]
+    assert ("Target akhir Renstra 92,50% belum tercapai; realisasi berjarak 8,29 poin"
+            in parts["IKU-1"])
+    assert "Proyeksi tren" not in parts["IKU-1"]
+    assert "Cara proyeksi" not in parts["IKU-1"]
+    assert "iku-renstra" not in parts["IKU-2"]
+    assert "berakhir pada tahun 2024, sebelum Tahun 2025" in parts["IKU-2"]
+    assert "Proyeksi tren tahun 2026" in parts["IKU-3"]
+    assert "Cara proyeksi" in parts["IKU-3"]

@@ -163,6 +163,62 @@ def test_renstra_gap_and_trend():
             "tercapai.") in text
 
 
+def renstra_history(end_year: int, periods: list[Period] | None = None) -> list[Nilai]:
+    ind = IKU1.model_copy(update={"target_renstra": TargetRenstra(tahun=end_year,
+                                                                 nilai=Decimal("92.5"))})
+    periods = periods or [Period(2023), Period(2024), Period(2025)]
+    return [nilai(6 + i, 10, p, ind=ind) for i, p in enumerate(periods)]
+
+
+def test_renstra_end_year_outcome():
+    history = renstra_history(2025)
+    comparison = compare(history, history[-1], history[1])
+    # 92,5 − 80 = 12,5 points short in the end year itself; no line is read at 2025.
+    assert (comparison.renstra_stage, comparison.gap, comparison.projection) == (
+        "akhir", Fraction(25, 2), None)
+    text = summary(history[-1], history[1], comparison)
+    assert ("Tahun 2025 adalah tahun akhir Renstra, sehingga realisasi tahun ini adalah "
+            "realisasi akhir periode Renstra. Target akhir Renstra 92,50% belum tercapai; "
+            "realisasi berjarak 12,50 poin persen darinya.") in text
+    assert "diperkirakan" not in text
+    assert "Tren belum" not in text
+
+
+def test_renstra_end_year_reached():
+    history = renstra_history(2025)
+    reached = nilai(19, 20, Period(2025), ind=history[-1].indikator)
+    text = summary(reached, history[1], compare([*history[:2], reached], reached, history[1]))
+    # 19/20 = 95,00% ≥ 92,50%.
+    assert "Target akhir Renstra 92,50% tercapai." in text
+
+
+def test_ended_renstra_not_compared():
+    history = renstra_history(2024)
+    comparison = compare(history, history[-1], history[1])
+    assert (comparison.renstra_stage, comparison.gap, comparison.projection,
+            comparison.renstra_reached, comparison.trend_reaches) == (
+        "lewat", None, None, None, None)
+    text = summary(history[-1], history[1], comparison)
+    assert ("Periode Renstra dengan target akhir 92,50% berakhir pada tahun 2024, sebelum "
+            "Tahun 2025, sehingga realisasi ini tidak dibandingkan dengan target itu. "
+            "Cantumkan target akhir Renstra yang berlaku untuk IKU-1 di katalog "
+            "(isian target_renstra).") in text
+    assert "berjarak" not in text
+    assert "diperkirakan" not in text
+
+
+def test_renstra_stage_of_quarters():
+    quarters = [Period(2024, 2), Period(2025, 2)]
+    in_end_year = renstra_history(2025, quarters)
+    text = summary(in_end_year[-1], in_end_year[0],
+                   compare(in_end_year, in_end_year[-1], in_end_year[0]))
+    assert ("jaraknya ke target akhir Renstra 92,50% untuk tahun 2025 dinilai pada laporan "
+            "tahunan.") in text
+    after_end = renstra_history(2024, quarters)
+    text = summary(after_end[-1], after_end[0], compare(after_end, after_end[-1], after_end[0]))
+    assert "berakhir pada tahun 2024, sebelum Triwulan II Tahun 2025" in text
+
+
 def test_renstra_trend_needs_two_years():
     text = summary(nilai(8, 10, Period(2025)), None)
     assert "Tren belum dapat dinilai karena realisasi tahunan baru tersedia" in text

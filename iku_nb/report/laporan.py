@@ -305,6 +305,7 @@ class Laporan:
                 trend_chart(history, trend_title), trend_title,
                 self._sources(n, "target", "rekap"), ""),
             renstra=comparison.renstra is not None, c=comparison.printed(),
+            tahap_renstra=comparison.renstra_stage,
             kalimat_renstra=narrative.renstra_sentence(comparison),
             rincian=self._breakdown(n),
             analisis=self._analysis(n),

@@ -151,6 +151,7 @@ def _context(n: Nilai, c: Comparison) -> dict:
         "lalu_realisasi": None if previous is None else printed(previous)["realisasi"],
         "perubahan": c.rounded_change, "c": c.printed(),
         "renstra": c.renstra is not None, "renstra_tercapai": c.renstra_reached,
+        "tahap_renstra": c.renstra_stage,
         "proyeksi": c.projection, "tren_tercapai": c.trend_reaches,
         "tahun_tren": _years_text(c.trend_years),
     }
