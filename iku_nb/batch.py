@@ -357,6 +357,8 @@ class _ProgressDisplay:
         seconds = f"{result.seconds:.1f}".replace(".", ",")
         line = Text(result.status, style=style)
         line.append(f" {result.name} ({seconds} detik)")
+        if result.status == SUCCEEDED and result.reason:
+            line.append(f": {result.reason}", style="yellow")
         self.progress.console.print(line)
         self.progress.advance(self.task)
         self._describe()

@@ -26,7 +26,7 @@ from iku_nb.pool import (
     ReportResult,
     WarmKernelRunner,
 )
-from iku_nb.run import ReportSpec
+from iku_nb.run import ReportSpec, missing_data_note
 
 log = logging.getLogger("iku_nb")
 
@@ -165,7 +165,8 @@ def run_on_dask_worker(spec: ReportSpec, output: str, timeout: float,
     timer.start()
     try:
         files = runner(spec, Path(output), math.ceil(timeout))
-        outcome = (SUCCEEDED, {kind: str(path) for kind, path in files.items()}, None)
+        outcome = (SUCCEEDED, {kind: str(path) for kind, path in files.items()},
+                   missing_data_note(spec, files))
     except Exception as exc:  # every failure becomes this report's outcome
         if expired.is_set():
             reason = (f"dihentikan setelah batas waktu {detik(timeout)} detik; laporan sebelumnya "

@@ -36,7 +36,14 @@ from iku_nb.errors import IkuError, Terminated
 from iku_nb.forkserver import worker_context
 from iku_nb.formatting import detik
 from iku_nb.kernel import WarmKernel, kill_all
-from iku_nb.run import FAILED_NOTE_SUFFIX, STAGING, ReportSpec, prepare_html_export, run_report
+from iku_nb.run import (
+    FAILED_NOTE_SUFFIX,
+    STAGING,
+    ReportSpec,
+    missing_data_note,
+    prepare_html_export,
+    run_report,
+)
 
 log = logging.getLogger("iku_nb")
 
@@ -58,7 +65,11 @@ Runner = Callable[[ReportSpec, Path, int | None], dict[str, Path]]
 
 @dataclass
 class ReportResult:
-    """The outcome of one report of a batch."""
+    """The outcome of one report of a batch.
+
+    ``reason`` says why a report failed, or, for one that succeeded, which
+    indicators have no data for its period (:func:`iku_nb.run.missing_data_note`).
+    """
 
     spec: ReportSpec
     status: str
@@ -547,7 +558,8 @@ def _serve(runner: Runner, output: Path, timeout: float, connection: Connection)
             _redirect_output(process_log(output, spec))
             try:
                 files = runner(spec, output, math.ceil(timeout))
-                message = (SUCCEEDED, {kind: str(path) for kind, path in files.items()}, None)
+                message = (SUCCEEDED, {kind: str(path) for kind, path in files.items()},
+                           missing_data_note(spec, files))
             except IkuError as exc:
                 message = (FAILED, {}, _one_line(str(exc)))
             except Exception as exc:  # the parent reports it as this report's failure

@@ -120,6 +120,25 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
         return _promote(files, target, stem)
 
 
+def missing_data_note(spec: ReportSpec, files: dict[str, Path]) -> str | None:
+    """Name the indicators of a written report that have no data for its period.
+
+    Such a report is complete, and its text explains each empty figure. The
+    batch summary shows this note beside it, so that an empty period is not
+    published unnoticed.
+    """
+    path = files.get("angka")
+    if path is None:
+        return None
+    records = json.loads(Path(path).read_text(encoding="utf-8"))["angka"]
+    period = (spec.params.tahun, spec.params.triwulan)
+    missing = [r["kode"] for r in records
+               if (r["tahun"], r["triwulan"]) == period and r["asal"] is None]
+    if not missing:
+        return None
+    return f"tanpa data {spec.period.label}: {', '.join(missing)}"
+
+
 def render(notebook, spec: ReportSpec, katalog, work: Path,
            formats: tuple[str, ...]) -> dict[str, Path]:
     """Write the HTML (and the PDF when asked) of an executed notebook into ``work``.

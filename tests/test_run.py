@@ -65,6 +65,15 @@ def test_yearly_report_figures_in_html(yearly):
     assert "K-2025-017" in text
 
 
+def test_missing_data_note_empty_quarter(yearly, tmp_path):
+    # 2022 has only yearly rekap rows, so its first quarter has no data at all.
+    quarter = spec(tahun=2022, triwulan=1)
+    files = run_report(quarter, tmp_path)
+    assert (run_module.missing_data_note(quarter, files)
+            == "tanpa data Triwulan I Tahun 2022: IKU-1, IKU-2, IKU-3")
+    assert run_module.missing_data_note(spec(tahun=2025), yearly) is None
+
+
 def test_yearly_report_hides_code_and_free_text(yearly):
     html = yearly["html"].read_text(encoding="utf-8")
     text = visible_text(html)
