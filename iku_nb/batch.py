@@ -33,7 +33,7 @@ from iku_nb.pool import (
     run_batch,
     terminate_as_exit,
 )
-from iku_nb.run import ReportSpec
+from iku_nb.run import STAGING, ReportSpec
 
 log = logging.getLogger("iku_nb")
 
@@ -276,6 +276,10 @@ def _output_lock(output: Path):
         try:
             yield
         finally:
+            # Each report stages its files in a folder of its own in STAGING
+            # and removes it, so the emptied STAGING goes too.
+            with contextlib.suppress(OSError):
+                (output / STAGING).rmdir()
             _unlock(handle)
 
 
