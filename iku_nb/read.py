@@ -342,6 +342,8 @@ def _build(name: str, source: str, records: list[list], problems: list[Problem],
                 value=", ".join(map(str, stray)), expected="sel kosong atau kolom berjudul"))
         if any(not _is_blank_cell(v) for v in cells.values()):
             table.rows.append((index, cells))
+            if len(record) < len(header):
+                table.short_rows[index] = len(record)
     return table
 
 

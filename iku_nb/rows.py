@@ -54,6 +54,7 @@ class Rows:
     problems: list[Problem]
     records: list[dict] = field(default_factory=list)
     _cells_by_row: dict[int, dict] | None = field(default=None, repr=False)
+    _short_reported: set[int] = field(default_factory=set, repr=False)
 
     def cell(self, row: int, column: str) -> object:
         """Return the cell of spreadsheet row ``row`` as written; '' when the column is absent."""
@@ -75,11 +76,35 @@ class Rows:
     def text(self, row: int, cells: dict, column: str, required: bool = True) -> str | None:
         value = cells.get(column, "")
         if is_blank(value):
-            if required:
+            if not required:
+                return None
+            if column not in cells and row in self.table.short_rows:
+                self._short_row(row, cells)
+            else:
                 self.problem("nilai-kosong", row, column, "", "nilai terisi",
                              f"Kolom {column} wajib diisi.")
             return None
         return " ".join(shown(value).split())
+
+    def _short_row(self, row: int, cells: dict) -> None:
+        """Report, once, a row that ends before a required column.
+
+        The one problem names the columns the row lacks, in place of an
+        empty-value problem for each required one.
+        """
+        if row in self._short_reported:
+            return
+        self._short_reported.add(row)
+        header = self.table.header
+        count = self.table.short_rows[row]
+        absent = header[count:]
+        columns = absent[0] if len(absent) == 1 else f"{absent[0]} sampai {absent[-1]}"
+        self.problem(
+            "baris-kurang-sel", row, None, count, f"{len(header)} sel, sebanyak judul kolom",
+            f"Baris {row} hanya berisi {count} dari {len(header)} sel: sel kolom {columns} "
+            "tidak ada, padahal ada yang wajib diisi. Biasanya sebuah sel di baris sebelumnya "
+            "berisi ganti baris tanpa tanda kutip, sehingga satu baris terpecah dua. Beri tanda "
+            "kutip pada sel itu atau gabungkan kedua baris.")
 
     def ident(self, row: int, cells: dict, column: str) -> str | None:
         value = self.text(row, cells, column)

@@ -82,6 +82,10 @@ class RawTable:
         self.path = path
         self.text_cells = text_cells
         self._rows = rows if rows is not None or text_cells is not None else []
+        # Spreadsheet row -> number of cells, for the rows with fewer cells
+        # than the header. Some CSV writers leave out trailing empty cells, and
+        # a cell broken by an unquoted line break also leaves a short row.
+        self.short_rows: dict[int, int] = {}
 
     @property
     def rows(self) -> list[tuple[int, dict[str, object]]]:

@@ -70,6 +70,23 @@ def test_blank_required_cell_reported(folder):
     assert (problem.row, problem.column) == (5, "nama")
 
 
+def test_row_split_by_line_break_reported_once(folder):
+    # An unquoted line break splits row 2's uraian, so row 3 holds only its tail.
+    replace(folder, "konflik.csv", "Sengketa parkir antarwarga, selesai lewat mediasi.",
+            "Sengketa parkir antarwarga,\nselesai lewat mediasi.")
+    problem = only_problem(folder)
+    assert problem.code == "baris-kurang-sel"
+    assert (problem.row, problem.column, problem.value) == (3, None, "1")
+    assert "Baris 3 hanya berisi 1 dari 10 sel" in problem.message
+    assert "sel kolom tanggal_kejadian sampai uraian tidak ada" in problem.message
+
+
+def test_row_without_optional_trailing_cells_accepted(folder):
+    # Some writers leave out trailing empty cells: here tanggal_selesai and uraian.
+    replace(folder, "konflik.csv", ";Polres;belum;;Perusakan baliho partai.", ";Polres;belum")
+    assert inspect(folder).problems == []
+
+
 def test_sara_blank_vs_filled_disagrees(folder):
     replace(folder, "konflik.csv", "K-2025-002;03/02/2025;budaya;agama;Kranggan;Meri;Kodim;",
             "K-2025-002;03/02/2025;budaya;;Kranggan;Meri;Kodim;")
