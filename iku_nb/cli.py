@@ -160,7 +160,8 @@ def _parser() -> argparse.ArgumentParser:
         "verifikasi", help="jalankan ulang laporan dan bandingkan setiap angkanya",
         description="Menjalankan ulang notebook laporan dengan parameter yang tercatat, "
         "terhadap data sekarang, di folder sementara, lalu membandingkan setiap angka "
-        "daftar angkanya, serta HTML dan PDF-nya dengan yang dibuat ulang. Laporan yang "
+        "daftar angkanya dan keluaran setiap selnya, serta HTML dan PDF-nya dengan yang "
+        "dibuat ulang dari notebook itu. Laporan yang "
         "diverifikasi tidak diubah. Kode keluar: 0 bila semua angka sama dan tidak ada "
         "masalah, 1 bila ada angka yang berbeda atau berkas laporan diubah, 2 bila laporan "
         "tidak dapat dijalankan ulang.")

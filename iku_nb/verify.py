@@ -4,7 +4,9 @@ An auditor gives an executed notebook (or its report folder). The notebook
 is executed again, with the parameters its manifest recorded, against the
 current data in a temporary folder, and the report itself is only read.
 Every figure of the recorded value registry is compared with the new one,
-and the published HTML and PDF with the pages rendered again. Comparing the
+and every code cell's source and output with the new run's. The published
+HTML and PDF are compared with the pages rendered again from the published
+notebook, so an edited page shows whatever the data are now. Comparing the
 manifests names what changed since: a data file, the catalogue, the code or
 a library.
 """
@@ -186,15 +188,105 @@ def verify(path: Path, data: Path | None = None, katalog: Path | None = None,
 
     formats = tuple(kind for kind in ("pdf",)
                     if notebook.with_suffix(f".{kind}").is_file())
+    explained = bool(result.changes) or recorded is None
     with tempfile.TemporaryDirectory(prefix="iku-nb-verifikasi-") as tmp:
         work = Path(tmp)
         made = make_notebook(spec, current, katalog_path, work, None, execution_timeout)
         result.rerun = True
         result.comparisons = compare(records, made.records)
-        pages = render(made.node, spec, current.katalog, work, formats)
-        result.problems += _compare_pages(notebook, pages, bool(result.mismatches),
+        differing = compare_cells(_read_notebook(notebook), made.node)
+        if differing and explained:
+            numbers = ", ".join(f"ke-{d.number}" for d in differing)
+            result.notes.append(f"sel {numbers} berbeda dengan hasil menjalankan ulang; "
+                                "perubahan di atas dapat menjelaskannya")
+        else:
+            result.problems += [d.problem(notebook.name) for d in differing]
+        # The pages are made again from the published notebook itself, so a
+        # page that differs was edited, whatever the data are now.
+        pages = render(_read_notebook(notebook), spec, current.katalog, work, formats)
+        page_changes = [c for c in result.changes if not c.startswith("berkas data")]
+        result.problems += _compare_pages(notebook, pages, bool(page_changes),
                                           published_by_run=recorded is not None)
     return result
+
+
+@dataclass(frozen=True)
+class CellDifference:
+    """A code cell whose source or output differs from the run made again."""
+
+    number: int
+    part: str
+    written: str
+    now: str
+
+    def problem(self, notebook: str) -> str:
+        written, now = excerpts(self.written, self.now)
+        return (f"{self.part} sel ke-{self.number} di {notebook} berbeda dengan hasil "
+                f"menjalankan ulang dari data, katalog dan kode yang sama: tertulis {written!r}, "
+                f"dijalankan ulang {now!r}; notebook diubah sesudah laporan dibuat")
+
+
+def compare_cells(published, again) -> list[CellDifference]:
+    """Compare the code cells of the published notebook with those of the new run.
+
+    The same inputs and code give the same outputs, so a difference shows an
+    edit. The injected parameters cell is left out of the source comparison,
+    because another --data folder changes it.
+    """
+    def code_cells(nb) -> list:
+        return [c for c in nb.cells if c.cell_type == "code"]
+
+    found = []
+    cells, cells_again = code_cells(published), code_cells(again)
+    for number, (cell, cell_again) in enumerate(zip(cells, cells_again, strict=False), start=1):
+        injected = "injected-parameters" in cell.metadata.get("tags", [])
+        if not injected and cell.source != cell_again.source:
+            found.append(CellDifference(number, "kode", cell.source, cell_again.source))
+        elif _output_text(cell) != _output_text(cell_again):
+            found.append(CellDifference(number, "keluaran", _output_text(cell),
+                                        _output_text(cell_again)))
+    if len(cells) != len(cells_again):
+        found.append(CellDifference(min(len(cells), len(cells_again)) + 1, "jumlah",
+                                    f"{len(cells)} sel kode", f"{len(cells_again)} sel kode"))
+    return found
+
+
+def _output_text(cell) -> str:
+    """Return a code cell's outputs as one text, every kind of output in order."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if "text" in output:
+            parts.append(str(output["text"]))
+        for kind, value in sorted(output.get("data", {}).items()):
+            # nbformat writes JSON outputs with sorted keys.
+            text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+            parts.append(f"{kind}: {text}")
+        if output.get("output_type") == "error":
+            parts.append(f"{output.get('ename')}: {output.get('evalue')}")
+    return "\n".join(parts)
+
+
+def excerpts(written: str, now: str, around: int = 40) -> tuple[str, str]:
+    """Return the two texts around their first difference, shortened with an ellipsis."""
+    start = next((i for i, (a, b) in enumerate(zip(written, now, strict=False)) if a != b),
+                 min(len(written), len(now)))
+    begin = max(0, start - around)
+
+    def cut(text: str) -> str:
+        piece = text[begin:start + around]
+        if begin:
+            piece = "…" + piece
+        if start + around < len(text):
+            piece += "…"
+        return piece
+
+    return cut(written), cut(now)
+
+
+def _read_notebook(path: Path):
+    import nbformat  # noqa: PLC0415
+
+    return nbformat.read(path, as_version=4)
 
 
 def _spec(recorded: dict | None, papermill: dict, data: Path | None,
@@ -375,12 +467,12 @@ def _check_beside(notebook: Path, recorded: dict, records: list[dict]) -> list[s
     return problems
 
 
-def _compare_pages(notebook: Path, pages: dict[str, Path], figures_differ: bool,
+def _compare_pages(notebook: Path, pages: dict[str, Path], code_changed: bool,
                    published_by_run: bool) -> list[str]:
-    """Compare the published HTML and PDF with the ones made again from the same inputs.
+    """Compare the published HTML and PDF with the ones made again from the published notebook.
 
-    The same inputs and code give the same bytes, so a page that differs while
-    every figure matches was edited after it was made, or made by other code.
+    The same notebook and code give the same bytes, so a page that differs was
+    edited after it was made, unless the code, catalogue or a library changed.
     Only a report made by ``iku-nb laporan`` must have its HTML beside it.
     """
     problems = []
@@ -390,12 +482,28 @@ def _compare_pages(notebook: Path, pages: dict[str, Path], figures_differ: bool,
             if kind == "html" and published_by_run:
                 problems.append(f"{published.name} tidak ada di samping {notebook.name}")
             continue
-        if published.read_bytes() != made.read_bytes() and not figures_differ:
-            problems.append(f"{published.name} berbeda dengan {kind.upper()} yang dibuat ulang "
-                            "dari notebook ini, walaupun semua angka sama: berkas itu diubah "
-                            "sesudah dibuat, atau kode, katalog atau versi pustaka berubah "
-                            "(lihat perubahan di atas)")
+        if published.read_bytes() == made.read_bytes():
+            continue
+        where = ""
+        if kind == "html":
+            written, now = excerpts(visible_text(published.read_text(encoding="utf-8")),
+                                    visible_text(made.read_text(encoding="utf-8")))
+            if written != now:
+                where = f" (teksnya tertulis {written!r}, dari notebook {now!r})"
+        cause = ("berkas itu diubah sesudah dibuat, atau kode, katalog atau versi pustaka yang "
+                 "berubah (lihat perubahan di atas) membuatnya lain" if code_changed
+                 else "berkas itu diubah sesudah dibuat")
+        problems.append(f"{published.name} berbeda dengan {kind.upper()} yang dibuat ulang dari "
+                        f"{notebook.name}{where}: {cause}")
     return problems
+
+
+def visible_text(page: str) -> str:
+    """Return the text of an HTML page as a reader sees it, without tags, styles or scripts."""
+    from html import unescape  # noqa: PLC0415
+
+    page = re.sub(r"(?is)<(style|script)\b.*?</\1>", " ", page)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def display(value: object) -> str:

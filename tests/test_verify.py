@@ -167,17 +167,67 @@ def test_edited_html_with_forged_hash_fails(made, tmp_path, capsys):
     html = folder / "laporan_tahunan.html"
     html.write_text(html.read_text(encoding="utf-8").replace("84,21%", "94,21%"),
                     encoding="utf-8")
-    manifest_path = folder / "laporan_tahunan.manifest.json"
-    content = json.loads(manifest_path.read_text(encoding="utf-8"))
-    content["berkas"]["laporan_tahunan.html"] = hashlib.sha256(html.read_bytes()).hexdigest()
-    manifest_path.write_text(json.dumps(content, ensure_ascii=False, indent=2),
-                             encoding="utf-8")
+    forge_hash(folder, "laporan_tahunan.html")
 
     status = main(["verifikasi", str(folder)])
     out = capsys.readouterr().out
     assert status == 1, out
     assert "BEDA" not in out
     assert "laporan_tahunan.html berbeda dengan HTML yang dibuat ulang" in out
+
+
+def forge_hash(folder: Path, name: str) -> None:
+    """Record the current SHA-256 of ``name`` in the manifest, as a forger would."""
+    manifest_path = folder / "laporan_tahunan.manifest.json"
+    content = json.loads(manifest_path.read_text(encoding="utf-8"))
+    content["berkas"][name] = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(content, ensure_ascii=False, indent=2),
+                             encoding="utf-8")
+
+
+def test_edited_notebook_output_fails(made, tmp_path, capsys):
+    folder = copy_report(made, tmp_path)
+    notebook = folder / "laporan_tahunan.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    number, output = next((n, o) for n, c in enumerate(code, start=1) for o in c.outputs
+                          if "84,21%" in o.get("data", {}).get("text/html", ""))
+    output.data["text/html"] = output.data["text/html"].replace("84,21%", "94,21%", 1)
+    nbformat.write(nb, notebook)
+    forge_hash(folder, "laporan_tahunan.ipynb")
+
+    status = main(["verifikasi", str(folder)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert status == 1, out
+    assert "BEDA" not in out
+    assert (f"keluaran sel ke-{number} di laporan_tahunan.ipynb berbeda dengan hasil "
+            "menjalankan ulang dari data, katalog dan kode yang sama") in out
+    assert re.search(r"tertulis '[^']*94,21%[^']*', dijalankan ulang '[^']*84,21%", out)
+    assert "notebook diubah sesudah laporan dibuat" in out
+    # The published HTML is not the page of the edited notebook either.
+    assert re.search(r"teksnya tertulis '[^']*84,21%[^']*', dari notebook '[^']*94,21%", out)
+
+
+def test_edited_html_found_when_data_changed(made, tmp_path, capsys):
+    folder = copy_report(made, tmp_path)
+    html = folder / "laporan_tahunan.html"
+    html.write_text(html.read_text(encoding="utf-8").replace("80,00%", "90,00%", 1),
+                    encoding="utf-8")
+    forge_hash(folder, "laporan_tahunan.html")
+    data = tmp_path / "data"
+    shutil.copytree(made["data"], data)
+    path = data / "konflik.csv"
+    path.write_text(path.read_text(encoding="utf-8-sig").replace(
+        "K-2025-001;", "K-2025-001x;", 1), encoding="utf-8")
+
+    status = main(["verifikasi", str(folder), "--data", str(data)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert status == 1, out
+    assert "berkas data konflik.csv berubah" in out
+    # The page is made again from the published notebook, which the data do not change.
+    assert "laporan_tahunan.html berbeda dengan HTML yang dibuat ulang dari" in out
+    assert re.search(r"teksnya tertulis '[^']*90,00%[^']*', dari notebook '[^']*80,00%", out)
+    assert "berkas itu diubah sesudah dibuat" in out
 
 
 def test_renamed_id_changes_lineage_only(made, tmp_path, capsys):
