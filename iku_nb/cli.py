@@ -250,14 +250,18 @@ def _verifikasi(args: argparse.Namespace) -> int:
         out.print(f"Catatan: {note}")
     for problem in result.problems:
         out.print(f"Masalah: {problem}")
-    total, wrong = len(result.comparisons), len(result.mismatches)
+    # Printed texts and single ids are listed only when they differ, so only
+    # figures are counted, and differing texts apart.
+    total = sum(c.kind == "angka" for c in result.comparisons)
+    wrong = sum(c.kind == "angka" for c in result.mismatches)
+    texts = sum(c.kind == "teks" for c in result.mismatches)
     if result.ok:
         out.print(f"Hasil: COCOK. Semua {total} angka sama dengan yang tercatat.")
         return 0
     if not result.rerun:
         out.print("Hasil: TIDAK DAPAT DIVERIFIKASI. Laporan tidak dapat dijalankan ulang.")
         return EXIT_DATA
-    if wrong:
+    if wrong or texts:
         if result.changes:
             cause = "; lihat perubahan di atas"
         elif not recorded:
@@ -265,7 +269,8 @@ def _verifikasi(args: argparse.Namespace) -> int:
         else:
             cause = ("; data, katalog dan kode tidak berubah, jadi daftar angka di notebook "
                      "kemungkinan diubah sesudah laporan dibuat")
-        out.print(f"Hasil: TIDAK COCOK. {wrong} dari {total} angka berbeda{cause}.")
+        printed = f", dan {texts} teks tertulis berbeda" if texts else ""
+        out.print(f"Hasil: TIDAK COCOK. {wrong} dari {total} angka berbeda{printed}{cause}.")
     else:
         out.print(f"Hasil: TIDAK COCOK. Semua {total} angka sama, tetapi ada masalah di atas.")
     return 1

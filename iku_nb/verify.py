@@ -31,7 +31,16 @@ ERRORS_SHOWN = 5
 LABELS = {"realisasi_tepat": "realisasi (pecahan tepat)",
           "capaian_tepat": "capaian (pecahan tepat)", "rekap_baris": "baris rekap",
           "asal": "asal angka"}
+# Comparison figures whose sign needs saying: the report's table prints
+# realisasi minus the Renstra target, the registry the target minus realisasi.
+PART_LABELS = {
+    "perubahan": "perubahan (realisasi dikurangi tahun lalu)",
+    "perubahan_tepat": "perubahan_tepat (realisasi dikurangi tahun lalu)",
+    "jarak_renstra": "jarak_renstra (target Renstra dikurangi realisasi)",
+    "jarak_renstra_tepat": "jarak_renstra_tepat (target Renstra dikurangi realisasi)",
+}
 _DECIMAL = re.compile(r"^-?\d+\.\d+$")
+MINUS = "\u2212"
 
 
 class VerifyError(IkuError):
@@ -40,11 +49,17 @@ class VerifyError(IkuError):
 
 @dataclass(frozen=True)
 class Comparison:
-    """One figure: its label, the recorded value and the value of the new run."""
+    """One figure: its label, the recorded value and the value of the new run.
+
+    ``kind`` is "angka" for a figure, "teks" for the text a figure was printed
+    as, and "rincian" for one id behind a count. Both of the latter are listed
+    only when they differ, so only figures are counted.
+    """
 
     label: str
     recorded: object
     now: object
+    kind: str = "angka"
 
     @property
     def matches(self) -> bool:
@@ -331,8 +346,8 @@ def compare(recorded: list[dict], now: list[dict]) -> list[Comparison]:
             elif isinstance(old_value, dict) or isinstance(new_value, dict):
                 old_value, new_value = old_value or {}, new_value or {}
                 for part in [*old_value, *(p for p in new_value if p not in old_value)]:
-                    comparisons.append(Comparison(f"{label}.{part}", old_value.get(part),
-                                                  new_value.get(part)))
+                    comparisons.append(Comparison(f"{label}.{PART_LABELS.get(part, part)}",
+                                                  old_value.get(part), new_value.get(part)))
             else:
                 comparisons.append(Comparison(label, old_value, new_value))
         # A printed text that differs from the value it prints is a figure too.
@@ -340,7 +355,8 @@ def compare(recorded: list[dict], now: list[dict]) -> list[Comparison]:
         for name in sorted(set(texts_before) | set(texts_after)):
             if texts_before.get(name) != texts_after.get(name):
                 comparisons.append(Comparison(f"{prefix} {name} (tertulis)",
-                                              texts_before.get(name), texts_after.get(name)))
+                                              texts_before.get(name), texts_after.get(name),
+                                              kind="teks"))
     return comparisons
 
 
@@ -361,7 +377,7 @@ def _compare_lineage(prefix: str, before, after) -> list[Comparison]:
                         + (f" ({len(differing)} id berbeda)" if differing else ""))]
     for ident in differing:
         lines.append(Comparison(f"{prefix} id {ident}", _lineage_text(old.get(ident)),
-                                _lineage_text(new.get(ident))))
+                                _lineage_text(new.get(ident)), kind="rincian"))
     return lines
 
 
@@ -507,11 +523,16 @@ def visible_text(page: str) -> str:
 
 
 def display(value: object) -> str:
-    """Write a registry value for the auditor: decimals with a comma, none as a dash."""
+    """Write a registry value as the report does: decimal comma and minus sign.
+
+    A missing value is written "(tidak ada)".
+    """
     if value is None:
         return "(tidak ada)"
     text = str(value)
-    return text.replace(".", ",") if _DECIMAL.match(text) else text
+    if not _DECIMAL.match(text):
+        return text
+    return text.replace(".", ",").replace("-", MINUS)
 
 
 def _short(digest: str | None) -> str:

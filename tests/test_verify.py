@@ -57,6 +57,11 @@ def test_clean_verification_matches_untouched(made, capsys):
     assert all(line.startswith("  cocok") for line in lines)
     assert "  cocok  IKU-1 Tahun 2025 realisasi: 84,21" in out
     assert "  cocok  IKU-1 Tahun 2025 perbandingan.proyeksi: 83,21" in out
+    # 92,5 − 84,21… = 8,29 points to go, and IKU-3 fell from 100,00% to 75,00%.
+    assert ("  cocok  IKU-1 Tahun 2025 perbandingan.jarak_renstra (target Renstra dikurangi "
+            "realisasi): 8,29") in out
+    assert ("  cocok  IKU-3 Tahun 2025 perbandingan.perubahan (realisasi dikurangi tahun "
+            "lalu): \u221225,00") in out
     assert "  cocok  IKU-1 Tahun 2025 id dan baris sumber: 19 id" in out
     assert "Hasil: COCOK. Semua 180 angka sama" in out
     assert snapshot(made["folder"]) == before
@@ -87,7 +92,9 @@ def test_changed_data_file_named(made, tmp_path, capsys):
     assert re.search(r"berkas data konflik\.csv berubah: SHA-256 [0-9a-f]{12} menjadi "
                      r"[0-9a-f]{12}", out)
     assert "rekap.csv berubah" not in out
-    assert "Hasil: TIDAK COCOK." in out
+    # The printed texts that differ are counted apart, so the total stays 180.
+    assert re.search(r"Hasil: TIDAK COCOK\. \d+ dari 180 angka berbeda, dan \d+ teks "
+                     r"tertulis berbeda", out)
 
 
 def test_hand_edited_figure_reported(made, tmp_path, capsys):
