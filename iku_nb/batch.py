@@ -19,7 +19,7 @@ from rich.text import Text
 
 from iku_nb.analysis import parse_analysis, warn_missing
 from iku_nb.errors import ParameterError
-from iku_nb.formatting import detik
+from iku_nb.formatting import angka, detik
 from iku_nb.parse import THOUSANDS, parse_number
 from iku_nb.pool import (
     DEFAULT_TIMEOUT,
@@ -161,6 +161,7 @@ def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:
     parse_analysis(raw.get("analisis"), dataset.katalog.indikator_codes, analysis_source)
     specs = expand(raw, args.format, dataset.katalog, dataset.years)
     _warn_missing_analysis(raw.get("analisis"), analysis_source, specs, dataset.katalog)
+    _warn_renstra_estimates(dataset.katalog, dataset.katalog_path, specs)
     if args.output.exists() and not args.output.is_dir():
         raise ParameterError(f"--output {args.output} adalah berkas, bukan folder; pilih "
                              "folder laporan.")
@@ -205,6 +206,20 @@ def _analysis_source(raw: dict, parameters_file: Path | None) -> str:
     if parameters_file is not None:
         return str(parameters_file)
     return "parameter -p analisis" if "analisis" in raw else "(tanpa berkas -f)"
+
+
+def _warn_renstra_estimates(katalog, path: Path, specs: list[ReportSpec]) -> None:
+    """Warn about each Renstra end target, shown in these reports, that is still an estimate."""
+    shown = {i.kode for s in specs
+             for i in (katalog.indikator if s.params.bidang is None
+                       else katalog.indikator_of_bidang(s.params.bidang))}
+    for ind in katalog.indikator:
+        target = ind.target_renstra
+        if ind.kode in shown and target is not None and target.perkiraan:
+            log.warning("%s: target akhir Renstra %s (%s untuk tahun %d) masih perkiraan; "
+                        "laporan menyebutnya perkiraan. Setelah dikonfirmasi dengan dokumen "
+                        "Renstra, hapus perkiraan: true di katalog.", path.name, ind.kode,
+                        angka(target.nilai, ind.desimal), target.tahun)
 
 
 def _warn_missing_analysis(value, source: str, specs: list[ReportSpec], katalog) -> None:

@@ -120,10 +120,15 @@ class AturanHitung(_Model):
 
 
 class TargetRenstra(_Model):
-    """The Renstra's end-of-period target: the value to reach in the plan's last year."""
+    """The Renstra's end-of-period target: the value to reach in the plan's last year.
+
+    ``perkiraan`` marks a value not yet confirmed with the Renstra document;
+    reports then call it an estimate and list it under data quality.
+    """
 
     tahun: int = Field(ge=1945, le=2100)
     nilai: Decimal = Field(ge=0)
+    perkiraan: bool = False
 
 
 class JenisKegiatan(_Model):

@@ -437,6 +437,18 @@ def test_laporan_command_matrix_and_index(fake_pool, tmp_path, capsys):
     assert "2 berhasil, 0 gagal, 0 waktu habis" in captured.err
 
 
+def test_laporan_warns_of_own_renstra_estimates(fake_pool, tmp_path, caplog):
+    with caplog.at_level("WARNING", logger="iku_nb"):
+        status = main(["laporan", "--data", str(DATA), "--tahun", "2025", "--bidang", "poldagri",
+                       "--output", str(tmp_path)])
+    assert status == 0
+    # The sample catalogue marks every Renstra target as an estimate; poldagri shows IKU-2 only.
+    estimates = [r.getMessage() for r in caplog.records if "masih perkiraan" in r.getMessage()]
+    assert estimates == ["katalog.yaml: target akhir Renstra IKU-2 (77,50 untuk tahun 2026) "
+                         "masih perkiraan; laporan menyebutnya perkiraan. Setelah dikonfirmasi "
+                         "dengan dokumen Renstra, hapus perkiraan: true di katalog."]
+
+
 def test_laporan_command_failure_exit_2(fake_pool, tmp_path, capsys):
     status = main(["laporan", "--data", str(DATA), "--tahun", "2025", "--bidang", "semua",
                    "--output", str(tmp_path)])

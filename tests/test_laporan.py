@@ -116,17 +116,19 @@ def test_renstra_table_per_stage(tmp_path):
     shutil.copytree(DATA, data)
     katalog = data / "katalog.yaml"
     text = katalog.read_text(encoding="utf-8")
-    # IKU-1 ends its Renstra in 2025, IKU-2 ended in 2024, IKU-3 runs to 2026.
-    text = text.replace("target_renstra: {tahun: 2026, nilai: 92.5}",
+    # IKU-1 ends its Renstra in 2025 with a confirmed target, IKU-2 ended in
+    # 2024, and IKU-3 runs to 2026 with the estimate of the sample catalogue.
+    text = text.replace("target_renstra: {tahun: 2026, nilai: 92.5, perkiraan: true}",
                         "target_renstra: {tahun: 2025, nilai: 92.5}")
-    text = text.replace("target_renstra: {tahun: 2026, nilai: 77.5}",
+    text = text.replace("target_renstra: {tahun: 2026, nilai: 77.5, perkiraan: true}",
                         "target_renstra: {tahun: 2024, nilai: 77.5}")
     katalog.write_text(text, encoding="utf-8")
     html = Laporan.siapkan(2025, data=str(data)).bab_akuntabilitas().data
     parts = dict(zip(("IKU-1", "IKU-2", "IKU-3"), html.split('<section class="iku-indikator">')[1:],
                      strict=True))
     # IKU-1: 16/19 = 84,21…%, 92,5 − 84,21… = 8,29 points short at the end of the Renstra.
-    assert "<td class=\"angka\">2025</td>" in parts["IKU-1"]
+    assert "<td class=\"angka\">92,50%</td><td class=\"angka\">2025</td>" in parts["IKU-1"]
+    assert "perkiraan" not in parts["IKU-1"]
     assert ("Target akhir Renstra 92,50% belum tercapai; realisasi berjarak 8,29 poin"
             in parts["IKU-1"])
     assert "Proyeksi tren" not in parts["IKU-1"]
@@ -135,3 +137,6 @@ def test_renstra_table_per_stage(tmp_path):
     assert "berakhir pada tahun 2024, sebelum Tahun 2025" in parts["IKU-2"]
     assert "Proyeksi tren tahun 2026" in parts["IKU-3"]
     assert "Cara proyeksi" in parts["IKU-3"]
+    assert "<td class=\"angka\">97,50% (perkiraan)</td>" in parts["IKU-3"]
+    assert ("Target akhir Renstra 97,50% itu masih perkiraan di katalog dan belum "
+            "dikonfirmasi dengan dokumen Renstra.") in parts["IKU-3"]

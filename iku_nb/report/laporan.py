@@ -306,6 +306,7 @@ class Laporan:
                 self._sources(n, "target", "rekap"), ""),
             renstra=comparison.renstra is not None, c=comparison.printed(),
             tahap_renstra=comparison.renstra_stage,
+            renstra_perkiraan=comparison.renstra is not None and comparison.renstra.perkiraan,
             kalimat_renstra=narrative.renstra_sentence(comparison),
             rincian=self._breakdown(n),
             analisis=self._analysis(n),

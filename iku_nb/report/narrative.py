@@ -152,6 +152,7 @@ def _context(n: Nilai, c: Comparison) -> dict:
         "perubahan": c.rounded_change, "c": c.printed(),
         "renstra": c.renstra is not None, "renstra_tercapai": c.renstra_reached,
         "tahap_renstra": c.renstra_stage,
+        "renstra_perkiraan": c.renstra is not None and c.renstra.perkiraan,
         "proyeksi": c.projection, "tren_tercapai": c.trend_reaches,
         "tahun_tren": _years_text(c.trend_years),
     }
