@@ -210,12 +210,12 @@ def _analysis_source(raw: dict, parameters_file: Path | None) -> str:
 
 def _warn_renstra_estimates(katalog, path: Path, specs: list[ReportSpec]) -> None:
     """Warn about each Renstra end target, shown in these reports, that is still an estimate."""
-    shown = {i.kode for s in specs
+    reported = {i.kode for s in specs
              for i in (katalog.indikator if s.params.bidang is None
                        else katalog.indikator_of_bidang(s.params.bidang))}
     for ind in katalog.indikator:
         target = ind.target_renstra
-        if ind.kode in shown and target is not None and target.perkiraan:
+        if ind.kode in reported and target is not None and target.perkiraan:
             log.warning("%s: target akhir Renstra %s (%s untuk tahun %d) masih perkiraan; "
                         "laporan menyebutnya perkiraan. Setelah dikonfirmasi dengan dokumen "
                         "Renstra, hapus perkiraan: true di katalog.", path.name, ind.kode,
