@@ -1,9 +1,11 @@
 """The analysts' own text per indicator: causes, measures, efficiency, programmes.
 
 It comes from the run's ``analisis`` parameter, a mapping such as
-``{IKU-1: {penyebab: ..., upaya: ..., efisiensi: ..., program: ...}}``.
+``{periode: "2025", IKU-1: {penyebab: ..., upaya: ..., efisiensi: ..., program: ...}}``.
 A topic left out or empty is shown in the report as a placeholder, so a
-draft cannot pass for a finished report.
+draft cannot pass for a finished report. ``periode`` names the period the
+text was written for (``2025`` or ``2025-tw2``); a report of another period
+is refused, also when papermill runs the notebook directly.
 """
 
 from __future__ import annotations
@@ -21,9 +23,13 @@ TOPICS = {
     "program": "Program dan kegiatan pendukung",
 }
 
+# The key of the period the analysis text was written for.
+PERIOD_KEY = "periode"
+
 # The form of the ``analisis`` parameter, shown in errors.
 EXAMPLE = """\
   analisis:
+    periode: "2025"
     IKU-1:
       penyebab: |
         Paragraf pertama.
@@ -55,6 +61,12 @@ def parse_analysis(value: Any, codes: list[str] | None,
     problems = []
     texts: dict[str, dict[str, str]] = {}
     for kode, topics in value.items():
+        if kode == PERIOD_KEY:
+            if not isinstance(topics, (str, int)) or isinstance(topics, bool):
+                problems.append(f"analisis.{PERIOD_KEY}: tertulis {describe_value(topics)}, "
+                                "padahal harus periode teks ini, misalnya \"2025\" atau "
+                                "\"2025-tw2\"")
+            continue
         if codes is not None and kode not in codes:
             problems.append(f"analisis.{kode}: kode indikator tidak dikenal "
                             f"(yang ada: {', '.join(codes)})")
@@ -84,6 +96,13 @@ def parse_analysis(value: Any, codes: list[str] | None,
         raise ParameterError(f"Parameter analisis di {source} tidak sah:\n"
                              + "\n".join(f"  - {p}" for p in problems))
     return texts
+
+
+def analysis_period(value: Any) -> str | None:
+    """Return the period the analysis text was written for, as written, or None."""
+    if not isinstance(value, dict) or value.get(PERIOD_KEY) in (None, ""):
+        return None
+    return str(value[PERIOD_KEY]).strip().lower()
 
 
 def missing_topics(texts: dict[str, dict[str, str]], codes: list[str]) -> dict[str, list[str]]:

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from iku_nb.analysis import parse_analysis
+from iku_nb.analysis import analysis_period, parse_analysis
 from iku_nb.catalogue import Katalog
 from iku_nb.errors import ParameterError
 from iku_nb.parse import canonical, closest, parse_integer
-from iku_nb.period import MAX_YEAR, MIN_YEAR
+from iku_nb.period import MAX_YEAR, MIN_YEAR, Period
 
 NAMES = ("tahun", "triwulan", "bidang", "data", "katalog", "analisis")
 # Same rule as a bidang kode in the catalogue; it also keeps the value safe
@@ -75,6 +75,15 @@ def parse_parameters(raw: dict[str, Any], katalog: Katalog | None = None,
         analisis = parse_analysis(raw.get("analisis"), codes, "parameter")
     except ParameterError as exc:
         problems.append(str(exc))
+    written_for = analysis_period(raw.get("analisis"))
+    if analisis and written_for and tahun is not None and not problems:
+        period = Period(tahun, triwulan)
+        if written_for != period.slug:
+            problems.append(
+                f"analisis ditulis untuk periode {written_for} (analisis.periode), tetapi "
+                f"laporan ini untuk {period.label}, sehingga teks itu akan tercetak di "
+                "laporan periode lain. Pakai berkas parameter periode itu, atau tulis "
+                f"analisis untuk {period.label} dengan periode: \"{period.slug}\"")
     if problems:
         raise ParameterError("Parameter tidak sah:\n" + "\n".join(f"  - {p}" for p in problems))
     return RunParameters(tahun, triwulan, bidang, str(data), katalog_path, analisis)

@@ -57,6 +57,36 @@ def test_parse_parameters_lists_every_problem():
     assert "parameter 'warna' tidak dikenal" in text
 
 
+TEXT = {"IKU-1": {"penyebab": "Mediasi berjalan."}}
+
+
+@pytest.mark.parametrize(("written_for", "tahun", "triwulan"), [
+    ("2025", 2025, None), (2025, 2025, None), ("2025-TW2", 2025, 2), (None, 2024, None)])
+def test_analysis_period_accepted(written_for, tahun, triwulan):
+    analisis = {**TEXT} if written_for is None else {"periode": written_for, **TEXT}
+    params = parse_parameters({"tahun": tahun, "triwulan": triwulan, "analisis": analisis})
+    assert params.analisis == {"IKU-1": {"penyebab": "Mediasi berjalan."}}
+
+
+@pytest.mark.parametrize(("written_for", "tahun", "triwulan", "label"), [
+    ("2025", 2024, None, "Tahun 2024"),
+    ("2025", 2025, 2, "Triwulan II Tahun 2025"),
+    ("2025-tw2", 2025, None, "Tahun 2025"),
+])
+def test_analysis_period_other_report_rejected(written_for, tahun, triwulan, label):
+    with pytest.raises(ParameterError) as error:
+        parse_parameters({"tahun": tahun, "triwulan": triwulan,
+                          "analisis": {"periode": written_for, **TEXT}})
+    assert (f"analisis ditulis untuk periode {written_for} (analisis.periode), tetapi laporan "
+            f"ini untuk {label}") in str(error.value)
+
+
+def test_analysis_period_must_be_text():
+    with pytest.raises(ParameterError) as error:
+        parse_parameters({"tahun": 2025, "analisis": {"periode": [2025], **TEXT}})
+    assert "analisis.periode: tertulis daftar [2025]" in str(error.value)
+
+
 def test_bidang_checked_against_katalog(katalog):
     assert parse_parameters({"tahun": 2025, "bidang": " Iwasbang "}, katalog).bidang == "iwasbang"
     with pytest.raises(ParameterError) as error:

@@ -166,6 +166,16 @@ def test_papermill_invalid_triwulan_rejected(tmp_path):
             parameters={"tahun": 2025, "triwulan": 5}, progress_bar=False)
 
 
+def test_papermill_analysis_of_other_year_rejected(tmp_path):
+    # The CLI refuses this too; papermill run directly must not print 2025's text in 2024.
+    parameters = yaml.safe_load((ROOT / "parameters" / "2025.yaml").read_text(encoding="utf-8"))
+    with pytest.raises(PapermillExecutionError,
+                       match=r"analisis ditulis untuk periode 2025 .* untuk Tahun 2024"):
+        papermill.execute_notebook(
+            str(ROOT / "notebooks" / "laporan_tahunan.ipynb"), str(tmp_path / "x.ipynb"),
+            parameters={**parameters, "tahun": 2024}, cwd=str(ROOT), progress_bar=False)
+
+
 def test_bidang_report_lists_its_cases(tmp_path):
     files = run_report(spec(tahun=2025, bidang="hanbang"), tmp_path)
     assert files["html"] == tmp_path / "2025" / "hanbang" / "laporan_bidang.html"
