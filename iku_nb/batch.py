@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import math
 import os
@@ -262,12 +263,58 @@ def _run_matrix(args, specs, dataset, console, exit_failed: int, write_index,
         raise
     index = write_index(args.output, bidang_names)
 
+    changed = inputs_changed(results, dataset)
+    for result in results:
+        if result.name in changed:
+            note = f"dibuat dari {', '.join(changed[result.name])} yang sudah berubah"
+            result.reason = f"{result.reason}; {note}" if result.reason else note
     console().print(summary_table(results))
     failed = [r for r in results if r.status != SUCCEEDED]
     counts = ", ".join(f"{sum(r.status == s for r in results)} {s}"
                        for s in (SUCCEEDED, FAILED, TIMED_OUT))
     err.print(f"{counts}. Daftar laporan: {index}")
-    return exit_failed if failed else 0
+    if changed:
+        files = sorted({name for names in changed.values() for name in names})
+        err.print(f"Peringatan: {', '.join(files)} berubah selama batch berjalan, sehingga "
+                  f"{len(changed)} laporan ({', '.join(changed)}) dibuat dari isi yang lain "
+                  "daripada yang diperiksa di awal. Jalankan ulang batch agar semua laporan "
+                  "memakai data yang sama.")
+    return exit_failed if failed or changed else 0
+
+
+def inputs_changed(results: Sequence[ReportResult], dataset) -> dict[str, list[str]]:
+    """Return, per written report, the input files that differ from those checked at the start.
+
+    A file saved while the batch runs makes the reports after it use the new
+    content, so the reports of one batch would disagree. The manifest of each
+    report records the SHA-256 of the catalogue and of every table it read.
+    """
+    def fingerprints(inputs: list[dict], katalog: dict) -> dict[str, str | None]:
+        found = {record.get("sumber"): record.get("sha256") for record in inputs}
+        found[Path(str(katalog.get("berkas"))).name] = katalog.get("sha256")
+        return found
+
+    from iku_nb.dataset import sha256  # noqa: PLC0415 - loads pandas
+
+    katalog = {"berkas": str(dataset.katalog_path),
+               "sha256": dataset.katalog_sha256 or sha256(dataset.katalog_path)}
+    checked = fingerprints(dataset.inputs, katalog)
+    changed = {}
+    for result in results:
+        path = result.files.get("manifest")
+        if result.status != SUCCEEDED or path is None:
+            continue
+        try:
+            recorded = json.loads(Path(path).read_text(encoding="utf-8"))
+            used = fingerprints(recorded["masukan"], recorded["katalog"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            # verifikasi reports a damaged manifest; this check only compares inputs.
+            continue
+        differing = sorted(name for name in set(checked) | set(used)
+                           if checked.get(name) != used.get(name))
+        if differing:
+            changed[result.name] = differing
+    return changed
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -25,8 +26,10 @@ import pytest
 from rich.console import Console
 
 from iku_nb import batch, pool
+from iku_nb import manifest as manifest_module
 from iku_nb.catalogue import SHIPPED_CATALOGUE, load_catalogue
 from iku_nb.cli import main
+from iku_nb.dataset import inspect
 from iku_nb.errors import RunError
 from iku_nb.params import RunParameters
 from iku_nb.pool import FAILED, SUCCEEDED, TIMED_OUT, LocalPool, run_batch, terminate_as_exit
@@ -63,6 +66,21 @@ def failing_hanbang_runner(spec: ReportSpec, output: Path,
     if spec.params.bidang == "hanbang":
         raise RunError(f"Laporan {spec.name} gagal di sel 3: ValueError: contoh.\nBaris kedua.")
     return fake_runner(spec, output, execution_timeout)
+
+
+def data_changing_runner(spec: ReportSpec, output: Path,
+                         execution_timeout: int | None) -> dict[str, Path]:
+    """Write a report with a real manifest; the poldagri report first edits konflik.csv."""
+    data = Path(spec.params.data)
+    if spec.params.bidang == "poldagri":
+        path = data / "konflik.csv"
+        path.write_text(path.read_text(encoding="utf-8-sig").replace(
+            "mediasi", "mediasi warga", 1), encoding="utf-8")
+    files = fake_runner(spec, output, execution_timeout)
+    now = manifest_module.now()
+    record = manifest_module.build(spec.name, spec.notebook, {}, inspect(data), now, now)
+    files["manifest"].write_text(json.dumps(record), encoding="utf-8")
+    return files
 
 
 def crashing_runner(spec: ReportSpec, output: Path,
@@ -447,6 +465,28 @@ def test_laporan_warns_of_own_renstra_estimates(fake_pool, tmp_path, caplog):
     assert estimates == ["katalog.yaml: target akhir Renstra IKU-2 (77,50 untuk tahun 2026) "
                          "masih perkiraan; laporan menyebutnya perkiraan. Setelah dikonfirmasi "
                          "dengan dokumen Renstra, hapus perkiraan: true di katalog."]
+
+
+def test_data_changed_during_batch_reported(monkeypatch, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+
+    def early_pool(args):
+        pool = LocalPool(args.output.resolve(), 1, args.timeout, reports_per_worker=None,
+                         runner=data_changing_runner)
+        pool.start_workers(1)
+        return pool
+
+    monkeypatch.setattr(batch, "_local_pool", early_pool)
+    status = main(["laporan", "--data", str(data), "--tahun", "2025", "--bidang", "semua",
+                   "--output", str(tmp_path / "keluaran"), "--jobs", "1"])
+    captured = capsys.readouterr()
+    err = " ".join(captured.err.split())
+    assert status == 2, captured.err
+    assert "4 berhasil, 0 gagal" in err
+    assert re.search(r"Peringatan: konflik\.csv berubah selama batch berjalan, sehingga [1-3] "
+                     r"laporan \(.*2025-poldagri.*\) dibuat dari isi yang lain", err)
+    assert "dibuat dari konflik.csv yang sudah berubah" in " ".join(captured.out.split())
 
 
 def test_laporan_command_failure_exit_2(fake_pool, tmp_path, capsys):
