@@ -10,6 +10,7 @@ import csv
 import errno
 import io
 import logging
+import os
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -112,6 +113,17 @@ def unreadable_reason(exc: BaseException) -> str:
     return "isinya tidak sah sebagai tabel"
 
 
+def _not_a_file(path: Path) -> str:
+    """Say what a path that is not a readable file is, e.g. a folder or a broken link."""
+    if path.is_symlink() and not path.exists():
+        return (f"adalah tautan ke {os.readlink(path)}, yang tidak ada; salin berkas "
+                "tabelnya ke folder data atau perbaiki tautannya")
+    if path.is_dir():
+        return "adalah folder, bukan berkas tabel"
+    return ("bukan berkas biasa (misalnya pipa atau perangkat), jadi tidak dapat dibaca "
+            "sebagai tabel")
+
+
 def _locate_sources(data_dir: Path, problems: list[Problem]) -> dict[str, list]:
     """Map each table name to (label, reader) pairs for the files that hold it."""
     sources: dict[str, list] = {}
@@ -123,8 +135,7 @@ def _locate_sources(data_dir: Path, problems: list[Problem]) -> dict[str, list]:
         if not path.is_file():
             if stem in TABLES and suffix in SUPPORTED:
                 problems.append(Problem(
-                    "format-berkas", path.name,
-                    f"{path.name} adalah folder, bukan berkas tabel.",
+                    "format-berkas", path.name, f"{path.name} {_not_a_file(path)}.",
                     value=path.name, expected=f"berkas {stem}.csv atau {stem}.xlsx"))
             continue
         if stem in TABLES and suffix == ".csv":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import os
 import subprocess
 import sys
 import zipfile
@@ -109,6 +110,31 @@ def test_file_name_case_ignored(folder):
     tables, problems = read_tables(folder)
     assert problems == []
     assert tables["konflik"].source == "Konflik.CSV"
+
+
+def test_broken_link_named_as_link(folder, tmp_path):
+    (folder / "konflik.csv").unlink()
+    (folder / "konflik.csv").symlink_to(tmp_path / "hilang.csv")
+    _, problems = read_tables(folder)
+    assert codes(problems) == ["format-berkas"]
+    assert problems[0].message == (f"konflik.csv adalah tautan ke {tmp_path / 'hilang.csv'}, "
+                                   "yang tidak ada; salin berkas tabelnya ke folder data atau "
+                                   "perbaiki tautannya.")
+
+
+def test_fifo_named_as_special_file(folder):
+    (folder / "konflik.csv").unlink()
+    os.mkfifo(folder / "konflik.csv")
+    _, problems = read_tables(folder)
+    assert codes(problems) == ["format-berkas"]
+    assert "bukan berkas biasa (misalnya pipa atau perangkat)" in problems[0].message
+
+
+def test_folder_named_as_folder(folder):
+    (folder / "konflik.csv").unlink()
+    (folder / "konflik.csv").mkdir()
+    _, problems = read_tables(folder)
+    assert problems[0].message == "konflik.csv adalah folder, bukan berkas tabel."
 
 
 def test_same_table_twice_rejected(folder):
