@@ -38,6 +38,9 @@ from iku_nb.run import STAGING, ReportSpec
 
 log = logging.getLogger("iku_nb")
 
+# Said after the batch is stopped with Ctrl-C or a signal.
+UNFINISHED = ("Laporan yang belum selesai tidak diubah; laporan yang selesai sebelum itu sudah "
+              "tersimpan.")
 _MATRIX_OPTIONS = ("tahun", "triwulan", "bidang")
 # The range of --timeout in seconds. Messages print a tenth of a second, and
 # a value above a week is taken for a typing error.
@@ -89,7 +92,7 @@ def add_report_command(commands, data_options) -> None:
     report.add_argument("-p", "--parameters", nargs=2, action="append", default=[],
                         metavar=("NAMA", "NILAI"),
                         help="satu parameter, seperti papermill -p; boleh diulang")
-    report.set_defaults(handler=_laporan)
+    report.set_defaults(handler=_laporan, interrupted=UNFINISHED)
 
 
 def _laporan(args: argparse.Namespace) -> int:

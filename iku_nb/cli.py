@@ -15,7 +15,7 @@ from rich.table import Table
 from iku_nb import api
 from iku_nb.dataset import inspect, load
 from iku_nb.entry import EXIT_INTERRUPTED
-from iku_nb.errors import DataError, IkuError, Terminated
+from iku_nb.errors import DataError, IkuError, Terminated, failure_reason
 from iku_nb.params import parse_parameters
 from iku_nb.paths import resolve
 from iku_nb.problems import Problem
@@ -24,16 +24,13 @@ from iku_nb.values import Nilai
 
 log = logging.getLogger("iku_nb")
 EXIT_DATA = 2
-UNFINISHED = ("Laporan yang belum selesai tidak diubah; laporan yang selesai sebelum itu sudah "
-              "tersimpan.")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_IndonesianFormatter())
+    handler = log_handler(everything=args.debug or args.log_level == "debug")
     logging.basicConfig(level=getattr(logging, args.log_level.upper()), handlers=[handler])
     err = console(stderr=True)
     try:
@@ -54,17 +51,32 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"Galat: {exc}", style="bold red")
         return EXIT_DATA
     except KeyboardInterrupt:
-        err.print(f"Dihentikan oleh pengguna. {UNFINISHED}")
+        err.print(f"Dihentikan oleh pengguna. {args.interrupted}".strip())
         return EXIT_INTERRUPTED
     except Terminated as exc:
-        err.print(f"Dihentikan oleh sinyal {exc.signal_name}. {UNFINISHED}")
+        err.print(f"Dihentikan oleh sinyal {exc.signal_name}. {args.interrupted}".strip())
         return exc.code
     except Exception as exc:
         if args.debug:
             raise
-        err.print(f"Galat internal: {type(exc).__name__}: {exc}\n"
+        reason = failure_reason(exc)
+        err.print(f"Galat: {reason[0].upper()}{reason[1:]}\n"
                   "Jalankan lagi dengan --debug untuk melihat jejak lengkapnya.")
         return 1
+
+
+def log_handler(everything: bool) -> logging.Handler:
+    """Return the handler that writes log lines to stderr, in Indonesian.
+
+    Libraries (papermill, nbclient, jupyter_client) log in English, and
+    iku-nb reports what they failed at in its own messages, so only iku-nb's
+    lines are written unless ``everything`` (with --debug or --log-level debug).
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_IndonesianFormatter())
+    if not everything:
+        handler.addFilter(lambda record: record.name.partition(".")[0] == "iku_nb")
+    return handler
 
 
 class _IndonesianFormatter(logging.Formatter):
@@ -142,7 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     _data_options(check)
     check.add_argument("--format", choices=["tabel", "json"], default="tabel",
                        help="bentuk keluaran daftar masalah")
-    check.set_defaults(handler=_periksa)
+    check.set_defaults(handler=_periksa, interrupted="")
 
     compute = commands.add_parser("hitung", help="hitung IKU satu periode")
     _data_options(compute)
@@ -150,7 +162,7 @@ def _parser() -> argparse.ArgumentParser:
     compute.add_argument("--triwulan", help="1 sampai 4; kosongkan untuk setahun penuh")
     compute.add_argument("--format", choices=["tabel", "json"], default="tabel",
                          help="tabel untuk dibaca, json untuk skrip dan auditor")
-    compute.set_defaults(handler=_hitung)
+    compute.set_defaults(handler=_hitung, interrupted="")
 
     from iku_nb.batch import add_report_command  # noqa: PLC0415 - keeps startup light
 
@@ -171,7 +183,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="folder data lain sebagai ganti folder yang tercatat di manifest")
     audit.add_argument("--katalog", type=Path,
                        help="katalog lain sebagai ganti katalog yang tercatat di manifest")
-    audit.set_defaults(handler=_verifikasi)
+    audit.set_defaults(handler=_verifikasi,
+                       interrupted="Laporan yang diverifikasi tidak diubah.")
     return parser
 
 

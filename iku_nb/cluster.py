@@ -16,7 +16,7 @@ import time
 import uuid
 from pathlib import Path
 
-from iku_nb.errors import IkuError, RunError
+from iku_nb.errors import IkuError, RunError, failure_reason
 from iku_nb.formatting import detik
 from iku_nb.pool import (
     DEFAULT_TIMEOUT,
@@ -175,7 +175,7 @@ def run_on_dask_worker(spec: ReportSpec, output: str, timeout: float,
         elif isinstance(exc, IkuError):
             outcome = (FAILED, {}, " ".join(str(exc).split()))
         else:
-            outcome = (FAILED, {}, f"galat internal: {type(exc).__name__}: {exc}")
+            outcome = (FAILED, {}, failure_reason(exc))
         log.warning("laporan %s %s di pekerja Dask: %s", spec.name, outcome[0], outcome[2])
     finally:
         timer.cancel()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import signal
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,33 @@ class NoDataError(IkuError):
 
 class RunError(IkuError):
     """A report run failed; the message names the cell and the error."""
+
+
+# The causes of a failed write or read that a user can act on, by errno name.
+_OS_CAUSES = {
+    "ENOSPC": "ruang disk habis",
+    "EDQUOT": "kuota disk pengguna habis",
+    "EFBIG": "berkas melebihi batas ukuran yang diizinkan sistem",
+    "EACCES": "izin ditolak oleh sistem",
+    "EPERM": "izin ditolak oleh sistem",
+    "EROFS": "sistem berkasnya hanya dapat dibaca",
+    "ENOENT": "folder atau berkasnya tidak ada",
+    "ENAMETOOLONG": "jalurnya terlalu panjang",
+    "EIO": "perangkat penyimpanan gagal membaca atau menulis",
+}
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Return why a run failed, in Indonesian for an operating-system error.
+
+    Any other error keeps its type and message, marked as internal.
+    """
+    if not isinstance(exc, OSError):
+        return f"galat internal: {type(exc).__name__}: {exc}"
+    name = errno.errorcode.get(exc.errno or 0, "")
+    cause = _OS_CAUSES.get(name) or f"galat sistem berkas {name or 'tanpa kode'}"
+    where = f" {exc.filename}" if exc.filename else ""
+    return f"berkas{where} tidak dapat dibaca atau ditulis: {cause} ({name or 'OSError'})"
 
 
 class Terminated(SystemExit):

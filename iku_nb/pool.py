@@ -32,7 +32,7 @@ from typing import Protocol
 
 import psutil
 
-from iku_nb.errors import IkuError, Terminated
+from iku_nb.errors import IkuError, Terminated, failure_reason
 from iku_nb.forkserver import worker_context
 from iku_nb.formatting import detik
 from iku_nb.kernel import WarmKernel, kill_all
@@ -563,7 +563,7 @@ def _serve(runner: Runner, output: Path, timeout: float, connection: Connection)
             except IkuError as exc:
                 message = (FAILED, {}, _one_line(str(exc)))
             except Exception as exc:  # the parent reports it as this report's failure
-                message = (FAILED, {}, _one_line(f"galat internal: {type(exc).__name__}: {exc}"))
+                message = (FAILED, {}, _one_line(failure_reason(exc)))
             connection.send(message)
     finally:
         close = getattr(runner, "close", None)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +15,10 @@ import yaml
 from conftest import ROOT, report, target
 from openpyxl import Workbook
 
+from iku_nb import cli
 from iku_nb.catalogue import SHIPPED_CATALOGUE
+from iku_nb.cli import main
+from iku_nb.errors import failure_reason
 
 
 def run_cli(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -308,3 +313,47 @@ def test_laporan_unknown_analysis_key_names_file(tmp_path):
     assert str(parameters) in result.stderr
     assert "analisis.IKU-1.sebab: topik tidak dikenal" in result.stderr
     assert not (tmp_path / "keluaran" / "2025").exists()
+
+
+@pytest.mark.parametrize(("command", "expected"), [
+    (["verifikasi", "x"], "Dihentikan oleh pengguna. Laporan yang diverifikasi tidak diubah."),
+    (["periksa"], "Dihentikan oleh pengguna."),
+])
+def test_interrupt_message_per_command(monkeypatch, capsys, command, expected):
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    parser = cli._parser()
+    monkeypatch.setattr(cli, "_parser", lambda: parser)
+    for action in parser._subparsers._group_actions[0].choices.values():
+        action.set_defaults(handler=interrupted)
+    assert main(command) == 130
+    assert capsys.readouterr().err.strip() == expected
+
+
+@pytest.mark.parametrize(("error", "expected"), [
+    (OSError(errno.ENOSPC, "No space left on device", "/keluaran/laporan.html"),
+     "berkas /keluaran/laporan.html tidak dapat dibaca atau ditulis: ruang disk habis (ENOSPC)"),
+    (OSError(errno.EFBIG, "File too large"),
+     "berkas tidak dapat dibaca atau ditulis: berkas melebihi batas ukuran yang diizinkan "
+     "sistem (EFBIG)"),
+    (OSError(errno.ENOTTY, "Inappropriate ioctl"),
+     "berkas tidak dapat dibaca atau ditulis: galat sistem berkas ENOTTY (ENOTTY)"),
+    (ValueError("contoh"), "galat internal: ValueError: contoh"),
+])
+def test_failure_reason_cases(error, expected):
+    assert failure_reason(error) == expected
+
+
+@pytest.mark.parametrize(("everything", "shown"), [
+    (False, ["peringatan: catatan iku-nb"]),
+    (True, ["galat: Kernel died while waiting for execute reply.", "peringatan: catatan iku-nb"]),
+])
+def test_library_logs_hidden_from_user(everything, shown):
+    handler = cli.log_handler(everything)
+    records = [logging.makeLogRecord({"name": "nbclient", "levelno": logging.ERROR,
+                                      "levelname": "ERROR",
+                                      "msg": "Kernel died while waiting for execute reply."}),
+               logging.makeLogRecord({"name": "iku_nb.run", "levelno": logging.WARNING,
+                                      "levelname": "WARNING", "msg": "catatan iku-nb"})]
+    assert [handler.format(r) for r in records if handler.filter(r)] == shown
