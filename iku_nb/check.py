@@ -68,6 +68,15 @@ def check_tables(tables: dict[str, RawTable], katalog: Katalog) -> tuple[dict, l
 
 def _check_columns(table: RawTable, spec, problems: list[Problem]) -> bool:
     """Check the header; return False when the table cannot be parsed further."""
+    if spec.optional_table and (not table.header or table.row_count == 0):
+        # A table left out is fine, but an empty one is usually a failed export.
+        problems.append(Problem(
+            "tabel-opsional-kosong", table.source,
+            f"{table.source} ada tetapi tidak berisi baris data, jadi periode yang hanya "
+            f"tercatat di tabel {spec.name} tidak punya angka. Isi tabelnya, atau hapus "
+            "berkasnya bila memang tidak dipakai.",
+            expected=f"baris data di bawah judul kolom {', '.join(spec.required)}",
+            severity=WARNING))
     if not table.header:
         if not spec.optional_table:
             problems.append(Problem(

@@ -87,6 +87,21 @@ def test_row_without_optional_trailing_cells_accepted(folder):
     assert inspect(folder).problems == []
 
 
+@pytest.mark.parametrize("content", ["", "kode_indikator,tahun,triwulan,pembilang,penyebut\n"])
+def test_empty_optional_rekap_warns(folder, content):
+    (folder / "rekap.csv").write_text(content, encoding="utf-8")
+    problem = only_problem(folder)
+    assert problem.code == "tabel-opsional-kosong"
+    assert problem.severity == "peringatan"
+    assert problem.file == "rekap.csv"
+    assert "rekap.csv ada tetapi tidak berisi baris data" in problem.message
+
+
+def test_absent_rekap_accepted(folder):
+    (folder / "rekap.csv").unlink(missing_ok=True)
+    assert inspect(folder).problems == []
+
+
 def test_sara_blank_vs_filled_disagrees(folder):
     replace(folder, "konflik.csv", "K-2025-002;03/02/2025;budaya;agama;Kranggan;Meri;Kodim;",
             "K-2025-002;03/02/2025;budaya;;Kranggan;Meri;Kodim;")
