@@ -63,7 +63,78 @@ def check_tables(tables: dict[str, RawTable], katalog: Katalog) -> tuple[dict, l
             check_case_agreement(rows, typed["konflik"])
             problems[position:position] = rows.problems
     _check_references(typed, tables, katalog, problems)
+    if any(p.is_error for p in problems):
+        # Looked for only when something is wrong, because an unclosed quote
+        # shows as errors in later rows and in the tables that refer to it.
+        for table in tables.values():
+            _explain_open_quote(table, problems)
     return typed, problems
+
+
+def _explain_open_quote(table: RawTable, problems: list[Problem]) -> None:
+    """Report a cell that swallowed whole records after an unclosed quote.
+
+    Such a cell holds line breaks followed by lines with as many delimiters
+    as a record. The errors it causes in its own row are replaced by this
+    one, and those in tables that refer to ids it swallowed are summed up.
+    """
+    found = _open_quote_cell(table)
+    if found is None:
+        return
+    row, column, text = found
+    lines = text.count("\n")
+    first = text.split("\n", 1)[0]
+    symptoms = [p for p in problems if p.file == table.source and p.row == row and p.is_error]
+    for problem in symptoms:
+        problems.remove(problem)
+    problems.append(Problem(
+        "tanda-kutip-terbuka", table.source,
+        f"Sel {column} baris {row} diawali tanda kutip (\") yang tidak ditutup di akhir "
+        f"selnya, sehingga {lines} baris berikutnya di berkas terbaca sebagai isi sel itu "
+        "dan tidak diperiksa sebagai baris data. Hapus tanda kutip itu, atau tutup di akhir "
+        "selnya.", row=row, column=column, value=first[:60],
+        expected="tanda kutip yang ditutup di sel yang sama"))
+    if table.name == "organisasi":
+        unknown = [p for p in problems if p.code == "organisasi-tidak-dikenal"]
+        for problem in unknown:
+            problems.remove(problem)
+        if unknown:
+            problems.append(Problem(
+                "organisasi-tidak-dikenal", unknown[0].file,
+                f"{len(unknown)} baris merujuk organisasi yang tidak terbaca di "
+                f"{table.source}; kemungkinan besar organisasi itu tertelan oleh tanda kutip "
+                f"yang tidak ditutup di {table.source} baris {row}.",
+                row=unknown[0].row, column="id_organisasi", value=unknown[0].value,
+                expected=f"id yang terbaca di {table.source}"))
+
+
+def _open_quote_cell(table: RawTable) -> tuple[int, str, str] | None:
+    """Return the row, column and text of the first cell that looks like an unclosed quote."""
+    if table.delimiter is None or not table.header:
+        return None
+    needed = max(2, len(table.header) - 1)
+
+    def swallowed(text: object) -> bool:
+        return isinstance(text, str) and any(
+            line.count(table.delimiter) >= needed for line in text.split("\n")[1:])
+
+    if table.text_cells is None:
+        for row, cells in table.rows:
+            for column, text in cells.items():
+                if swallowed(text):
+                    return row, column, text
+        return None
+    for column in table.text_cells.columns:
+        values = table.text_cells[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            suspects = [c for c in values.cat.categories if swallowed(c)]
+            rows = values[values.isin(suspects)] if suspects else values.iloc[:0]
+        else:
+            rows = values[values.str.contains("\n", regex=False).fillna(False)]
+            rows = rows[rows.map(swallowed).astype(bool)] if len(rows) else rows
+        if len(rows):
+            return int(rows.index[0]), column, str(rows.iloc[0])
+    return None
 
 
 def _check_columns(table: RawTable, spec, problems: list[Problem]) -> bool:

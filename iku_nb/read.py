@@ -252,7 +252,9 @@ def _read_csv(name: str, path: Path, problems: list[Problem]) -> RawTable | None
         head = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
         delimiter = max((";", ",", "\t"), key=lambda d: max(line.count(d) for line in head))
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return _build(name, path.name, records, problems, path)
+    table = _build(name, path.name, records, problems, path)
+    table.delimiter = delimiter
+    return table
 
 
 def _open_workbook(path: Path, data_only: bool):

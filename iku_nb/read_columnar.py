@@ -70,7 +70,9 @@ def read_plain_csv(name: str, path: Path) -> RawTable | None:
     # The header is spreadsheet row 1, so data record i is row i + 2.
     cells.index = pd.RangeIndex(2, len(cells) + 2, name="baris")
     cells = cells[visible(cells)]
-    return RawTable(name, path.name, header, path=path, text_cells=cells)
+    table = RawTable(name, path.name, header, path=path, text_cells=cells)
+    table.delimiter = delimiter
+    return table
 
 
 def _read_texts(path: Path, options: dict) -> list[pd.api.extensions.ExtensionArray] | None:

@@ -86,6 +86,8 @@ class RawTable:
         # than the header. Some CSV writers leave out trailing empty cells, and
         # a cell broken by an unquoted line break also leaves a short row.
         self.short_rows: dict[int, int] = {}
+        # The delimiter of a CSV table; None for a worksheet.
+        self.delimiter: str | None = None
 
     @property
     def rows(self) -> list[tuple[int, dict[str, object]]]:

@@ -102,6 +102,31 @@ def test_absent_rekap_accepted(folder):
     assert inspect(folder).problems == []
 
 
+@pytest.mark.parametrize("first_line", ["", "sep=,\n"])
+def test_unclosed_quote_explained_once(folder, first_line):
+    # The quote opened before ORG-002's name closes only in ORG-004's quoted
+    # name, so ORG-003 and most of ORG-004 become part of one cell. A sep=
+    # line sends the file to the row-by-row reader.
+    replace(folder, "organisasi.csv", "id_organisasi,", f"{first_line}id_organisasi,")
+    replace(folder, "organisasi.csv", "ORG-002,Lembaga", 'ORG-002,"Lembaga')
+    replace(folder, "organisasi.csv", "ORG-004,Yayasan Ruang Hijau,",
+            'ORG-004,"Yayasan, Ruang Hijau",')
+    problems = [p for p in inspect(folder).problems if p.is_error]
+    assert [(p.code, p.file, p.row) for p in problems] == [
+        ("tanda-kutip-terbuka", "organisasi.csv", 3),
+        ("organisasi-tidak-dikenal", "partisipasi.csv", 5)]
+    assert problems[0].column == "nama"
+    assert "Sel nama baris 3 diawali tanda kutip" in problems[0].message
+    assert "2 baris berikutnya di berkas terbaca sebagai isi sel itu" in problems[0].message
+    assert problems[1].message.startswith("1 baris merujuk organisasi yang tidak terbaca")
+
+
+def test_line_break_in_quoted_text_accepted(folder):
+    replace(folder, "organisasi.csv", "ORG-004,Yayasan Ruang Hijau,",
+            'ORG-004,"Yayasan Ruang\nHijau",')
+    assert inspect(folder).problems == []
+
+
 def test_sara_blank_vs_filled_disagrees(folder):
     replace(folder, "konflik.csv", "K-2025-002;03/02/2025;budaya;agama;Kranggan;Meri;Kodim;",
             "K-2025-002;03/02/2025;budaya;;Kranggan;Meri;Kodim;")
