@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from iku_nb.catalogue import Katalog
 from iku_nb.parse import (
     is_blank,
@@ -11,6 +14,9 @@ from iku_nb.parse import (
 from iku_nb.period import MAX_YEAR, MIN_YEAR
 from iku_nb.problems import WARNING
 from iku_nb.rows import Rows
+
+# "9.000" is nine thousand to an Indonesian reader and 9 to a parser.
+DOT_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 
 
 def _period_columns(rows: Rows, row: int, cells: dict, katalog: Katalog) -> dict:
@@ -66,6 +72,19 @@ def parse_target(rows: Rows, katalog: Katalog) -> None:
             rows.problem("target-negatif", row, "target", raw, "angka 0 atau lebih",
                          "Target tidak boleh negatif.")
             value = None
+        elif value == 0:
+            rows.problem("target-nol", row, "target", raw, "angka lebih dari 0",
+                         "Target 0: capaian (realisasi dibagi target) tidak dapat dihitung, "
+                         "jadi laporan hanya menampilkan realisasinya. Periksa apakah target "
+                         "ini memang 0.", severity=WARNING)
+        elif isinstance(raw, str) and DOT_THOUSANDS.fullmatch(raw.strip()):
+            rows.problem("target-titik-ribuan", row, "target", raw,
+                         f"{_decimal_comma(value)} ditulis dengan koma desimal",
+                         f"Target {shown(raw)!r} dibaca {_decimal_comma(value)}, dengan titik "
+                         "sebagai tanda desimal, padahal dalam penulisan Indonesia titik "
+                         "memisahkan ribuan. Tulis target dengan koma desimal, misalnya "
+                         f"{_decimal_comma(value)}, supaya tidak terbaca ganda.",
+                         severity=WARNING)
         elif 0 < value <= 1:
             rows.problem("target-terlalu-kecil", row, "target", raw, "persen, misalnya 80",
                          f"Target {shown(raw)} sangat kecil; apakah sel berformat persen "
@@ -99,3 +118,8 @@ def parse_rekap(rows: Rows, katalog: Katalog) -> None:
         record["keterangan"] = rows.text(row, cells, "keterangan", required=False)
         rows.records.append(record)
     _check_unique_periods(rows, "rekap")
+
+
+def _decimal_comma(value: Decimal) -> str:
+    """Write a number with a decimal comma and no trailing zeros: 9, 72,5."""
+    return format(value.normalize(), "f").replace(".", ",")

@@ -190,6 +190,18 @@ def test_target_fraction_warns(folder):
     assert problem.severity == "peringatan"
 
 
+@pytest.mark.parametrize(("written", "code", "text"), [
+    ("9.000", "target-titik-ribuan", "Target '9.000' dibaca 9, dengan titik sebagai tanda desimal"),
+    ("72.500", "target-titik-ribuan", "Target '72.500' dibaca 72,5"),
+    ("0", "target-nol", "Target 0: capaian (realisasi dibagi target) tidak dapat dihitung"),
+])
+def test_ambiguous_or_zero_target_warns(folder, written, code, text):
+    replace(folder, "target.csv", "IKU-1;2025;85;", f"IKU-1;2025;{written};")
+    problem = only_problem(folder)
+    assert (problem.code, problem.severity, problem.row) == (code, "peringatan", 5)
+    assert text in problem.message
+
+
 def test_target_with_percent_sign_reads(folder):
     replace(folder, "target.csv", "IKU-1;2025;85;", "IKU-1;2025;85%;")
     dataset = inspect(folder)
