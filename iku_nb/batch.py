@@ -88,7 +88,7 @@ def add_report_command(commands, data_options) -> None:
                         "harus terbaca dan tertulis dengan jalur yang sama di setiap mesin")
 
     report.add_argument("-f", "--parameters-file", type=Path, metavar="BERKAS",
-                        help="berkas YAML parameter, seperti papermill -f")
+                        action=_Once, help="berkas YAML parameter, seperti papermill -f")
     report.add_argument("-p", "--parameters", nargs=2, action="append", default=[],
                         metavar=("NAMA", "NILAI"),
                         help="satu parameter, seperti papermill -p; boleh diulang")
@@ -141,6 +141,16 @@ def early_workers(args: argparse.Namespace) -> int:
     return max(1, min(jobs, math.prod(counts)))
 
 
+class _Once(argparse.Action):
+    """Store an option's value, and refuse the option a second time instead of keeping the last."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        if getattr(namespace, self.dest) is not None:
+            parser.error(f"{option_string} hanya boleh diberikan sekali; gabungkan isi "
+                         "berkas-berkas parameternya menjadi satu berkas")
+        setattr(namespace, self.dest, values)
+
+
 def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:
     from iku_nb.cli import EXIT_DATA, console  # noqa: PLC0415 - cli imports this module lazily
     from iku_nb.dataset import load  # noqa: PLC0415
@@ -157,6 +167,7 @@ def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:
                "katalog": None if args.katalog is None else str(args.katalog.resolve())}
     raw = merge_parameters(file_values, args.parameters, options)
     _check_analysis_period(file_values, raw, args)
+    _check_paths(raw, args.parameters_file)
     katalog = raw.get("katalog")
     dataset = load(resolve(str(raw.get("data") or "data")),
                    None if katalog in (None, "") else resolve(str(katalog)))
@@ -198,11 +209,32 @@ def _check_analysis_period(file_values: dict, raw: dict, args: argparse.Namespac
         if str(written) == str(requested):
             continue
         source = f"-p {name}" if name in pairs and getattr(args, name) is None else f"--{name}"
+        if name == "tahun" and written is None:
+            raise ParameterError(
+                f"Berkas {args.parameters_file} berisi analisis tetapi tidak menyebut tahun, "
+                "jadi tidak jelas untuk tahun mana teks itu ditulis. Tulis tahun teks itu di "
+                "berkasnya, misalnya tahun: 2025.")
+        period = "laporan setahun" if written is None else f"{name}={written}"
+        requested_period = "laporan setahun" if requested is None else f"{name}={requested}"
         raise ParameterError(
-            f"Berkas {args.parameters_file} berisi analisis untuk {name}={written}, tetapi "
-            f"{source} meminta {name}={requested}, sehingga teks itu akan tercetak di laporan "
+            f"Berkas {args.parameters_file} berisi analisis untuk {period}, tetapi "
+            f"{source} meminta {requested_period}, sehingga teks itu akan tercetak di laporan "
             "periode lain. Pakai berkas parameter untuk periode itu, atau jalankan tanpa -f "
             "untuk laporan dengan kotak analisis yang belum diisi.")
+
+
+def _check_paths(raw: dict, parameters_file: Path | None) -> None:
+    """Reject a data or katalog parameter that is not a path, before it is used as one."""
+    from iku_nb.yamlfile import describe_value  # noqa: PLC0415
+
+    for name, kind in (("data", "folder"), ("katalog", "berkas")):
+        value = raw.get(name)
+        if value in (None, "") or isinstance(value, (str, os.PathLike)):
+            continue
+        where = f"Berkas {parameters_file}" if parameters_file else "Parameter -p"
+        raise ParameterError(f"{where}: {name} tertulis {describe_value(value)}, padahal harus "
+                             f"jalur {kind}, misalnya {name}: "
+                             f"{'data' if name == 'data' else 'data/katalog.yaml'}.")
 
 
 def _analysis_source(raw: dict, parameters_file: Path | None) -> str:

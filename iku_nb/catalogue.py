@@ -281,7 +281,8 @@ def load_catalogue(path: Path) -> Katalog:
 
 
 def _validate(path: Path, text: str) -> Katalog:
-    raw = parse_mapping(text, path, CatalogueError, "Katalog")
+    raw = parse_mapping(text, path, CatalogueError, "Katalog",
+                        example="`instansi:` dengan isiannya di bawahnya")
     if raw is None:
         raise CatalogueError(f"Katalog {path} kosong.")
     try:

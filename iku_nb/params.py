@@ -51,15 +51,17 @@ def parse_parameters(raw: dict[str, Any], katalog: Katalog | None = None,
     tahun = _integer(raw.get("tahun"))
     if _empty(raw.get("tahun")):
         problems.append("tahun wajib diisi: tahun empat angka, misalnya 2025")
-    elif tahun is None or not MIN_YEAR <= tahun <= MAX_YEAR:
-        problems.append(f"tahun {raw.get('tahun')!r} tidak sah: harus tahun empat angka, "
-                        "misalnya 2025")
+    elif tahun is None:
+        problems.append(f"tahun {_written(raw.get('tahun'))} tidak sah: harus tahun empat "
+                        "angka, misalnya 2025")
+    elif not MIN_YEAR <= tahun <= MAX_YEAR:
+        problems.append(f"tahun {tahun} tidak sah: harus antara {MIN_YEAR} dan {MAX_YEAR}")
     triwulan = None
     if not _empty(raw.get("triwulan")):
         triwulan = _integer(raw.get("triwulan"))
         if triwulan not in (1, 2, 3, 4):
-            problems.append(f"triwulan {raw.get('triwulan')!r} tidak sah: harus 1, 2, 3 "
-                            "atau 4 (kosongkan untuk laporan setahun)")
+            problems.append(f"triwulan {_written(raw.get('triwulan'))} tidak sah: harus 1, "
+                            "2, 3 atau 4 (kosongkan untuk laporan setahun)")
     bidang = None
     if not _empty(raw.get("bidang")):
         bidang = _bidang(raw["bidang"], katalog, problems)
@@ -67,7 +69,7 @@ def parse_parameters(raw: dict[str, Any], katalog: Katalog | None = None,
     if isinstance(data, os.PathLike):
         data = os.fspath(data)
     if not isinstance(data, str):
-        problems.append(f"data {data!r} tidak sah: harus jalur folder")
+        problems.append(f"data {_written(data)} tidak sah: harus jalur folder")
     katalog_path = None if _empty(raw.get("katalog")) else str(raw["katalog"])
     analisis = {}
     try:
@@ -127,3 +129,10 @@ def _empty(value: Any) -> bool:
     if value is None:
         return True
     return isinstance(value, str) and value.strip().lower() in ("", "none", "null")
+
+
+def _written(value: Any) -> str:
+    """Write a parameter value as the user typed it in YAML: text quoted, true, 2025."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, str) else str(value)

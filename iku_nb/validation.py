@@ -71,9 +71,9 @@ def _describe(error: dict, raw: Any, root: type[BaseModel]) -> str:
         key = str(loc[-1])
         known = _field_names(_model_at(root, loc[:-1]))
         hint = closest(key, known) if known else None
-        text = f"kunci {key!r} tidak dikenal"
+        text = f"kunci {key!r} tidak dikenal."
         if hint:
-            text += f". Maksudnya {hint!r}?"
+            text += f" Maksudnya {hint!r}?"
         if known:
             text += f" Kunci yang dikenal di sini: {', '.join(known)}."
         return f"{place(loc[:-1], raw)}: {text}"
@@ -126,7 +126,7 @@ def place(loc: tuple, raw: Any) -> str:
             node = node.get(part) if isinstance(node, dict) else None
     if path:
         pieces.append(".".join(path))
-    return ", ".join(pieces) or "(akar berkas)"
+    return ", ".join(pieces) or "tingkat teratas berkas"
 
 
 def _example(root: type[BaseModel], loc: tuple, kind: str) -> str:

@@ -72,9 +72,11 @@ def read_text(path: Path, error: type[IkuError], label: str) -> str:
                     "ulang berkasnya dengan penyandian UTF-8.") from exc
 
 
-def parse_mapping(text: str, path: Path, error: type[IkuError],
-                  label: str) -> dict[str, Any] | None:
+def parse_mapping(text: str, path: Path, error: type[IkuError], label: str,
+                  example: str = "`tahun: 2025`") -> dict[str, Any] | None:
     """Return the mapping in the YAML text of ``path``, or None when the text is empty.
+
+    ``example`` shows, in the error for a file that is not a mapping, how it starts.
 
     Raises
     ------
@@ -92,7 +94,8 @@ def parse_mapping(text: str, path: Path, error: type[IkuError],
     except yaml.YAMLError as exc:
         raise error(f"{label} {path} bukan YAML yang sah{syntax_reason(exc)}") from exc
     if raw is not None and not isinstance(raw, dict):
-        raise error(f"{label} {path} harus berupa pemetaan YAML, misalnya `tahun: 2025`.")
+        raise error(f"{label} {path} harus berupa pemetaan YAML, misalnya {example}; isinya "
+                    f"sekarang {describe_value(raw)}.")
     return raw
 
 

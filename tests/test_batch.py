@@ -499,6 +499,30 @@ def test_laporan_command_failure_exit_2(fake_pool, tmp_path, capsys):
     assert (tmp_path / "index.html").is_file()
 
 
+@pytest.mark.parametrize(("content", "repeat", "message"), [
+    ("tahun: 2025\ndata: [1, 2]\n", False,
+     "data tertulis daftar [1, 2], padahal harus jalur folder, misalnya data: data."),
+    ("analisis:\n  IKU-1:\n    penyebab: Teks.\n", False,
+     "berisi analisis tetapi tidak menyebut tahun"),
+    ("tahun: 2025\n", True, "-f hanya boleh diberikan sekali"),
+])
+def test_laporan_parameters_file_mistakes(fake_pool, tmp_path, capsys, content, repeat,
+                                          message):
+    parameters = tmp_path / "p.yaml"
+    parameters.write_text(content, encoding="utf-8")
+    arguments = ["laporan", "--tahun", "2025", "-f", str(parameters), "--output",
+                 str(tmp_path / "keluaran")]
+    if repeat:
+        arguments += ["-f", str(parameters)]
+    try:
+        status = main(arguments)
+    except SystemExit as exc:  # argparse ends the command on a repeated option
+        status = exc.code
+    assert status == 2
+    assert message in " ".join(capsys.readouterr().err.split())
+    assert not (tmp_path / "keluaran").exists()
+
+
 def test_laporan_command_parameters_file(fake_pool, tmp_path, caplog):
     parameters = tmp_path / "2025.yaml"
     parameters.write_text(f"tahun: 2024\ntriwulan: 1\nbidang: [poldagri]\ndata: {DATA}\n",

@@ -115,6 +115,20 @@ def test_validator_message_kept(tmp_path):
     assert "indikator IKU-1, hitung: metode kasus_selesai memakai register konflik" in message
 
 
+def test_catalogue_that_is_a_list(tmp_path):
+    path = tmp_path / "katalog.yaml"
+    path.write_text("- instansi\n", encoding="utf-8")
+    with pytest.raises(CatalogueError) as error:
+        load_catalogue(path)
+    assert ("harus berupa pemetaan YAML, misalnya `instansi:` dengan isiannya di bawahnya; "
+            "isinya sekarang daftar [instansi].") in str(error.value)
+
+
+def test_missing_top_key_named_plainly(tmp_path):
+    message = errors_of(tmp_path, lambda raw: raw.pop("instansi"))
+    assert "tingkat teratas berkas: isian 'instansi' wajib ada" in message
+
+
 def test_same_text_loaded_once(tmp_path, monkeypatch):
     path = tmp_path / "katalog.yaml"
     path.write_text(SHIPPED_CATALOGUE.read_text(encoding="utf-8"), encoding="utf-8")
