@@ -15,7 +15,7 @@ from rich.table import Table
 from iku_nb import api
 from iku_nb.dataset import inspect, load
 from iku_nb.entry import EXIT_INTERRUPTED
-from iku_nb.errors import DataError, IkuError, Terminated, failure_reason
+from iku_nb.errors import CatalogueError, DataError, IkuError, Terminated, failure_reason
 from iku_nb.params import parse_parameters
 from iku_nb.paths import resolve
 from iku_nb.problems import Problem
@@ -48,6 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     except IkuError as exc:
         if args.debug:
             raise
+        if getattr(args, "format", None) == "json":
+            # A script reading stdout gets a problem list here too, not nothing.
+            code = ("katalog-tidak-sah" if isinstance(exc, CatalogueError)
+                    else "tidak-dapat-dijalankan")
+            print(json.dumps([Problem(code, "", str(exc)).as_json()], ensure_ascii=False,
+                             indent=2))
         err.print(f"Galat: {exc}", style="bold red")
         return EXIT_DATA
     except KeyboardInterrupt:

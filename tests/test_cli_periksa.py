@@ -18,6 +18,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from iku_nb import api
+from iku_nb.cli import main
 from iku_nb.dataset import load
 
 FIXTURES = Path(__file__).parent / "fixtures" / "periksa"
@@ -383,3 +384,12 @@ def test_workbook_matches_csv(tmp_path):
         expected = [n.as_json() for n in api.hitung(from_csv, tahun)]
         actual = [n.as_json() for n in api.hitung(from_book, tahun)]
         assert actual == expected
+
+
+def test_periksa_json_broken_catalogue_on_stdout(tmp_path, capsys):
+    katalog = tmp_path / "katalog.yaml"
+    katalog.write_text("- x\n", encoding="utf-8")
+    assert main(["periksa", "--katalog", str(katalog), "--format", "json"]) == 2
+    problems = json.loads(capsys.readouterr().out)
+    assert [(p["tingkat"], p["kode"]) for p in problems] == [("galat", "katalog-tidak-sah")]
+    assert "harus berupa pemetaan YAML" in problems[0]["keterangan"]
