@@ -30,6 +30,15 @@ def test_trend_frame_uses_printed_realisasi():
     assert frame["target"].iloc[-1] == 90.0
 
 
+def test_trend_frame_marks_yearly_targets_of_quarters():
+    dataset = iku_nb.load(ROOT / "data")
+    quarters = iku_nb.history(dataset, dataset.katalog.indikator[0], iku_nb.Period(2025, 2))
+    frame = trend_frame(quarters)
+    # Only 2025 has a Triwulan II target; 2021-2024 are compared with their yearly target.
+    assert list(frame["target_tahunan"]) == [True, True, True, True, False]
+    assert not trend_frame(sample_history())["target_tahunan"].any()
+
+
 def test_trend_chart_is_reproducible():
     history = sample_history()
     first = trend_chart(history)

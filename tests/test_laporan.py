@@ -140,3 +140,16 @@ def test_renstra_table_per_stage(tmp_path):
     assert "<td class=\"angka\">97,50% (perkiraan)</td>" in parts["IKU-3"]
     assert ("Target akhir Renstra 97,50% itu masih perkiraan di katalog dan belum "
             "dikonfirmasi dengan dokumen Renstra.") in parts["IKU-3"]
+
+
+def test_quarterly_history_marks_yearly_targets():
+    html = Laporan.siapkan(2025, triwulan=2, data=DATA).bab_akuntabilitas().data
+    iku1 = html.split('<section class="iku-indikator">')[1]
+    # target.csv has a Triwulan II target for 2025 only, so 2023 and 2024 fall back to the year's.
+    assert '<td class="angka">85,00% (tahunan)</td>' in iku1
+    assert '<td class="angka">87,50% (tahunan)</td>' in iku1
+    assert '<td class="angka">75,00%</td>' in iku1
+    assert "Target bertanda (tahunan) adalah target setahun penuh" in iku1
+    yearly = Laporan.siapkan(2025, data=DATA).bab_akuntabilitas().data
+    assert "(tahunan)</td>" not in yearly
+    assert "Target bertanda (tahunan)" not in yearly

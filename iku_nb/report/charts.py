@@ -45,6 +45,9 @@ def trend_frame(history: list[Nilai]) -> pd.DataFrame:
         "target": [None if n.target is None else float(n.target) for n in history],
         "teks": [printed(n)["realisasi"] for n in history],
         "kosong": [empty_reason(n) for n in history],
+        # A quarter without a quarterly target is compared with the year's target.
+        "target_tahunan": [n.periode.triwulan is not None and n.target_asal == "tahunan"
+                           for n in history],
     })
 
 
@@ -69,6 +72,12 @@ def trend_chart(history: list[Nilai], title: str = "Realisasi dan target per tah
         # garbage collection in the kernel slower.
         axes.plot(range(len(frame)), frame["target"], color=TARGET_COLOUR, marker="D",
                   markersize=8, linewidth=2.5, linestyle="--", label="Target")
+        yearly = frame.index[frame["target_tahunan"] & frame["target"].notna()]
+        if len(yearly):
+            # Hollow markers for the yearly targets that stand in for a quarterly one.
+            axes.plot(yearly, frame.loc[yearly, "target"], color=TARGET_COLOUR, marker="D",
+                      markersize=8, linestyle="none", markerfacecolor="white",
+                      markeredgewidth=2, label="Target tahunan (tanpa target triwulan)")
         # The bars fill the width, as on seaborn's categorical axes.
         axes.set_xlim(-0.5, len(frame) - 0.5)
 
@@ -79,7 +88,9 @@ def trend_chart(history: list[Nilai], title: str = "Realisasi dan target per tah
     axes.set_xlabel("Periode")
     axes.set_ylabel("Realisasi dan target (%)")
     axes.set_title(title, fontsize=10, pad=22)
-    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False,
+    # One row of legend entries between the title and the plot.
+    entries = len(axes.get_legend_handles_labels()[0])
+    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=entries, frameon=False,
                 fontsize=8)
     return _png(figure)
 

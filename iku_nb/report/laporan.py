@@ -298,7 +298,10 @@ class Laporan:
             catatan=narrative.extra_notes(n),
             riwayat=[{"periode": h.periode.label, **printed(h),
                       "perubahan": selisih(change, h.indikator.desimal),
-                      "asal": h.counts.asal if h.counts else "tidak ada data"}
+                      "asal": h.counts.asal if h.counts else "tidak ada data",
+                      "target_tahunan": (h.periode.triwulan is not None
+                                         and h.target_asal == "tahunan"
+                                         and h.target is not None)}
                      for h, change in zip(history, changes, strict=True)],
             kalimat_riwayat=narrative.history_sentence(comparison),
             grafik_tren=self._chart(
