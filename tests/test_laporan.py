@@ -153,3 +153,12 @@ def test_quarterly_history_marks_yearly_targets():
     yearly = Laporan.siapkan(2025, data=DATA).bab_akuntabilitas().data
     assert "(tahunan)</td>" not in yearly
     assert "Target bertanda (tahunan)" not in yearly
+
+
+def test_history_cites_rekap_rows():
+    html = Laporan.siapkan(2025, data=DATA).bab_akuntabilitas().data
+    iku1 = html.split('<section class="iku-indikator">')[1]
+    # rekap.csv: IKU-1 2021 is row 2 and IKU-1 2022 row 5 (spreadsheet rows).
+    assert "<td>rekap (rekap.csv baris 2)</td>" in iku1
+    assert "<td>rekap (rekap.csv baris 5)</td>" in iku1
+    assert "<td>register</td>" in iku1

@@ -298,7 +298,7 @@ class Laporan:
             catatan=narrative.extra_notes(n),
             riwayat=[{"periode": h.periode.label, **printed(h),
                       "perubahan": selisih(change, h.indikator.desimal),
-                      "asal": h.counts.asal if h.counts else "tidak ada data",
+                      "asal": _source_of(h, self.dataset.sources),
                       "target_tahunan": (h.periode.triwulan is not None
                                          and h.target_asal == "tahunan"
                                          and h.target is not None)}
@@ -434,6 +434,15 @@ def _filter_parts(n: Nilai) -> list[str]:
         else:
             parts.append(f"{rule.kolom} salah satu dari {', '.join(rule.salah_satu)}")
     return parts
+
+
+def _source_of(n: Nilai, sources: dict[str, str]) -> str:
+    """Say where a period's counts come from: the register, or the rekap file and its row."""
+    if n.counts is None:
+        return "tidak ada data"
+    if n.counts.asal == "rekap" and n.counts.rekap_baris is not None:
+        return f"rekap ({sources.get('rekap', 'rekap')} baris {n.counts.rekap_baris})"
+    return n.counts.asal
 
 
 def _filters_text(n: Nilai) -> str:
