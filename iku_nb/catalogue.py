@@ -122,13 +122,20 @@ class AturanHitung(_Model):
 class TargetRenstra(_Model):
     """The Renstra's end-of-period target: the value to reach in the plan's last year.
 
-    ``perkiraan`` marks a value not yet confirmed with the Renstra document;
-    reports then call it an estimate and list it under data quality.
+    ``perkiraan`` marks a value not yet confirmed with the Renstra document.
+    Reports then call it an estimate, and ``iku-nb laporan`` warns about it.
     """
 
     tahun: int = Field(ge=1945, le=2100)
     nilai: Decimal = Field(ge=0)
     perkiraan: bool = False
+
+
+class StandarNasional(_Model):
+    """A national standard for an indicator: its value and the regulation that sets it."""
+
+    nilai: Decimal = Field(ge=0)
+    sumber: str = Field(min_length=1)
 
 
 class JenisKegiatan(_Model):
@@ -151,6 +158,7 @@ class Indikator(_Model):
     desimal: int = Field(ge=0, le=6)
     hitung: AturanHitung
     target_renstra: TargetRenstra | None = None
+    standar_nasional: StandarNasional | None = None
 
 
 class Katalog(_Model):

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.slow
 
 DATA = str(ROOT / "data")
 HEADINGS = ("Target, realisasi dan capaian Tahun 2025", "Perbandingan dengan tahun sebelumnya",
-            "Perbandingan dengan target akhir Renstra", "Analisis capaian",
+            "Perbandingan dengan target akhir Renstra", "Perbandingan dengan standar nasional",
+            "Analisis capaian",
             "Penyebab keberhasilan atau kegagalan", "Upaya yang telah dilakukan",
             "Efisiensi penggunaan sumber daya", "Program dan kegiatan pendukung")
 

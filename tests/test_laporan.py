@@ -162,3 +162,25 @@ def test_history_cites_rekap_rows():
     assert "<td>rekap (rekap.csv baris 2)</td>" in iku1
     assert "<td>rekap (rekap.csv baris 5)</td>" in iku1
     assert "<td>register</td>" in iku1
+
+
+def test_national_standard_compared_when_catalogued(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    katalog = data / "katalog.yaml"
+    text = katalog.read_text(encoding="utf-8")
+    text = text.replace("target_renstra: {tahun: 2026, nilai: 92.5, perkiraan: true}",
+                        "target_renstra: {tahun: 2026, nilai: 92.5, perkiraan: true}\n"
+                        "    standar_nasional: {nilai: 80, sumber: Contoh Peraturan 1/2025}")
+    katalog.write_text(text, encoding="utf-8")
+    parts = Laporan.siapkan(2025, data=str(data)).bab_akuntabilitas().data.split(
+        '<section class="iku-indikator">')
+    # IKU-1: 16/19 = 84,21…% printed 84,21%, 4,21 points above a standard of 80%.
+    assert '<td class="angka">80,00%</td><td>Contoh Peraturan 1/2025</td>' in parts[1]
+    assert '<td class="angka">+4,21</td>' in parts[1]
+    assert ("Realisasi 84,21% memenuhi standar nasional 80,00% (Contoh Peraturan 1/2025)."
+            in parts[1])
+    assert "Katalog tidak mencantumkan standar nasional untuk IKU-2" in parts[2]
+    quarter = Laporan.siapkan(2025, triwulan=2, data=str(data)).bab_akuntabilitas().data
+    assert ("Standar nasional IKU-1 adalah 80,00% (Contoh Peraturan 1/2025). Realisasi "
+            "triwulan masih kumulatif") in quarter

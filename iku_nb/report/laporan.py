@@ -309,6 +309,7 @@ class Laporan:
                 self._sources(n, "target", "rekap"), ""),
             renstra=comparison.renstra is not None, c=comparison.printed(),
             tahap_renstra=comparison.renstra_stage,
+            standar=_national_standard(n),
             renstra_perkiraan=comparison.renstra is not None and comparison.renstra.perkiraan,
             kalimat_renstra=narrative.renstra_sentence(comparison),
             rincian=self._breakdown(n),
@@ -434,6 +435,27 @@ def _filter_parts(n: Nilai) -> list[str]:
         else:
             parts.append(f"{rule.kolom} salah satu dari {', '.join(rule.salah_satu)}")
     return parts
+
+
+def _national_standard(n: Nilai) -> dict | None:
+    """Return the national standard's figures beside realisasi, or None when there is none.
+
+    A quarterly figure is cumulative, so like the Renstra target the standard
+    is compared in yearly reports only; ``banding`` is then False.
+    """
+    standard = n.indikator.standar_nasional
+    if standard is None:
+        return None
+    places = n.indikator.desimal
+    realisasi = n.rounded("realisasi")
+    compared = n.periode.triwulan is None and realisasi is not None
+    met = None
+    if compared:
+        met = (realisasi <= standard.nilai if n.indikator.polaritas == "negatif"
+               else realisasi >= standard.nilai)
+    return {"nilai": persen(standard.nilai, places), "sumber": standard.sumber,
+            "banding": compared, "terpenuhi": met,
+            "selisih": selisih(None if not compared else realisasi - standard.nilai, places)}
 
 
 def _source_of(n: Nilai, sources: dict[str, str]) -> str:
