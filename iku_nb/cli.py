@@ -309,7 +309,15 @@ def _results_table(results: list[Nilai]) -> Table:
     return table
 
 
+# Below this terminal width the eight-column problem table splits words and
+# dates across lines, so each problem is printed as a short block instead.
+TABLE_MIN_WIDTH = 120
+
+
 def _print_problems(console: Console, problems: list[Problem]) -> None:
+    if console.width < TABLE_MIN_WIDTH:
+        _print_problem_blocks(console, problems)
+        return
     table = Table(title="Masalah pada data pemantauan", show_lines=False)
     for column in ("tingkat", "kode", "berkas", "baris", "kolom", "nilai", "seharusnya",
                    "keterangan"):
@@ -319,6 +327,24 @@ def _print_problems(console: Console, problems: list[Problem]) -> None:
         style = "red" if problem.is_error else "yellow"
         table.add_row(*row.values(), style=style)
     console.print(table)
+
+
+def _print_problem_blocks(console: Console, problems: list[Problem]) -> None:
+    """Print each problem as a few lines: where, what was found and expected, and why."""
+    console.print("Masalah pada data pemantauan", style="bold")
+    for problem in problems:
+        row = problem.as_row()
+        where = ", ".join(part for part in (
+            row["berkas"], f"baris {row['baris']}" if row["baris"] else "",
+            f"kolom {row['kolom']}" if row["kolom"] else "") if part)
+        style = "red" if problem.is_error else "yellow"
+        console.print()
+        console.print(f"{row['tingkat']} {row['kode']}: {where}", style=style)
+        if row["nilai"]:
+            console.print(f"  nilai: {row['nilai']}")
+        if row["seharusnya"]:
+            console.print(f"  seharusnya: {row['seharusnya']}")
+        console.print(f"  {row['keterangan']}")
 
 
 if __name__ == "__main__":

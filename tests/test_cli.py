@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import io
 import json
 import logging
 import subprocess
@@ -14,11 +15,13 @@ import pytest
 import yaml
 from conftest import ROOT, report, target
 from openpyxl import Workbook
+from rich.console import Console
 
 from iku_nb import cli
 from iku_nb.catalogue import SHIPPED_CATALOGUE
 from iku_nb.cli import main
 from iku_nb.errors import failure_reason
+from iku_nb.problems import Problem
 
 
 def run_cli(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -357,3 +360,20 @@ def test_library_logs_hidden_from_user(everything, shown):
                logging.makeLogRecord({"name": "iku_nb.run", "levelno": logging.WARNING,
                                       "levelname": "WARNING", "msg": "catatan iku-nb"})]
     assert [handler.format(r) for r in records if handler.filter(r)] == shown
+
+
+def test_problems_as_blocks_in_narrow_terminal():
+    problem = Problem("tanggal-tidak-terbaca", "konflik.csv",
+                      "Tanggal '31/02/2023' tidak dapat dibaca.", row=2,
+                      column="tanggal_kejadian", value="31/02/2023",
+                      expected="dd/mm/yyyy seperti 10/03/2025")
+    narrow = Console(file=io.StringIO(), width=80, color_system=None)
+    cli._print_problems(narrow, [problem])
+    assert narrow.file.getvalue().splitlines() == [
+        "Masalah pada data pemantauan", "",
+        "galat tanggal-tidak-terbaca: konflik.csv, baris 2, kolom tanggal_kejadian",
+        "  nilai: 31/02/2023", "  seharusnya: dd/mm/yyyy seperti 10/03/2025",
+        "  Tanggal '31/02/2023' tidak dapat dibaca."]
+    wide = Console(file=io.StringIO(), width=200, color_system=None)
+    cli._print_problems(wide, [problem])
+    assert "│ galat   │ tanggal-tidak-terbaca │ konflik.csv │" in wide.file.getvalue()
