@@ -1,7 +1,7 @@
 """Write the sample monitoring data of Bakesbangpol Kota Mojokerto for 2021-2025.
 
-Writes konflik.csv, organisasi.csv, partisipasi.csv, target.csv and rekap.csv
-next to this script. Incidents, organisations other than the political parties,
+Writes konflik.csv, organisasi.csv, partisipasi.csv, target.csv, rekap.csv
+and anggaran.csv next to this script. Incidents, organisations other than the political parties,
 participation events and figures are invented and name no real persons. The
 kecamatan, kelurahan and party names are real. The office kept registers
 only from 2023 on, so konflik and partisipasi rows fall in 2023-2025 and rekap
@@ -898,6 +898,45 @@ def rekap_rows(
     return rows
 
 
+# --- anggaran ----------------------------------------------------------------
+
+# The office's programmes, with an invented 2021 pagu in rupiah. Each year's
+# pagu grows by the percentage below, and realisasi is the share of pagu spent.
+PROGRAMMES = (
+    ("Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota", 2_310_000_000),
+    ("Program Penguatan Ideologi Pancasila dan Karakter Kebangsaan", 245_000_000),
+    ("Program Peningkatan Peran Partai Politik dan Lembaga Pendidikan melalui "
+     "Pendidikan Politik dan Pengembangan Etika serta Budaya Politik", 310_000_000),
+    ("Program Pemberdayaan dan Pengawasan Organisasi Kemasyarakatan", 185_000_000),
+    ("Program Peningkatan Kewaspadaan Nasional dan Peningkatan Kualitas dan "
+     "Fasilitasi Penanganan Konflik Sosial", 420_000_000),
+)
+PAGU_GROWTH = {2021: 0, 2022: 3, 2023: 5, 2024: 4, 2025: 6}
+# Per mille of pagu spent, per year, one entry per programme.
+SPENT = {
+    2021: (951, 902, 887, 934, 918),
+    2022: (962, 921, 944, 908, 931),
+    2023: (958, 937, 912, 949, 965),
+    2024: (967, 944, 958, 921, 952),
+    2025: (971, 928, 949, 956, 962),
+}
+
+
+def anggaran_rows() -> list[list[str]]:
+    """Return pagu and realisasi per programme and year, written as Excel shows rupiah."""
+    rows = []
+    for year, growth in PAGU_GROWTH.items():
+        for (programme, base), spent in zip(PROGRAMMES, SPENT[year], strict=True):
+            factor = 1
+            for earlier in range(2022, year + 1):
+                factor *= 1 + PAGU_GROWTH[earlier] / 100
+            pagu = int(round(base * factor, -6))
+            realisasi = pagu * spent // 1000
+            rows.append([str(year), programme, f"{pagu:,}".replace(",", "."),
+                         f"{realisasi:,}".replace(",", "."), ""])
+    return rows
+
+
 # --- output ----------------------------------------------------------------
 
 
@@ -974,6 +1013,13 @@ def main() -> None:
         rekap,
         delimiter=",",
         excel_style=False,
+    )
+    write_csv(
+        DATA_DIR / "anggaran.csv",
+        ["tahun", "program", "pagu", "realisasi", "keterangan"],
+        anggaran_rows(),
+        delimiter=";",
+        excel_style=True,
     )
 
 

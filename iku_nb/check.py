@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from iku_nb import columns
 from iku_nb.catalogue import Katalog
+from iku_nb.check_anggaran import parse_anggaran
 from iku_nb.check_konflik import check_case_agreement, parse_konflik, parse_konflik_columns
 from iku_nb.check_organisasi import (
     check_participation,
@@ -199,6 +200,7 @@ PARSERS = {
     "partisipasi": parse_partisipasi,
     "target": parse_target,
     "rekap": parse_rekap,
+    "anggaran": parse_anggaran,
 }
 
 _DATE_COLUMNS = ("tanggal_kejadian", "tanggal_selesai", "tanggal_terdaftar",

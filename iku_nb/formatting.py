@@ -52,6 +52,14 @@ def bilangan(value: int | None) -> str:
     return EMPTY if value is None else format_decimal(value, format="#,##0", locale=LOCALE)
 
 
+def rupiah(value: Decimal | int | None) -> str:
+    """Format rupiah as an Indonesian report does: ``Rp1.250.000``, or ``Rp1.250,50`` with sen."""
+    if value is None:
+        return EMPTY
+    pattern = "#,##0" if Decimal(value) == Decimal(value).to_integral_value() else "#,##0.00"
+    return "Rp" + format_decimal(value, format=pattern, locale=LOCALE)
+
+
 def detik(seconds: float) -> str:
     """Format a duration in seconds without trailing zeros: ``900``, ``0,5``, ``1.800``."""
     return format_decimal(seconds, format="#,##0.###", locale=LOCALE)

@@ -109,6 +109,32 @@ def parse_integer(value: object) -> int | None:
     return int(number)
 
 
+# Rupiah as Indonesians write it: Rp1.250.000, Rp 1.250.000,00 or 1250000.
+_RUPIAH = re.compile(r"^(?:rp\.?\s*)?(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$", re.IGNORECASE)
+
+
+def parse_rupiah(value: object) -> Decimal | None:
+    """Read an amount of rupiah: dots group thousands, a comma starts the sen.
+
+    An xlsx number is taken as it is. ``1.250`` is one thousand two hundred
+    and fifty rupiah, as in Indonesian writing; anything else is None.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip().replace("\u00a0", " ")
+    found = _RUPIAH.match(text)
+    if found is None:
+        return None
+    whole, sen = found.groups()
+    return Decimal(whole.replace(".", "") + ("." + sen if sen else ""))
+
+
 def canonical(value: object, allowed: list[str]) -> str | None:
     """Return the allowed spelling of ``value``, ignoring case and surrounding spaces."""
     key = fold(value)

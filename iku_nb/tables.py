@@ -62,6 +62,12 @@ TABLES: dict[str, TableSpec] = {
             ("triwulan", "keterangan"),
             optional_table=True,
         ),
+        TableSpec(
+            "anggaran",
+            ("tahun", "program", "pagu", "realisasi"),
+            ("kegiatan", "keterangan"),
+            optional_table=True,
+        ),
     )
 }
 

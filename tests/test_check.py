@@ -221,3 +221,32 @@ def test_unknown_sumber_warns(folder):
     problem = only_problem(folder)
     assert problem.code == "sumber-tanpa-bidang"
     assert (problem.row, problem.value) == (3, "Koramil")
+
+
+ANGGARAN = ("tahun;program;pagu;realisasi\n"
+            "2025;Program Penguatan Ideologi Pancasila;250.000.000;230.000.000\n")
+
+
+@pytest.mark.parametrize(("row", "code", "column", "severity"), [
+    ("2025;Program A;Rp 2.000.000;2.500.000", "realisasi-melebihi-pagu", "realisasi",
+     "peringatan"),
+    ("2025;Program A;dua juta;1.000.000", "rupiah-tidak-sah", "pagu", "galat"),
+    ("2025;Program A;2.000.000;-5", "rupiah-tidak-sah", "realisasi", "galat"),
+    ("1800;Program A;2.000.000;1.000.000", "tahun-tidak-sah", "tahun", "galat"),
+    ("2025;;2.000.000;1.000.000", "nilai-kosong", "program", "galat"),
+    ("2025;Program Penguatan Ideologi Pancasila;1.000;1.000", "anggaran-ganda", "program",
+     "galat"),
+])
+def test_anggaran_rows_checked(folder, row, code, column, severity):
+    (folder / "anggaran.csv").write_text(ANGGARAN + row + "\n", encoding="utf-8")
+    problem = only_problem(folder)
+    assert (problem.code, problem.file, problem.row, problem.column, problem.severity) == (
+        code, "anggaran.csv", 3, column, severity)
+
+
+def test_anggaran_amounts_read_as_rupiah(folder):
+    (folder / "anggaran.csv").write_text(ANGGARAN, encoding="utf-8")
+    dataset = inspect(folder)
+    assert dataset.problems == []
+    record = dataset.tables["anggaran"].iloc[0]
+    assert (record["pagu"], record["realisasi"]) == (250_000_000, 230_000_000)

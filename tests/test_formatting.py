@@ -17,6 +17,7 @@ from iku_nb.formatting import (
     persen,
     poin_persen,
     round_half_up,
+    rupiah,
     selisih,
     tanggal,
     triwulan,
@@ -100,3 +101,11 @@ def test_daftar_joins_with_dan():
     assert daftar(["IKU-1"]) == "IKU-1"
     assert daftar(["IKU-1", "IKU-3"]) == "IKU-1 dan IKU-3"
     assert daftar(["a", "b", "c"]) == "a, b dan c"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (Decimal("1250000000"), "Rp1.250.000.000"), (Decimal("1250.50"), "Rp1.250,50"),
+    (0, "Rp0"), (None, "–"),
+])
+def test_rupiah_thousands_dot(value, expected):
+    assert rupiah(value) == expected

@@ -184,3 +184,41 @@ def test_national_standard_compared_when_catalogued(tmp_path):
     quarter = Laporan.siapkan(2025, triwulan=2, data=str(data)).bab_akuntabilitas().data
     assert ("Standar nasional IKU-1 adalah 80,00% (Contoh Peraturan 1/2025). Realisasi "
             "triwulan masih kumulatif") in quarter
+
+
+def budget_section(html: str) -> str:
+    start = html.find('<section class="iku-anggaran">')
+    return "" if start < 0 else " ".join(re.sub(r"<[^>]+>", " ", html[start:]).split())
+
+
+def test_budget_realisation_in_yearly_report():
+    text = budget_section(Laporan.siapkan(2025, data=DATA).bab_akuntabilitas().data)
+    # anggaran.csv rows 22-26: pagu 2.754 + 292 + 370 + 221 + 501 = 4.138 million and
+    # realisasi 3.989.478.000, which is 96,410...% of pagu, leaving 148.522.000.
+    assert "Jumlah Rp4.138.000.000 Rp3.989.478.000 96,41%" in text
+    assert ("Realisasi anggaran Tahun 2025 sebesar Rp3.989.478.000 dari pagu Rp4.138.000.000, "
+            "atau 96,41%, dengan sisa anggaran Rp148.522.000. Angka ini diambil dari "
+            "anggaran.csv baris 22, 23, 24, 25 dan 26.") in text
+    # 2.674.134.000 / 2.754.000.000 = 97,10%.
+    assert "Rp2.754.000.000 Rp2.674.134.000 97,10%" in text
+
+
+def test_budget_only_in_yearly_office_report():
+    quarterly = Laporan.siapkan(2025, triwulan=2, data=DATA).bab_akuntabilitas().data
+    bidang = Laporan.siapkan(2025, bidang="poldagri", data=DATA).bab_akuntabilitas().data
+    assert budget_section(quarterly) == ""
+    assert budget_section(bidang) == ""
+
+
+def test_budget_missing_or_without_year(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    path = data / "anggaran.csv"
+    path.write_text(path.read_text(encoding="utf-8-sig").replace("2025;", "2020;"),
+                    encoding="utf-8")
+    text = budget_section(Laporan.siapkan(2025, data=str(data)).bab_akuntabilitas().data)
+    assert ("anggaran.csv tidak memuat baris tahun 2025, sehingga realisasi anggaran Tahun "
+            "2025 belum dapat disajikan.") in text
+    path.unlink()
+    text = budget_section(Laporan.siapkan(2025, data=str(data)).bab_akuntabilitas().data)
+    assert "Data realisasi anggaran belum ada di folder data: tambahkan anggaran.csv" in text

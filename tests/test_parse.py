@@ -7,7 +7,14 @@ from decimal import Decimal
 
 import pytest
 
-from iku_nb.parse import canonical, closest, parse_date, parse_integer, parse_number
+from iku_nb.parse import (
+    canonical,
+    closest,
+    parse_date,
+    parse_integer,
+    parse_number,
+    parse_rupiah,
+)
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -80,3 +87,14 @@ def test_closest_suggests_near_name():
                                    "31.03.2025 08.15", "2025-03-31T00:00:00"])
 def test_parse_date_drops_time_part(value):
     assert parse_date(value) == date(2025, 3, 31)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("1.250.000.000", Decimal("1250000000")), ("Rp1.250.000", Decimal("1250000")),
+    ("Rp. 2.000.000", Decimal("2000000")), ("rp 1.250.000,50", Decimal("1250000.50")),
+    ("1250000", Decimal("1250000")), ("1.250", Decimal("1250")), (1250000, Decimal("1250000")),
+    (1250000.5, Decimal("1250000.5")),
+    ("1,250.00", None), ("12.50", None), ("-5", None), ("satu juta", None), (True, None),
+])
+def test_parse_rupiah(value, expected):
+    assert parse_rupiah(value) == expected

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib.metadata
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 from IPython.display import HTML
@@ -20,7 +22,7 @@ from iku_nb.catalogue import Bidang
 from iku_nb.comparison import changes as compare_changes
 from iku_nb.dataset import Dataset, load
 from iku_nb.errors import DataError, IkuError
-from iku_nb.formatting import daftar, persen, selisih, tanggal
+from iku_nb.formatting import daftar, persen, rupiah, selisih, tanggal
 from iku_nb.formatting import triwulan as triwulan_label
 from iku_nb.params import parse_parameters
 from iku_nb.paths import resolve
@@ -195,8 +197,36 @@ class Laporan:
         parts = ['<section class="iku-bab"><h2 id="bab-iii">Bab III Akuntabilitas Kinerja</h2>']
         numbering = Numbering(chapter=3)
         parts += [str(self._indikator(n, numbering).data) for n in self.nilai]
+        # Budget realisation belongs to the office as a whole, once a year.
+        if self.bidang is None and self.periode.triwulan is None:
+            parts.append(str(self._anggaran(numbering).data))
         parts.append("</section>")
         return HTML("\n".join(parts))
+
+    def _anggaran(self, numbering: Numbering) -> HTML:
+        """Return the office's budget (pagu) and spending (realisasi) per programme this year."""
+        tahun = self.periode.tahun
+        table = self.dataset.tables.get("anggaran")
+        source = self.dataset.sources.get("anggaran", "anggaran.csv")
+        rows = [] if table is None else table[table["tahun"] == tahun].to_dict("records")
+        reason = None
+        if table is None:
+            reason = ("Data realisasi anggaran belum ada di folder data: tambahkan "
+                      "anggaran.csv dengan kolom tahun, program, pagu dan realisasi (kolom "
+                      "kegiatan dan keterangan boleh ditambahkan), lalu buat ulang laporan ini.")
+        elif not rows:
+            reason = (f"{source} tidak memuat baris tahun {tahun}, sehingga realisasi anggaran "
+                      f"{self.periode.label} belum dapat disajikan.")
+        pagu = sum((r["pagu"] for r in rows), Decimal(0))
+        spent = sum((r["realisasi"] for r in rows), Decimal(0))
+        return self._render(
+            "anggaran.html.j2", periode=self.periode.label, nomor=numbering, alasan=reason,
+            sumber=source, asal_baris=daftar([str(r["baris"]) for r in rows]),
+            baris=[{"program": r["program"], "kegiatan": r["kegiatan"],
+                    "pagu": rupiah(r["pagu"]), "realisasi": rupiah(r["realisasi"]),
+                    "persen": _share(r["realisasi"], r["pagu"])} for r in rows],
+            jumlah={"pagu": rupiah(pagu), "realisasi": rupiah(spent),
+                    "persen": _share(spent, pagu), "sisa": rupiah(pagu - spent)})
 
     def rincian_bidang(self) -> HTML:
         """Return the breakdown of the records that this bidang's sources reported."""
@@ -235,6 +265,8 @@ class Laporan:
         warnings about participation, and the other way round.
         """
         tables = {"target", "rekap"}
+        if self.bidang is None and self.periode.triwulan is None:
+            tables.add("anggaran")
         for n in self.nilai:
             tables.add(n.indikator.hitung.register_name)
             if n.indikator.hitung.metode == "organisasi_berpartisipasi":
@@ -435,6 +467,11 @@ def _filter_parts(n: Nilai) -> list[str]:
         else:
             parts.append(f"{rule.kolom} salah satu dari {', '.join(rule.salah_satu)}")
     return parts
+
+
+def _share(part: Decimal, whole: Decimal) -> str:
+    """Return ``part`` as a percentage of ``whole``, rounded half up once: ``95,12%``."""
+    return persen(None if not whole else Fraction(part) / Fraction(whole) * 100, 2)
 
 
 def _national_standard(n: Nilai) -> dict | None:
