@@ -184,7 +184,8 @@ def _parser() -> argparse.ArgumentParser:
         "masalah, 1 bila ada angka yang berbeda atau berkas laporan diubah, 2 bila laporan "
         "tidak dapat dijalankan ulang.")
     audit.add_argument("path", type=Path, metavar="LAPORAN",
-                       help="notebook laporan yang sudah dijalankan, atau folder laporannya")
+                       help="notebook laporan yang sudah dijalankan, folder laporannya, atau "
+                       "folder seperti output/ untuk memverifikasi semua laporan di dalamnya")
     audit.add_argument("--data", type=Path,
                        help="folder data lain sebagai ganti folder yang tercatat di manifest")
     audit.add_argument("--katalog", type=Path,
@@ -245,10 +246,35 @@ def _hitung(args: argparse.Namespace) -> int:
 
 
 def _verifikasi(args: argparse.Namespace) -> int:
-    from iku_nb.verify import display, verify  # noqa: PLC0415 - loads papermill
+    """Verify one report, or every report under a folder such as output/."""
+    from iku_nb.verify import find_notebooks  # noqa: PLC0415 - loads papermill
 
     out = console()
-    result = verify(args.path, args.data, args.katalog)
+    notebooks = find_notebooks(args.path)
+    if len(notebooks) == 1:
+        return _verify_one(out, notebooks[0], args, every_figure=True)
+    statuses = []
+    for number, notebook in enumerate(notebooks, start=1):
+        out.print(f"[{number}/{len(notebooks)}] ", end="")
+        try:
+            statuses.append(_verify_one(out, notebook, args, every_figure=False))
+        except IkuError as exc:
+            out.print(f"Verifikasi {notebook}\nHasil: TIDAK DAPAT DIVERIFIKASI. {exc}")
+            statuses.append(EXIT_DATA)
+        out.print()
+    counts = [(statuses.count(0), "cocok"), (statuses.count(1), "tidak cocok"),
+              (statuses.count(EXIT_DATA), "tidak dapat diverifikasi")]
+    out.print(f"Ringkasan: {len(notebooks)} laporan di {args.path}: "
+              + ", ".join(f"{count} {word}" for count, word in counts) + ".")
+    return max(statuses)
+
+
+def _verify_one(out: Console, notebook: Path, args: argparse.Namespace,
+                every_figure: bool) -> int:
+    """Verify one report and print its figures; only the differing ones unless ``every_figure``."""
+    from iku_nb.verify import display, verify  # noqa: PLC0415 - loads papermill
+
+    result = verify(notebook, args.data, args.katalog)
     recorded = result.recorded
     if recorded:
         out.print(f"Verifikasi {result.notebook} (laporan {recorded.get('laporan')}, dibuat "
@@ -257,7 +283,8 @@ def _verifikasi(args: argparse.Namespace) -> int:
         out.print(f"Verifikasi {result.notebook} (tanpa manifest)")
     for c in result.comparisons:
         if c.matches:
-            out.print(f"  cocok  {c.label}: {display(c.recorded)}")
+            if every_figure:
+                out.print(f"  cocok  {c.label}: {display(c.recorded)}")
         else:
             out.print(f"  BEDA   {c.label}: tercatat {display(c.recorded)}, "
                       f"sekarang {display(c.now)}")

@@ -121,6 +121,29 @@ def find_notebook(path: Path) -> Path:
     return found[0]
 
 
+def find_notebooks(path: Path) -> list[Path]:
+    """Return the report notebooks to verify: the one at ``path``, or every one under it.
+
+    A folder without a notebook of its own, such as ``output/``, gives every
+    executed report notebook in its subfolders, failed ones and hidden
+    folders left out.
+
+    Raises
+    ------
+    VerifyError
+        As :func:`find_notebook`, when nothing under ``path`` can be verified.
+    """
+    path = Path(path)
+    if path.is_dir() and not any(path.glob("*.ipynb")):
+        found = sorted(
+            p for p in path.rglob("*.ipynb")
+            if not p.name.endswith(FAILED_SUFFIX)
+            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        if found:
+            return found
+    return [find_notebook(path)]
+
+
 def read_recorded(notebook: Path) -> tuple[dict | None, list[dict], dict]:
     """Return the manifest, value registry and papermill parameters of an executed notebook.
 

@@ -237,6 +237,25 @@ def test_edited_html_found_when_data_changed(made, tmp_path, capsys):
     assert "berkas itu diubah sesudah dibuat" in out
 
 
+def test_whole_output_folder_verified(made, tmp_path, capsys):
+    output = tmp_path / "output"
+    shutil.copytree(made["folder"].parent, output)
+    run_report(ReportSpec(parse_parameters({"tahun": 2025, "bidang": "poldagri",
+                                            "data": str(made["data"])})), output)
+    assert main(["verifikasi", str(output)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert (f"Ringkasan: 2 laporan di {output}: 2 cocok, 0 tidak cocok, 0 tidak dapat "
+            "diverifikasi.") in out
+    assert "cocok IKU-1" not in out, "a folder run lists only the figures that differ"
+
+    html = output / "2025" / "poldagri" / "laporan_bidang.html"
+    html.write_text(html.read_text(encoding="utf-8").replace("80,00%", "90,00%", 1),
+                    encoding="utf-8")
+    assert main(["verifikasi", str(output)]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert "1 cocok, 1 tidak cocok, 0 tidak dapat diverifikasi." in out
+
+
 def test_renamed_id_changes_lineage_only(made, tmp_path, capsys):
     data = tmp_path / "data"
     shutil.copytree(made["data"], data)
