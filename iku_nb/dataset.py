@@ -18,7 +18,7 @@ from iku_nb.count import REGISTER_DATE, register_covers, years_covered
 from iku_nb.errors import DataError
 from iku_nb.period import Period
 from iku_nb.problems import Problem, sort_problems
-from iku_nb.read import IGNORED_PREFIXES, read_tables
+from iku_nb.read import FORMULA, IGNORED_PREFIXES, read_tables
 
 log = logging.getLogger("iku_nb")
 # Warnings logged by load(); periksa lists every one of them.
@@ -165,7 +165,10 @@ def _inspect_files(data_dir: Path, katalog_path: Path) -> Dataset:
     with ThreadPoolExecutor(max_workers=1) as hasher:
         digests = {name: hasher.submit(sha256, path) for name, path in paths.items()}
         tables, found = check_tables(raw, catalogue)
-        problems += found
+        # A formula without a stored result is reported once, as such, and
+        # not again as an invalid value of its cell.
+        formulas = {(p.file, p.row, p.column) for p in problems if p.code == FORMULA}
+        problems += [p for p in found if (p.file, p.row, p.column) not in formulas]
         problems += _check_rekap_against_registers(tables, catalogue, raw)
         fingerprints = {name: digest.result() for name, digest in digests.items()}
 

@@ -21,6 +21,7 @@ from iku_nb.read_columnar import read_plain_csv
 from iku_nb.tables import HEADER_SEARCH_ROWS, SEP_LINE, TABLES, RawTable, header_text
 
 log = logging.getLogger("iku_nb")
+FORMULA = "rumus-tanpa-nilai"
 
 
 SUPPORTED = {".csv", ".xlsx"}
@@ -317,10 +318,10 @@ def _flag_formulas_without_values(path: Path, sheet: str, label: str, records: l
                 values[position] = formula
                 column = header[position] if position < len(header) else None
                 problems.append(Problem(
-                    "rumus-tanpa-nilai", label,
+                    FORMULA, label,
                     f"Sel berisi rumus {formula} tanpa hasil tersimpan. Buka buku kerja "
                     "di Excel lalu simpan, atau ganti rumus dengan nilainya.",
-                    row=index, column=None if column is None else str(column).strip(),
+                    row=index, column=None if column is None else header_text(column),
                     value=formula, expected="nilai atau rumus dengan hasil tersimpan"))
 
 

@@ -304,6 +304,9 @@ def test_formula_without_stored_value(make_data):
     assert problem["baris"] == 2
     assert problem["kolom"] == "jenis"
     assert problem["nilai"] == '=LOWER("SOSIAL")'
+    # Reported once, as a formula, and not again as an unknown jenis.
+    errors = [p["kode"] for p in json.loads(run.stdout) if p["tingkat"] == "galat"]
+    assert errors == ["rumus-tanpa-nilai"]
 
 
 def test_laporan_unknown_analysis_key_names_file(tmp_path):
