@@ -58,11 +58,10 @@ def parse_date(value: object) -> date | None:
         return None
 
 
-def parse_number(value: object) -> Decimal | None:
-    """Read a number written with a decimal comma or point (``72,5``, ``72.5``, ``80%``).
+def _number_or_text(value: object) -> Decimal | str | None:
+    """Return an xlsx number as a Decimal, text stripped, and None for anything else.
 
-    With both separators the last one is the decimal mark and the other must
-    group thousands (``1.234,5`` or ``1,234.5``); anything else is None.
+    A boolean is not a number, although Python counts it as one.
     """
     if isinstance(value, bool):
         return None
@@ -70,9 +69,19 @@ def parse_number(value: object) -> Decimal | None:
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(repr(value)) if math.isfinite(value) else None
-    if not isinstance(value, str):
-        return None
-    text = value.strip().removesuffix("%").strip()
+    return value.strip() if isinstance(value, str) else None
+
+
+def parse_number(value: object) -> Decimal | None:
+    """Read a number written with a decimal comma or point (``72,5``, ``72.5``, ``80%``).
+
+    With both separators the last one is the decimal mark and the other must
+    group thousands (``1.234,5`` or ``1,234.5``); anything else is None.
+    """
+    read = _number_or_text(value)
+    if not isinstance(read, str):
+        return read
+    text = read.removesuffix("%").strip()
     text = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
     if "," in text and "." in text:
         thousands = "." if text.rfind(".") < text.rfind(",") else ","
@@ -119,15 +128,10 @@ def parse_rupiah(value: object) -> Decimal | None:
     An xlsx number is taken as it is. ``1.250`` is one thousand two hundred
     and fifty rupiah, as in Indonesian writing; anything else is None.
     """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value)) if math.isfinite(value) else None
-    if not isinstance(value, str):
-        return None
-    text = value.strip().replace("\u00a0", " ")
+    read = _number_or_text(value)
+    if not isinstance(read, str):
+        return read
+    text = read.replace("\u00a0", " ")
     found = _RUPIAH.match(text)
     if found is None:
         return None

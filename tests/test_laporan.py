@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, report
@@ -111,18 +112,27 @@ def test_indicator_notes_not_repeating_narrative(make_data):
     assert "tambahkan baris rekap IKU-1 untuk periode itu dengan pembilang 0" in html
 
 
-def test_renstra_table_per_stage(tmp_path):
+def data_with_katalog(tmp_path, replacements: dict[str, str]) -> Path:
+    """Copy the sample data and replace parts of its catalogue; each part must occur once."""
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
     katalog = data / "katalog.yaml"
     text = katalog.read_text(encoding="utf-8")
+    for old, new in replacements.items():
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    katalog.write_text(text, encoding="utf-8")
+    return data
+
+
+def test_renstra_table_per_stage(tmp_path):
     # IKU-1 ends its Renstra in 2025 with a confirmed target, IKU-2 ended in
     # 2024, and IKU-3 runs to 2026 with the estimate of the sample catalogue.
-    text = text.replace("target_renstra: {tahun: 2026, nilai: 92.5, perkiraan: true}",
-                        "target_renstra: {tahun: 2025, nilai: 92.5}")
-    text = text.replace("target_renstra: {tahun: 2026, nilai: 77.5, perkiraan: true}",
-                        "target_renstra: {tahun: 2024, nilai: 77.5}")
-    katalog.write_text(text, encoding="utf-8")
+    data = data_with_katalog(tmp_path, {
+        "target_renstra: {tahun: 2026, nilai: 92.5, perkiraan: true}":
+            "target_renstra: {tahun: 2025, nilai: 92.5}",
+        "target_renstra: {tahun: 2026, nilai: 77.5, perkiraan: true}":
+            "target_renstra: {tahun: 2024, nilai: 77.5}"})
     html = Laporan.siapkan(2025, data=str(data)).bab_akuntabilitas().data
     parts = dict(zip(("IKU-1", "IKU-2", "IKU-3"), html.split('<section class="iku-indikator">')[1:],
                      strict=True))
@@ -165,14 +175,9 @@ def test_history_cites_rekap_rows():
 
 
 def test_national_standard_compared_when_catalogued(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
-    katalog = data / "katalog.yaml"
-    text = katalog.read_text(encoding="utf-8")
-    text = text.replace("target_renstra: {tahun: 2026, nilai: 92.5, perkiraan: true}",
-                        "target_renstra: {tahun: 2026, nilai: 92.5, perkiraan: true}\n"
-                        "    standar_nasional: {nilai: 80, sumber: Contoh Peraturan 1/2025}")
-    katalog.write_text(text, encoding="utf-8")
+    renstra = "target_renstra: {tahun: 2026, nilai: 92.5, perkiraan: true}"
+    data = data_with_katalog(tmp_path, {renstra: renstra + "\n    standar_nasional: "
+                                        "{nilai: 80, sumber: Contoh Peraturan 1/2025}"})
     parts = Laporan.siapkan(2025, data=str(data)).bab_akuntabilitas().data.split(
         '<section class="iku-indikator">')
     # IKU-1: 16/19 = 84,21…% printed 84,21%, 4,21 points above a standard of 80%.
