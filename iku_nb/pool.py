@@ -193,14 +193,13 @@ class WarmKernelRunner:
         self.fork_first = fork_first
         self._kernel: WarmKernel | None = None
         self._start_folder: tempfile.TemporaryDirectory | None = None
-        self._temporary_folder: tempfile.TemporaryDirectory | None = None
         # The pid of the batch process, which removes a killed worker's folders.
         self._batch_pid = os.getpid()
 
     def __getstate__(self) -> dict:
         # A running kernel and its folders belong to the process that started them.
         return {"fork_first": self.fork_first, "_kernel": None, "_start_folder": None,
-                "_temporary_folder": None, "_batch_pid": self._batch_pid}
+                "_batch_pid": self._batch_pid}
 
     def __call__(self, spec: ReportSpec, output: Path, execution_timeout: int | None
                  ) -> dict[str, Path]:
@@ -227,13 +226,6 @@ class WarmKernelRunner:
         # can remove it after killing the worker (_remove_worker_folders).
         prefix = f"{START_FOLDER_PREFIX}{self._batch_pid}-{os.getpid()}-"
         self._start_folder = tempfile.TemporaryDirectory(prefix=prefix)
-        if self.fork_first:
-            # In a process of its own, every temporary file of the worker goes
-            # into a second private folder, jupyter_client's connection files
-            # (with each kernel's key) included. The batch removes it with the
-            # start folder when it kills the worker, e.g. on Ctrl-C.
-            self._temporary_folder = tempfile.TemporaryDirectory(prefix=prefix)
-            tempfile.tempdir = self._temporary_folder.name
         try:
             self._kernel.start(Path(self._start_folder.name))
             # Compiling nbconvert's templates takes about 0.5 s. A worker forked
@@ -254,9 +246,6 @@ class WarmKernelRunner:
             self._kernel.discard()
         if self._start_folder is not None:
             self._start_folder.cleanup()
-        if self._temporary_folder is not None:
-            tempfile.tempdir = None
-            self._temporary_folder.cleanup()
 
 
 @dataclass
@@ -382,7 +371,7 @@ class LocalPool:
     def _start_worker(self) -> _Worker:
         receiver, sender = self._context.Pipe(duplex=True)
         process = self._context.Process(
-            target=_serve, args=(self.runner, self.output, self.timeout, sender),
+            target=_serve, args=(self.runner, self.output, self.timeout, sender, os.getpid()),
             name="iku-nb pekerja", daemon=False)
         process.start()
         # The parent keeps only its own end, so it receives EOF when the worker dies.
@@ -521,11 +510,18 @@ def _record_failure(output: Path, result: ReportResult) -> None:
                          f"({exc.strerror})")
 
 
-def _serve(runner: Runner, output: Path, timeout: float, connection: Connection) -> None:
+def _serve(runner: Runner, output: Path, timeout: float, connection: Connection,
+           batch_pid: int) -> None:
     """Run reports in the worker process until the parent sends None or goes away.
 
-    Each report's outcome goes back as (status, files, reason).
+    Each report's outcome goes back as (status, files, reason). Every
+    temporary file of the worker, jupyter_client's connection files with each
+    kernel's key included, goes into a private folder. Its name carries the
+    batch's and the worker's pids, so that the batch removes it with its
+    contents when it kills the worker, e.g. on Ctrl-C (_remove_worker_folders).
     """
+    private = tempfile.TemporaryDirectory(prefix=f"{START_FOLDER_PREFIX}{batch_pid}-{os.getpid()}-")
+    tempfile.tempdir = private.name
     if hasattr(os, "setsid"):
         # A new session keeps Ctrl-C in the terminal away from the worker,
         # so only the parent decides what to stop and no half-run notebook
@@ -570,6 +566,8 @@ def _serve(runner: Runner, output: Path, timeout: float, connection: Connection)
         if close is not None:
             close()
         connection.close()
+        tempfile.tempdir = None
+        private.cleanup()
 
 
 def _redirect_output(log_file: Path) -> None:

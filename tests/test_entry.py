@@ -207,12 +207,13 @@ def test_console_waits_for_other_threads():
 
 
 @pytest.mark.skipif(not COMMAND.exists(), reason="the iku-nb command is not installed here")
-def test_ctrl_c_during_report_leaves_no_temporary_files(tmp_path):
+@pytest.mark.parametrize("kernels", [[], ["--kernel-baru"]])
+def test_ctrl_c_during_report_leaves_no_temporary_files(tmp_path, kernels):
     """Ctrl-C once kernels run leaves no connection file (with the kernel's key) in TMPDIR."""
     temporary = tmp_path / "sementara"
     temporary.mkdir()
     command = subprocess.Popen([str(COMMAND), "laporan", "--data", str(DATA), "--tahun",
-                                "2024-2025", "--bidang", "semua", "--output",
+                                "2024-2025", "--bidang", "semua", *kernels, "--output",
                                 str(tmp_path / "keluaran")], cwd=tmp_path,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True, env={**os.environ, "TMPDIR": str(temporary)})
