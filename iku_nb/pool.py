@@ -67,7 +67,7 @@ Runner = Callable[[ReportSpec, Path, int | None], dict[str, Path]]
 class ReportResult:
     """The outcome of one report of a batch.
 
-    ``reason`` says why a report failed, or, for one that succeeded, which
+    ``reason`` gives why a report failed, or, for one that succeeded, which
     indicators have no data for its period (:func:`iku_nb.run.missing_data_note`).
     """
 
