@@ -307,6 +307,13 @@ def _verify_one(out: Console, notebook: Path, args: argparse.Namespace,
     if not result.rerun:
         out.print("Hasil: TIDAK DAPAT DIVERIFIKASI. Laporan tidak dapat dijalankan ulang.")
         return EXIT_DATA
+    if result.changed_cells and not (wrong or texts or result.problems):
+        numbers = ", ".join(f"ke-{n}" for n in result.changed_cells)
+        out.print(f"Hasil: TIDAK DAPAT DIPASTIKAN. Semua {total} angka sama, tetapi sel kode "
+                  f"{numbers} berbeda dengan hasil menjalankan ulang, sehingga isinya tidak "
+                  "dapat dipastikan sama dengan yang diterbitkan. Verifikasi dengan data dan "
+                  "kode saat laporan dibuat.")
+        return 1
     if wrong or texts:
         if result.changes:
             cause = "; lihat perubahan di atas"

@@ -26,7 +26,8 @@ MIME = "application/vnd.iku-nb.angka+json"
 # The figures of a record that verification compares, in report order.
 FIGURES = ("pembilang", "penyebut", "realisasi_tepat", "realisasi", "target",
            "capaian_tepat", "capaian", "kategori", "asal", "rekap_baris", "perbandingan",
-           "asal_baris")
+           "asal_baris", "pagu_anggaran", "realisasi_anggaran", "persen_anggaran",
+           "baris_anggaran")
 
 
 @dataclass(frozen=True)

@@ -132,8 +132,9 @@ def missing_data_note(spec: ReportSpec, files: dict[str, Path]) -> str | None:
         return None
     records = json.loads(Path(path).read_text(encoding="utf-8"))["angka"]
     period = (spec.params.tahun, spec.params.triwulan)
+    # Indicator records carry "asal"; the budget's record does not.
     missing = [r["kode"] for r in records
-               if (r["tahun"], r["triwulan"]) == period and r["asal"] is None]
+               if (r["tahun"], r["triwulan"]) == period and "asal" in r and r["asal"] is None]
     if not missing:
         return None
     return f"tanpa data {spec.period.label}: {', '.join(missing)}"

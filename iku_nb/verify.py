@@ -30,7 +30,9 @@ ERRORS_SHOWN = 5
 # Figures shown with a readable name instead of their registry key.
 LABELS = {"realisasi_tepat": "realisasi (pecahan tepat)",
           "capaian_tepat": "capaian (pecahan tepat)", "rekap_baris": "baris rekap",
-          "asal": "asal angka"}
+          "asal": "asal angka", "pagu_anggaran": "jumlah pagu anggaran (rupiah)",
+          "realisasi_anggaran": "jumlah realisasi anggaran (rupiah)",
+          "persen_anggaran": "realisasi anggaran terhadap pagu (%)"}
 # Comparison figures whose sign needs saying: the report's table prints
 # realisasi minus the Renstra target, the registry the target minus realisasi.
 PART_LABELS = {
@@ -80,6 +82,8 @@ class Verification:
     # Facts an auditor should know that neither fail nor explain a figure.
     notes: list[str] = field(default_factory=list)
     rerun: bool = False
+    # Code cells that differ from the re-run where the changes listed may explain why.
+    changed_cells: list[int] = field(default_factory=list)
 
     @property
     def mismatches(self) -> list[Comparison]:
@@ -87,7 +91,8 @@ class Verification:
 
     @property
     def ok(self) -> bool:
-        return self.rerun and not self.mismatches and not self.problems
+        return (self.rerun and not self.mismatches and not self.problems
+                and not self.changed_cells)
 
 
 def find_notebook(path: Path) -> Path:
@@ -208,11 +213,16 @@ def verify(path: Path, data: Path | None = None, katalog: Path | None = None,
         raise VerifyError(f"Folder data {data_dir} {state}. Berikan folder data laporan ini "
                           "dengan --data.")
     current = inspect(data_dir, katalog_path)
+    # What may explain a differing cell: data, catalogue, code or libraries
+    # for an output, code for a cell's source. A new commit alone explains
+    # nothing, and without a manifest nothing is known.
+    explains = {"keluaran": False, "kode": False}
     if recorded is not None:
         now = manifest.build(spec.name, spec.notebook, {}, current, manifest.now(),
                              manifest.now())
         try:
             result.changes = differences(recorded, now)
+            explains = _what_changes_explain(recorded, now)
         except (KeyError, TypeError, AttributeError) as exc:
             raise VerifyError(f"Manifest di metadata {notebook} rusak: isian {exc} tidak "
                               "sesuai bentuk manifest iku-nb.") from exc
@@ -226,19 +236,20 @@ def verify(path: Path, data: Path | None = None, katalog: Path | None = None,
 
     formats = tuple(kind for kind in ("pdf",)
                     if notebook.with_suffix(f".{kind}").is_file())
-    explained = bool(result.changes) or recorded is None
     with tempfile.TemporaryDirectory(prefix="iku-nb-verifikasi-") as tmp:
         work = Path(tmp)
         made = make_notebook(spec, current, katalog_path, work, None, execution_timeout)
         result.rerun = True
         result.comparisons = compare(records, made.records)
         differing = compare_cells(_read_notebook(notebook), made.node)
-        if differing and explained:
-            numbers = ", ".join(f"ke-{d.number}" for d in differing)
-            result.notes.append(f"sel {numbers} berbeda dengan hasil menjalankan ulang; "
+        explained = [d for d in differing if explains.get(d.part, False)]
+        result.changed_cells = [d.number for d in explained]
+        if explained:
+            numbers = ", ".join(f"ke-{d.number}" for d in explained)
+            result.notes.append(f"sel kode {numbers} berbeda dengan hasil menjalankan ulang; "
                                 "perubahan di atas dapat menjelaskannya")
-        else:
-            result.problems += [d.problem(notebook.name) for d in differing]
+        result.problems += [d.problem(notebook.name, recorded is not None)
+                            for d in differing if d not in explained]
         # The pages are made again from the published notebook itself, so a
         # page that differs was edited, whatever the data are now.
         pages = render(_read_notebook(notebook), spec, current.katalog, work, formats)
@@ -257,11 +268,18 @@ class CellDifference:
     written: str
     now: str
 
-    def problem(self, notebook: str) -> str:
+    def problem(self, notebook: str, with_manifest: bool) -> str:
+        """Describe the difference; ``with_manifest`` when the inputs are known to be unchanged."""
+        cause = ("notebook diubah sesudah laporan dibuat" if with_manifest
+                 else "tanpa manifest, sebabnya tidak dapat dijelaskan")
+        if self.part == "jumlah":
+            return f"{notebook} berisi {self.written}, hasil menjalankan ulang {self.now}; {cause}"
         written, now = excerpts(self.written, self.now)
-        return (f"{self.part} sel ke-{self.number} di {notebook} berbeda dengan hasil "
-                f"menjalankan ulang dari data, katalog dan kode yang sama: tertulis {written!r}, "
-                f"dijalankan ulang {now!r}; notebook diubah sesudah laporan dibuat")
+        unchanged = (", padahal data, katalog, kode dan pustakanya tidak berubah"
+                     if with_manifest else "")
+        return (f"{self.part} sel kode ke-{self.number} di {notebook} berbeda dengan hasil "
+                f"menjalankan ulang{unchanged}: tertulis {written!r}, dijalankan ulang "
+                f"{now!r}; {cause}")
 
 
 def compare_cells(published, again) -> list[CellDifference]:
@@ -366,6 +384,8 @@ def compare(recorded: list[dict], now: list[dict]) -> list[Comparison]:
             label = f"{prefix} {LABELS.get(name, name)}"
             if name == "asal_baris":
                 comparisons += _compare_lineage(prefix, old_value, new_value)
+            elif name == "baris_anggaran":
+                comparisons += _compare_budget_rows(prefix, old_value, new_value)
             elif isinstance(old_value, dict) or isinstance(new_value, dict):
                 old_value, new_value = old_value or {}, new_value or {}
                 for part in [*old_value, *(p for p in new_value if p not in old_value)]:
@@ -402,6 +422,20 @@ def _compare_lineage(prefix: str, before, after) -> list[Comparison]:
         lines.append(Comparison(f"{prefix} id {ident}", _lineage_text(old.get(ident)),
                                 _lineage_text(new.get(ident)), kind="rincian"))
     return lines
+
+
+def _compare_budget_rows(prefix: str, before, after) -> list[Comparison]:
+    """Compare the budget rows one by one, by their row in the anggaran table."""
+    def by_row(value) -> dict[int, str]:
+        return {item.get("baris"): (f"{item.get('program')}"
+                                    + (f" / {item['kegiatan']}" if item.get("kegiatan") else "")
+                                    + f": pagu {item.get('pagu')}, realisasi "
+                                    f"{item.get('realisasi')}")
+                for item in (value or [])}
+
+    old, new = by_row(before), by_row(after)
+    return [Comparison(f"{prefix} anggaran baris {row}", old.get(row), new.get(row))
+            for row in [*old, *(r for r in new if r not in old)]]
 
 
 def _lineage_text(item: dict | None) -> str | None:
@@ -443,6 +477,24 @@ def differences(recorded: dict, now: dict) -> list[str]:
             found.append(f"versi {package} {old_env.get(package, 'tidak tercatat')} menjadi "
                          f"{new_env.get(package, 'tidak terpasang')}")
     return found
+
+
+def _what_changes_explain(recorded: dict, now: dict) -> dict[str, bool]:
+    """Return which kinds of cell difference the changes since the report can explain.
+
+    Data, the catalogue, code files or library versions can change a cell's
+    output; only code files (the notebook templates among them) its source.
+    """
+    code = recorded.get("kode") != now.get("kode")
+    outputs = (code or bool(_input_differences(recorded, now))
+               or recorded.get("katalog", {}).get("sha256") != now["katalog"]["sha256"]
+               or _library_versions(recorded) != _library_versions(now))
+    return {"keluaran": outputs, "kode": code}
+
+
+def _library_versions(manifest_record: dict) -> dict:
+    return {name: version for name, version in manifest_record.get("lingkungan", {}).items()
+            if name != "iku-nb"}
 
 
 def _input_differences(recorded: dict, now: dict) -> list[str]:

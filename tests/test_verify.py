@@ -52,8 +52,9 @@ def test_clean_verification_matches_untouched(made, capsys):
     assert status == 0, out
     lines = [line for line in out.splitlines() if line.startswith("  ")]
     # 3 indicators x 5 years (2021-2025) with 10 figures each. Each 2025 record
-    # adds 9 comparison figures and one line for the ids behind its counts.
-    assert len(lines) == 3 * 5 * 10 + 3 * (9 + 1)
+    # adds 9 comparison figures and one line for the ids behind its counts. The
+    # budget adds its three totals and its five rows of anggaran.csv.
+    assert len(lines) == 3 * 5 * 10 + 3 * (9 + 1) + 3 + 5
     assert all(line.startswith("  cocok") for line in lines)
     assert "  cocok  IKU-1 Tahun 2025 realisasi: 84,21" in out
     assert "  cocok  IKU-1 Tahun 2025 perbandingan.proyeksi: 83,21" in out
@@ -63,7 +64,7 @@ def test_clean_verification_matches_untouched(made, capsys):
     assert ("  cocok  IKU-3 Tahun 2025 perbandingan.perubahan (realisasi dikurangi tahun "
             "lalu): \u221225,00") in out
     assert "  cocok  IKU-1 Tahun 2025 id dan baris sumber: 19 id" in out
-    assert "Hasil: COCOK. Semua 180 angka sama" in out
+    assert "Hasil: COCOK. Semua 188 angka sama" in out
     assert snapshot(made["folder"]) == before
     assert not list(made["folder"].parent.parent.glob(".sementara/*"))
 
@@ -92,8 +93,8 @@ def test_changed_data_file_named(made, tmp_path, capsys):
     assert re.search(r"berkas data konflik\.csv berubah: SHA-256 [0-9a-f]{12} menjadi "
                      r"[0-9a-f]{12}", out)
     assert "rekap.csv berubah" not in out
-    # The printed texts that differ are counted apart, so the total stays 180.
-    assert re.search(r"Hasil: TIDAK COCOK\. \d+ dari 180 angka berbeda, dan \d+ teks "
+    # The printed texts that differ are counted apart, so the total stays 188.
+    assert re.search(r"Hasil: TIDAK COCOK\. \d+ dari 188 angka berbeda, dan \d+ teks "
                      r"tertulis berbeda", out)
 
 
@@ -207,8 +208,8 @@ def test_edited_notebook_output_fails(made, tmp_path, capsys):
     out = " ".join(capsys.readouterr().out.split())
     assert status == 1, out
     assert "BEDA" not in out
-    assert (f"keluaran sel ke-{number} di laporan_tahunan.ipynb berbeda dengan hasil "
-            "menjalankan ulang dari data, katalog dan kode yang sama") in out
+    assert (f"keluaran sel kode ke-{number} di laporan_tahunan.ipynb berbeda dengan hasil "
+            "menjalankan ulang, padahal data, katalog, kode dan pustakanya tidak berubah") in out
     assert re.search(r"tertulis '[^']*94,21%[^']*', dijalankan ulang '[^']*84,21%", out)
     assert "notebook diubah sesudah laporan dibuat" in out
     # The published HTML is not the page of the edited notebook either.
@@ -254,6 +255,62 @@ def test_whole_output_folder_verified(made, tmp_path, capsys):
     assert main(["verifikasi", str(output)]) == 1
     out = " ".join(capsys.readouterr().out.split())
     assert "1 cocok, 1 tidak cocok, 0 tidak dapat diverifikasi." in out
+
+
+def test_changed_budget_figure_named(made, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(made["data"], data)
+    path = data / "anggaran.csv"
+    path.write_text(path.read_text(encoding="utf-8-sig").replace(
+        "2.754.000.000;2.674.134.000", "2.754.000.000;2.700.134.000"), encoding="utf-8")
+    status = main(["verifikasi", str(made["folder"]), "--data", str(data)])
+    out = capsys.readouterr().out
+    assert status == 1, out
+    # 3.989.478.000 + 26.000.000 = 4.015.478.000 spent of the same pagu.
+    assert ("  BEDA   ANGGARAN Tahun 2025 jumlah realisasi anggaran (rupiah): tercatat "
+            "3989478000, sekarang 4015478000") in out
+    assert "  BEDA   ANGGARAN Tahun 2025 anggaran baris 22:" in out
+
+
+def test_uraian_change_cannot_confirm_cells(made, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(made["data"], data)
+    path = data / "konflik.csv"
+    path.write_text(path.read_text(encoding="utf-8-sig").replace(
+        "Diselesaikan melalui musyawarah", "Diselesaikan lewat musyawarah", 1),
+        encoding="utf-8")
+    status = main(["verifikasi", str(made["folder"]), "--data", str(data)])
+    out = " ".join(capsys.readouterr().out.split())
+    # No figure depends on uraian, but the report prints the data's fingerprints.
+    assert status == 1, out
+    assert "BEDA" not in out
+    assert "berkas data konflik.csv berubah" in out
+    assert re.search(r"Hasil: TIDAK DAPAT DIPASTIKAN\. Semua 188 angka sama, tetapi sel kode "
+                     r"ke-\d+", out)
+
+
+def test_new_commit_does_not_excuse_edited_cell(made, tmp_path, capsys):
+    folder = copy_report(made, tmp_path)
+    notebook = folder / "laporan_tahunan.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    nb.metadata["iku_nb"]["manifest"]["git"]["commit"] = "0" * 40
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    output = next(o for c in code for o in c.outputs
+                  if "84,21%" in o.get("data", {}).get("text/html", ""))
+    output.data["text/html"] = output.data["text/html"].replace("84,21%", "94,21%", 1)
+    nbformat.write(nb, notebook)
+    manifest_path = folder / "laporan_tahunan.manifest.json"
+    content = json.loads(manifest_path.read_text(encoding="utf-8"))
+    content["git"]["commit"] = "0" * 40
+    manifest_path.write_text(json.dumps(content, ensure_ascii=False, indent=2),
+                             encoding="utf-8")
+    forge_hash(folder, "laporan_tahunan.ipynb")
+
+    status = main(["verifikasi", str(folder)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert status == 1, out
+    assert "commit git 000000000000 menjadi" in out
+    assert "notebook diubah sesudah laporan dibuat" in out
 
 
 def test_renamed_id_changes_lineage_only(made, tmp_path, capsys):

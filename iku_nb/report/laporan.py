@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import importlib.metadata
 from dataclasses import dataclass, field
-from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 
 from IPython.display import HTML
@@ -18,6 +16,7 @@ from markupsafe import Markup
 
 from iku_nb import lineage, registry
 from iku_nb.analysis import TOPICS, paragraphs
+from iku_nb.budget import budget_of, budget_record, share
 from iku_nb.catalogue import Bidang
 from iku_nb.comparison import changes as compare_changes
 from iku_nb.dataset import Dataset, load
@@ -197,8 +196,7 @@ class Laporan:
         parts = ['<section class="iku-bab"><h2 id="bab-iii">Bab III Akuntabilitas Kinerja</h2>']
         numbering = Numbering(chapter=3)
         parts += [str(self._indikator(n, numbering).data) for n in self.nilai]
-        # Budget realisation belongs to the office as a whole, once a year.
-        if self.bidang is None and self.periode.triwulan is None:
+        if self._shows_budget:
             parts.append(str(self._anggaran(numbering).data))
         parts.append("</section>")
         return HTML("\n".join(parts))
@@ -206,27 +204,28 @@ class Laporan:
     def _anggaran(self, numbering: Numbering) -> HTML:
         """Return the office's budget (pagu) and spending (realisasi) per programme this year."""
         tahun = self.periode.tahun
-        table = self.dataset.tables.get("anggaran")
-        source = self.dataset.sources.get("anggaran", "anggaran.csv")
-        rows = [] if table is None else table[table["tahun"] == tahun].to_dict("records")
+        budget = budget_of(self.dataset, tahun)
         reason = None
-        if table is None:
+        if budget is None:
             reason = ("Data realisasi anggaran belum ada di folder data: tambahkan "
                       "anggaran.csv dengan kolom tahun, program, pagu dan realisasi (kolom "
                       "kegiatan dan keterangan boleh ditambahkan), lalu buat ulang laporan ini.")
-        elif not rows:
-            reason = (f"{source} tidak memuat baris tahun {tahun}, sehingga realisasi anggaran "
-                      f"{self.periode.label} belum dapat disajikan.")
-        pagu = sum((r["pagu"] for r in rows), Decimal(0))
-        spent = sum((r["realisasi"] for r in rows), Decimal(0))
+        elif not budget.rows:
+            reason = (f"{budget.source} tidak memuat baris tahun {tahun}, sehingga realisasi "
+                      f"anggaran {self.periode.label} belum dapat disajikan.")
+        rows = [] if budget is None else budget.rows
+        over = budget is not None and budget.realisasi > budget.pagu
         return self._render(
             "anggaran.html.j2", periode=self.periode.label, nomor=numbering, alasan=reason,
-            sumber=source, asal_baris=daftar([str(r["baris"]) for r in rows]),
+            sumber=None if budget is None else budget.source,
+            asal_baris=daftar([str(r["baris"]) for r in rows]),
             baris=[{"program": r["program"], "kegiatan": r["kegiatan"],
                     "pagu": rupiah(r["pagu"]), "realisasi": rupiah(r["realisasi"]),
-                    "persen": _share(r["realisasi"], r["pagu"])} for r in rows],
-            jumlah={"pagu": rupiah(pagu), "realisasi": rupiah(spent),
-                    "persen": _share(spent, pagu), "sisa": rupiah(pagu - spent)})
+                    "persen": persen(share(r["realisasi"], r["pagu"]), 2)} for r in rows],
+            jumlah=None if budget is None else {
+                "pagu": rupiah(budget.pagu), "realisasi": rupiah(budget.realisasi),
+                "persen": persen(budget.share, 2), "lebih": over,
+                "sisa": rupiah(abs(budget.pagu - budget.realisasi))})
 
     def rincian_bidang(self) -> HTML:
         """Return the breakdown of the records that this bidang's sources reported."""
@@ -265,7 +264,7 @@ class Laporan:
         warnings about participation, and the other way round.
         """
         tables = {"target", "rekap"}
-        if self.bidang is None and self.periode.triwulan is None:
+        if self._shows_budget:
             tables.add("anggaran")
         for n in self.nilai:
             tables.add(n.indikator.hitung.register_name)
@@ -300,6 +299,11 @@ class Laporan:
                           for s in trace.sources]})
         return self._render("lampiran.html.j2", daftar=items, periode=self.periode.label)
 
+    @property
+    def _shows_budget(self) -> bool:
+        """Budget realisation belongs to the office as a whole, once a year."""
+        return self.bidang is None and self.periode.triwulan is None
+
     def daftar_angka(self):
         """Display the value registry as a notebook output that the run saves and verifies.
 
@@ -309,6 +313,9 @@ class Laporan:
         from IPython.display import display  # noqa: PLC0415
 
         records = self.angka.records()
+        budget = budget_of(self.dataset, self.periode.tahun)
+        if self._shows_budget and budget is not None and budget.rows:
+            records.append(budget_record(budget, self.periode.label))
         display({registry.MIME: records,
                  "text/plain": f"Daftar angka: {len(records)} rangkaian angka "
                                f"({', '.join(n.kode for n in self.nilai)})."}, raw=True)
@@ -467,11 +474,6 @@ def _filter_parts(n: Nilai) -> list[str]:
         else:
             parts.append(f"{rule.kolom} salah satu dari {', '.join(rule.salah_satu)}")
     return parts
-
-
-def _share(part: Decimal, whole: Decimal) -> str:
-    """Return ``part`` as a percentage of ``whole``, rounded half up once: ``95,12%``."""
-    return persen(None if not whole else Fraction(part) / Fraction(whole) * 100, 2)
 
 
 def _national_standard(n: Nilai) -> dict | None:
