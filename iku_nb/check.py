@@ -7,6 +7,7 @@ what was expected, and a stable check code.
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -32,6 +33,7 @@ from iku_nb.parse import (
 )
 from iku_nb.problems import WARNING, Problem
 from iku_nb.read import TABLES, RawTable
+from iku_nb.read_columnar import contains_line_break
 from iku_nb.rows import Rows
 from iku_nb.tables import ID_COLUMNS, ID_DTYPE
 
@@ -64,75 +66,111 @@ def check_tables(tables: dict[str, RawTable], katalog: Katalog) -> tuple[dict, l
             check_case_agreement(rows, typed["konflik"])
             problems[position:position] = rows.problems
     _check_references(typed, tables, katalog, problems)
-    if any(p.is_error for p in problems):
-        # Looked for only when something is wrong, because an unclosed quote
-        # shows as errors in later rows and in the tables that refer to it.
-        for table in tables.values():
-            _explain_open_quote(table, problems)
+    for table in tables.values():
+        _explain_open_quote(table, problems)
     return typed, problems
 
 
 def _explain_open_quote(table: RawTable, problems: list[Problem]) -> None:
     """Report a cell that swallowed whole records after an unclosed quote.
 
-    Such a cell holds line breaks followed by lines with as many delimiters
-    as a record. The errors it causes in its own row are replaced by this
-    one, and those in tables that refer to ids it swallowed are summed up.
+    The errors it causes in its own row are replaced by this one, and the
+    references to organisations whose ids it swallowed are summed up in one
+    error. A quote that swallows the free-text last column to the end of the
+    file causes no other error at all, so the records lost are counted here.
     """
     found = _open_quote_cell(table)
     if found is None:
         return
     row, column, text = found
-    lines = text.count("\n")
+    # The line break that ends the file is not a line swallowed.
+    lines = text.rstrip("\r\n").count("\n")
     first = text.split("\n", 1)[0]
     symptoms = [p for p in problems if p.file == table.source and p.row == row and p.is_error]
     for problem in symptoms:
         problems.remove(problem)
+    swallowed = (f"{lines} baris berikutnya di berkas terbaca sebagai isi sel itu dan tidak "
+                 "diperiksa sebagai baris data" if lines
+                 else "sel-sel berikutnya di baris itu terbaca sebagai isi sel itu")
     problems.append(Problem(
         "tanda-kutip-terbuka", table.source,
         f"Sel {column} baris {row} diawali tanda kutip (\") yang tidak ditutup di akhir "
-        f"selnya, sehingga {lines} baris berikutnya di berkas terbaca sebagai isi sel itu "
-        "dan tidak diperiksa sebagai baris data. Hapus tanda kutip itu, atau tutup di akhir "
-        "selnya.", row=row, column=column, value=first[:60],
+        f"selnya, sehingga {swallowed}. Hapus tanda kutip itu, atau tutup di akhir selnya.",
+        row=row, column=column, value=first[:60],
         expected="tanda kutip yang ditutup di sel yang sama"))
     if table.name == "organisasi":
-        unknown = [p for p in problems if p.code == "organisasi-tidak-dikenal"]
+        unknown = [p for p in problems if p.code == "organisasi-tidak-dikenal"
+                   and p.value and str(p.value) in text]
         for problem in unknown:
             problems.remove(problem)
         if unknown:
             problems.append(Problem(
                 "organisasi-tidak-dikenal", unknown[0].file,
-                f"{len(unknown)} baris merujuk organisasi yang tidak terbaca di "
-                f"{table.source}; kemungkinan besar organisasi itu tertelan oleh tanda kutip "
-                f"yang tidak ditutup di {table.source} baris {row}.",
+                f"{len(unknown)} baris merujuk organisasi yang tertelan oleh tanda kutip yang "
+                f"tidak ditutup di {table.source} baris {row}, sehingga organisasi itu tidak "
+                "terbaca.",
                 row=unknown[0].row, column="id_organisasi", value=unknown[0].value,
                 expected=f"id yang terbaca di {table.source}"))
 
 
-def _open_quote_cell(table: RawTable) -> tuple[int, str, str] | None:
-    """Return the row, column and text of the first cell that looks like an unclosed quote."""
-    if table.delimiter is None or not table.header:
-        return None
-    needed = max(2, len(table.header) - 1)
+# Rows whose first cell gives the shapes that a swallowed record is recognised by.
+SHAPE_SAMPLE = 200
 
-    def swallowed(text: object) -> bool:
-        return isinstance(text, str) and any(
-            line.count(table.delimiter) >= needed for line in text.split("\n")[1:])
+
+def _shape(text: str) -> str:
+    """Return the shape of a cell: digits as 9, letters as A, e.g. ORG-012 as AAA-999."""
+    return re.sub(r"[^\W\d_]", "A", re.sub(r"\d", "9", text.strip()))
+
+
+def _open_quote_cell(table: RawTable) -> tuple[int, str, str] | None:
+    """Return the row, column and text of the first cell that looks like an unclosed quote.
+
+    Such a cell holds a line with as many delimiters as a record, whose first
+    cell has the shape of the table's first column (an id, a code, a year),
+    or, in a row cut short, the delimiters of the cells that row lacks. A
+    quoted cell with an ordinary line break has neither.
+    """
+    delimiter, width = table.delimiter, len(table.header)
+    if delimiter is None or width < 3:
+        return None
+    first_column = table.header[0]
+    if table.text_cells is None:
+        cells_by_row = table.rows
+        sample = [cells.get(first_column, "") for _, cells in cells_by_row[:SHAPE_SAMPLE]]
+    else:
+        sample = list(table.text_cells[first_column].iloc[:SHAPE_SAMPLE])
+    shapes = {_shape(str(v)) for v in sample if isinstance(v, str) and v.strip()}
+
+    def record_inside(text: object) -> bool:
+        if not isinstance(text, str) or "\n" not in text:
+            return False
+        return any(line.count(delimiter) >= width - 1
+                   and _shape(line.split(delimiter, 1)[0]) in shapes
+                   for line in text.split("\n")[1:])
 
     if table.text_cells is None:
         for row, cells in table.rows:
+            short = table.short_rows.get(row)
             for column, text in cells.items():
-                if swallowed(text):
+                if record_inside(text):
+                    return row, column, text
+                missing = 0 if short is None else width - short
+                if missing and isinstance(text, str) and text.count(delimiter) >= missing:
                     return row, column, text
         return None
     for column in table.text_cells.columns:
         values = table.text_cells[column]
         if isinstance(values.dtype, pd.CategoricalDtype):
-            suspects = [c for c in values.cat.categories if swallowed(c)]
+            categories = values.cat.categories
+            if not contains_line_break(categories.array):
+                continue
+            suspects = [c for c in categories if record_inside(c)]
             rows = values[values.isin(suspects)] if suspects else values.iloc[:0]
         else:
+            if not len(values) or not contains_line_break(values.array):
+                continue
             rows = values[values.str.contains("\n", regex=False).fillna(False)]
-            rows = rows[rows.map(swallowed).astype(bool)] if len(rows) else rows
+            rows = rows[rows.map(record_inside).astype(bool)]
         if len(rows):
             return int(rows.index[0]), column, str(rows.iloc[0])
     return None

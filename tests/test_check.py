@@ -118,7 +118,46 @@ def test_unclosed_quote_explained_once(folder, first_line):
     assert problems[0].column == "nama"
     assert "Sel nama baris 3 diawali tanda kutip" in problems[0].message
     assert "2 baris berikutnya di berkas terbaca sebagai isi sel itu" in problems[0].message
-    assert problems[1].message.startswith("1 baris merujuk organisasi yang tidak terbaca")
+    assert problems[1].message.startswith("1 baris merujuk organisasi yang tertelan oleh "
+                                          "tanda kutip yang tidak ditutup di organisasi.csv "
+                                          "baris 3")
+
+
+def test_unclosed_quote_keeps_unrelated_errors(folder):
+    replace(folder, "organisasi.csv", "ORG-002,Lembaga", 'ORG-002,"Lembaga')
+    replace(folder, "organisasi.csv", "ORG-004,Yayasan Ruang Hijau,",
+            'ORG-004,"Yayasan, Ruang Hijau",')
+    replace(folder, "partisipasi.csv", "ORG-003,2025-04-01,", "ORG-999,2025-04-01,")
+    problems = [p for p in inspect(folder).problems if p.is_error]
+    # ORG-999 exists nowhere, so its own error stays; no swallowed id is referred to now.
+    assert [(p.code, p.value) for p in problems] == [
+        ("tanda-kutip-terbuka", "Lembaga Kajian Kebijakan Daerah,LSM,2021-05-30,"),
+        ("organisasi-tidak-dikenal", "ORG-999")]
+    assert "tidak ada di tabel organisasi" in problems[1].message
+
+
+def test_unclosed_quote_in_last_column_to_end_of_file(folder):
+    # The quote opens uraian in row 2 and nothing closes it, so the rest of the
+    # file is one cell, and the free-text column gives no other error.
+    replace(folder, "konflik.csv", ";Sengketa parkir", ';"Sengketa parkir')
+    problem = only_problem(folder)
+    assert (problem.code, problem.row, problem.column) == ("tanda-kutip-terbuka", 2, "uraian")
+    assert "3 baris berikutnya di berkas terbaca sebagai isi sel itu" in problem.message
+
+
+def test_unclosed_quote_in_last_row(folder):
+    replace(folder, "organisasi.csv", "ORG-004,Yayasan", 'ORG-004,"Yayasan')
+    problem = only_problem(folder)
+    assert (problem.code, problem.row, problem.column) == ("tanda-kutip-terbuka", 5, "nama")
+    assert "sel-sel berikutnya di baris itu terbaca sebagai isi sel itu" in problem.message
+
+
+def test_quoted_line_break_with_commas_accepted(folder):
+    # Three columns: a second line with two commas is still ordinary text.
+    replace(folder, "partisipasi.csv", "ORG-002,2025-03-05,Kerja bakti Kelurahan Meri",
+            'ORG-002,2025-03-05,"Rapat koordinasi\nbersama Polres, Kodim, dan Kominda"')
+    replace(folder, "konflik.csv", ";12/03/2025;", ";31/02/2025;")
+    assert [p.code for p in inspect(folder).problems] == ["tanggal-tidak-terbaca"]
 
 
 def test_line_break_in_quoted_text_accepted(folder):
