@@ -125,7 +125,7 @@ def _shape(text: str) -> str:
 def _open_quote_cell(table: RawTable) -> tuple[int, str, str] | None:
     """Return the row, column and text of the first cell that looks like an unclosed quote.
 
-    Such a cell holds a line with as many delimiters as a record, whose first
+    Such a cell contains a line with as many delimiters as a record, whose first
     cell has the shape of the table's first column (an id, a code, a year),
     or, in a row cut short, the delimiters of the cells that row lacks. A
     quoted cell with an ordinary line break has neither.

@@ -136,7 +136,7 @@ def test_unclosed_quote_keeps_unrelated_errors(folder):
     assert "tidak ada di tabel organisasi" in problems[1].message
 
 
-def test_unclosed_quote_in_last_column_to_end_of_file(folder):
+def test_unclosed_quote_in_last_column(folder):
     # The quote opens uraian in row 2 and nothing closes it, so the rest of the
     # file is one cell, and the free-text column gives no other error.
     replace(folder, "konflik.csv", ";Sengketa parkir", ';"Sengketa parkir')
