@@ -4,12 +4,14 @@ It comes from the run's ``analisis`` parameter, a mapping such as
 ``{periode: "2025", IKU-1: {penyebab: ..., upaya: ..., efisiensi: ..., program: ...}}``.
 A topic left out or empty is shown in the report as a placeholder, so a
 draft cannot pass for a finished report. ``periode`` names the period the
-text was written for (``2025`` or ``2025-tw2``); a report of another period
-is refused, also when papermill runs the notebook directly.
+text was written for (``2025`` or ``2025-tw2``) and is required with any
+text; a report of another period is refused, also when papermill runs the
+notebook directly.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from iku_nb.errors import ParameterError
@@ -23,8 +25,9 @@ TOPICS = {
     "program": "Program dan kegiatan pendukung",
 }
 
-# The key of the period the analysis text was written for.
+# The key of the period the analysis text was written for, and its form.
 PERIOD_KEY = "periode"
+PERIOD_FORM = re.compile(r"\d{4}(-tw[1-4])?")
 
 # The form of the ``analisis`` parameter, shown in errors.
 EXAMPLE = """\
@@ -62,10 +65,12 @@ def parse_analysis(value: Any, codes: list[str] | None,
     texts: dict[str, dict[str, str]] = {}
     for kode, topics in value.items():
         if kode == PERIOD_KEY:
-            if not isinstance(topics, (str, int)) or isinstance(topics, bool):
+            written = str(topics).strip().lower()
+            if (not isinstance(topics, (str, int)) or isinstance(topics, bool)
+                    or not PERIOD_FORM.fullmatch(written)):
                 problems.append(f"analisis.{PERIOD_KEY}: tertulis {describe_value(topics)}, "
-                                "padahal harus periode teks ini, misalnya \"2025\" atau "
-                                "\"2025-tw2\"")
+                                "padahal harus periode teks ini: tahun, atau tahun dan "
+                                "triwulan, misalnya \"2025\" atau \"2025-tw2\"")
             continue
         if codes is not None and kode not in codes:
             problems.append(f"analisis.{kode}: kode indikator tidak dikenal "
@@ -92,6 +97,10 @@ def parse_analysis(value: Any, codes: list[str] | None,
                                    "tanda kutip" if isinstance(text, dict) else ""))
             elif text is not None and text.strip():
                 texts.setdefault(str(kode), {})[topic] = text.strip()
+    if texts and value.get(PERIOD_KEY) in (None, ""):
+        problems.append(f"analisis.{PERIOD_KEY} belum diisi: tulis periode yang ditulis teks "
+                        "analis ini, misalnya periode: \"2025\" atau periode: \"2025-tw2\", "
+                        "supaya teks itu tidak tercetak di laporan periode lain")
     if problems:
         raise ParameterError(f"Parameter analisis di {source} tidak sah:\n"
                              + "\n".join(f"  - {p}" for p in problems))

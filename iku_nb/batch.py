@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rich.text import Text
 
-from iku_nb.analysis import parse_analysis, warn_missing
+from iku_nb.analysis import analysis_period, parse_analysis, warn_missing
 from iku_nb.errors import ParameterError
 from iku_nb.formatting import angka, detik
 from iku_nb.parse import THOUSANDS, parse_number
@@ -197,30 +197,33 @@ def _unwritable(output: Path, exc: OSError) -> ParameterError:
 def _check_analysis_period(file_values: dict, raw: dict, args: argparse.Namespace) -> None:
     """Reject a parameters file's analysis text for reports of another period.
 
-    Analysts write that text for the tahun and triwulan of their file, so
-    changing either with -p or an option would print it in another period's
-    reports. Analysis text given with -p replaces the file's and is not checked.
+    Analysts write that text for one period, named in ``analisis.periode``,
+    so a tahun or triwulan changed with -p or an option would print it in
+    another period's reports. Analysis text given with -p replaces the
+    file's and is checked by each report, as in a notebook.
     """
     if not file_values.get("analisis") or raw.get("analisis") is not file_values["analisis"]:
         return
+    written_for = analysis_period(file_values["analisis"])
+    if written_for is None:
+        return  # parse_analysis names the file and asks for the period
+    tahun, triwulan = raw.get("tahun"), raw.get("triwulan")
+    requested = f"{tahun}".strip().lower()
+    if triwulan not in (None, ""):
+        requested += f"-tw{str(triwulan).strip().lower()}"
+    if requested == written_for:
+        return
     pairs = dict(args.parameters)
-    for name in ("tahun", "triwulan"):
-        written, requested = file_values.get(name), raw.get(name)
-        if str(written) == str(requested):
-            continue
-        source = f"-p {name}" if name in pairs and getattr(args, name) is None else f"--{name}"
-        if name == "tahun" and written is None:
-            raise ParameterError(
-                f"Berkas {args.parameters_file} berisi analisis tetapi tidak menyebut tahun, "
-                "jadi tidak jelas untuk tahun mana teks itu ditulis. Tulis tahun teks itu di "
-                "berkasnya, misalnya tahun: 2025.")
-        period = "laporan setahun" if written is None else f"{name}={written}"
-        requested_period = "laporan setahun" if requested is None else f"{name}={requested}"
-        raise ParameterError(
-            f"Berkas {args.parameters_file} berisi analisis untuk {period}, tetapi "
-            f"{source} meminta {requested_period}, sehingga teks itu akan tercetak di laporan "
-            "periode lain. Pakai berkas parameter untuk periode itu, atau jalankan tanpa -f "
-            "untuk laporan dengan kotak analisis yang belum diisi.")
+    sources = [f"-p {name}" if name in pairs and getattr(args, name) is None else f"--{name}"
+               for name in ("tahun", "triwulan")
+               if str(file_values.get(name)) != str(raw.get(name))]
+    raise ParameterError(
+        f"Berkas {args.parameters_file} berisi analisis untuk periode {written_for} "
+        f"(analisis.periode), tetapi {' dan '.join(sources) or 'berkas itu'} meminta tahun "
+        f"{tahun}" + ("" if triwulan in (None, "") else f" triwulan {triwulan}")
+        + ", sehingga teks itu akan tercetak di laporan periode lain. Pakai berkas parameter "
+        "untuk periode itu, atau jalankan tanpa -f untuk laporan dengan kotak analisis yang "
+        "belum diisi.")
 
 
 def _check_paths(raw: dict, parameters_file: Path | None) -> None:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from iku_nb.analysis import analysis_period, parse_analysis
+from iku_nb.analysis import PERIOD_KEY, analysis_period, parse_analysis
 from iku_nb.catalogue import Katalog
 from iku_nb.errors import ParameterError
 from iku_nb.parse import canonical, closest, parse_integer
@@ -28,8 +28,9 @@ class RunParameters:
     bidang: str | None = None
     data: str = "data"
     katalog: str | None = None
-    # The analysts' texts per indicator and topic (see iku_nb.analysis).
-    analisis: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
+    # The analysts' texts per indicator and topic, with the period they were
+    # written for under "periode" (see iku_nb.analysis).
+    analisis: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 def parse_parameters(raw: dict[str, Any], katalog: Katalog | None = None,
@@ -88,6 +89,9 @@ def parse_parameters(raw: dict[str, Any], katalog: Katalog | None = None,
                 f"analisis untuk {period.label} dengan periode: \"{period.slug}\"")
     if problems:
         raise ParameterError("Parameter tidak sah:\n" + "\n".join(f"  - {p}" for p in problems))
+    if analisis:
+        # Kept with the texts, so that the notebook a run passes them to checks it again.
+        analisis = {PERIOD_KEY: written_for, **analisis}
     return RunParameters(tahun, triwulan, bidang, str(data), katalog_path, analisis)
 
 

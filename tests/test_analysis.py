@@ -32,14 +32,15 @@ def test_text_must_be_text():
 
 
 def test_empty_texts_count_as_missing():
-    texts = parse_analysis({"IKU-1": {"penyebab": "  ", "upaya": "Rapat."}}, CODES, "p.yaml")
+    texts = parse_analysis({"periode": "2025", "IKU-1": {"penyebab": "  ", "upaya": "Rapat."}},
+                           CODES, "p.yaml")
     assert texts == {"IKU-1": {"upaya": "Rapat."}}
     assert missing_topics(texts, ["IKU-1"]) == {"IKU-1": ["penyebab", "efisiensi", "program"]}
 
 
 def test_warning_names_file_indicator_topics():
-    warnings = warn_missing({"IKU-1": {"penyebab": "a", "upaya": "b", "efisiensi": "c",
-                                       "program": "d"}},
+    warnings = warn_missing({"periode": "2024", "IKU-1": {"penyebab": "a", "upaya": "b",
+                                                          "efisiensi": "c", "program": "d"}},
                             [["IKU-1", "IKU-2"]], CODES, "parameters/2024.yaml")
     assert warnings == ["parameters/2024.yaml: analisis IKU-2 belum diisi untuk penyebab, "
                         "upaya, efisiensi, program; laporan memuat tanda [Belum diisi "
@@ -52,14 +53,16 @@ def test_paragraphs_split_at_blank_lines():
 
 def test_text_verbatim_and_escaped():
     text = "Rapat <b>FKUB</b> & Polres.\n\nParagraf kedua."
-    laporan = Laporan.siapkan(2025, data=DATA, analisis={"IKU-1": {"penyebab": text}})
+    laporan = Laporan.siapkan(2025, data=DATA, analisis={"periode": "2025",
+                                                               "IKU-1": {"penyebab": text}})
     html = laporan.bab_akuntabilitas().data
     assert "<p>Rapat &lt;b&gt;FKUB&lt;/b&gt; &amp; Polres.</p><p>Paragraf kedua.</p>" in html
     assert "<b>FKUB</b>" not in html
 
 
 def test_placeholder_for_each_missing_topic():
-    laporan = Laporan.siapkan(2025, data=DATA, analisis={"IKU-1": {"penyebab": "Ada."}})
+    laporan = Laporan.siapkan(2025, data=DATA, analisis={"periode": "2025",
+                                                               "IKU-1": {"penyebab": "Ada."}})
     html = laporan.bab_akuntabilitas().data
     boxes = re.findall(r'<p class="iku-belum-diisi">\[Belum diisi analis: [^\]]*\]</p>', html)
     # 3 indicators × 4 topics, less the one filled in.
@@ -103,3 +106,17 @@ def test_text_as_number_described():
     with pytest.raises(ParameterError, match=r"analisis\.IKU-1\.upaya: harus teks, bukan "
                                              r"angka 12\."):
         parse_analysis({"IKU-1": {"upaya": 12}}, CODES, "p.yaml")
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ({"IKU-1": {"penyebab": "Ada."}}, "analisis.periode belum diisi"),
+    ({"periode": "", "IKU-1": {"penyebab": "Ada."}}, "analisis.periode belum diisi"),
+    ({"periode": "tahun 2025", "IKU-1": {"penyebab": "Ada."}},
+     "analisis.periode: tertulis teks 'tahun 2025', padahal harus periode teks ini"),
+    ({"periode": "2025-tw5", "IKU-1": {"penyebab": "Ada."}},
+     "analisis.periode: tertulis teks '2025-tw5'"),
+])
+def test_analysis_period_required_and_formed(value, message):
+    with pytest.raises(ParameterError) as error:
+        parse_analysis(value, CODES, "p.yaml")
+    assert message in str(error.value)

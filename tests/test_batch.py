@@ -502,8 +502,7 @@ def test_laporan_command_failure_exit_2(fake_pool, tmp_path, capsys):
 @pytest.mark.parametrize(("content", "repeat", "message"), [
     ("tahun: 2025\ndata: [1, 2]\n", False,
      "data tertulis daftar [1, 2], padahal harus jalur folder, misalnya data: data."),
-    ("analisis:\n  IKU-1:\n    penyebab: Teks.\n", False,
-     "berisi analisis tetapi tidak menyebut tahun"),
+    ("analisis:\n  IKU-1:\n    penyebab: Teks.\n", False, "analisis.periode belum diisi"),
     ("tahun: 2025\n", True, "-f hanya boleh diberikan sekali"),
 ])
 def test_laporan_parameters_file_mistakes(fake_pool, tmp_path, capsys, content, repeat,
@@ -538,14 +537,15 @@ def test_laporan_command_parameters_file(fake_pool, tmp_path, caplog):
 
 
 ANALYSIS_FILE = ("tahun: 2025\ntriwulan: null\ndata: {data}\n"
-                 "analisis:\n  IKU-1:\n    penyebab: Teks analis untuk tahun 2025.\n")
+                 "analisis:\n  periode: \"2025\"\n"
+                 "  IKU-1:\n    penyebab: Teks analis untuk tahun 2025.\n")
 
 
 @pytest.mark.parametrize(("extra", "named"), [
-    (["--tahun", "2024"], "--tahun meminta tahun=2024"),
-    (["--tahun", "2024,2025"], "--tahun meminta tahun=2024,2025"),
-    (["--triwulan", "1"], "--triwulan meminta triwulan=1"),
-    (["-p", "tahun", "2024"], "-p tahun meminta tahun=2024"),
+    (["--tahun", "2024"], "--tahun meminta tahun 2024,"),
+    (["--tahun", "2024,2025"], "--tahun meminta tahun 2024,2025,"),
+    (["--triwulan", "1"], "--triwulan meminta tahun 2025 triwulan 1,"),
+    (["-p", "tahun", "2024"], "-p tahun meminta tahun 2024,"),
 ])
 def test_laporan_analysis_other_period_rejected(fake_pool, tmp_path, capsys, extra, named):
     parameters = tmp_path / "2025.yaml"
@@ -554,7 +554,7 @@ def test_laporan_analysis_other_period_rejected(fake_pool, tmp_path, capsys, ext
     status = main(["laporan", "-f", str(parameters), *extra, "--output", str(output)])
     assert status == 2
     err = capsys.readouterr().err
-    assert f"Berkas {parameters} berisi analisis untuk" in err
+    assert f"Berkas {parameters} berisi analisis untuk periode 2025" in err
     assert named in err
     assert not output.exists()
 

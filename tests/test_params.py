@@ -64,11 +64,12 @@ TEXT = {"IKU-1": {"penyebab": "Mediasi berjalan."}}
 
 
 @pytest.mark.parametrize(("written_for", "tahun", "triwulan"), [
-    ("2025", 2025, None), (2025, 2025, None), ("2025-TW2", 2025, 2), (None, 2024, None)])
+    ("2025", 2025, None), (2025, 2025, None), ("2025-TW2", 2025, 2), (" 2024 ", 2024, None)])
 def test_analysis_period_accepted(written_for, tahun, triwulan):
-    analisis = {**TEXT} if written_for is None else {"periode": written_for, **TEXT}
+    analisis = {"periode": written_for, **TEXT}
     params = parse_parameters({"tahun": tahun, "triwulan": triwulan, "analisis": analisis})
-    assert params.analisis == {"IKU-1": {"penyebab": "Mediasi berjalan."}}
+    assert params.analisis == {"periode": str(written_for).strip().lower(),
+                               "IKU-1": {"penyebab": "Mediasi berjalan."}}
 
 
 @pytest.mark.parametrize(("written_for", "tahun", "triwulan", "label"), [
