@@ -149,7 +149,7 @@ def comparison_record(c: Comparison) -> dict:
     def rounded(value: Fraction | None) -> str | None:
         return None if value is None else str(round_half_up(value, c.desimal))
 
-    return {
+    record = {
         "perubahan_tepat": _exact(c.change),
         "perubahan": rounded(c.change),
         "target_renstra": None if c.renstra is None else str(c.renstra.nilai),
@@ -160,6 +160,16 @@ def comparison_record(c: Comparison) -> dict:
         "proyeksi_tepat": _exact(c.projection),
         "proyeksi": rounded(c.projection),
     }
+    standard = c.current.indikator.standar_nasional
+    if standard is not None:
+        # Only with a standard in the catalogue, so that reports without one keep their figures.
+        realisasi = c.current.rounded("realisasi")
+        yearly = c.current.periode.triwulan is None and realisasi is not None
+        record |= {"standar_nasional": str(standard.nilai),
+                   "sumber_standar_nasional": standard.sumber,
+                   "realisasi_dikurangi_standar": (str(realisasi - standard.nilai) if yearly
+                                                   else None)}
+    return record
 
 
 def lineage_record(lineage: Lineage) -> dict:

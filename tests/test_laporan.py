@@ -227,3 +227,17 @@ def test_budget_missing_or_without_year(tmp_path):
     path.unlink()
     text = budget_section(Laporan.siapkan(2025, data=str(data)).bab_akuntabilitas().data)
     assert "Data realisasi anggaran belum ada di folder data: tambahkan anggaran.csv" in text
+
+
+def test_national_standard_in_value_registry(tmp_path):
+    renstra = "target_renstra: {tahun: 2026, nilai: 92.5, perkiraan: true}"
+    data = data_with_katalog(tmp_path, {renstra: renstra + "\n    standar_nasional: "
+                                        "{nilai: 80, sumber: Contoh Peraturan 1/2025}"})
+    laporan = Laporan.siapkan(2025, data=str(data))
+    iku1 = next(r for r in laporan.angka.records() if (r["kode"], r["tahun"]) == ("IKU-1", 2025))
+    # 84,21 − 80 = 4,21 points, from the printed realisasi as the report shows it.
+    compared = iku1["perbandingan"]
+    assert (compared["standar_nasional"], compared["sumber_standar_nasional"],
+            compared["realisasi_dikurangi_standar"]) == ("80", "Contoh Peraturan 1/2025", "4.21")
+    iku2 = next(r for r in laporan.angka.records() if (r["kode"], r["tahun"]) == ("IKU-2", 2025))
+    assert "standar_nasional" not in iku2["perbandingan"]
