@@ -176,15 +176,22 @@ def _open_quote_cell(table: RawTable) -> tuple[int, str, str] | None:
     return None
 
 
+# What an optional table left empty takes away from the reports.
+EMPTY_TABLE_EFFECT = {
+    "rekap": "periode yang hanya tercatat di tabel rekap tidak punya angka",
+    "anggaran": "laporan tahunan tidak dapat menyajikan realisasi anggaran",
+}
+
+
 def _check_columns(table: RawTable, spec, problems: list[Problem]) -> bool:
     """Check the header; return False when the table cannot be parsed further."""
     if spec.optional_table and (not table.header or table.row_count == 0):
         # A table left out is fine, but an empty one is usually a failed export.
         problems.append(Problem(
             "tabel-opsional-kosong", table.source,
-            f"{table.source} ada tetapi tidak berisi baris data, jadi periode yang hanya "
-            f"tercatat di tabel {spec.name} tidak punya angka. Isi tabelnya, atau hapus "
-            "berkasnya bila memang tidak dipakai.",
+            f"{table.source} ada tetapi tidak berisi baris data, jadi "
+            f"{EMPTY_TABLE_EFFECT[spec.name]}. Isi tabelnya, atau hapus berkasnya bila memang "
+            "tidak dipakai.",
             expected=f"baris data di bawah judul kolom {', '.join(spec.required)}",
             severity=WARNING))
     if not table.header:

@@ -6,12 +6,14 @@ from decimal import Decimal
 
 from iku_nb.catalogue import Katalog
 from iku_nb.formatting import rupiah
-from iku_nb.parse import is_blank, parse_rupiah, shown
+from iku_nb.parse import fold, is_blank, parse_rupiah, shown
 from iku_nb.period import MAX_YEAR, MIN_YEAR
 from iku_nb.problems import WARNING
 from iku_nb.rows import Rows
 
 AMOUNT = "jumlah rupiah 0 atau lebih, misalnya 1.250.000.000"
+# A thousand trillion rupiah is far above any city's budget: a typing error.
+MAX_AMOUNT = Decimal(10) ** 15
 
 
 def parse_anggaran(rows: Rows, katalog: Katalog) -> None:
@@ -35,17 +37,37 @@ def parse_anggaran(rows: Rows, katalog: Katalog) -> None:
                          f"paling banyak {rupiah(pagu)} (pagu)",
                          f"Realisasi {rupiah(spent)} melebihi pagu {rupiah(pagu)}; periksa "
                          "apakah ada perubahan anggaran yang belum dicatat.", severity=WARNING)
-        key = (tahun, record["program"], record["kegiatan"])
-        if None not in key[:2]:
-            if key in seen:
-                rows.problem("anggaran-ganda", row, "program", record["program"],
-                             "satu baris per tahun, program dan kegiatan",
-                             f"Anggaran {record['program']} tahun {tahun}"
-                             + (f" kegiatan {record['kegiatan']}" if record["kegiatan"] else "")
-                             + f" sudah ada di baris {seen[key]}.")
-            else:
-                seen[key] = row
+        if tahun is not None and record["program"] is not None:
+            _check_unique(rows, row, record, seen)
         rows.records.append(record)
+
+
+def _check_unique(rows: Rows, row: int, record: dict, seen: dict[tuple, int]) -> None:
+    """Refuse a second row for a programme and kegiatan, and a programme given both ways.
+
+    Names are compared without case and extra spaces. A programme written as
+    a whole row and again in kegiatan rows would be counted twice in the total.
+    """
+    tahun, program = record["tahun"], record["program"]
+    kegiatan = record["kegiatan"]
+    key = (tahun, fold(program), None if kegiatan is None else fold(kegiatan))
+    if key in seen:
+        rows.problem("anggaran-ganda", row, "program", program,
+                     "satu baris per tahun, program dan kegiatan",
+                     f"Anggaran {program} tahun {tahun}"
+                     + (f" kegiatan {kegiatan}" if kegiatan else "")
+                     + f" sudah ada di baris {seen[key]}.")
+        return
+    other = next(((k, r) for k, r in seen.items() if k[:2] == key[:2]
+                  and (k[2] is None) != (key[2] is None)), None)
+    if other is not None:
+        rows.problem("anggaran-ganda", row, "kegiatan", kegiatan or "",
+                     "satu program ditulis per kegiatan saja, atau satu baris saja",
+                     f"Program {program} tahun {tahun} sudah tercatat di baris {other[1]} "
+                     + ("per kegiatan" if other[0][2] is not None else "sebagai satu baris")
+                     + ", sehingga baris ini akan terhitung dua kali dalam jumlah anggaran.")
+        return
+    seen[key] = row
 
 
 def _amount(rows: Rows, row: int, cells: dict, column: str) -> Decimal | None:
@@ -53,6 +75,12 @@ def _amount(rows: Rows, row: int, cells: dict, column: str) -> Decimal | None:
     if is_blank(value):
         return rows.text(row, cells, column)
     amount = parse_rupiah(value)
+    if amount is not None and amount >= MAX_AMOUNT:
+        rows.problem("angka-terlalu-besar", row, column, value,
+                     f"{AMOUNT}, kurang dari {rupiah(MAX_AMOUNT)}",
+                     f"Nilai {column} {shown(value)!r} terlalu besar untuk anggaran satu "
+                     "program; periksa salah ketik.")
+        return None
     if amount is None or amount < 0:
         rows.problem("rupiah-tidak-sah", row, column, value, AMOUNT,
                      f"Nilai {column} {shown(value)!r} bukan jumlah rupiah; tulis titik sebagai "

@@ -119,11 +119,11 @@ def parse_integer(value: object) -> int | None:
 
 
 # Rupiah as Indonesians write it: Rp1.250.000, Rp 1.250.000,00 or 1250000.
-_RUPIAH = re.compile(r"^(?:rp\.?\s*)?(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$", re.IGNORECASE)
+_RUPIAH = re.compile(r"^(?:rp\.?\s*)?(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}|-))?$", re.IGNORECASE)
 
 
 def parse_rupiah(value: object) -> Decimal | None:
-    """Read an amount of rupiah: dots group thousands, a comma starts the sen.
+    """Read an amount of rupiah: dots group thousands, a comma starts the sen (or ",-").
 
     An xlsx number is taken as it is. ``1.250`` is one thousand two hundred
     and fifty rupiah, as in Indonesian writing; anything else is None.
@@ -136,7 +136,8 @@ def parse_rupiah(value: object) -> Decimal | None:
     if found is None:
         return None
     whole, sen = found.groups()
-    return Decimal(whole.replace(".", "") + ("." + sen if sen else ""))
+    # "Rp1.250.000,-" is the usual way to write whole rupiah.
+    return Decimal(whole.replace(".", "") + ("." + sen if sen and sen != "-" else ""))
 
 
 def canonical(value: object, allowed: list[str]) -> str | None:

@@ -275,6 +275,9 @@ ANGGARAN = ("tahun;program;pagu;realisasi\n"
     ("2025;;2.000.000;1.000.000", "nilai-kosong", "program", "galat"),
     ("2025;Program Penguatan Ideologi Pancasila;1.000;1.000", "anggaran-ganda", "program",
      "galat"),
+    ("2025;program penguatan  ideologi PANCASILA;1.000;1.000", "anggaran-ganda", "program",
+     "galat"),
+    ("2025;Program A;1.000.000.000.000.000;1", "angka-terlalu-besar", "pagu", "galat"),
 ])
 def test_anggaran_rows_checked(folder, row, code, column, severity):
     (folder / "anggaran.csv").write_text(ANGGARAN + row + "\n", encoding="utf-8")
@@ -289,3 +292,23 @@ def test_anggaran_amounts_read_as_rupiah(folder):
     assert dataset.problems == []
     record = dataset.tables["anggaran"].iloc[0]
     assert (record["pagu"], record["realisasi"]) == (250_000_000, 230_000_000)
+
+
+def test_anggaran_programme_and_its_kegiatan_refused(folder):
+    (folder / "anggaran.csv").write_text(
+        "tahun;program;kegiatan;pagu;realisasi\n"
+        "2025;Program A;;1.000.000;900.000\n"
+        "2025;Program A;Kegiatan 1;600.000;500.000\n", encoding="utf-8")
+    problem = only_problem(folder)
+    assert (problem.code, problem.row, problem.column) == ("anggaran-ganda", 3, "kegiatan")
+    assert ("Program Program A tahun 2025 sudah tercatat di baris 2 sebagai satu baris, "
+            "sehingga baris ini akan terhitung dua kali") in problem.message
+
+
+def test_anggaran_whole_rupiah_dash(folder):
+    (folder / "anggaran.csv").write_text(
+        "tahun;program;pagu;realisasi\n2025;Program A;Rp1.250.000,-;1.000.000,-\n",
+        encoding="utf-8")
+    dataset = inspect(folder)
+    assert dataset.problems == []
+    assert dataset.tables["anggaran"].iloc[0]["pagu"] == 1_250_000

@@ -241,3 +241,22 @@ def test_national_standard_in_value_registry(tmp_path):
             compared["realisasi_dikurangi_standar"]) == ("80", "Contoh Peraturan 1/2025", "4.21")
     iku2 = next(r for r in laporan.angka.records() if (r["kode"], r["tahun"]) == ("IKU-2", 2025))
     assert "standar_nasional" not in iku2["perbandingan"]
+
+
+def test_budget_overspent_and_empty_file(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    path = data / "anggaran.csv"
+    path.write_text("tahun;program;pagu;realisasi\n2025;Program A;1.000.000;1.500.000\n",
+                    encoding="utf-8")
+    text = budget_section(Laporan.siapkan(2025, data=str(data)).bab_akuntabilitas().data)
+    # 1.500.000 / 1.000.000 = 150,00%, that is 500.000 over pagu.
+    assert ("sebesar Rp1.500.000 dari pagu Rp1.000.000, atau 150,00%, sehingga realisasi "
+            "melebihi pagu sebesar Rp500.000.") in text
+    path.write_text("tahun;program;pagu;realisasi\n2025;Program A;0;0\n", encoding="utf-8")
+    text = budget_section(Laporan.siapkan(2025, data=str(data)).bab_akuntabilitas().data)
+    assert "sebesar Rp0 dari pagu Rp0, dengan sisa anggaran Rp0." in text
+    path.write_bytes(b"")
+    text = budget_section(Laporan.siapkan(2025, data=str(data)).bab_akuntabilitas().data)
+    assert ("anggaran.csv ada di folder data tetapi tidak berisi judul kolom dan baris data"
+            in text)

@@ -206,7 +206,11 @@ class Laporan:
         tahun = self.periode.tahun
         budget = budget_of(self.dataset, tahun)
         reason = None
-        if budget is None:
+        if budget is None and "anggaran" in self.dataset.sources:
+            reason = (f"{self.dataset.sources['anggaran']} ada di folder data tetapi tidak "
+                      "berisi judul kolom dan baris data, sehingga realisasi anggaran belum "
+                      "dapat disajikan.")
+        elif budget is None:
             reason = ("Data realisasi anggaran belum ada di folder data: tambahkan "
                       "anggaran.csv dengan kolom tahun, program, pagu dan realisasi (kolom "
                       "kegiatan dan keterangan boleh ditambahkan), lalu buat ulang laporan ini.")
