@@ -125,10 +125,10 @@ def _shape(text: str) -> str:
 def _open_quote_cell(table: RawTable) -> tuple[int, str, str] | None:
     """Return the row, column and text of the first cell that looks like an unclosed quote.
 
-    Such a cell contains a line with as many delimiters as a record, whose first
-    cell has the shape of the table's first column (an id, a code, a year),
-    or, in a row cut short, the delimiters of the cells that row lacks. A
-    quoted cell with an ordinary line break has neither.
+    Such a cell contains a line with as many delimiters as a record, whose
+    first cell has the shape of the table's first column (an id, a code, a
+    year). In a row cut short, it contains the delimiters of the cells that
+    row lacks instead. A quoted cell with an ordinary line break has neither.
     """
     delimiter, width = table.delimiter, len(table.header)
     if delimiter is None or width < 3:
@@ -176,7 +176,7 @@ def _open_quote_cell(table: RawTable) -> tuple[int, str, str] | None:
     return None
 
 
-# What an optional table left empty takes away from the reports.
+# The loss to the reports when an optional table is left empty.
 EMPTY_TABLE_EFFECT = {
     "rekap": "periode yang hanya tercatat di tabel rekap tidak punya angka",
     "anggaran": "laporan tahunan tidak dapat menyajikan realisasi anggaran",
