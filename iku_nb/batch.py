@@ -206,7 +206,7 @@ def _check_analysis_period(file_values: dict, raw: dict, args: argparse.Namespac
         return
     written_for = analysis_period(file_values["analisis"])
     if written_for is None:
-        return  # parse_analysis names the file and asks for the period
+        return  # parse_analysis names the file and the missing period
     tahun, triwulan = raw.get("tahun"), raw.get("triwulan")
     requested = f"{tahun}".strip().lower()
     if triwulan not in (None, ""):
@@ -258,7 +258,8 @@ def _warn_renstra_estimates(katalog, path: Path, specs: list[ReportSpec]) -> Non
             log.warning("%s: target akhir Renstra %s (%s untuk tahun %d) masih perkiraan; "
                         "laporan menyebutnya perkiraan. Setelah dikonfirmasi dengan dokumen "
                         "Renstra, hapus perkiraan: true di katalog.", path.name, ind.kode,
-                        angka(target.nilai, ind.desimal), target.tahun)
+                        angka(target.nilai, ind.desimal) + ("%" if ind.satuan == "%" else ""),
+                        target.tahun)
 
 
 def _warn_missing_analysis(value, source: str, specs: list[ReportSpec], katalog) -> None:

@@ -16,7 +16,7 @@ from iku_nb.problems import WARNING
 from iku_nb.rows import Rows
 
 # "9.000" is nine thousand to an Indonesian reader and 9 to a parser.
-DOT_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}(\.\d{3})+")
 
 
 def _period_columns(rows: Rows, row: int, cells: dict, katalog: Katalog) -> dict:
@@ -78,13 +78,13 @@ def parse_target(rows: Rows, katalog: Katalog) -> None:
                          "jadi laporan hanya menampilkan realisasinya. Periksa apakah target "
                          "ini memang 0.", severity=WARNING)
         elif isinstance(raw, str) and DOT_THOUSANDS.fullmatch(raw.strip()):
+            thousands = shown(raw).strip().replace(".", "")
             rows.problem("target-titik-ribuan", row, "target", raw,
-                         f"{_decimal_comma(value)} ditulis dengan koma desimal",
+                         f"{_decimal_comma(value)} atau {thousands}, tanpa titik",
                          f"Target {shown(raw)!r} dibaca {_decimal_comma(value)}, dengan titik "
                          "sebagai tanda desimal, padahal dalam penulisan Indonesia titik "
-                         "memisahkan ribuan. Tulis target dengan koma desimal, misalnya "
-                         f"{_decimal_comma(value)}, supaya tidak terbaca ganda.",
-                         severity=WARNING)
+                         f"memisahkan ribuan. Tulis {_decimal_comma(value)} bila maksudnya "
+                         f"itu, atau {thousands} bila maksudnya ribuan.", severity=WARNING)
         elif 0 < value <= 1:
             rows.problem("target-terlalu-kecil", row, "target", raw, "persen, misalnya 80",
                          f"Target {shown(raw)} sangat kecil; apakah sel berformat persen "

@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         reason = failure_reason(exc)
-        err.print(f"Galat: {reason[0].upper()}{reason[1:]}\n"
+        prefix = "Galat: " if isinstance(exc, OSError) and not reason.startswith("galat") else ""
+        err.print(f"{prefix}{reason[0].upper()}{reason[1:]}\n"
                   "Jalankan lagi dengan --debug untuk melihat jejak lengkapnya.")
         return 1
 

@@ -68,16 +68,16 @@ _OS_CAUSES = {
 
 
 def failure_reason(exc: BaseException) -> str:
-    """Return why a run failed, in Indonesian for an operating-system error.
+    """Return why a run failed, in Indonesian for an error reading or writing a file.
 
-    Any other error keeps its type and message, marked as internal.
+    Any other error, a broken connection to a kernel included, keeps its type
+    and message, marked as internal.
     """
-    if not isinstance(exc, OSError):
+    name = errno.errorcode.get(getattr(exc, "errno", None) or 0, "")
+    if not isinstance(exc, OSError) or not (exc.filename or name in _OS_CAUSES):
         return f"galat internal: {type(exc).__name__}: {exc}"
-    name = errno.errorcode.get(exc.errno or 0, "")
-    cause = _OS_CAUSES.get(name) or f"galat sistem berkas {name or 'tanpa kode'}"
     where = f" {exc.filename}" if exc.filename else ""
-    return f"berkas{where} tidak dapat dibaca atau ditulis: {cause} ({name or 'OSError'})"
+    return f"berkas{where} tidak dapat dibaca atau ditulis: {_OS_CAUSES.get(name, name)} ({name})"
 
 
 class Terminated(SystemExit):

@@ -41,7 +41,8 @@ PART_LABELS = {
     "jarak_renstra": "jarak_renstra (target Renstra dikurangi realisasi)",
     "jarak_renstra_tepat": "jarak_renstra_tepat (target Renstra dikurangi realisasi)",
 }
-_DECIMAL = re.compile(r"^-?\d+\.\d+$")
+# A number as the registry writes it: a decimal, a whole number or an exact fraction.
+_NUMBER = re.compile(r"^-?\d+(\.\d+|/\d+)?$")
 MINUS = "\u2212"
 
 
@@ -605,7 +606,7 @@ def display(value: object) -> str:
     if value is None:
         return "(tidak ada)"
     text = str(value)
-    if not _DECIMAL.match(text):
+    if not _NUMBER.match(text):
         return text
     return text.replace(".", ",").replace("-", MINUS)
 

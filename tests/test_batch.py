@@ -462,7 +462,7 @@ def test_laporan_warns_of_own_renstra_estimates(fake_pool, tmp_path, caplog):
     assert status == 0
     # The sample catalogue marks every Renstra target as an estimate; poldagri shows IKU-2 only.
     estimates = [r.getMessage() for r in caplog.records if "masih perkiraan" in r.getMessage()]
-    assert estimates == ["katalog.yaml: target akhir Renstra IKU-2 (77,50 untuk tahun 2026) "
+    assert estimates == ["katalog.yaml: target akhir Renstra IKU-2 (77,50% untuk tahun 2026) "
                          "masih perkiraan; laporan menyebutnya perkiraan. Setelah dikonfirmasi "
                          "dengan dokumen Renstra, hapus perkiraan: true di katalog."]
 

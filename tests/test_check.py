@@ -232,6 +232,7 @@ def test_target_fraction_warns(folder):
 @pytest.mark.parametrize(("written", "code", "text"), [
     ("9.000", "target-titik-ribuan", "Target '9.000' dibaca 9, dengan titik sebagai tanda desimal"),
     ("72.500", "target-titik-ribuan", "Target '72.500' dibaca 72,5"),
+    ("0.125", "target-terlalu-kecil", "sangat kecil"),
     ("0", "target-nol", "Target 0: capaian (realisasi dibagi target) tidak dapat dihitung"),
 ])
 def test_ambiguous_or_zero_target_warns(folder, written, code, text):

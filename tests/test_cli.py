@@ -343,8 +343,10 @@ def test_interrupt_message_per_command(monkeypatch, capsys, command, expected):
     (OSError(errno.EFBIG, "File too large"),
      "berkas tidak dapat dibaca atau ditulis: berkas melebihi batas ukuran yang diizinkan "
      "sistem (EFBIG)"),
-    (OSError(errno.ENOTTY, "Inappropriate ioctl"),
-     "berkas tidak dapat dibaca atau ditulis: galat sistem berkas ENOTTY (ENOTTY)"),
+    (OSError(errno.ENOTTY, "Inappropriate ioctl", "/keluaran/x"),
+     "berkas /keluaran/x tidak dapat dibaca atau ditulis: ENOTTY (ENOTTY)"),
+    (ConnectionResetError(errno.ECONNRESET, "Connection reset by peer"),
+     "galat internal: ConnectionResetError: [Errno 104] Connection reset by peer"),
     (ValueError("contoh"), "galat internal: ValueError: contoh"),
 ])
 def test_failure_reason_cases(error, expected):

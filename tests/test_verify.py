@@ -63,6 +63,9 @@ def test_clean_verification_matches_untouched(made, capsys):
             "realisasi): 8,29") in out
     assert ("  cocok  IKU-3 Tahun 2025 perbandingan.perubahan (realisasi dikurangi tahun "
             "lalu): \u221225,00") in out
+    # The exact change is written with the same minus sign: 3/4 − 3/3 = −1/4 = −25.
+    assert ("  cocok  IKU-3 Tahun 2025 perbandingan.perubahan_tepat (realisasi dikurangi "
+            "tahun lalu): \u221225") in out
     assert "  cocok  IKU-1 Tahun 2025 id dan baris sumber: 19 id" in out
     assert "Hasil: COCOK. Semua 188 angka sama" in out
     assert snapshot(made["folder"]) == before

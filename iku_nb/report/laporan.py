@@ -352,6 +352,7 @@ class Laporan:
                 self._sources(n, "target", "rekap"), ""),
             renstra=comparison.renstra is not None, c=comparison.printed(),
             tahap_renstra=comparison.renstra_stage,
+            sumber_target=self.dataset.sources.get("target", "target.csv"),
             standar=_national_standard(n),
             renstra_perkiraan=comparison.renstra is not None and comparison.renstra.perkiraan,
             kalimat_renstra=narrative.renstra_sentence(comparison),
