@@ -255,8 +255,15 @@ def verify(path: Path, data: Path | None = None, katalog: Path | None = None,
         # page that differs was edited, whatever the data are now.
         pages = render(_read_notebook(notebook), spec, current.katalog, work, formats)
         page_changes = [c for c in result.changes if not c.startswith("berkas data")]
+        rerun_pages = None
+        if differing:
+            # When the notebook's own cells were edited, a page equal to the
+            # re-run's page is the untouched original, so only the notebook is named.
+            (work / "ulang").mkdir()
+            rerun_pages = render(made.node, spec, current.katalog, work / "ulang", formats)
         result.problems += _compare_pages(notebook, pages, bool(page_changes),
-                                          published_by_run=recorded is not None)
+                                          published_by_run=recorded is not None,
+                                          rerun_pages=rerun_pages)
     return result
 
 
@@ -560,11 +567,14 @@ def _check_beside(notebook: Path, recorded: dict, records: list[dict]) -> list[s
 
 
 def _compare_pages(notebook: Path, pages: dict[str, Path], code_changed: bool,
-                   published_by_run: bool) -> list[str]:
+                   published_by_run: bool,
+                   rerun_pages: dict[str, Path] | None = None) -> list[str]:
     """Compare the published HTML and PDF with the ones made again from the published notebook.
 
     The same notebook and code give the same bytes, so a page that differs was
     edited after it was made, unless the code, catalogue or a library changed.
+    A page equal to ``rerun_pages`` (made from the re-run, given when the
+    notebook's cells differ) is the original, and the notebook was edited.
     Only a report made by ``iku-nb laporan`` must have its HTML beside it.
     """
     problems = []
@@ -575,6 +585,8 @@ def _compare_pages(notebook: Path, pages: dict[str, Path], code_changed: bool,
                 problems.append(f"{published.name} tidak ada di samping {notebook.name}")
             continue
         if published.read_bytes() == made.read_bytes():
+            continue
+        if rerun_pages is not None and published.read_bytes() == rerun_pages[kind].read_bytes():
             continue
         where = ""
         if kind == "html":
