@@ -7,7 +7,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    model_validator,
+)
 
 from iku_nb.errors import CatalogueError
 from iku_nb.validation import describe_errors
@@ -128,7 +135,7 @@ class TargetRenstra(_Model):
 
     tahun: int = Field(ge=1945, le=2100)
     nilai: Decimal = Field(ge=0)
-    perkiraan: bool = False
+    perkiraan: StrictBool = False
 
 
 class StandarNasional(_Model):

@@ -28,6 +28,8 @@ EXAMPLES = {
     "awalan": "[Musrenbang]", "penyebut_nol": "kosong", "capaian_negatif": "2t-r",
     "batas_capaian": "120",
 }
+# Keys whose example differs with the mapping they are in, by "parent.key".
+NESTED_EXAMPLES = {"standar_nasional.sumber": "Permendagri 86/2017"}
 
 # Messages by pydantic error type. {example} is an example of the expected
 # value or form; the other fields come from the error's context.
@@ -49,6 +51,8 @@ MESSAGES = {
     "model_type": "harus pemetaan kunci ke nilai, misalnya {example}",
     "model_attributes_type": "harus pemetaan kunci ke nilai, misalnya {example}",
     "too_short": "tidak boleh kosong",
+    "string_too_short": "tidak boleh kosong",
+    "finite_number": "harus angka biasa, bukan nan atau inf",
     "too_long": "terlalu panjang",
     "greater_than": "harus lebih dari {gt}",
     "greater_than_equal": "harus {ge} atau lebih",
@@ -79,7 +83,8 @@ def _describe(error: dict, raw: Any, root: type[BaseModel]) -> str:
         return f"{place(loc[:-1], raw)}: {text}"
     if kind == "missing":
         key = str(loc[-1])
-        example = EXAMPLES.get(key)
+        parent = next((str(p) for p in reversed(loc[:-1]) if not isinstance(p, int)), "")
+        example = _example_value(parent, key, None)
         text = f"isian {key!r} wajib ada" + (f", misalnya {key}: {example}" if example else "")
         return f"{place(loc[:-1], raw)}: {text}"
     if kind == "value_error":
@@ -130,7 +135,11 @@ def place(loc: tuple, raw: Any) -> str:
 
 
 def _example(root: type[BaseModel], loc: tuple, kind: str) -> str:
-    key = next((str(p) for p in reversed(loc) if not isinstance(p, int)), "")
+    names = [str(p) for p in loc if not isinstance(p, int)]
+    key = names[-1] if names else ""
+    nested = NESTED_EXAMPLES.get(".".join(names[-2:]))
+    if nested is not None:
+        return f"{key}: {nested}"
     if kind == "list_type":
         example = EXAMPLES.get(key, "")
         if example.startswith("["):
@@ -139,13 +148,18 @@ def _example(root: type[BaseModel], loc: tuple, kind: str) -> str:
     model = _model_at(root, loc)
     if model is not None:
         required = [name for name, info in _fields(model) if info.is_required()]
-        body = ", ".join(f"{name}: {EXAMPLES.get(name, '...')}" for name in required[:3])
+        body = ", ".join(f"{name}: {_example_value(key, name)}" for name in required[:3])
         if len(required) > 3:
             body += ", ..."
         return f"{key}: {{{body}}}" if key else f"{{{body}}}"
     if key in EXAMPLES:
         return f"{key}: {EXAMPLES[key]}"
     return f"{key}: {{kunci: nilai}}" if key else "kunci: nilai"
+
+
+def _example_value(parent: str, key: str, default: str | None = "...") -> str | None:
+    """Return the example value of ``key`` inside the mapping ``parent``."""
+    return NESTED_EXAMPLES.get(f"{parent}.{key}", EXAMPLES.get(key, default))
 
 
 def _fields(model: type[BaseModel]) -> list[tuple[str, Any]]:

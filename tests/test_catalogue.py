@@ -161,3 +161,24 @@ def test_changed_file_loaded_again(tmp_path):
     after = load_catalogue(path)
     assert before.kebijakan.penyebut_nol == "kosong"
     assert after.kebijakan.penyebut_nol == "seratus"
+
+
+@pytest.mark.parametrize(("standard", "expected"), [
+    ({"nilai": 80}, "indikator IKU-1, standar_nasional: isian 'sumber' wajib ada, misalnya "
+                    "sumber: Permendagri 86/2017"),
+    ({"nilai": 80, "sumber": ""}, "indikator IKU-1, standar_nasional.sumber: tertulis teks "
+                                  "kosong, padahal tidak boleh kosong"),
+    ({"nilai": float("nan"), "sumber": "SPM"}, "padahal harus angka biasa, bukan nan atau inf"),
+    ("80", "misalnya standar_nasional: {nilai: 92.5, sumber: Permendagri 86/2017}"),
+])
+def test_national_standard_messages(tmp_path, standard, expected):
+    def change(raw):
+        raw["indikator"][0]["standar_nasional"] = standard
+    assert expected in errors_of(tmp_path, change)
+
+
+def test_renstra_estimate_flag_must_be_true_or_false(tmp_path):
+    def change(raw):
+        raw["indikator"][0]["target_renstra"]["perkiraan"] = 1
+    assert "target_renstra.perkiraan: tertulis angka 1, padahal harus true atau false" in (
+        errors_of(tmp_path, change))
