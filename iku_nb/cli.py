@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import ClassVar
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 
 from iku_nb import api
@@ -24,6 +26,8 @@ from iku_nb.values import Nilai
 
 log = logging.getLogger("iku_nb")
 EXIT_DATA = 2
+# 128 + SIGPIPE, as a shell reports a command whose reader went away.
+EXIT_BROKEN_PIPE = 141
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,6 +60,11 @@ def main(argv: list[str] | None = None) -> int:
                              indent=2))
         err.print(f"Galat: {exc}", style="bold red")
         return EXIT_DATA
+    except BrokenPipeError:
+        # The reader of the output (head, for example) has stopped, so the
+        # command stops quietly, as other Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         err.print(f"Dihentikan oleh pengguna. {args.interrupted}".strip())
         return EXIT_INTERRUPTED
@@ -248,12 +257,18 @@ def _hitung(args: argparse.Namespace) -> int:
 
 def _verifikasi(args: argparse.Namespace) -> int:
     """Verify one report, or every report under a folder such as output/."""
-    from iku_nb.verify import find_notebooks  # noqa: PLC0415 - loads papermill
+    from iku_nb.verify import find_notebooks, find_notebooks_below  # noqa: PLC0415 - loads papermill
 
     out = console()
     notebooks = find_notebooks(args.path)
     if len(notebooks) == 1:
-        return _verify_one(out, notebooks[0], args, every_figure=True)
+        status = _verify_one(out, notebooks[0], args, every_figure=True)
+        others = [p for p in find_notebooks_below(Path(args.path)) if p != notebooks[0]]
+        if others:
+            out.print(f"Catatan: {len(others)} laporan lain di subfolder {args.path} tidak "
+                      "diverifikasi; berikan folder induknya, misalnya output/, untuk "
+                      "memverifikasi semuanya.")
+        return status
     statuses = []
     for number, notebook in enumerate(notebooks, start=1):
         out.print(f"[{number}/{len(notebooks)}] ", end="")
@@ -376,10 +391,10 @@ def _print_problem_blocks(console: Console, problems: list[Problem]) -> None:
         console.print()
         console.print(f"{row['tingkat']} {row['kode']}: {where}", style=style)
         if row["nilai"]:
-            console.print(f"  nilai: {row['nilai']}")
+            console.print(Padding(f"nilai: {row['nilai']}", (0, 0, 0, 2), expand=False))
         if row["seharusnya"]:
-            console.print(f"  seharusnya: {row['seharusnya']}")
-        console.print(f"  {row['keterangan']}")
+            console.print(Padding(f"seharusnya: {row['seharusnya']}", (0, 0, 0, 2), expand=False))
+        console.print(Padding(row["keterangan"], (0, 0, 0, 2), expand=False))
 
 
 if __name__ == "__main__":

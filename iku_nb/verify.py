@@ -141,13 +141,22 @@ def find_notebooks(path: Path) -> list[Path]:
     """
     path = Path(path)
     if path.is_dir() and not any(path.glob("*.ipynb")):
-        found = sorted(
-            p for p in path.rglob("*.ipynb")
-            if not p.name.endswith(FAILED_SUFFIX)
-            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        found = find_notebooks_below(path)
         if found:
             return found
     return [find_notebook(path)]
+
+
+def find_notebooks_below(folder: Path) -> list[Path]:
+    """Return every executed report notebook in ``folder`` and its subfolders.
+
+    Failed notebooks and hidden folders (the staging folder) are left out.
+    """
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*.ipynb")
+                  if not p.name.endswith(FAILED_SUFFIX)
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
 def read_recorded(notebook: Path) -> tuple[dict | None, list[dict], dict]:

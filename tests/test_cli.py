@@ -379,6 +379,22 @@ def test_problems_as_blocks_in_narrow_terminal():
         "galat tanggal-tidak-terbaca: konflik.csv, baris 2, kolom tanggal_kejadian",
         "  nilai: 31/02/2023", "  seharusnya: dd/mm/yyyy seperti 10/03/2025",
         "  Tanggal '31/02/2023' tidak dapat dibaca."]
+    long = Problem("nilai-kosong", "konflik.csv", "Kolom jenis wajib diisi. " * 5, row=3)
+    wrapped = Console(file=io.StringIO(), width=80, color_system=None)
+    cli._print_problems(wrapped, [long])
+    # A long explanation wraps under itself, not at the start of the line.
+    assert [line[:2] for line in wrapped.file.getvalue().splitlines()[3:]] == ["  ", "  "]
     wide = Console(file=io.StringIO(), width=200, color_system=None)
     cli._print_problems(wide, [problem])
     assert "│ galat   │ tanggal-tidak-terbaca │ konflik.csv │" in wide.file.getvalue()
+
+
+def test_closed_output_pipe_ends_quietly():
+    command = subprocess.Popen([sys.executable, "-m", "iku_nb", "hitung", "--data",
+                                str(ROOT / "data"), "--tahun", "2025", "--format", "json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    command.stdout.close()  # as head does once it has read enough
+    _, stderr = command.communicate(timeout=120)
+    assert command.returncode == 141, stderr
+    assert b"Galat" not in stderr
+    assert b"Traceback" not in stderr

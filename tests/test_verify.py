@@ -251,6 +251,9 @@ def test_whole_output_folder_verified(made, tmp_path, capsys):
     assert (f"Ringkasan: 2 laporan di {output}: 2 cocok, 0 tidak cocok, 0 tidak dapat "
             "diverifikasi.") in out
     assert "cocok IKU-1" not in out, "a folder run lists only the figures that differ"
+    assert main(["verifikasi", str(output / "2025")]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"Catatan: 1 laporan lain di subfolder {output / '2025'} tidak diverifikasi" in out
 
     html = output / "2025" / "poldagri" / "laporan_bidang.html"
     html.write_text(html.read_text(encoding="utf-8").replace("80,00%", "90,00%", 1),
