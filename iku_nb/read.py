@@ -18,7 +18,14 @@ from xml.etree.ElementTree import ParseError
 
 from iku_nb.problems import WARNING, Problem
 from iku_nb.read_columnar import read_plain_csv
-from iku_nb.tables import HEADER_SEARCH_ROWS, SEP_LINE, TABLES, RawTable, header_text
+from iku_nb.tables import (
+    HEADER_SEARCH_ROWS,
+    SEP_LINE,
+    TABLES,
+    RawTable,
+    header_text,
+    sniff_delimiter,
+)
 
 log = logging.getLogger("iku_nb")
 FORMULA = "rumus-tanpa-nilai"
@@ -251,7 +258,7 @@ def _read_csv(name: str, path: Path, problems: list[Problem]) -> RawTable | None
         # Judged on the first lines, not only the first: a title line above
         # the header usually has no delimiter at all.
         head = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
-        delimiter = max((";", ",", "\t"), key=lambda d: max(line.count(d) for line in head))
+        delimiter = sniff_delimiter(name, head)
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     table = _build(name, path.name, records, problems, path)
     table.delimiter = delimiter

@@ -113,3 +113,22 @@ class RawTable:
 
 def header_text(cell: object) -> str:
     return "" if cell is None else str(cell).replace("\ufeff", "").strip()
+
+
+DELIMITERS = (";", ",", "\t")
+
+
+def sniff_delimiter(name: str, lines: list[str]) -> str:
+    """Return the delimiter that splits a header line of table ``name`` into known columns.
+
+    Values may hold more commas than the header has semicolons (English
+    amounts such as 1,250,000.00), so the header line decides. Without a
+    line naming two known columns, the delimiter most frequent on one line wins.
+    """
+    known = set(TABLES[name].columns)
+    hits = {d: max((len(known & {header_text(cell) for cell in line.split(d)})
+                    for line in lines), default=0) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: hits[d])
+    if hits[best] >= 2:
+        return best
+    return max(DELIMITERS, key=lambda d: max((line.count(d) for line in lines), default=0))

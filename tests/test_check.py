@@ -313,3 +313,13 @@ def test_anggaran_whole_rupiah_dash(folder):
     dataset = inspect(folder)
     assert dataset.problems == []
     assert dataset.tables["anggaran"].iloc[0]["pagu"] == 1_250_000
+
+
+def test_semicolon_header_decides_over_commas_in_values(folder):
+    # English amounts hold more commas than the header has semicolons.
+    (folder / "anggaran.csv").write_text(
+        "tahun;program;pagu;realisasi;keterangan\n"
+        "2025;Program A;1,250,000.00;1,000,000.00;\n", encoding="utf-8")
+    problems = inspect(folder).problems
+    assert [(p.code, p.row, p.column) for p in problems] == [
+        ("rupiah-tidak-sah", 2, "pagu"), ("rupiah-tidak-sah", 2, "realisasi")]
