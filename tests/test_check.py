@@ -319,7 +319,7 @@ def test_semicolon_header_decides_over_commas_in_values(folder):
     # English amounts hold more commas than the header has semicolons.
     (folder / "anggaran.csv").write_text(
         "tahun;program;pagu;realisasi;keterangan\n"
-        "2025;Program A;1,250,000.00;1,000,000.00;\n", encoding="utf-8")
+        "2025;Program A;1,250,000.00;1,000,000.00;revisi, tahap 1\n", encoding="utf-8")
     problems = inspect(folder).problems
     assert [(p.code, p.row, p.column) for p in problems] == [
         ("rupiah-tidak-sah", 2, "pagu"), ("rupiah-tidak-sah", 2, "realisasi")]
