@@ -107,6 +107,13 @@ def parse_analysis(value: Any, codes: list[str] | None,
     return texts
 
 
+def analysis_texts(value: dict) -> bool:
+    """Return whether an ``analisis`` mapping contains any text, its period aside."""
+    return any(isinstance(topics, dict) and any(isinstance(t, str) and t.strip()
+                                                 for t in topics.values())
+               for kode, topics in value.items() if kode != PERIOD_KEY)
+
+
 def analysis_period(value: Any) -> str | None:
     """Return the period the analysis text was written for, as written, or None."""
     if not isinstance(value, dict) or value.get(PERIOD_KEY) in (None, ""):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rich.text import Text
 
-from iku_nb.analysis import analysis_period, parse_analysis, warn_missing
+from iku_nb.analysis import PERIOD_FORM, analysis_period, parse_analysis, warn_missing
 from iku_nb.errors import ParameterError
 from iku_nb.formatting import angka, detik
 from iku_nb.parse import THOUSANDS, parse_number
@@ -205,12 +205,18 @@ def _check_analysis_period(file_values: dict, raw: dict, args: argparse.Namespac
     if not file_values.get("analisis") or raw.get("analisis") is not file_values["analisis"]:
         return
     written_for = analysis_period(file_values["analisis"])
-    if written_for is None:
-        return  # parse_analysis names the file and the missing period
+    if written_for is None or not PERIOD_FORM.fullmatch(written_for):
+        return  # parse_analysis names the file and the missing or malformed period
     tahun, triwulan = raw.get("tahun"), raw.get("triwulan")
     requested = f"{tahun}".strip().lower()
     if triwulan not in (None, ""):
         requested += f"-tw{str(triwulan).strip().lower()}"
+    from iku_nb.period import Period  # noqa: PLC0415 - keeps the command's start light
+
+    with contextlib.suppress(ValueError, TypeError):
+        # A single period as numbers, so that "02" is triwulan 2 as elsewhere.
+        requested = Period(int(str(tahun)), None if triwulan in (None, "")
+                           else int(str(triwulan))).slug
     if requested == written_for:
         return
     pairs = dict(args.parameters)

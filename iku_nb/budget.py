@@ -53,9 +53,14 @@ def budget_record(budget: Budget, label: str) -> dict:
     percent = budget.share
     return {
         "kode": KODE, "tahun": budget.tahun, "triwulan": None, "periode": label,
-        "pagu_anggaran": str(budget.pagu), "realisasi_anggaran": str(budget.realisasi),
+        "pagu_anggaran": _amount(budget.pagu), "realisasi_anggaran": _amount(budget.realisasi),
         "persen_anggaran": None if percent is None else str(round_half_up(percent, 2)),
         "baris_anggaran": [{"baris": int(r["baris"]), "program": r["program"],
-                            "kegiatan": r["kegiatan"], "pagu": str(r["pagu"]),
-                            "realisasi": str(r["realisasi"])} for r in budget.rows],
+                            "kegiatan": r["kegiatan"], "pagu": _amount(r["pagu"]),
+                            "realisasi": _amount(r["realisasi"])} for r in budget.rows],
     }
+
+
+def _amount(value: Decimal) -> str:
+    """Write rupiah with two decimals, so that 1.000 and 1.000,00 are the same figure."""
+    return str(Decimal(value).quantize(Decimal("0.01")))

@@ -118,8 +118,11 @@ SHAPE_SAMPLE = 200
 
 
 def _shape(text: str) -> str:
-    """Return the shape of a cell: digits as 9, letters as A, e.g. ORG-012 as AAA-999."""
-    return re.sub(r"[^\W\d_]", "A", re.sub(r"\d", "9", text.strip()))
+    """Return the shape of a cell: digit runs as 9, letter runs as A, e.g. ORG-012 as A-9.
+
+    Runs are collapsed, so that K-9 and K-1100 have the same shape.
+    """
+    return re.sub(r"[^\W\d_]+", "A", re.sub(r"\d+", "9", text.strip()))
 
 
 def _open_quote_cell(table: RawTable) -> tuple[int, str, str] | None:
@@ -154,8 +157,10 @@ def _open_quote_cell(table: RawTable) -> tuple[int, str, str] | None:
             for column, text in cells.items():
                 if record_inside(text):
                     return row, column, text
+                # A quote open to the end of the file keeps the last line break.
                 missing = 0 if short is None else width - short
-                if missing and isinstance(text, str) and text.count(delimiter) >= missing:
+                if (missing and isinstance(text, str) and "\n" in text
+                        and text.count(delimiter) >= missing):
                     return row, column, text
         return None
     for column in table.text_cells.columns:

@@ -32,6 +32,16 @@ EXIT_BROKEN_PIPE = 141
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader of the output (head, for example) has stopped, so the
+        # command stops quietly, as other Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: list[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     handler = log_handler(everything=args.debug or args.log_level == "debug")
@@ -61,10 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"Galat: {exc}", style="bold red")
         return EXIT_DATA
     except BrokenPipeError:
-        # The reader of the output (head, for example) has stopped, so the
-        # command stops quietly, as other Unix tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
+        raise
     except KeyboardInterrupt:
         err.print(f"Dihentikan oleh pengguna. {args.interrupted}".strip())
         return EXIT_INTERRUPTED
@@ -111,7 +118,14 @@ def console(stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() else 240
     # Markup is off because messages quote the user's data, which may contain "[/]".
-    return Console(file=stream, width=width, highlight=False, markup=False)
+    return _Console(file=stream, width=width, highlight=False, markup=False)
+
+
+class _Console(Console):
+    """A rich console that reports a closed output pipe like print does, not as exit 1."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
 
 
 # argparse writes its own messages in English; these phrases become Indonesian.
@@ -191,8 +205,8 @@ def _parser() -> argparse.ArgumentParser:
         "daftar angkanya dan keluaran setiap selnya, serta HTML dan PDF-nya dengan yang "
         "dibuat ulang dari notebook itu. Laporan yang "
         "diverifikasi tidak diubah. Kode keluar: 0 bila semua angka sama dan tidak ada "
-        "masalah, 1 bila ada angka yang berbeda atau berkas laporan diubah, 2 bila laporan "
-        "tidak dapat dijalankan ulang.")
+        "masalah, 1 bila ada angka yang berbeda, berkas laporan diubah, atau isi sel tidak "
+        "dapat dipastikan sama, 2 bila laporan tidak dapat dijalankan ulang.")
     audit.add_argument("path", type=Path, metavar="LAPORAN",
                        help="notebook laporan yang sudah dijalankan, folder laporannya, atau "
                        "folder seperti output/ untuk memverifikasi semua laporan di dalamnya")
@@ -269,25 +283,31 @@ def _verifikasi(args: argparse.Namespace) -> int:
                       "diverifikasi; berikan folder induknya, misalnya output/, untuk "
                       "memverifikasi semuanya.")
         return status
-    statuses = []
+    statuses, outcomes = [], []
     for number, notebook in enumerate(notebooks, start=1):
         out.print(f"[{number}/{len(notebooks)}] ", end="")
         try:
-            statuses.append(_verify_one(out, notebook, args, every_figure=False))
+            status = _verify_one(out, notebook, args, every_figure=False, outcome=outcomes)
         except IkuError as exc:
             out.print(f"Verifikasi {notebook}\nHasil: TIDAK DAPAT DIVERIFIKASI. {exc}")
-            statuses.append(EXIT_DATA)
+            status = EXIT_DATA
+            outcomes.append("tidak dapat diverifikasi")
+        statuses.append(status)
         out.print()
-    counts = [(statuses.count(0), "cocok"), (statuses.count(1), "tidak cocok"),
-              (statuses.count(EXIT_DATA), "tidak dapat diverifikasi")]
+    counts = [(outcomes.count(word), word) for word in
+              ("cocok", "tidak cocok", "tidak dapat dipastikan", "tidak dapat diverifikasi")]
     out.print(f"Ringkasan: {len(notebooks)} laporan di {args.path}: "
               + ", ".join(f"{count} {word}" for count, word in counts) + ".")
     return max(statuses)
 
 
 def _verify_one(out: Console, notebook: Path, args: argparse.Namespace,
-                every_figure: bool) -> int:
-    """Verify one report and print its figures; only the differing ones unless ``every_figure``."""
+                every_figure: bool, outcome: list[str] | None = None) -> int:
+    """Verify one report and print its figures; only the differing ones unless ``every_figure``.
+
+    The outcome in words ("cocok", "tidak cocok", ...) is appended to ``outcome``.
+    """
+    outcome = [] if outcome is None else outcome
     from iku_nb.verify import display, verify  # noqa: PLC0415 - loads papermill
 
     result = verify(notebook, args.data, args.katalog)
@@ -319,17 +339,21 @@ def _verify_one(out: Console, notebook: Path, args: argparse.Namespace,
     texts = sum(c.kind == "teks" for c in result.mismatches)
     if result.ok:
         out.print(f"Hasil: COCOK. Semua {total} angka sama dengan yang tercatat.")
+        outcome.append("cocok")
         return 0
     if not result.rerun:
         out.print("Hasil: TIDAK DAPAT DIVERIFIKASI. Laporan tidak dapat dijalankan ulang.")
+        outcome.append("tidak dapat diverifikasi")
         return EXIT_DATA
     if result.changed_cells and not (wrong or texts or result.problems):
+        outcome.append("tidak dapat dipastikan")
         numbers = ", ".join(f"ke-{n}" for n in result.changed_cells)
         out.print(f"Hasil: TIDAK DAPAT DIPASTIKAN. Semua {total} angka sama, tetapi sel kode "
                   f"{numbers} berbeda dengan hasil menjalankan ulang, sehingga isinya tidak "
                   "dapat dipastikan sama dengan yang diterbitkan. Verifikasi dengan data dan "
                   "kode saat laporan dibuat.")
         return 1
+    outcome.append("tidak cocok")
     if wrong or texts:
         if result.changes:
             cause = "; lihat perubahan di atas"

@@ -77,7 +77,8 @@ def failure_reason(exc: BaseException) -> str:
     if not isinstance(exc, OSError) or not (exc.filename or name in _OS_CAUSES):
         return f"galat internal: {type(exc).__name__}: {exc}"
     where = f" {exc.filename}" if exc.filename else ""
-    return f"berkas{where} tidak dapat dibaca atau ditulis: {_OS_CAUSES.get(name, name)} ({name})"
+    cause = _OS_CAUSES.get(name, "galat sistem berkas")
+    return f"berkas{where} tidak dapat dibaca atau ditulis: {cause} ({name or 'tanpa kode'})"
 
 
 class Terminated(SystemExit):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,9 +127,17 @@ def sniff_delimiter(name: str, lines: list[str]) -> str:
     line naming two known columns, the delimiter most frequent on one line wins.
     """
     known = set(TABLES[name].columns)
-    hits = {d: max((len(known & {header_text(cell) for cell in line.split(d)})
+    hits = {d: max((len(known & {header_text(cell) for cell in _cells(line, d)})
                     for line in lines), default=0) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: hits[d])
     if hits[best] >= 2:
         return best
     return max(DELIMITERS, key=lambda d: max((line.count(d) for line in lines), default=0))
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    """Split one line into cells as CSV does, quotes removed; [] for a broken line."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return []

@@ -17,12 +17,16 @@ import json
 import re
 import tempfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from iku_nb import manifest, registry
+from iku_nb.analysis import PERIOD_KEY, analysis_texts
 from iku_nb.dataset import inspect, sha256
 from iku_nb.errors import IkuError, ParameterError
+from iku_nb.formatting import rupiah
 from iku_nb.params import NAMES, parse_parameters
+from iku_nb.parse import fold
 from iku_nb.run import FAILED_SUFFIX, ReportSpec, input_paths, make_notebook, render
 
 # Data errors quoted in a verification's problem line. `iku-nb periksa` lists all.
@@ -252,7 +256,9 @@ def verify(path: Path, data: Path | None = None, katalog: Path | None = None,
         result.rerun = True
         result.comparisons = compare(records, made.records)
         differing = compare_cells(_read_notebook(notebook), made.node)
-        explained = [d for d in differing if explains.get(d.part, False)]
+        # A different number of code cells comes from the notebook template, like a source.
+        explained = [d for d in differing
+                     if explains.get("kode" if d.part == "jumlah" else d.part, False)]
         result.changed_cells = [d.number for d in explained]
         if explained:
             numbers = ", ".join(f"ke-{d.number}" for d in explained)
@@ -265,7 +271,7 @@ def verify(path: Path, data: Path | None = None, katalog: Path | None = None,
         pages = render(_read_notebook(notebook), spec, current.katalog, work, formats)
         page_changes = [c for c in result.changes if not c.startswith("berkas data")]
         rerun_pages = None
-        if differing:
+        if any(d not in explained for d in differing):
             # When the notebook's own cells were edited, a page equal to the
             # re-run's page is the untouched original, so only the notebook is named.
             (work / "ulang").mkdir()
@@ -369,6 +375,12 @@ def _spec(recorded: dict | None, papermill: dict, data: Path | None,
     if not isinstance(raw, dict):
         raise VerifyError("Parameter yang tercatat di notebook rusak: bukan objek JSON.")
     raw = {k: v for k, v in raw.items() if k in NAMES}
+    analisis = raw.get("analisis")
+    if isinstance(analisis, dict) and analysis_texts(analisis) and not analisis.get(PERIOD_KEY):
+        # Made before analysis text named its period: it was written for this report's.
+        tahun, triwulan = raw.get("tahun"), raw.get("triwulan")
+        period = f"{tahun}" + ("" if triwulan in (None, "") else f"-tw{triwulan}")
+        raw["analisis"] = {PERIOD_KEY: period, **analisis}
     if data is not None:
         raw["data"] = str(Path(data).resolve())
     if katalog is not None:
@@ -442,17 +454,32 @@ def _compare_lineage(prefix: str, before, after) -> list[Comparison]:
 
 
 def _compare_budget_rows(prefix: str, before, after) -> list[Comparison]:
-    """Compare the budget rows one by one, by their row in the anggaran table."""
-    def by_row(value) -> dict[int, str]:
-        return {item.get("baris"): (f"{item.get('program')}"
-                                    + (f" / {item['kegiatan']}" if item.get("kegiatan") else "")
-                                    + f": pagu {item.get('pagu')}, realisasi "
-                                    f"{item.get('realisasi')}")
-                for item in (value or [])}
+    """Compare the budget rows one by one, paired by programme and kegiatan.
 
-    old, new = by_row(before), by_row(after)
-    return [Comparison(f"{prefix} anggaran baris {row}", old.get(row), new.get(row))
-            for row in [*old, *(r for r in new if r not in old)]]
+    Rows are paired by name, not by row number, so a row added above them in
+    the anggaran table moves no other row's figures.
+    """
+    def by_name(value) -> dict[tuple, tuple[str, str]]:
+        rows = {}
+        for item in value or []:
+            name = str(item.get("program")) + (f" / {item['kegiatan']}"
+                                               if item.get("kegiatan") else "")
+            key = (fold(item.get("program")), fold(item.get("kegiatan") or ""))
+            rows[key] = (name, f"pagu {_rupiah_text(item.get('pagu'))}, realisasi "
+                               f"{_rupiah_text(item.get('realisasi'))} (baris {item.get('baris')})")
+        return rows
+
+    old, new = by_name(before), by_name(after)
+    return [Comparison(f"{prefix} anggaran {(old.get(key) or new.get(key))[0]}",
+                       (old.get(key) or (None, None))[1], (new.get(key) or (None, None))[1])
+            for key in [*old, *(k for k in new if k not in old)]]
+
+
+def _rupiah_text(value) -> str:
+    try:
+        return rupiah(Decimal(str(value)))
+    except (ArithmeticError, ValueError):
+        return str(value)
 
 
 def _lineage_text(item: dict | None) -> str | None:

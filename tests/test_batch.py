@@ -522,6 +522,21 @@ def test_laporan_parameters_file_mistakes(fake_pool, tmp_path, capsys, content, 
     assert not (tmp_path / "keluaran").exists()
 
 
+def test_laporan_analysis_period_forms(fake_pool, tmp_path, capsys):
+    parameters = tmp_path / "tw2.yaml"
+    parameters.write_text(f"tahun: 2025\ntriwulan: 2\nbidang: poldagri\ndata: {DATA}\n"
+                          "analisis:\n  periode: 2025-TW2\n  IKU-2:\n    penyebab: Teks.\n",
+                          encoding="utf-8")
+    # "02" is triwulan 2, as everywhere else.
+    assert main(["laporan", "-f", str(parameters), "-p", "triwulan", "02", "--output",
+                 str(tmp_path / "keluaran")]) == 0
+    parameters.write_text(parameters.read_text(encoding="utf-8").replace(
+        "periode: 2025-TW2", "periode: Tahun 2025"), encoding="utf-8")
+    assert main(["laporan", "-f", str(parameters), "--output", str(tmp_path / "lain")]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "analisis.periode: tertulis teks 'Tahun 2025', padahal harus periode teks ini" in err
+
+
 def test_laporan_command_parameters_file(fake_pool, tmp_path, caplog):
     parameters = tmp_path / "2025.yaml"
     parameters.write_text(f"tahun: 2024\ntriwulan: 1\nbidang: [poldagri]\ndata: {DATA}\n",

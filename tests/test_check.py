@@ -323,3 +323,31 @@ def test_semicolon_header_decides_over_commas_in_values(folder):
     problems = inspect(folder).problems
     assert [(p.code, p.row, p.column) for p in problems] == [
         ("rupiah-tidak-sah", 2, "pagu"), ("rupiah-tidak-sah", 2, "realisasi")]
+
+
+def test_short_row_with_quoted_delimiter_accepted(folder):
+    # Trailing empty cells left out, and a quoted name holding a comma: valid CSV.
+    replace(folder, "organisasi.csv", "ORG-001,Forum Relawan Kota Mojokerto,ORMAS,2020-01-09,",
+            'ORG-001,"Forum Relawan, Tanggap Bencana",ORMAS,2020-01-09')
+    assert inspect(folder).problems == []
+
+
+def test_unclosed_quote_with_unpadded_ids(folder):
+    # Ids of growing length (K-9, K-10) still count as swallowed records.
+    rows = ["id_konflik;tanggal_kejadian;jenis;sara;kecamatan;kelurahan;sumber;status;"
+            "tanggal_selesai;uraian"]
+    rows += [f"K-{n};10/01/2025;sosial;;Magersari;Wates;Polres;selesai;20/01/2025;Uraian {n}."
+             for n in range(1, 13)]
+    rows[5] = rows[5].replace(";Uraian 5.", ';"Uraian 5.')
+    (folder / "konflik.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    problem = next(p for p in inspect(folder).problems if p.is_error)
+    assert (problem.code, problem.row, problem.column) == ("tanda-kutip-terbuka", 6, "uraian")
+    assert "7 baris berikutnya" in problem.message
+
+
+def test_quoted_header_decides_delimiter(folder):
+    (folder / "anggaran.csv").write_text(
+        '"tahun";"program";"pagu";"realisasi";"keterangan"\n'
+        "2025;Program A;1,250,000.00;1,000,000.00;ATK, honor, perjalanan\n", encoding="utf-8")
+    assert [(p.code, p.column) for p in inspect(folder).problems] == [
+        ("rupiah-tidak-sah", "pagu"), ("rupiah-tidak-sah", "realisasi")]

@@ -344,7 +344,7 @@ def test_interrupt_message_per_command(monkeypatch, capsys, command, expected):
      "berkas tidak dapat dibaca atau ditulis: berkas melebihi batas ukuran yang diizinkan "
      "sistem (EFBIG)"),
     (OSError(errno.ENOTTY, "Inappropriate ioctl", "/keluaran/x"),
-     "berkas /keluaran/x tidak dapat dibaca atau ditulis: ENOTTY (ENOTTY)"),
+     "berkas /keluaran/x tidak dapat dibaca atau ditulis: galat sistem berkas (ENOTTY)"),
     (ConnectionResetError(errno.ECONNRESET, "Connection reset by peer"),
      "galat internal: ConnectionResetError: [Errno 104] Connection reset by peer"),
     (ValueError("contoh"), "galat internal: ValueError: contoh"),
@@ -389,9 +389,11 @@ def test_problems_as_blocks_in_narrow_terminal():
     assert "│ galat   │ tanggal-tidak-terbaca │ konflik.csv │" in wide.file.getvalue()
 
 
-def test_closed_output_pipe_ends_quietly():
+@pytest.mark.parametrize("bad_data", [False, True])
+def test_closed_output_pipe_ends_quietly(make_data, bad_data):
+    data = make_data(targets=[target("IKU-1", 2025, "sembilan")]) if bad_data else ROOT / "data"
     command = subprocess.Popen([sys.executable, "-m", "iku_nb", "hitung", "--data",
-                                str(ROOT / "data"), "--tahun", "2025", "--format", "json"],
+                                str(data), "--tahun", "2025", "--format", "json"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     command.stdout.close()  # as head does once it has read enough
     _, stderr = command.communicate(timeout=120)

@@ -18,7 +18,14 @@ from iku_nb import registry
 from iku_nb.cli import main
 from iku_nb.params import parse_parameters
 from iku_nb.run import ReportSpec, run_report
-from iku_nb.verify import VerifyError, _check_beside, find_notebook, read_recorded, verify
+from iku_nb.verify import (
+    VerifyError,
+    _check_beside,
+    _spec,
+    find_notebook,
+    read_recorded,
+    verify,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -249,7 +256,7 @@ def test_whole_output_folder_verified(made, tmp_path, capsys):
     assert main(["verifikasi", str(output)]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert (f"Ringkasan: 2 laporan di {output}: 2 cocok, 0 tidak cocok, 0 tidak dapat "
-            "diverifikasi.") in out
+            "dipastikan, 0 tidak dapat diverifikasi.") in out
     assert "cocok IKU-1" not in out, "a folder run lists only the figures that differ"
     assert main(["verifikasi", str(output / "2025")]) == 0
     out = " ".join(capsys.readouterr().out.split())
@@ -260,7 +267,7 @@ def test_whole_output_folder_verified(made, tmp_path, capsys):
                     encoding="utf-8")
     assert main(["verifikasi", str(output)]) == 1
     out = " ".join(capsys.readouterr().out.split())
-    assert "1 cocok, 1 tidak cocok, 0 tidak dapat diverifikasi." in out
+    assert "1 cocok, 1 tidak cocok, 0 tidak dapat dipastikan, 0 tidak dapat diverifikasi." in out
 
 
 def test_changed_budget_figure_named(made, tmp_path, capsys):
@@ -274,8 +281,13 @@ def test_changed_budget_figure_named(made, tmp_path, capsys):
     assert status == 1, out
     # 3.989.478.000 + 26.000.000 = 4.015.478.000 spent of the same pagu.
     assert ("  BEDA   ANGGARAN Tahun 2025 jumlah realisasi anggaran (rupiah): tercatat "
-            "3989478000, sekarang 4015478000") in out
-    assert "  BEDA   ANGGARAN Tahun 2025 anggaran baris 22:" in out
+            "3989478000,00, sekarang 4015478000,00") in out
+    assert ("  BEDA   ANGGARAN Tahun 2025 anggaran Program Penunjang Urusan Pemerintahan "
+            "Daerah Kabupaten/Kota: tercatat pagu Rp2.754.000.000, realisasi Rp2.674.134.000 "
+            "(baris 22), sekarang pagu Rp2.754.000.000, realisasi Rp2.700.134.000 (baris 22)"
+            ) in out
+    # The changed row, the total realisasi and the share of pagu; nothing else.
+    assert out.count("  BEDA   ANGGARAN") == 3
 
 
 def test_uraian_change_cannot_confirm_cells(made, tmp_path, capsys):
@@ -404,3 +416,30 @@ def test_quarterly_report_named_and_verified(tmp_path):
     assert manifest["notebook"] == "laporan_tahunan", "the template that made it"
     result = verify(folder)
     assert result.ok, result.problems
+
+
+def test_report_made_before_analysis_period_verifiable():
+    # Such a report recorded its analysts' text without periode; it was for its own period.
+    recorded = {"parameter": {"tahun": 2025, "triwulan": 2, "data": str(ROOT / "data"),
+                              "analisis": {"IKU-1": {"penyebab": "Mediasi."}}}}
+    spec = _spec(recorded, {}, None, None)
+    assert spec.params.analisis == {"periode": "2025-tw2", "IKU-1": {"penyebab": "Mediasi."}}
+
+
+def test_template_change_explains_cell_count(made, tmp_path, capsys):
+    folder = copy_report(made, tmp_path)
+    notebook = folder / "laporan_tahunan.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("1 + 1"))
+    nb.metadata["iku_nb"]["manifest"]["kode"]["notebooks/laporan_tahunan.ipynb"] = "0" * 64
+    nbformat.write(nb, notebook)
+    content = json.loads((folder / "laporan_tahunan.manifest.json").read_text(encoding="utf-8"))
+    content["kode"]["notebooks/laporan_tahunan.ipynb"] = "0" * 64
+    (folder / "laporan_tahunan.manifest.json").write_text(json.dumps(content), encoding="utf-8")
+    forge_hash(folder, "laporan_tahunan.ipynb")
+    status = main(["verifikasi", str(folder)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert status == 1, out
+    # The changed template explains the extra cell, so the notebook is not blamed for it.
+    assert "notebook diubah sesudah laporan dibuat" not in out
+    assert "Catatan: sel kode ke-15 berbeda dengan hasil menjalankan ulang" in out
