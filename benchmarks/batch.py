@@ -143,7 +143,7 @@ def _local_cluster(cluster: dict[str, str]) -> Iterator[None]:
     started: list[psutil.Process] = []
     try:
         with LocalCluster(n_workers=JOBS, threads_per_worker=1, processes=True,
-                          host="127.0.0.1", dashboard_address=None) as local:
+                          host="127.0.0.1", dashboard_address="127.0.0.1:0") as local:
             cluster["address"] = local.scheduler_address
             try:
                 yield

@@ -27,7 +27,7 @@ def laporan(*arguments: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_laporan_on_local_cluster(tmp_path):
     output = tmp_path / "keluaran"
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster:
+                                  host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster:
         finished = laporan("--tahun", "2025", "--bidang", "poldagri,hanbang",
                            "--output", str(output), "--cluster", cluster.scheduler_address,
                            cwd=tmp_path)
