@@ -303,6 +303,9 @@ def _xml_reason(exc: ParseError) -> str:
 
 
 def _read_sheet(name: str, path: Path, sheet: str, problems: list[Problem]) -> RawTable:
+    # NOTE: a merged cell is read as its first cell followed by empty ones,
+    # because openpyxl's read-only mode does not report merged ranges, so
+    # merging shows up only as "wajib diisi" errors on the cells it covers.
     records = _sheet_rows(path, sheet, data_only=True)
     label = path.name if path.stem == name else f"{path.name} [{sheet}]"
     if any(cell is None for record in records for cell in record):
