@@ -256,6 +256,9 @@ def test_budget_overspent_and_empty_file(tmp_path):
     path.write_text("tahun;program;pagu;realisasi\n2025;Program A;0;0\n", encoding="utf-8")
     text = budget_section(Laporan.siapkan(2025, data=str(data)).bab_akuntabilitas().data)
     assert "sebesar Rp0 dari pagu Rp0, dengan sisa anggaran Rp0." in text
+    path.write_text("tahun;program;pagu;realisasi\n", encoding="utf-8")
+    text = budget_section(Laporan.siapkan(2025, data=str(data)).bab_akuntabilitas().data)
+    assert "anggaran.csv hanya berisi judul kolom, tanpa baris data" in text
     path.write_bytes(b"")
     text = budget_section(Laporan.siapkan(2025, data=str(data)).bab_akuntabilitas().data)
     assert ("anggaran.csv ada di folder data tetapi tidak berisi judul kolom dan baris data"

@@ -214,6 +214,9 @@ class Laporan:
             reason = ("Data realisasi anggaran belum ada di folder data: tambahkan "
                       "anggaran.csv dengan kolom tahun, program, pagu dan realisasi (kolom "
                       "kegiatan dan keterangan boleh ditambahkan), lalu buat ulang laporan ini.")
+        elif not budget.rows and self.dataset.tables["anggaran"].empty:
+            reason = (f"{budget.source} hanya berisi judul kolom, tanpa baris data, sehingga "
+                      f"realisasi anggaran {self.periode.label} belum dapat disajikan.")
         elif not budget.rows:
             reason = (f"{budget.source} tidak memuat baris tahun {tahun}, sehingga realisasi "
                       f"anggaran {self.periode.label} belum dapat disajikan.")
