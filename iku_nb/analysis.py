@@ -5,7 +5,7 @@ It comes from the run's ``analisis`` parameter, a mapping such as
 A topic left out or empty is shown in the report as a placeholder, so a
 draft cannot pass for a finished report. ``periode`` names the period the
 text was written for (``2025`` or ``2025-tw2``) and is required with any
-text; a report of another period is refused, also when papermill runs the
+text; a report of another period is rejected, also when papermill runs the
 notebook directly.
 """
 

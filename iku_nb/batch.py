@@ -38,7 +38,7 @@ from iku_nb.run import STAGING, ReportSpec
 
 log = logging.getLogger("iku_nb")
 
-# Said after the batch is stopped with Ctrl-C or a signal.
+# Printed after the batch is stopped with Ctrl-C or a signal.
 UNFINISHED = ("Laporan yang belum selesai tidak diubah; laporan yang selesai sebelum itu sudah "
               "tersimpan.")
 _MATRIX_OPTIONS = ("tahun", "triwulan", "bidang")
@@ -142,7 +142,7 @@ def early_workers(args: argparse.Namespace) -> int:
 
 
 class _Once(argparse.Action):
-    """Store an option's value, and refuse the option a second time instead of keeping the last."""
+    """Store an option's value, and reject the option a second time instead of keeping the last."""
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
         if getattr(namespace, self.dest) is not None:

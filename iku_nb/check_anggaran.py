@@ -43,7 +43,7 @@ def parse_anggaran(rows: Rows, katalog: Katalog) -> None:
 
 
 def _check_unique(rows: Rows, row: int, record: dict, seen: dict[tuple, int]) -> None:
-    """Refuse a second row for a programme and kegiatan, and a programme given both ways.
+    """Reject a second row for a programme and kegiatan, and a programme given both ways.
 
     Names are compared without case and extra spaces. A programme written as
     a whole row and again in kegiatan rows would be counted twice in the total.

@@ -122,7 +122,7 @@ DELIMITERS = (";", ",", "\t")
 def sniff_delimiter(name: str, lines: list[str]) -> str:
     """Return the delimiter that splits a header line of table ``name`` into known columns.
 
-    Values may hold more commas than the header has semicolons (English
+    Values may contain more commas than the header has semicolons (English
     amounts such as 1,250,000.00), so the header line decides. Without a
     line naming two known columns, the delimiter most frequent on one line wins.
     """

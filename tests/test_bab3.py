@@ -61,7 +61,7 @@ def test_figures_come_from_registry(report_2025):
         printed_comparison = comparison.printed()
         for name in ("proyeksi", "realisasi_kurang_renstra"):
             assert f">{printed_comparison[name]}<" in part, (kode, name)
-        # The sample catalogue's Renstra targets are estimates, and the table says so.
+        # The sample catalogue's Renstra targets are estimates, and the table marks them.
         assert comparison.renstra.perkiraan
         assert f">{printed_comparison['renstra']} (perkiraan)<" in part, kode
 

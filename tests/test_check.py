@@ -71,7 +71,7 @@ def test_blank_required_cell_reported(folder):
 
 
 def test_row_split_by_line_break_reported_once(folder):
-    # An unquoted line break splits row 2's uraian, so row 3 holds only its tail.
+    # An unquoted line break splits row 2's uraian, so row 3 contains only its tail.
     replace(folder, "konflik.csv", "Sengketa parkir antarwarga, selesai lewat mediasi.",
             "Sengketa parkir antarwarga,\nselesai lewat mediasi.")
     problem = only_problem(folder)
@@ -316,7 +316,7 @@ def test_anggaran_whole_rupiah_dash(folder):
 
 
 def test_semicolon_header_decides_over_commas_in_values(folder):
-    # English amounts hold more commas than the header has semicolons.
+    # English amounts contain more commas than the header has semicolons.
     (folder / "anggaran.csv").write_text(
         "tahun;program;pagu;realisasi;keterangan\n"
         "2025;Program A;1,250,000.00;1,000,000.00;revisi, tahap 1\n", encoding="utf-8")

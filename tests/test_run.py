@@ -167,7 +167,7 @@ def test_papermill_invalid_triwulan_rejected(tmp_path):
 
 
 def test_papermill_analysis_of_other_year_rejected(tmp_path):
-    # The CLI refuses this too; papermill run directly must not print 2025's text in 2024.
+    # The command rejects this too, so papermill run directly must not print 2025's text in 2024.
     parameters = yaml.safe_load((ROOT / "parameters" / "2025.yaml").read_text(encoding="utf-8"))
     with pytest.raises(PapermillExecutionError,
                        match=r"analisis ditulis untuk periode 2025 .* untuk Tahun 2024"):

@@ -74,7 +74,7 @@ def trend_chart(history: list[Nilai], title: str = "Realisasi dan target per tah
                   markersize=8, linewidth=2.5, linestyle="--", label="Target")
         yearly = frame.index[frame["target_tahunan"] & frame["target"].notna()]
         if len(yearly):
-            # Hollow markers for the yearly targets that stand in for a quarterly one.
+            # Hollow markers for the yearly targets that replace a missing quarterly one.
             axes.plot(yearly, frame.loc[yearly, "target"], color=TARGET_COLOUR, marker="D",
                       markersize=8, linestyle="none", markerfacecolor="white",
                       markeredgewidth=2, label="Target tahunan (tanpa target triwulan)")
