@@ -73,6 +73,19 @@ class Comparison:
         return _reaches(realisasi, self.renstra.nilai, self.current.indikator.polaritas)
 
     @property
+    def standard_gap(self) -> Decimal | None:
+        """Return the printed realisasi minus the national standard, in yearly reports only.
+
+        A quarterly figure is cumulative, so like the Renstra target the
+        standard is compared in yearly reports only. None without a standard.
+        """
+        standard = self.current.indikator.standar_nasional
+        realisasi = self.current.rounded("realisasi")
+        if standard is None or realisasi is None or self.current.periode.triwulan is not None:
+            return None
+        return realisasi - standard.nilai
+
+    @property
     def trend_reaches(self) -> bool | None:
         """Return whether the printed projection reaches the Renstra target."""
         if self.renstra is None or self.projection is None:

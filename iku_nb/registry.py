@@ -163,12 +163,10 @@ def comparison_record(c: Comparison) -> dict:
     standard = c.current.indikator.standar_nasional
     if standard is not None:
         # Only with a standard in the catalogue, so that reports without one keep their figures.
-        realisasi = c.current.rounded("realisasi")
-        yearly = c.current.periode.triwulan is None and realisasi is not None
+        gap = c.standard_gap
         record |= {"standar_nasional": str(standard.nilai),
                    "sumber_standar_nasional": standard.sumber,
-                   "realisasi_dikurangi_standar": (str(realisasi - standard.nilai) if yearly
-                                                   else None)}
+                   "realisasi_dikurangi_standar": None if gap is None else str(gap)}
     return record
 
 

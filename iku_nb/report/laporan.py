@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.metadata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from IPython.display import HTML
@@ -16,8 +17,9 @@ from markupsafe import Markup
 
 from iku_nb import lineage, registry
 from iku_nb.analysis import TOPICS, paragraphs
-from iku_nb.budget import budget_of, budget_record, share
+from iku_nb.budget import Budget, budget_of, budget_record, share
 from iku_nb.catalogue import Bidang
+from iku_nb.comparison import Comparison
 from iku_nb.comparison import changes as compare_changes
 from iku_nb.dataset import Dataset, load
 from iku_nb.errors import DataError, IkuError
@@ -204,7 +206,7 @@ class Laporan:
     def _anggaran(self, numbering: Numbering) -> HTML:
         """Return the office's budget (pagu) and spending (realisasi) per programme this year."""
         tahun = self.periode.tahun
-        budget = budget_of(self.dataset, tahun)
+        budget = self._budget
         reason = None
         if budget is None and "anggaran" in self.dataset.sources:
             reason = (f"{self.dataset.sources['anggaran']} ada di folder data tetapi tidak "
@@ -306,6 +308,11 @@ class Laporan:
                           for s in trace.sources]})
         return self._render("lampiran.html.j2", daftar=items, periode=self.periode.label)
 
+    @cached_property
+    def _budget(self) -> Budget | None:
+        """Return this year's budget rows, read once for the section and the value registry."""
+        return budget_of(self.dataset, self.periode.tahun)
+
     @property
     def _shows_budget(self) -> bool:
         """Budget realisation belongs to the office as a whole, once a year."""
@@ -320,7 +327,7 @@ class Laporan:
         from IPython.display import display  # noqa: PLC0415
 
         records = self.angka.records()
-        budget = budget_of(self.dataset, self.periode.tahun)
+        budget = self._budget
         if self._shows_budget and budget is not None and budget.rows:
             records.append(budget_record(budget, self.periode.label))
         display({registry.MIME: records,
@@ -356,7 +363,7 @@ class Laporan:
             renstra=comparison.renstra is not None, c=comparison.printed(),
             tahap_renstra=comparison.renstra_stage,
             sumber_target=self.dataset.sources.get("target", "target.csv"),
-            standar=_national_standard(n),
+            standar=_national_standard(comparison),
             renstra_perkiraan=comparison.renstra is not None and comparison.renstra.perkiraan,
             kalimat_renstra=narrative.renstra_sentence(comparison),
             rincian=self._breakdown(n),
@@ -484,25 +491,20 @@ def _filter_parts(n: Nilai) -> list[str]:
     return parts
 
 
-def _national_standard(n: Nilai) -> dict | None:
+def _national_standard(c: Comparison) -> dict | None:
     """Return the national standard's figures beside realisasi, or None when there is none.
 
-    A quarterly figure is cumulative, so like the Renstra target the standard
-    is compared in yearly reports only; ``banding`` is then False.
+    ``banding`` is False where the standard is not compared (a quarter, or no realisasi).
     """
-    standard = n.indikator.standar_nasional
+    standard = c.current.indikator.standar_nasional
     if standard is None:
         return None
-    places = n.indikator.desimal
-    realisasi = n.rounded("realisasi")
-    compared = n.periode.triwulan is None and realisasi is not None
+    gap = c.standard_gap
     met = None
-    if compared:
-        met = (realisasi <= standard.nilai if n.indikator.polaritas == "negatif"
-               else realisasi >= standard.nilai)
-    return {"nilai": persen(standard.nilai, places), "sumber": standard.sumber,
-            "banding": compared, "terpenuhi": met,
-            "selisih": selisih(None if not compared else realisasi - standard.nilai, places)}
+    if gap is not None:
+        met = gap <= 0 if c.current.indikator.polaritas == "negatif" else gap >= 0
+    return {"nilai": persen(standard.nilai, c.desimal), "sumber": standard.sumber,
+            "banding": gap is not None, "terpenuhi": met, "selisih": selisih(gap, c.desimal)}
 
 
 def _source_of(n: Nilai, sources: dict[str, str]) -> str:
