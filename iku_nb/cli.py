@@ -71,6 +71,7 @@ def _main(argv: list[str] | None) -> int:
         err.print(f"Galat: {exc}", style="bold red")
         return EXIT_DATA
     except BrokenPipeError:
+        # Not an error to report: main() ends the command quietly.
         raise
     except KeyboardInterrupt:
         err.print(f"Dihentikan oleh pengguna. {args.interrupted}".strip())
