@@ -15,6 +15,10 @@ after another:
   ``HTMLExporter`` in one process (HTML);
 * the floor: only the cells of every report, run in one kernel that is
   already running and warmed up as the batch's kernels are;
+* the same floor in two such kernels at once, each with half of the
+  reports, split by the one-kernel floor's times of the same round. It
+  shows how much slower cells run when both cores are busy, which the
+  one-kernel floor divided by the cores leaves out;
 * ``iku-nb laporan --format html,pdf``.
 
 The script prints a Markdown table of medians, ratios, CPU time and peak
@@ -47,6 +51,10 @@ NOTEBOOKS = ROOT / "notebooks"
 BIN = Path(sys.executable).parent
 JOBS = 2
 CLUSTER_METHOD = "iku-nb laporan --cluster (LocalCluster, 2 pekerja)"
+FLOOR_METHOD = "lantai: sel saja, satu kernel hangat"
+PAIR_METHOD = "lantai: sel saja, dua kernel hangat bersamaan"
+FLOOR_TIMES = "detik-sel.json"
+READY = "kernel-siap"
 
 
 def main() -> None:
@@ -88,9 +96,12 @@ def main() -> None:
         methods["loop papermill.execute_notebook + HTMLExporter"] = (
             "html", lambda out: _run([sys.executable, __file__, "--loop", json.dumps(reports),
                                       str(out)]))
-    methods["lantai: sel saja, satu kernel hangat"] = (
+    methods[FLOOR_METHOD] = (
         "html", lambda out: _run([sys.executable, __file__, "--floor", json.dumps(reports),
                                   str(out)]))
+    # The split uses the one-kernel floor of the same round, timed just before.
+    floor_times: dict[str, float] = {}
+    methods[PAIR_METHOD] = ("html", lambda out: _floor_pair(reports, floor_times, out))
     if full and not args.no_pdf:
         methods["iku-nb laporan --format html,pdf"] = (
             "html+pdf", lambda out: _cli([*batch, "--format", "html,pdf", "--output", str(out)]))
@@ -99,6 +110,7 @@ def main() -> None:
     memory: dict[str, list[int]] = {name: [] for name in methods}
     cpu_seconds: dict[str, list[float]] = {name: [] for name in methods}
     floor_cells: list[float] = []
+    pair_cells: list[list[float]] = []
     work = Path(tempfile.mkdtemp(prefix="iku-bench-"))
     for round_number in range(args.repeat):
         for index, (name, (_, action)) in enumerate(methods.items()):
@@ -110,13 +122,18 @@ def main() -> None:
             seconds[name].append(elapsed)
             memory[name].append(peak)
             cpu_seconds[name].append(cpu)
-            if name.startswith("lantai"):
-                floor_cells.append(float((out / "detik-sel.txt").read_text()))
+            if name == FLOOR_METHOD:
+                floor_times.update(_floor_times(out)["laporan"])
+                floor_cells.append(_floor_times(out)["jumlah"])
+            elif name == PAIR_METHOD:
+                pair_cells.append([_floor_times(out / kernel)["jumlah"]
+                                   for kernel in ("kernel-1", "kernel-2")])
             print(f"putaran {round_number + 1}: {name}: {elapsed:.1f} s", file=sys.stderr)
     last = args.repeat - 1
     outputs = {name: work / f"{last}-{i}" for i, name in enumerate(methods)}
     problems = _compare(reports, {spec.name: spec.stem for spec in specs}, outputs)
-    _print_table(len(reports), args.repeat, methods, seconds, memory, cpu_seconds, floor_cells)
+    _print_table(len(reports), args.repeat, methods, seconds, memory, cpu_seconds, floor_cells,
+                 pair_cells)
     if problems:
         print("\n**Hasil berbeda:**\n")
         print("\n".join(f"- {p}" for p in problems))
@@ -208,8 +225,46 @@ def _loop(reports: list, out: Path) -> None:
         (out / f"{name}.html").write_text(body, encoding="utf-8")
 
 
-def _floor(reports: list, out: Path) -> None:
-    """Time only the cells: one kernel, warmed once, reset between reports."""
+def _floor_pair(reports: list, floor_times: dict[str, float], out: Path) -> None:
+    """Run the floor in two kernels at once, each with about half of the cell time.
+
+    The reports are dealt longest first to the kernel with less time so far,
+    by their one-kernel floor times. The executed notebooks end up in ``out``
+    beside each other, as the other methods leave them.
+    """
+    halves: list[list] = [[], []]
+    loads = [0.0, 0.0]
+    for report in sorted(reports, key=lambda r: floor_times.get(r[0], 0.0), reverse=True):
+        lighter = loads.index(min(loads))
+        halves[lighter].append(report)
+        loads[lighter] += floor_times.get(report[0], 0.0)
+    folders = [out / "kernel-1", out / "kernel-2"]
+    runs = []
+    for half, folder in zip(halves, folders, strict=True):
+        folder.mkdir()
+        partner = folders[1 - folders.index(folder)]
+        runs.append(subprocess.Popen(
+            [sys.executable, __file__, "--floor", json.dumps(half), str(folder), str(partner)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
+    failed = [stderr for run in runs if (stderr := run.communicate()[1]) and run.returncode]
+    if failed:
+        raise SystemExit(f"lantai dua kernel gagal:\n{failed[0][-3000:]}")
+    for folder in folders:
+        for notebook in folder.glob("*.ipynb"):
+            notebook.rename(out / notebook.name)
+
+
+def _floor_times(out: Path) -> dict:
+    return json.loads((out / FLOOR_TIMES).read_text(encoding="utf-8"))
+
+
+def _floor(reports: list, out: Path, partner: Path | None = None) -> None:
+    """Time only the cells: one kernel, warmed once, reset between reports.
+
+    With ``partner``, the folder of a floor started beside this one, the
+    cells start only once both kernels are warm, so that neither kernel's
+    start slows the other's cells.
+    """
     import nbformat  # noqa: PLC0415
     from jupyter_client.manager import start_new_kernel  # noqa: PLC0415
     from papermill.iorw import load_notebook_node  # noqa: PLC0415
@@ -222,8 +277,13 @@ def _floor(reports: list, out: Path) -> None:
     try:
         # The same warm-up as the batch's kernels, so no runner gets faster cells.
         client.execute_interactive(WARM_UP, silent=True, store_history=False, timeout=600)
-        total = 0.0
+        if partner is not None:
+            (out / READY).touch()
+            while not (partner / READY).exists():
+                time.sleep(0.005)
+        per_report: dict[str, float] = {}
         for name, notebook, parameters in reports:
+            per_report[name] = 0.0
             client.execute_interactive("get_ipython().reset(new_session=True)",
                                        silent=True, store_history=False, timeout=600)
             nb = load_notebook_node(str(NOTEBOOKS / f"{notebook}.ipynb"))
@@ -240,11 +300,12 @@ def _floor(reports: list, out: Path) -> None:
 
                 started = time.perf_counter()
                 reply = client.execute_interactive(cell.source, timeout=600, output_hook=keep)
-                total += time.perf_counter() - started
+                per_report[name] += time.perf_counter() - started
                 if reply["content"]["status"] != "ok":
                     raise SystemExit(f"{name}: sel gagal: {reply['content']}")
             nbformat.write(nb, out / f"{name}.ipynb")
-        (out / "detik-sel.txt").write_text(f"{total:.3f}")
+        (out / FLOOR_TIMES).write_text(json.dumps(
+            {"jumlah": sum(per_report.values()), "laporan": per_report}), encoding="utf-8")
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
@@ -331,7 +392,8 @@ def _cell_outputs(path: Path) -> list:
             and "injected-parameters" not in cell["metadata"].get("tags", [])]
 
 
-def _print_table(count, repeat, methods, seconds, memory, cpu_seconds, floor_cells) -> None:
+def _print_table(count, repeat, methods, seconds, memory, cpu_seconds, floor_cells,
+                 pair_cells) -> None:
     cores = psutil.cpu_count()
     batch = statistics.median(seconds["iku-nb laporan"])
     floor = statistics.median(floor_cells) if floor_cells else None
@@ -356,11 +418,18 @@ def _print_table(count, repeat, methods, seconds, memory, cpu_seconds, floor_cel
         print(f"Waktu CPU batch {cpu:.1f} s ÷ {cores} inti = {cpu / cores:.1f} s, jadi "
               f"dengan semua inti sibuk sepanjang batch pun rasionya tidak kurang dari "
               f"{cpu / cores / (floor / JOBS):.2f}.")
+    if floor is not None and pair_cells:
+        longer = statistics.median(max(cells) for cells in pair_cells)
+        both = statistics.median(sum(cells) for cells in pair_cells)
+        print(f"Lantai dua kernel bersamaan: sel kernel yang lebih lama {longer:.1f} s, "
+              f"jumlah sel kedua kernel {both:.1f} s, yaitu {both / floor:.2f}× jumlah sel "
+              f"satu kernel. Batch ÷ lantai dua kernel = {batch / longer:.2f}.")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] in ("--loop", "--floor"):
-        worker = _loop if sys.argv[1] == "--loop" else _floor
-        worker(json.loads(sys.argv[2]), Path(sys.argv[3]))
+    if len(sys.argv) == 4 and sys.argv[1] == "--loop":
+        _loop(json.loads(sys.argv[2]), Path(sys.argv[3]))
+    elif len(sys.argv) in (4, 5) and sys.argv[1] == "--floor":
+        _floor(json.loads(sys.argv[2]), *map(Path, sys.argv[3:]))
     else:
         main()

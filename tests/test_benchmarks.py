@@ -70,8 +70,9 @@ def test_batch_benchmark_one_round():
     assert "| waktu CPU (s) |" in table
     assert "Batch ÷ (lantai / 2 inti) = " in table
     assert "dengan semua inti sibuk sepanjang batch pun rasionya tidak kurang dari" in table
+    assert "Batch ÷ lantai dua kernel = " in table
     for method in ("iku-nb laporan", "papermill + nbconvert CLI", "loop papermill",
-                   "lantai"):
+                   "lantai: sel saja, satu kernel", "lantai: sel saja, dua kernel"):
         assert f"| {method}" in table
     assert "Keluaran sel semua metode dan daftar angka semua batch sama" in table
 
