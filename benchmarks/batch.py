@@ -34,6 +34,7 @@ import argparse
 import contextlib
 import json
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -55,6 +56,8 @@ FLOOR_METHOD = "lantai: sel saja, satu kernel hangat"
 PAIR_METHOD = "lantai: sel saja, dua kernel hangat bersamaan"
 FLOOR_TIMES = "detik-sel.json"
 READY = "kernel-siap"
+ERRORS = "galat.txt"
+PARTNER_TIMEOUT = 600
 
 
 def main() -> None:
@@ -123,8 +126,9 @@ def main() -> None:
             memory[name].append(peak)
             cpu_seconds[name].append(cpu)
             if name == FLOOR_METHOD:
-                floor_times.update(_floor_times(out)["laporan"])
-                floor_cells.append(_floor_times(out)["jumlah"])
+                times = _floor_times(out)
+                floor_times.update(times["laporan"])
+                floor_cells.append(times["jumlah"])
             elif name == PAIR_METHOD:
                 pair_cells.append([_floor_times(out / kernel)["jumlah"]
                                    for kernel in ("kernel-1", "kernel-2")])
@@ -228,34 +232,76 @@ def _loop(reports: list, out: Path) -> None:
 def _floor_pair(reports: list, floor_times: dict[str, float], out: Path) -> None:
     """Run the floor in two kernels at once, each with about half of the cell time.
 
-    The reports are dealt longest first to the kernel with less time so far,
-    by their one-kernel floor times. The executed notebooks end up in ``out``
-    beside each other, as the other methods leave them.
+    The executed notebooks end up in ``out`` beside each other, as the other
+    methods leave them. Each floor's standard error goes to a file in its
+    folder, so that neither blocks on a full pipe.
     """
-    halves: list[list] = [[], []]
-    loads = [0.0, 0.0]
-    for report in sorted(reports, key=lambda r: floor_times.get(r[0], 0.0), reverse=True):
-        lighter = loads.index(min(loads))
-        halves[lighter].append(report)
-        loads[lighter] += floor_times.get(report[0], 0.0)
     folders = [out / "kernel-1", out / "kernel-2"]
     runs = []
-    for half, folder in zip(halves, folders, strict=True):
+    for number, (half, folder) in enumerate(zip(halves(reports, floor_times), folders,
+                                                strict=True)):
         folder.mkdir()
-        partner = folders[1 - folders.index(folder)]
-        runs.append(subprocess.Popen(
-            [sys.executable, __file__, "--floor", json.dumps(half), str(folder), str(partner)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
-    failed = [stderr for run in runs if (stderr := run.communicate()[1]) and run.returncode]
-    if failed:
-        raise SystemExit(f"lantai dua kernel gagal:\n{failed[0][-3000:]}")
+        with open(folder / ERRORS, "w", encoding="utf-8") as errors:
+            runs.append(subprocess.Popen(
+                [sys.executable, __file__, "--floor", json.dumps(half), str(folder),
+                 str(folders[1 - number])],
+                stdout=subprocess.DEVNULL, stderr=errors))
+    while any(run.poll() is None for run in runs):
+        # A floor that ended with an error may never become ready, and the
+        # other one would wait for it, so the other one is interrupted.
+        if any(run.returncode for run in runs):
+            _interrupt(runs)
+        time.sleep(0.01)
+    failures = [f"{folder.name}: kode keluar {run.returncode}\n"
+                f"{(folder / ERRORS).read_text(encoding='utf-8')[-3000:]}"
+                for run, folder in zip(runs, folders, strict=True) if run.returncode]
+    if failures:
+        raise SystemExit("lantai dua kernel gagal:\n" + "\n".join(failures))
     for folder in folders:
         for notebook in folder.glob("*.ipynb"):
             notebook.rename(out / notebook.name)
 
 
+def halves(reports: list, floor_times: dict[str, float]) -> list[list]:
+    """Split the reports into two lists with about the same one-kernel floor time.
+
+    The reports are dealt longest first to the list with less time so far.
+    """
+    split: list[list] = [[], []]
+    loads = [0.0, 0.0]
+    for report in sorted(reports, key=lambda report: floor_times[report[0]], reverse=True):
+        lighter = loads.index(min(loads))
+        split[lighter].append(report)
+        loads[lighter] += floor_times[report[0]]
+    return split
+
+
+def _interrupt(runs: list[subprocess.Popen]) -> None:
+    """Stop the floors still running with Ctrl-C, so that each shuts its kernel down."""
+    for run in runs:
+        if run.poll() is None:
+            run.send_signal(signal.SIGINT)
+    for run in runs:
+        try:
+            run.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            run.kill()
+            run.wait()
+
+
 def _floor_times(out: Path) -> dict:
     return json.loads((out / FLOOR_TIMES).read_text(encoding="utf-8"))
+
+
+def _wait_for_partner(out: Path, partner: Path) -> None:
+    """Mark this floor's kernel as warm, then wait until the partner's is too."""
+    (out / READY).touch()
+    deadline = time.monotonic() + PARTNER_TIMEOUT
+    while not (partner / READY).exists():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"kernel lantai di {partner} tidak siap dalam "
+                             f"{PARTNER_TIMEOUT} detik")
+        time.sleep(0.005)
 
 
 def _floor(reports: list, out: Path, partner: Path | None = None) -> None:
@@ -278,9 +324,7 @@ def _floor(reports: list, out: Path, partner: Path | None = None) -> None:
         # The same warm-up as the batch's kernels, so no runner gets faster cells.
         client.execute_interactive(WARM_UP, silent=True, store_history=False, timeout=600)
         if partner is not None:
-            (out / READY).touch()
-            while not (partner / READY).exists():
-                time.sleep(0.005)
+            _wait_for_partner(out, partner)
         per_report: dict[str, float] = {}
         for name, notebook, parameters in reports:
             per_report[name] = 0.0
@@ -407,23 +451,36 @@ def _print_table(count, repeat, methods, seconds, memory, cpu_seconds, floor_cel
         peak = max(memory[name]) / 2**20
         print(f"| {name} | {kind} | {median:.1f} | {median / count:.2f} | "
               f"{median / batch:.2f} | {cpu:.1f} | {peak:.0f} |")
-    if floor is not None:
-        print(f"| lantai: jumlah waktu sel saja / {JOBS} inti | html | {floor / JOBS:.1f} | "
-              f"{floor / JOBS / count:.2f} | {floor / JOBS / batch:.2f} | – | – |")
-        print(f"\nJumlah waktu sel {floor:.1f} s. Batch ÷ (lantai / {JOBS} inti) = "
-              f"{batch / (floor / JOBS):.2f}.")
-        # A batch cannot end before its CPU time, spread over every core, has
-        # passed, so this ratio bounds the one above from below.
-        cpu = statistics.median(cpu_seconds["iku-nb laporan"])
-        print(f"Waktu CPU batch {cpu:.1f} s ÷ {cores} inti = {cpu / cores:.1f} s, jadi "
-              f"dengan semua inti sibuk sepanjang batch pun rasionya tidak kurang dari "
-              f"{cpu / cores / (floor / JOBS):.2f}.")
-    if floor is not None and pair_cells:
-        longer = statistics.median(max(cells) for cells in pair_cells)
-        both = statistics.median(sum(cells) for cells in pair_cells)
+    if floor is None:
+        return
+    print(f"| lantai: jumlah waktu sel saja / {JOBS} inti | html | {floor / JOBS:.1f} | "
+          f"{floor / JOBS / count:.2f} | {floor / JOBS / batch:.2f} | – | – |")
+    # pair_cells holds each round's two cell sums. A kernel without reports makes
+    # the comparison moot.
+    paired = [cells for cells in pair_cells if min(cells) > 0]
+    if paired:
+        longer = statistics.median(max(cells) for cells in paired)
+        print(f"| lantai: sel kernel yang lebih lama dari dua kernel bersamaan | html | "
+              f"{longer:.1f} | {longer / count:.2f} | {longer / batch:.2f} | – | – |")
+    print(f"\nJumlah waktu sel {floor:.1f} s. Batch ÷ (lantai / {JOBS} inti) = "
+          f"{batch / (floor / JOBS):.2f}.")
+    # A batch cannot end before its CPU time, spread over every core, has
+    # passed, so this ratio bounds the one above from below.
+    cpu = statistics.median(cpu_seconds["iku-nb laporan"])
+    print(f"Waktu CPU batch {cpu:.1f} s ÷ {cores} inti = {cpu / cores:.1f} s, jadi "
+          f"dengan semua inti sibuk sepanjang batch pun rasionya tidak kurang dari "
+          f"{cpu / cores / (floor / JOBS):.2f}.")
+    if paired:
+        both = statistics.median(sum(cells) for cells in paired)
+        slower = statistics.median(sum(cells) / one
+                                   for cells, one in zip(pair_cells, floor_cells, strict=True)
+                                   if min(cells) > 0)
         print(f"Lantai dua kernel bersamaan: sel kernel yang lebih lama {longer:.1f} s, "
-              f"jumlah sel kedua kernel {both:.1f} s, yaitu {both / floor:.2f}× jumlah sel "
-              f"satu kernel. Batch ÷ lantai dua kernel = {batch / longer:.2f}.")
+              f"jumlah sel kedua kernel {both:.1f} s; per putaran, jumlah itu {slower:.2f}× "
+              f"jumlah sel satu kernel (median). Batch ÷ lantai dua kernel = "
+              f"{batch / longer:.2f}.")
+    elif pair_cells:
+        print("Lantai dua kernel tidak dibandingkan: satu kernelnya tidak mendapat laporan.")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -61,7 +62,7 @@ def test_laporan_benchmark_runs(tmp_path):
 @pytest.mark.slow
 def test_batch_benchmark_one_round():
     finished = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "batch.py"), "--tahun", "2025",
+        [sys.executable, str(ROOT / "benchmarks" / "batch.py"), "--tahun", "2024-2025",
          "--bidang", "poldagri", "--repeat", "1", "--no-dask", "--no-pdf"],
         cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
     assert finished.returncode == 0, finished.stderr[-3000:]
@@ -71,6 +72,7 @@ def test_batch_benchmark_one_round():
     assert "Batch ÷ (lantai / 2 inti) = " in table
     assert "dengan semua inti sibuk sepanjang batch pun rasionya tidak kurang dari" in table
     assert "Batch ÷ lantai dua kernel = " in table
+    assert "| lantai: sel kernel yang lebih lama dari dua kernel bersamaan |" in table
     for method in ("iku-nb laporan", "papermill + nbconvert CLI", "loop papermill",
                    "lantai: sel saja, satu kernel", "lantai: sel saja, dua kernel"):
         assert f"| {method}" in table
@@ -84,3 +86,32 @@ def test_cost_benchmark_one_report(tmp_path):
     assert "| memulai kernel dan memanaskannya |" in output
     assert "| kernel: satu laporan (sel, reset, pesan) |" in output
     assert "Jumlah untuk 1 laporan dengan 2 kernel:" in output
+
+
+def batch_script():
+    spec = importlib.util.spec_from_file_location("batch_benchmark", BENCHMARKS / "batch.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_halves_balance_floor_time():
+    reports = [(name, "laporan_tahunan", {}) for name in "abcd"]
+    times = {"a": 3.0, "b": 2.0, "c": 2.0, "d": 1.0}
+    first, second = batch_script().halves(reports, times)
+    assert [report[0] for report in first] == ["a", "d"]
+    assert [report[0] for report in second] == ["b", "c"]
+
+
+def test_halves_need_every_floor_time():
+    with pytest.raises(KeyError):
+        batch_script().halves([("a", "laporan_tahunan", {})], {})
+
+
+def test_partner_wait_ends_at_deadline(tmp_path, monkeypatch):
+    batch = batch_script()
+    monkeypatch.setattr(batch, "PARTNER_TIMEOUT", 0.05)
+    (tmp_path / "sini").mkdir()
+    with pytest.raises(SystemExit, match="tidak siap dalam"):
+        batch._wait_for_partner(tmp_path / "sini", tmp_path / "sana")
+    assert (tmp_path / "sini" / batch.READY).exists()
