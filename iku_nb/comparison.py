@@ -74,8 +74,11 @@ class Comparison:
 
     @property
     def standard_gap(self) -> Decimal | None:
-        """Return the printed realisasi minus the national standard, in yearly reports only.
+        """Return the printed realisasi minus the printed national standard, in yearly reports only.
 
+        Both are rounded to the indicator's decimals, as the report prints
+        them, so that the verdict agrees with the two figures a reader sees:
+        a standard of 84,214% is 84,21%, which a realisasi of 84,21% meets.
         A quarterly figure is cumulative, so like the Renstra target the
         standard is compared in yearly reports only. None without a standard.
         """
@@ -83,7 +86,7 @@ class Comparison:
         realisasi = self.current.rounded("realisasi")
         if standard is None or realisasi is None or self.current.periode.triwulan is not None:
             return None
-        return realisasi - standard.nilai
+        return realisasi - round_half_up(standard.nilai, self.desimal)
 
     @property
     def trend_reaches(self) -> bool | None:

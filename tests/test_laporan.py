@@ -191,6 +191,21 @@ def test_national_standard_compared_when_catalogued(tmp_path):
             "triwulan masih kumulatif") in quarter
 
 
+def test_national_standard_compared_as_printed(tmp_path):
+    # A standard with more decimals than the indicator is compared as printed.
+    # 84,214% prints as 84,21%, and so does the realisasi 16/19.
+    renstra = "target_renstra: {tahun: 2026, nilai: 92.5, perkiraan: true}"
+    data = data_with_katalog(tmp_path, {renstra: renstra + "\n    standar_nasional: "
+                                        "{nilai: 84.214, sumber: Contoh Peraturan 1/2025}"})
+    laporan = Laporan.siapkan(2025, data=str(data))
+    iku1 = laporan.bab_akuntabilitas().data.split('<section class="iku-indikator">')[1]
+    assert ("Realisasi 84,21% memenuhi standar nasional 84,21% (Contoh Peraturan 1/2025)."
+            in iku1)
+    record = next(r for r in laporan.angka.records() if (r["kode"], r["tahun"]) == ("IKU-1", 2025))
+    assert record["perbandingan"]["standar_nasional"] == "84.214"
+    assert record["perbandingan"]["realisasi_dikurangi_standar"] == "0.00"
+
+
 def budget_section(html: str) -> str:
     start = html.find('<section class="iku-anggaran">')
     return "" if start < 0 else " ".join(re.sub(r"<[^>]+>", " ", html[start:]).split())
