@@ -17,7 +17,7 @@ from iku_nb.check import check_tables
 from iku_nb.count import REGISTER_DATE, register_covers, years_covered
 from iku_nb.errors import DataError
 from iku_nb.period import Period
-from iku_nb.problems import Problem, sort_problems
+from iku_nb.problems import WARNING, Problem, sort_problems
 from iku_nb.read import FORMULA, IGNORED_PREFIXES, read_tables
 
 log = logging.getLogger("iku_nb")
@@ -170,6 +170,7 @@ def _inspect_files(data_dir: Path, katalog_path: Path) -> Dataset:
         formulas = {(p.file, p.row, p.column) for p in problems if p.code == FORMULA}
         problems += [p for p in found if (p.file, p.row, p.column) not in formulas]
         problems += _check_rekap_against_registers(tables, catalogue, raw)
+        problems += _check_catalogue_percentages(catalogue, katalog_path.name)
         fingerprints = {name: digest.result() for name, digest in digests.items()}
 
     sources = {name: table.source for name, table in raw.items()}
@@ -231,6 +232,32 @@ def _check_rekap_against_registers(tables: dict, katalog: Katalog, raw: dict) ->
                 "jadi hapus baris rekap itu atau catatan register tahun tersebut.",
                 row=row.baris, column="tahun", value=period.slug,
                 expected="periode tanpa baris register", ids=(ind.kode,)))
+    return problems
+
+
+def _check_catalogue_percentages(katalog: Katalog, file: str) -> list[Problem]:
+    """Return a warning for each Renstra target or national standard above 100% of a percentage.
+
+    Every counting method gives a share of cases or organisations, so a
+    realisasi in % never exceeds 100. Such a value is probably a typing
+    error, such as 925 for 92,5.
+    """
+    problems = []
+    for ind in katalog.indikator:
+        if ind.satuan != "%":
+            continue
+        values = [("target_renstra", "Target akhir Renstra", ind.target_renstra),
+                  ("standar_nasional", "Standar nasional", ind.standar_nasional)]
+        for key, label, entry in values:
+            if entry is None or entry.nilai <= 100:
+                continue
+            written = str(entry.nilai).replace(".", ",")
+            problems.append(Problem(
+                "katalog-di-atas-100", file,
+                f"{label} {ind.kode} {written}% melebihi 100%, padahal realisasinya adalah "
+                "persentase yang tidak dapat melebihi 100%. Periksa apakah angkanya benar.",
+                column=f"indikator {ind.kode}, {key}.nilai", value=str(entry.nilai),
+                expected="persen 0 sampai 100", severity=WARNING, ids=(ind.kode,)))
     return problems
 
 

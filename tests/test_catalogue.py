@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import copy
+import shutil
+from pathlib import Path
 
 import pytest
 import yaml
 
 import iku_nb.catalogue
 from iku_nb.catalogue import SHIPPED_CATALOGUE, load_catalogue
+from iku_nb.dataset import inspect
 from iku_nb.errors import CatalogueError
 
 SHIPPED = yaml.safe_load(SHIPPED_CATALOGUE.read_text(encoding="utf-8"))
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def errors_of(tmp_path, change) -> str:
@@ -182,3 +186,36 @@ def test_renstra_estimate_flag_must_be_true_or_false(tmp_path):
         raw["indikator"][0]["target_renstra"]["perkiraan"] = 1
     assert "target_renstra.perkiraan: tertulis angka 1, padahal harus true atau false" in (
         errors_of(tmp_path, change))
+
+
+def test_percentages_above_100_warned(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    katalog = data / "katalog.yaml"
+    text = katalog.read_text(encoding="utf-8")
+    text = text.replace("target_renstra: {tahun: 2026, nilai: 92.5, perkiraan: true}",
+                        "target_renstra: {tahun: 2026, nilai: 925, perkiraan: true}\n"
+                        "    standar_nasional: {nilai: 100.5, sumber: Contoh Peraturan 1/2025}")
+    katalog.write_text(text, encoding="utf-8")
+    dataset = inspect(data)
+    assert dataset.errors == []
+    found = [p for p in dataset.warnings if p.code == "katalog-di-atas-100"]
+    # Problems are sorted by file and column.
+    assert [(p.file, p.column, p.value) for p in found] == [
+        ("katalog.yaml", "indikator IKU-1, standar_nasional.nilai", "100.5"),
+        ("katalog.yaml", "indikator IKU-1, target_renstra.nilai", "925")]
+    assert found[0].message.startswith("Standar nasional IKU-1 100,5% melebihi 100%")
+    assert found[1].message == (
+        "Target akhir Renstra IKU-1 925% melebihi 100%, padahal realisasinya adalah "
+        "persentase yang tidak dapat melebihi 100%. Periksa apakah angkanya benar.")
+
+
+def test_percentages_up_to_100_not_warned(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    katalog = data / "katalog.yaml"
+    text = katalog.read_text(encoding="utf-8").replace(
+        "target_renstra: {tahun: 2026, nilai: 92.5, perkiraan: true}",
+        "target_renstra: {tahun: 2026, nilai: 100, perkiraan: true}")
+    katalog.write_text(text, encoding="utf-8")
+    assert [p for p in inspect(data).problems if p.code == "katalog-di-atas-100"] == []
