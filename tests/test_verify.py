@@ -52,6 +52,12 @@ def copy_report(made: dict, tmp_path: Path) -> Path:
     return folder
 
 
+def copy_notebook(made: dict, tmp_path: Path) -> tuple[Path, nbformat.NotebookNode]:
+    """Copy the report folder; return the copied yearly notebook's path and the notebook."""
+    notebook = copy_report(made, tmp_path) / "laporan_tahunan.ipynb"
+    return notebook, nbformat.read(notebook, as_version=4)
+
+
 def test_clean_verification_matches_untouched(made, capsys):
     before = snapshot(made["folder"])
     status = main(["verifikasi", str(made["folder"])])
@@ -109,9 +115,7 @@ def test_changed_data_file_named(made, tmp_path, capsys):
 
 
 def test_hand_edited_figure_reported(made, tmp_path, capsys):
-    folder = copy_report(made, tmp_path)
-    notebook = folder / "laporan_tahunan.ipynb"
-    nb = nbformat.read(notebook, as_version=4)
+    notebook, nb = copy_notebook(made, tmp_path)
     for record in registry.from_notebook(nb):
         if (record["kode"], record["tahun"]) == ("IKU-2", 2025):
             record["capaian"] = "110.00"
@@ -204,9 +208,8 @@ def forge_hash(folder: Path, name: str) -> None:
 
 
 def test_edited_notebook_output_fails(made, tmp_path, capsys):
-    folder = copy_report(made, tmp_path)
-    notebook = folder / "laporan_tahunan.ipynb"
-    nb = nbformat.read(notebook, as_version=4)
+    notebook, nb = copy_notebook(made, tmp_path)
+    folder = notebook.parent
     code = [c for c in nb.cells if c.cell_type == "code"]
     number, output = next((n, o) for n, c in enumerate(code, start=1) for o in c.outputs
                           if "84,21%" in o.get("data", {}).get("text/html", ""))
@@ -308,9 +311,8 @@ def test_uraian_change_cannot_confirm_cells(made, tmp_path, capsys):
 
 
 def test_new_commit_does_not_excuse_edited_cell(made, tmp_path, capsys):
-    folder = copy_report(made, tmp_path)
-    notebook = folder / "laporan_tahunan.ipynb"
-    nb = nbformat.read(notebook, as_version=4)
+    notebook, nb = copy_notebook(made, tmp_path)
+    folder = notebook.parent
     nb.metadata["iku_nb"]["manifest"]["git"]["commit"] = "0" * 40
     code = [c for c in nb.cells if c.cell_type == "code"]
     output = next(o for c in code for o in c.outputs
@@ -371,9 +373,7 @@ def test_failed_notebook_named_as_failed(made, tmp_path):
 
 
 def test_damaged_manifest_cannot_be_verified(made, tmp_path, capsys):
-    folder = copy_report(made, tmp_path)
-    notebook = folder / "laporan_tahunan.ipynb"
-    nb = nbformat.read(notebook, as_version=4)
+    notebook, nb = copy_notebook(made, tmp_path)
     for entry in nb.metadata["iku_nb"]["manifest"]["masukan"]:
         del entry["tabel"]
     nbformat.write(nb, notebook)
@@ -427,9 +427,8 @@ def test_report_made_before_analysis_period_verifiable():
 
 
 def test_template_change_explains_cell_count(made, tmp_path, capsys):
-    folder = copy_report(made, tmp_path)
-    notebook = folder / "laporan_tahunan.ipynb"
-    nb = nbformat.read(notebook, as_version=4)
+    notebook, nb = copy_notebook(made, tmp_path)
+    folder = notebook.parent
     nb.cells.append(nbformat.v4.new_code_cell("1 + 1"))
     nb.metadata["iku_nb"]["manifest"]["kode"]["notebooks/laporan_tahunan.ipynb"] = "0" * 64
     nbformat.write(nb, notebook)
