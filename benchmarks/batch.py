@@ -455,11 +455,12 @@ def _print_table(count, repeat, methods, seconds, memory, cpu_seconds, floor_cel
         return
     print(f"| lantai: jumlah waktu sel saja / {JOBS} inti | html | {floor / JOBS:.1f} | "
           f"{floor / JOBS / count:.2f} | {floor / JOBS / batch:.2f} | – | – |")
-    # pair_cells holds each round's two cell sums. A kernel without reports makes
-    # the comparison moot.
-    paired = [cells for cells in pair_cells if min(cells) > 0]
+    # pair_cells contains each round's two cell sums. A kernel without reports
+    # makes the comparison moot.
+    paired = [(cells, single) for cells, single in zip(pair_cells, floor_cells, strict=True)
+              if min(cells) > 0]
     if paired:
-        longer = statistics.median(max(cells) for cells in paired)
+        longer = statistics.median(max(cells) for cells, _ in paired)
         print(f"| lantai: sel kernel yang lebih lama dari dua kernel bersamaan | html | "
               f"{longer:.1f} | {longer / count:.2f} | {longer / batch:.2f} | – | – |")
     print(f"\nJumlah waktu sel {floor:.1f} s. Batch ÷ (lantai / {JOBS} inti) = "
@@ -471,10 +472,8 @@ def _print_table(count, repeat, methods, seconds, memory, cpu_seconds, floor_cel
           f"dengan semua inti sibuk sepanjang batch pun rasionya tidak kurang dari "
           f"{cpu / cores / (floor / JOBS):.2f}.")
     if paired:
-        both = statistics.median(sum(cells) for cells in paired)
-        slower = statistics.median(sum(cells) / one
-                                   for cells, one in zip(pair_cells, floor_cells, strict=True)
-                                   if min(cells) > 0)
+        both = statistics.median(sum(cells) for cells, _ in paired)
+        slower = statistics.median(sum(cells) / single for cells, single in paired)
         print(f"Lantai dua kernel bersamaan: sel kernel yang lebih lama {longer:.1f} s, "
               f"jumlah sel kedua kernel {both:.1f} s; per putaran, jumlah itu {slower:.2f}× "
               f"jumlah sel satu kernel (median). Batch ÷ lantai dua kernel = "
