@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
-from iku_nb.problems import WARNING, Problem
+from iku_nb.problems import ERROR, WARNING, Problem
 from iku_nb.read_columnar import read_plain_csv
 from iku_nb.tables import (
     HEADER_SEARCH_ROWS,
@@ -303,14 +303,69 @@ def _xml_reason(exc: ParseError) -> str:
 
 
 def _read_sheet(name: str, path: Path, sheet: str, problems: list[Problem]) -> RawTable:
-    # NOTE: a merged cell is read as its first cell followed by empty ones,
-    # because openpyxl's read-only mode does not report merged ranges, so
-    # merging shows up only as "wajib diisi" errors on the cells it covers.
     records = _sheet_rows(path, sheet, data_only=True)
     label = path.name if path.stem == name else f"{path.name} [{sheet}]"
     if any(cell is None for record in records for cell in record):
         _flag_formulas_without_values(path, sheet, label, records, problems)
+        # Every cell of a merged range but the first reads as empty.
+        from iku_nb.merged_cells import merged_ranges  # noqa: PLC0415 - imports openpyxl
+
+        _flag_merged_cells(name, label, records, merged_ranges(path, sheet), problems)
     return _build(name, label, records, problems, path)
+
+
+def _flag_merged_cells(name: str, label: str, records: list[list],
+                       ranges: list[tuple[int, int, int, int]], problems: list[Problem]) -> None:
+    """Report merged ranges in the header or the data rows, which hide values from the reader.
+
+    Excel shows the first cell's value across the whole range, so a user who
+    merged "Magersari" over three rows sees it three times, while the reader
+    gets it once and two empty cells. A range only in columns that the table
+    does not use is a warning; a range above the header (a title) is fine.
+    """
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 - loaded with the workbook
+
+    start = _header_row(name, records)
+    if start is None:
+        return
+    header_row = start + 1
+    header = [header_text(cell) for cell in records[start]]
+    used = set(TABLES[name].columns)
+    for first_column, first_row, last_column, last_row in ranges:
+        if last_row < header_row:
+            continue
+        ref = (f"{get_column_letter(first_column)}{first_row}:"
+               f"{get_column_letter(last_column)}{last_row}")
+        columns = [header[i - 1] if i <= len(header) else ""
+                   for i in range(first_column, last_column + 1)]
+        first = records[first_row - 1] if first_row <= len(records) else []
+        value = _cell_value(first[first_column - 1]) if first_column <= len(first) else ""
+        severity = ERROR if used & set(columns) else WARNING
+        if first_row <= header_row:
+            problems.append(Problem(
+                "sel-digabung", label,
+                f"Judul kolom di sel {ref} digabung (merge), jadi hanya sel pertamanya yang "
+                "berjudul dan kolom lain di gabungan itu terbaca tanpa judul. Pisahkan "
+                "gabungan sel itu (Unmerge Cells) dan tulis satu judul di setiap kolom.",
+                row=header_row, column=columns[0] or None, value=str(value) or None,
+                expected="satu judul di setiap kolom, tanpa sel digabung", severity=severity))
+            continue
+        letters = [c or get_column_letter(first_column + i) for i, c in enumerate(columns)]
+        if first_column == last_column:
+            hidden = f"baris {_span(first_row + 1, last_row)} kolom {letters[0]}"
+        elif first_row == last_row:
+            hidden = f"kolom {', '.join(letters[1:])} di baris {first_row}"
+        else:
+            hidden = (f"sel lainnya di kolom {', '.join(letters)} baris "
+                      f"{_span(first_row, last_row)}")
+        problems.append(Problem(
+            "sel-digabung", label,
+            f"Sel {ref} digabung (merge). Excel menampilkan nilai sel pertamanya di seluruh "
+            f"gabungan, tetapi nilai itu hanya tersimpan di baris {first_row}, jadi {hidden} "
+            "terbaca kosong. Pisahkan gabungan sel itu (Unmerge Cells) dan isi nilainya di "
+            "setiap sel.",
+            row=first_row, column=columns[0] or None, value=str(value) or None,
+            expected="satu nilai di setiap sel, tanpa sel digabung", severity=severity))
 
 
 def _flag_formulas_without_values(path: Path, sheet: str, label: str, records: list[list],
@@ -369,6 +424,10 @@ def _build(name: str, source: str, records: list[list], problems: list[Problem],
             if len(record) < len(header):
                 table.short_rows[index] = len(record)
     return table
+
+
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
 
 
 def _header_row(name: str, records: list[list]) -> int | None:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
+from iku_nb import merged_cells
 from iku_nb import read as read_module
 from iku_nb.read import read_tables, unreadable_reason
 
@@ -279,3 +280,131 @@ def test_missing_folder_reported(tmp_path):
     tables, problems = read_tables(tmp_path / "tidak-ada")
     assert tables == {}
     assert codes(problems) == ["folder-tidak-ada"]
+
+
+def konflik_workbook(folder, title: bool = False):
+    """Replace konflik.csv with a konflik.xlsx of the same rows; return the open workbook.
+
+    With ``title``, a title row sits above the header, so the header is row 2.
+    """
+    path = folder / "konflik.csv"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    path.unlink()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "konflik"
+    if title:
+        sheet.append(["Register konflik sosial 2025"])
+        sheet.merge_cells("A1:J1")
+    for row in rows:
+        sheet.append(row)
+    return book
+
+
+def test_merged_data_cells_named_with_the_rows_they_hide(folder):
+    book = konflik_workbook(folder, title=True)
+    book.active.merge_cells("E3:E5")
+    book.save(folder / "konflik.xlsx")
+    _, problems = read_tables(folder)
+    assert sorted(codes(problems)) == ["judul-bukan-baris-1", "sel-digabung"]
+    merged = next(p for p in problems if p.code == "sel-digabung")
+    assert merged.is_error
+    assert (merged.file, merged.row, merged.column) == ("konflik.xlsx", 3, "kecamatan")
+    assert merged.value == "Magersari"
+    assert "Sel E3:E5 digabung" in merged.message
+    assert "baris 4–5 kolom kecamatan terbaca kosong" in merged.message
+
+
+def test_merged_cells_across_columns_and_rows(folder):
+    book = konflik_workbook(folder)
+    book.active.merge_cells("E2:F2")
+    book.active.merge_cells("B3:C4")
+    book.save(folder / "konflik.xlsx")
+    _, problems = read_tables(folder)
+    assert [(p.code, p.row, p.column) for p in problems] == [
+        ("sel-digabung", 2, "kecamatan"), ("sel-digabung", 3, "tanggal_kejadian")]
+    assert "kolom kelurahan di baris 2 terbaca kosong" in problems[0].message
+    assert ("sel lainnya di kolom tanggal_kejadian, jenis baris 3–4 terbaca kosong"
+            in problems[1].message)
+
+
+def test_merged_header_cells_reported_at_the_header(folder):
+    book = konflik_workbook(folder)
+    book.active.merge_cells("E1:F1")
+    book.save(folder / "konflik.xlsx")
+    _, problems = read_tables(folder)
+    assert codes(problems)[0] == "sel-digabung"
+    assert (problems[0].row, problems[0].column, problems[0].value) == (1, "kecamatan",
+                                                                       "kecamatan")
+    assert "Judul kolom di sel E1:F1 digabung" in problems[0].message
+    # The untitled column's values are reported as cells outside any column.
+    assert set(codes(problems)[1:]) == {"sel-tanpa-kolom"}
+
+
+def test_merged_cells_outside_the_table_columns_only_warn(folder):
+    book = konflik_workbook(folder)
+    book.active["L1"] = "catatan petugas"
+    book.active["L2"] = "diperiksa ulang"
+    book.active.merge_cells("L2:L4")
+    book.save(folder / "konflik.xlsx")
+    _, problems = read_tables(folder)
+    assert codes(problems) == ["sel-digabung"]
+    assert not problems[0].is_error
+    assert problems[0].column == "catatan petugas"
+
+
+def test_title_merged_above_the_header_is_accepted(folder):
+    konflik_workbook(folder, title=True).save(folder / "konflik.xlsx")
+    _, problems = read_tables(folder)
+    assert codes(problems) == ["judul-bukan-baris-1"]
+
+
+def sheet_with_merges(path, merges: str, prefix: str = "") -> None:
+    """Write a one-sheet workbook package whose sheet XML ends with ``merges``.
+
+    The parts are written by hand, as other spreadsheet programs write them
+    (``prefix`` is a namespace prefix such as ``x:``), and the sheet is long
+    enough to span several read chunks.
+    """
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    ns = f"xmlns:{prefix[:-1]}" if prefix else "xmlns"
+    rows = "".join(f'<{prefix}row r="{n}"><{prefix}c r="A{n}"><{prefix}v>{n}</{prefix}v>'
+                   f"</{prefix}c></{prefix}row>" for n in range(1, 400))
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("_rels/.rels", f'<Relationships xmlns="{package}"><Relationship '
+                         f'Id="rId1" Type="{relations}/officeDocument" '
+                         'Target="/xl/workbook.xml"/></Relationships>')
+        archive.writestr("xl/workbook.xml", f'<{prefix}workbook {ns}="{main}" xmlns:r='
+                         f'"{relations}"><{prefix}sheets><{prefix}sheet name="lain" '
+                         f'sheetId="1" r:id="rId7"/><{prefix}sheet name="konflik" sheetId="2" '
+                         f'r:id="rId9"/></{prefix}sheets></{prefix}workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{package}">'
+                         '<Relationship Id="rId7" Target="worksheets/sheet1.xml"/>'
+                         '<Relationship Id="rId9" Target="worksheets/sheet2.xml"/>'
+                         "</Relationships>")
+        archive.writestr("xl/worksheets/sheet1.xml", f'<{prefix}worksheet {ns}="{main}">'
+                         f'<{prefix}mergeCells><{prefix}mergeCell ref="A1:B1"/>'
+                         f"</{prefix}mergeCells></{prefix}worksheet>")
+        archive.writestr("xl/worksheets/sheet2.xml", f'<{prefix}worksheet {ns}="{main}">'
+                         f"<{prefix}sheetData>{rows}</{prefix}sheetData>{merges}"
+                         f"</{prefix}worksheet>")
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+def test_merged_ranges_found_across_read_chunks(tmp_path, monkeypatch, prefix):
+    # Small chunks, so that merge elements straddle chunk boundaries.
+    monkeypatch.setattr(merged_cells, "CHUNK", 97)
+    monkeypatch.setattr(merged_cells, "OVERLAP", 64)
+    refs = [f"C{n}:D{n + 1}" for n in range(2, 300, 3)]
+    merges = (f'<{prefix}mergeCells count="{len(refs) + 1}">'
+              + "".join(f'<{prefix}mergeCell ref="{ref}"/>' for ref in refs)
+              + f'<{prefix}mergeCell ref="F7:F7"/></{prefix}mergeCells>')
+    path = tmp_path / "lain.xlsx"
+    sheet_with_merges(path, merges, prefix)
+    found = merged_cells.merged_ranges(path, "konflik")
+    assert found == [(3, n, 4, n + 1) for n in range(2, 300, 3)]
+    assert merged_cells.merged_ranges(path, "lain") == [(1, 1, 2, 1)]
+    assert merged_cells.merged_ranges(path, "tidak-ada") == []
