@@ -8,9 +8,11 @@ machines without any system font installed.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import secrets
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,8 +64,8 @@ def write_pdf(html_path: Path, pdf_path: Path, *, title: str, office: str,
             "Buat ulang laporan HTML lalu jalankan lagi.") from exc
 
     document = prepare_html(source, title=title, office=office, period=period)
-    stylesheets = [font_face_css(), PRINT_CSS.read_text(encoding="utf-8")]
-    _render_atomically(document, stylesheets, base_url=html_path.parent, pdf_path=pdf_path)
+    font_face_css()  # a missing font file stops here, with its own message
+    _render_atomically(document, base_url=html_path.parent, pdf_path=pdf_path)
 
 
 def prepare_html(source: str, *, title: str, office: str, period: str) -> str:
@@ -160,10 +162,8 @@ def font_face_css() -> str:
     return "\n".join(rules)
 
 
-def _render_atomically(document: str, stylesheets: list[str], *, base_url: Path,
-                       pdf_path: Path) -> None:
-    from weasyprint import CSS, HTML  # noqa: PLC0415 - WeasyPrint loads slowly
-
+def _render_atomically(document: str, *, base_url: Path, pdf_path: Path) -> None:
+    html = _weasyprint().HTML
     _fix_font_timestamps()
 
     # A plain open() by WeasyPrint, unlike mkstemp, gives the file the usual
@@ -171,14 +171,54 @@ def _render_atomically(document: str, stylesheets: list[str], *, base_url: Path,
     temporary = pdf_path.with_name(f".{pdf_path.stem}-{secrets.token_hex(6)}.pdf.tmp")
     try:
         with _weasyprint_warnings_at_debug():
-            HTML(string=document, base_url=str(base_url)).write_pdf(
-                temporary, stylesheets=[CSS(string=css) for css in stylesheets])
+            html(string=document, base_url=str(base_url)).write_pdf(
+                temporary, stylesheets=list(_print_stylesheets()), font_config=_font_config())
         os.replace(temporary, pdf_path)
     except Exception as exc:
         Path(temporary).unlink(missing_ok=True)
         raise RunError(
             f"PDF {pdf_path.name} gagal dibuat oleh WeasyPrint: {type(exc).__name__}: "
             f"{exc}. Laporan ini tidak ditulis; laporan sebelumnya tidak diubah.") from exc
+
+
+@functools.cache
+def _font_config():
+    """Return the process's WeasyPrint font configuration, where @font-face fonts are loaded.
+
+    WeasyPrint loads an @font-face font only into the configuration given to
+    the stylesheet that declares it, and the document must be rendered with
+    that same configuration. Without it the IKU Sans rules are ignored, so
+    the PDF gets whatever sans-serif font the system has, and WeasyPrint 70
+    crashes with a segmentation fault on a system without any font.
+    """
+    return _weasyprint().text.fonts.FontConfiguration()
+
+
+def _weasyprint():
+    """Import WeasyPrint and return it, without its warning about a system without fonts.
+
+    WeasyPrint warns "No fonts configured in FontConfig. Expect ugly output"
+    when it is imported on such a system, which does not apply to the
+    report: it brings its own fonts.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "No fonts configured", UserWarning)
+        import weasyprint  # noqa: PLC0415 - WeasyPrint loads slowly
+        import weasyprint.text.fonts  # noqa: PLC0415
+    return weasyprint
+
+
+@functools.cache
+def _print_stylesheets() -> tuple:
+    """Return the fonts' @font-face rules and print.css, parsed once per process.
+
+    Both are the same for every report, and a parsed stylesheet keeps its
+    rules, so every PDF the process makes uses the same two objects.
+    """
+    css = _weasyprint().CSS
+    fonts = _font_config()
+    return (css(string=font_face_css(), font_config=fonts),
+            css(filename=str(PRINT_CSS), font_config=fonts))
 
 
 # The time written into the fonts embedded in a PDF when SOURCE_DATE_EPOCH is

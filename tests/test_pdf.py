@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -164,17 +167,53 @@ def test_pdf_chart_is_embedded(rendered):
     assert chart.image.size == (480, 240)
 
 
+def embedded_fonts(reader) -> dict[str, str]:
+    """Map each font of the PDF, without its subset prefix, to its font program's full name."""
+    from fontTools.ttLib import TTFont  # noqa: PLC0415 - installed with WeasyPrint
+
+    found = {}
+    for page in reader.pages:
+        for reference in page["/Resources"].get("/Font", {}).values():
+            font = reference.get_object()
+            descendants = font.get("/DescendantFonts")
+            holder = descendants[0].get_object() if descendants else font
+            program = holder["/FontDescriptor"].get_object()["/FontFile2"].get_object()
+            name = str(font["/BaseFont"]).split("+", 1)[-1]
+            found[name] = TTFont(io.BytesIO(program.get_data()))["name"].getDebugName(4)
+    return found
+
+
 @pytest.mark.slow
 def test_pdf_fonts_are_dejavu(rendered):
+    """The fonts are the @font-face families of print.css, loaded from matplotlib's DejaVu."""
     _, _, reader = rendered
-    fonts = set()
-    for page in reader.pages:
-        resources = page["/Resources"]
-        for font in resources.get("/Font", {}).values():
-            fonts.add(str(font.get_object()["/BaseFont"]))
-    assert fonts
-    for name in fonts:
-        assert "DejaVu" in name, f"font {name} is not DejaVu: {sorted(fonts)}"
+    fonts = embedded_fonts(reader)
+    assert fonts["IKU-Sans"] == "DejaVu Sans"
+    assert fonts["IKU-Sans-Bold"] == "DejaVu Sans Bold"
+    assert set(fonts) <= {"IKU-Sans", "IKU-Sans-Bold", "IKU-Sans-Mono", "IKU-Sans-Mono-Bold"}
+
+
+@pytest.mark.slow
+def test_pdf_made_without_system_fonts(tmp_path):
+    """A machine without any installed font still gets the PDF, in matplotlib's DejaVu."""
+    html_path = _make_report_html(tmp_path)
+    pdf_path = tmp_path / "laporan.pdf"
+    # A fontconfig setup that lists no font folder hides every system font.
+    config = tmp_path / "fonts.conf"
+    config.write_text(f"<?xml version='1.0'?><fontconfig><cachedir>{tmp_path / 'cache'}"
+                      "</cachedir></fontconfig>", encoding="utf-8")
+    code = ("import sys\nfrom pathlib import Path\nfrom iku_nb.pdf import write_pdf\n"
+            "write_pdf(Path(sys.argv[1]), Path(sys.argv[2]), title=sys.argv[3], "
+            "office=sys.argv[4], period=sys.argv[5])\n")
+    finished = subprocess.run(
+        [sys.executable, "-c", code, str(html_path), str(pdf_path), TITLE, OFFICE, PERIOD],
+        env={**os.environ, "FONTCONFIG_FILE": str(config)}, capture_output=True, text=True,
+        timeout=300, check=False)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    assert "No fonts configured" not in finished.stderr
+    reader = pypdf.PdfReader(pdf_path)
+    assert embedded_fonts(reader)["IKU-Sans"] == "DejaVu Sans"
+    assert OFFICE.upper() in _normalise(reader.pages[0].extract_text())
 
 
 @pytest.mark.slow
