@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import secrets
 import warnings
 from collections.abc import Iterator
@@ -39,6 +40,9 @@ FONT_FILES = {
 }
 
 TOC_HEADINGS = ("h1", "h2")
+# A url() or @import whose address has no scheme (such as data:) and is not
+# absolute, so it depends on the folder of the page.
+RELATIVE_URL = re.compile(r"""(?:url\(|@import)\s*+['"]?+(?![a-zA-Z][a-zA-Z0-9+.-]*:|/)""")
 
 
 def write_pdf(html_path: Path, pdf_path: Path, *, title: str, office: str,
@@ -63,13 +67,42 @@ def write_pdf(html_path: Path, pdf_path: Path, *, title: str, office: str,
             f"Berkas HTML {html_path} tidak dapat dibaca ({exc}); PDF tidak dibuat. "
             "Buat ulang laporan HTML lalu jalankan lagi.") from exc
 
-    document = prepare_html(source, title=title, office=office, period=period)
+    soup = _report_soup(source, title=title, office=office, period=period)
+    page_css = _lift_stylesheets(soup)
     font_face_css()  # a missing font file stops here, with its own message
-    _render_atomically(document, base_url=html_path.parent, pdf_path=pdf_path)
+    _render_atomically(str(soup), page_css, base_url=html_path.parent, pdf_path=pdf_path)
 
 
 def prepare_html(source: str, *, title: str, office: str, period: str) -> str:
     """Return the report HTML with a cover and a table of contents before the content."""
+    return str(_report_soup(source, title=title, office=office, period=period))
+
+
+def _lift_stylesheets(soup) -> list[str]:
+    """Remove the page's stylesheets from its head and return their text, in order.
+
+    They are the same for every report: about 260 kB of CSS from
+    nbconvert's lab template, which WeasyPrint took about 0.2 s to parse for
+    each PDF. Passed as stylesheets instead, they are parsed once per
+    process. WeasyPrint gives those the user origin, like print.css after
+    them, so print.css now wins over a lab rule of the same specificity.
+    A stylesheet for some media only, or with a relative URL, stays in place.
+    """
+    texts: list[str] = []
+    if soup.head is None:
+        return texts
+    for style in soup.head.find_all("style", recursive=False):
+        kind = style.get("type", "text/css").split(";", 1)[0].strip().lower()
+        text = style.get_text()
+        if (kind == "text/css" and style.get("media", "all").strip().lower() == "all"
+                and not RELATIVE_URL.search(text)):
+            texts.append(text)
+            style.decompose()
+    return texts
+
+
+def _report_soup(source: str, *, title: str, office: str, period: str):
+    """Parse the report HTML and put a cover and a table of contents before the content."""
     from bs4 import BeautifulSoup  # noqa: PLC0415 - loaded only when a PDF is made
 
     soup = BeautifulSoup(source, "html.parser")
@@ -85,7 +118,7 @@ def prepare_html(source: str, *, title: str, office: str, period: str) -> str:
     entries = _collect_headings(soup, title)
     body.insert(0, _build_toc(soup, entries))
     body.insert(0, _build_cover(soup, title=title, office=office, period=period))
-    return str(soup)
+    return soup
 
 
 def _collect_headings(soup, title: str) -> list[tuple[int, str, str]]:
@@ -162,7 +195,8 @@ def font_face_css() -> str:
     return "\n".join(rules)
 
 
-def _render_atomically(document: str, *, base_url: Path, pdf_path: Path) -> None:
+def _render_atomically(document: str, page_css: list[str], *, base_url: Path,
+                       pdf_path: Path) -> None:
     html = _weasyprint().HTML
     _fix_font_timestamps()
 
@@ -171,8 +205,9 @@ def _render_atomically(document: str, *, base_url: Path, pdf_path: Path) -> None
     temporary = pdf_path.with_name(f".{pdf_path.stem}-{secrets.token_hex(6)}.pdf.tmp")
     try:
         with _weasyprint_warnings_at_debug():
+            stylesheets = [*map(_page_stylesheet, page_css), *_print_stylesheets()]
             html(string=document, base_url=str(base_url)).write_pdf(
-                temporary, stylesheets=list(_print_stylesheets()), font_config=_font_config())
+                temporary, stylesheets=stylesheets, font_config=_font_config())
         os.replace(temporary, pdf_path)
     except Exception as exc:
         Path(temporary).unlink(missing_ok=True)
@@ -206,6 +241,12 @@ def _weasyprint():
         import weasyprint  # noqa: PLC0415 - WeasyPrint loads slowly
         import weasyprint.text.fonts  # noqa: PLC0415
     return weasyprint
+
+
+@functools.lru_cache(maxsize=8)
+def _page_stylesheet(text: str):
+    """Return one of the page's own stylesheets parsed, once per process for each text."""
+    return _weasyprint().CSS(string=text, font_config=_font_config())
 
 
 @functools.cache

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from iku_nb.errors import RunError
@@ -194,6 +195,41 @@ def test_pdf_fonts_are_dejavu(rendered):
 
 
 @pytest.mark.slow
+def test_pdf_page_stylesheets_parsed_once(rendered, tmp_path):
+    """The lab template's CSS leaves the page and is parsed once for every PDF after."""
+    from iku_nb import pdf  # noqa: PLC0415
+
+    first_path, _, _ = rendered
+    before = pdf._page_stylesheet.cache_info()
+    write_pdf(first_path.with_suffix(".html"), tmp_path / "lagi.pdf", title=TITLE,
+              office=OFFICE, period=PERIOD)
+    after = pdf._page_stylesheet.cache_info()
+    assert after.misses == before.misses
+    assert after.hits > before.hits
+    html = first_path.with_suffix(".html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(prepare_html(html, title=TITLE, office=OFFICE, period=PERIOD),
+                         "html.parser")
+    lifted = pdf._lift_stylesheets(soup)
+    assert sum(map(len, lifted)) > 100_000
+    assert soup.head.find_all("style") == []
+
+
+def test_lift_keeps_media_and_relative_css():
+    from iku_nb import pdf  # noqa: PLC0415
+
+    soup = BeautifulSoup(
+        "<html><head><style>p { color: red }</style>"
+        "<style media='screen'>p { color: blue }</style>"
+        "<style>body { background: url(latar.png) }</style>"
+        "<style>i { background: url('data:image/png;base64,AA==') }</style>"
+        "</head><body><p>teks</p></body></html>", "html.parser")
+    lifted = pdf._lift_stylesheets(soup)
+    assert lifted == ["p { color: red }", "i { background: url('data:image/png;base64,AA==') }"]
+    left = [style.get_text() for style in soup.head.find_all("style")]
+    assert left == ["p { color: blue }", "body { background: url(latar.png) }"]
+
+
+@pytest.mark.slow
 def test_pdf_made_without_system_fonts(tmp_path):
     """A machine without any installed font still gets the PDF, in matplotlib's DejaVu."""
     html_path = _make_report_html(tmp_path)
@@ -218,7 +254,11 @@ def test_pdf_made_without_system_fonts(tmp_path):
 
 @pytest.mark.slow
 def test_pdf_lab_css_warnings_demoted(tmp_path, caplog):
+    from iku_nb import pdf  # noqa: PLC0415
+
     html_path = _make_report_html(tmp_path)
+    # The lab stylesheet is parsed, and warned about, once per process.
+    pdf._page_stylesheet.cache_clear()
     with caplog.at_level(logging.DEBUG):
         write_pdf(html_path, tmp_path / "laporan.pdf", title=TITLE, office=OFFICE,
                   period=PERIOD)
