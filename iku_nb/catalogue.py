@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from iku_nb.errors import CatalogueError
+from iku_nb.parse import closest, fold
 from iku_nb.validation import describe_errors
 from iku_nb.yamlfile import parse_mapping, read_text
 
@@ -217,9 +218,40 @@ class Katalog(_Model):
                     problems.append(
                         f"{ind.kode}: kolom saringan {rule.kolom!r} tidak dapat dipakai "
                         f"(pilihan: {', '.join(columns)})")
+                else:
+                    problems += self._unknown_filter_values(ind, rule)
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _unknown_filter_values(self, ind: Indikator, rule: Saringan) -> list[str]:
+        """Return a problem for each salah_satu value that no valid cell can have.
+
+        A misspelt value, such as "politk", would otherwise match no row, and
+        the indicator would drop those cases without any message.
+        """
+        allowed = self.filter_values(ind.hitung.metode, rule.kolom)
+        if allowed is None or rule.salah_satu is None:
+            return []
+        folded = {fold(value) for value in allowed}
+        problems = []
+        for value in rule.salah_satu:
+            if fold(value) in folded:
+                continue
+            guess = closest(value, allowed)
+            hint = f"maksudnya {guess!r}? " if guess else ""
+            problems.append(f"{ind.kode}: saringan {rule.kolom} memuat {value!r}, yang bukan "
+                            f"nilai sah kolom itu ({hint}pilihan: {', '.join(allowed)})")
+        return problems
+
+    def filter_values(self, metode: str, kolom: str) -> list[str] | None:
+        """Return the valid values of a filter column, or None when it is free text (nama)."""
+        if kolom == "kecamatan":
+            return list(self.wilayah)
+        if kolom == "kelurahan":
+            return [kelurahan for names in self.wilayah.values() for kelurahan in names]
+        table = "konflik" if metode == "kasus_selesai" else "organisasi"
+        return self.nilai_sah.get(f"{table}.{kolom}") if kolom != "nama" else None
 
     def bidang_by_kode(self, kode: str) -> Bidang:
         for b in self.bidang:

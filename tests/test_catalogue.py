@@ -219,3 +219,34 @@ def test_percentages_up_to_100_not_warned(tmp_path):
         "target_renstra: {tahun: 2026, nilai: 100, perkiraan: true}")
     katalog.write_text(text, encoding="utf-8")
     assert [p for p in inspect(data).problems if p.code == "katalog-di-atas-100"] == []
+
+
+@pytest.mark.parametrize(("rule", "expected"), [
+    ({"kolom": "jenis", "salah_satu": ["ideologi", "politk"]},
+     "IKU-1: saringan jenis memuat 'politk', yang bukan nilai sah kolom itu (maksudnya "
+     "'politik'? pilihan: ideologi, politik, ekonomi, sosial, budaya)"),
+    ({"kolom": "kecamatan", "salah_satu": ["Kranggan", "Sooko"]},
+     "IKU-1: saringan kecamatan memuat 'Sooko', yang bukan nilai sah kolom itu (pilihan: "
+     "Kranggan, Magersari, Prajurit Kulon)"),
+    ({"kolom": "kelurahan", "salah_satu": ["Wates", "Watess"]},
+     "IKU-1: saringan kelurahan memuat 'Watess', yang bukan nilai sah kolom itu (maksudnya "
+     "'Wates'?"),
+])
+def test_filter_value_outside_valid_values(tmp_path, rule, expected):
+    message = errors_of(tmp_path, setter("indikator", 0, "hitung", "saringan", value=[rule]))
+    assert expected in message
+
+
+def test_filter_values_folded_and_free_text(tmp_path):
+    def change(raw):
+        raw["indikator"][0]["hitung"]["saringan"] = [
+            {"kolom": "jenis", "salah_satu": [" Politik ", "SOSIAL"]}]
+        raw["indikator"][1]["hitung"]["saringan"] = [
+            {"kolom": "jenis", "salah_satu": ["lsm"]},
+            {"kolom": "nama", "salah_satu": ["Forum Kerukunan Umat Beragama"]}]
+    raw = copy.deepcopy(SHIPPED)
+    change(raw)
+    path = tmp_path / "katalog.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    katalog = load_catalogue(path)
+    assert katalog.indikator[1].hitung.saringan[1].salah_satu == ["Forum Kerukunan Umat Beragama"]
