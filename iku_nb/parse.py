@@ -69,6 +69,8 @@ def _number_or_text(value: object) -> Decimal | str | None:
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(repr(value)) if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
     return value.strip() if isinstance(value, str) else None
 
 

@@ -11,8 +11,10 @@ import errno
 import io
 import logging
 import os
+import re
 import zipfile
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -283,15 +285,50 @@ def _open_workbook(path: Path, data_only: bool):
         raise WorkbookError(_xml_reason(exc)) from exc
 
 
-def _sheet_rows(path: Path, sheet: str, data_only: bool) -> list[list]:
-    """Return the rows of one sheet; a sheet that is not valid XML raises WorkbookError."""
+def _sheet_rows(path: Path, sheet: str, data_only: bool,
+                percent_cells: list[tuple[int, int]] | None = None) -> list[list]:
+    """Return the rows of one sheet; a sheet that is not valid XML raises WorkbookError.
+
+    With ``percent_cells``, a number in a cell formatted as a percentage is
+    read as Excel shows it (0.9 shown as 90% is read as 90), and its row and
+    column, counted from 1, are appended to that list.
+    """
     book = _open_workbook(path, data_only=data_only)
     try:
-        return [list(row) for row in book[sheet].iter_rows(values_only=True)]
+        if percent_cells is None:
+            return [list(row) for row in book[sheet].iter_rows(values_only=True)]
+        records = []
+        for row_number, row in enumerate(book[sheet].iter_rows(), start=1):
+            values = []
+            for column_number, cell in enumerate(row, start=1):
+                value = cell.value
+                if (isinstance(value, (int, float)) and not isinstance(value, bool)
+                        and _is_percent_format(getattr(cell, "number_format", None))):
+                    value = _as_shown_percent(value)
+                    percent_cells.append((row_number, column_number))
+                values.append(value)
+            records.append(values)
+        return records
     except ParseError as exc:
         raise WorkbookError(_xml_reason(exc)) from exc
     finally:
         book.close()
+
+
+# Quoted text and backslash-escaped characters in a number format are shown as
+# written, so a % inside them does not make the cell a percentage.
+FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.')
+
+
+def _is_percent_format(number_format: object) -> bool:
+    """Return whether an Excel number format shows its number multiplied by 100, as in 0.0%."""
+    return isinstance(number_format, str) and "%" in FORMAT_LITERAL.sub("", number_format)
+
+
+def _as_shown_percent(value: float) -> Decimal:
+    """Return the percentage Excel shows for a stored fraction: 0.825 is 82.5."""
+    shown = Decimal(repr(value)) * 100
+    return shown.quantize(Decimal(1)) if shown == shown.to_integral() else shown.normalize()
 
 
 def _xml_reason(exc: ParseError) -> str:
@@ -303,8 +340,10 @@ def _xml_reason(exc: ParseError) -> str:
 
 
 def _read_sheet(name: str, path: Path, sheet: str, problems: list[Problem]) -> RawTable:
-    records = _sheet_rows(path, sheet, data_only=True)
+    percent_cells: list[tuple[int, int]] = []
+    records = _sheet_rows(path, sheet, data_only=True, percent_cells=percent_cells)
     label = path.name if path.stem == name else f"{path.name} [{sheet}]"
+    _note_percent_cells(name, label, records, percent_cells, problems)
     if any(cell is None for record in records for cell in record):
         _flag_formulas_without_values(path, sheet, label, records, problems)
         # Every cell of a merged range but the first reads as empty.
@@ -312,6 +351,34 @@ def _read_sheet(name: str, path: Path, sheet: str, problems: list[Problem]) -> R
 
         _flag_merged_cells(name, label, records, merged_ranges(path, sheet), problems)
     return _build(name, label, records, problems, path)
+
+
+def _note_percent_cells(name: str, label: str, records: list[list],
+                        cells: list[tuple[int, int]], problems: list[Problem]) -> None:
+    """Warn once per column that its percentage-formatted numbers were read as shown.
+
+    Excel stores 90% as 0.9. The reader takes 90, the value Excel displays,
+    and says so, because the stored number differs from the displayed one.
+    """
+    start = _header_row(name, records)
+    header = [header_text(cell) for cell in records[start]] if start is not None else []
+    by_column: dict[int, list[int]] = {}
+    for row, column in cells:
+        if start is None or row > start + 1:
+            by_column.setdefault(column, []).append(row)
+    for column, rows in sorted(by_column.items()):
+        title = header[column - 1] if column <= len(header) and header[column - 1] else None
+        first = records[rows[0] - 1][column - 1]
+        stored = format(first / 100, "f").replace(".", ",")
+        displayed = format(first, "f").replace(".", ",")
+        where = (f"baris {rows[0]}" if len(rows) == 1
+                 else f"{len(rows)} sel, baris {rows[0]}–{rows[-1]}")
+        problems.append(Problem(
+            "sel-berformat-persen", label,
+            f"Sel berformat persen ({where}) dibaca seperti yang ditampilkan Excel: "
+            f"{stored} tersimpan, {displayed}% tampil, jadi dibaca {displayed}.",
+            row=rows[0], column=title, value=f"{displayed}%",
+            expected="angka persen seperti yang tampil di Excel", severity=WARNING))
 
 
 def _flag_merged_cells(name: str, label: str, records: list[list],
@@ -456,11 +523,14 @@ def _is_blank_cell(value: object) -> bool:
 
 
 def _cell_value(cell: object) -> object:
-    """Return text as written, an xlsx date or number as itself, blanks as ''."""
+    """Return text as written, an xlsx date or number as itself, blanks as ''.
+
+    A percentage cell arrives here already as the Decimal that Excel shows.
+    """
     if cell is None:
         return ""
     if isinstance(cell, datetime):
         return cell.date() if cell.time() == datetime.min.time() else cell
-    if isinstance(cell, (date, int, float)) and not isinstance(cell, bool):
+    if isinstance(cell, (date, int, float, Decimal)) and not isinstance(cell, bool):
         return cell
     return str(cell)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import zipfile
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook
@@ -408,3 +409,33 @@ def test_merged_ranges_found_across_read_chunks(tmp_path, monkeypatch, prefix):
     assert found == [(3, n, 4, n + 1) for n in range(2, 300, 3)]
     assert merged_cells.merged_ranges(path, "lain") == [(1, 1, 2, 1)]
     assert merged_cells.merged_ranges(path, "tidak-ada") == []
+
+
+def test_percent_cells_read_as_shown(folder):
+    (folder / "target.csv").unlink()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "target"
+    sheet.append(["kode_indikator", "tahun", "target"])
+    for row, (value, number_format) in enumerate(
+            [(0.9, "0%"), (0.825, "0.0%"), (85, "General"), (90, '0"%"')], start=2):
+        sheet.append(["IKU-1", 2021 + row, value])
+        sheet.cell(row=row, column=3).number_format = number_format
+    book.save(folder / "target.xlsx")
+    tables, problems = read_tables(folder)
+    values = [cells["target"] for _, cells in tables["target"].rows]
+    assert values == [Decimal("90"), Decimal("82.5"), 85, 90]
+    assert codes(problems) == ["sel-berformat-persen"]
+    note = problems[0]
+    assert not note.is_error
+    assert (note.file, note.row, note.column, note.value) == ("target.xlsx", 2, "target", "90%")
+    assert "(2 sel, baris 2–3)" in note.message
+    assert "0,9 tersimpan, 90% tampil, jadi dibaca 90" in note.message
+
+
+@pytest.mark.parametrize(("number_format", "percent"), [
+    ("0%", True), ("0.00%", True), ("#,##0.0%;[Red]-0.0%", True),
+    ('0"%"', False), ("0\\%", False), ("General", False), (None, False),
+])
+def test_percent_format_detected(number_format, percent):
+    assert read_module._is_percent_format(number_format) is percent
