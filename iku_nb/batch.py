@@ -88,7 +88,7 @@ def add_report_command(commands, data_options) -> None:
                         "harus terbaca dan tertulis dengan jalur yang sama di setiap mesin")
 
     report.add_argument("-f", "--parameters-file", type=Path, metavar="BERKAS",
-                        action=_Once, help="berkas YAML parameter, seperti papermill -f")
+                        help="berkas YAML parameter, seperti papermill -f")
     report.add_argument("-p", "--parameters", nargs=2, action="append", default=[],
                         metavar=("NAMA", "NILAI"),
                         help="satu parameter, seperti papermill -p; boleh diulang")
@@ -139,16 +139,6 @@ def early_workers(args: argparse.Namespace) -> int:
               len(parse_triwulan(matrix.get("triwulan"), [])),
               len([code for code in bidang.split(",") if code.strip()]) or 1]
     return max(1, min(jobs, math.prod(counts)))
-
-
-class _Once(argparse.Action):
-    """Store an option's value, and reject the option a second time instead of keeping the last."""
-
-    def __call__(self, parser, namespace, values, option_string=None) -> None:
-        if getattr(namespace, self.dest) is not None:
-            parser.error(f"{option_string} hanya boleh diberikan sekali; gabungkan isi "
-                         "berkas-berkas parameternya menjadi satu berkas")
-        setattr(namespace, self.dest, values)
 
 
 def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:

@@ -151,6 +151,33 @@ class _Formatter(argparse.HelpFormatter):
         super().add_usage(usage, actions, groups, "pemakaian: " if prefix is None else prefix)
 
 
+# How to give several values at once, for the laporan options that take a list.
+_ONCE_HINTS = {
+    "tahun": "; untuk beberapa tahun tulis misalnya --tahun 2024,2025 atau 2023-2025",
+    "triwulan": "; untuk beberapa triwulan tulis misalnya --triwulan 1,2 atau semua",
+    "bidang": "; untuk beberapa bidang tulis misalnya --bidang iwasbang,poldagri",
+    "format": "; untuk dua format tulis --format html,pdf",
+    "parameters_file": "; gabungkan isi berkas-berkas parameternya menjadi satu berkas",
+}
+
+
+class _StoreOnce(argparse.Action):
+    """Store an option's value, and reject the option a second time instead of keeping the last.
+
+    argparse keeps the last of two values silently, so ``--tahun 2025 --tahun
+    2024`` made only the 2024 report.
+    """
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        given = namespace.__dict__.setdefault("_given_options", set())
+        if self.dest in given:
+            # Only laporan takes lists; hitung and periksa take one value.
+            hint = _ONCE_HINTS.get(self.dest, "") if parser.prog.endswith(" laporan") else ""
+            parser.error(f"{option_string} hanya boleh diberikan sekali{hint}")
+        given.add(self.dest)
+        setattr(namespace, self.dest, values)
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose help and errors are in Indonesian."""
 
@@ -158,6 +185,9 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", _Formatter)
         kwargs["add_help"] = False
         super().__init__(*args, **kwargs)
+        # Every option that stores one value rejects a second one.
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
         self._positionals.title = "argumen"
         self._optionals.title = "opsi"
         self.add_argument("-h", "--help", action="help",

@@ -57,7 +57,14 @@ def merge_parameters(file_values: dict[str, Any], pairs: Iterable[tuple[str, str
     """
     merged: dict[str, Any] = {}
     on_command_line = {name: value for name, value in options.items() if value is not None}
-    sources = (("-f", file_values), ("-p", dict(pairs)), ("opsi", on_command_line))
+    given: dict[str, str] = {}
+    for name, value in pairs:
+        if name in given and given[name] != value:
+            raise ParameterError(
+                f"-p {name} diberikan dua kali ({given[name]!r} dan {value!r}); berikan "
+                "sekali saja, misalnya -p tahun 2024,2025 untuk beberapa tahun.")
+        given[name] = value
+    sources = (("-f", file_values), ("-p", given), ("opsi", on_command_line))
     for label, source in sources:
         for name, value in source.items():
             if name in merged and str(merged[name]) != str(value):

@@ -400,3 +400,31 @@ def test_closed_output_pipe_ends_quietly(make_data, bad_data):
     assert command.returncode == 141, stderr
     assert b"Galat" not in stderr
     assert b"Traceback" not in stderr
+
+
+@pytest.mark.parametrize(("arguments", "expected"), [
+    (["laporan", "--tahun", "2025", "--tahun", "2024"],
+     "--tahun hanya boleh diberikan sekali; untuk beberapa tahun tulis misalnya "
+     "--tahun 2024,2025 atau 2023-2025"),
+    (["laporan", "--tahun", "2025", "--format", "html", "--format", "pdf"],
+     "--format hanya boleh diberikan sekali; untuk dua format tulis --format html,pdf"),
+    (["laporan", "--tahun", "2025", "--output", "a", "--output", "b"],
+     "--output hanya boleh diberikan sekali\n"),
+    (["hitung", "--tahun", "2025", "--tahun", "2024"], "--tahun hanya boleh diberikan sekali\n"),
+    (["--log-level", "info", "--log-level", "debug", "periksa"],
+     "--log-level hanya boleh diberikan sekali\n"),
+])
+def test_option_given_twice_rejected(capsys, arguments, expected):
+    with pytest.raises(SystemExit) as stopped:
+        main(arguments)
+    assert stopped.value.code == 2
+    assert f"galat: {expected}" in capsys.readouterr().err
+
+
+def test_parameter_pair_given_twice_rejected(tmp_path, capsys):
+    status = main(["laporan", "-p", "tahun", "2025", "-p", "tahun", "2024",
+                   "--output", str(tmp_path / "keluaran")])
+    assert status == 2
+    assert ("-p tahun diberikan dua kali ('2025' dan '2024'); berikan sekali saja"
+            in capsys.readouterr().err)
+    assert not (tmp_path / "keluaran").exists()
