@@ -19,7 +19,7 @@ from pathlib import Path
 from rich.text import Text
 
 from iku_nb.analysis import PERIOD_FORM, analysis_period, parse_analysis, warn_missing
-from iku_nb.errors import ParameterError
+from iku_nb.errors import ParameterError, os_cause
 from iku_nb.formatting import angka, detik
 from iku_nb.parse import THOUSANDS, parse_number
 from iku_nb.pool import (
@@ -180,8 +180,8 @@ def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:
 
 def _unwritable(output: Path, exc: OSError) -> ParameterError:
     """Return the error for an output folder that cannot be created or written."""
-    return ParameterError(f"Folder keluaran {output} tidak dapat ditulis ({exc.strerror}); "
-                          "periksa izinnya atau pilih --output lain.")
+    return ParameterError(f"Folder keluaran {output} tidak dapat ditulis: {os_cause(exc)}. "
+                          "Periksa izinnya atau pilih --output lain.")
 
 
 def _check_analysis_period(file_values: dict, raw: dict, args: argparse.Namespace) -> None:

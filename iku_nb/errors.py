@@ -64,7 +64,22 @@ _OS_CAUSES = {
     "ENOENT": "folder atau berkasnya tidak ada",
     "ENAMETOOLONG": "jalurnya terlalu panjang",
     "EIO": "perangkat penyimpanan gagal membaca atau menulis",
+    "ENOTDIR": "salah satu bagian jalurnya adalah berkas, bukan folder",
+    "EISDIR": "jalurnya adalah folder, bukan berkas",
+    "EXDEV": "berkas tidak dapat dipindahkan ke sistem berkas lain di dalam folder itu",
+    "EBUSY": "berkas atau foldernya sedang dipakai program lain",
 }
+
+
+def os_cause(exc: OSError) -> str:
+    """Return why a file operation failed, in Indonesian, with the errno name for support staff.
+
+    The operating system's own text (``exc.strerror``) is English, e.g.
+    "Read-only file system", so it is not shown to the user.
+    """
+    name = errno.errorcode.get(exc.errno or 0, "")
+    cause = _OS_CAUSES.get(name, "galat sistem berkas")
+    return f"{cause} ({name or 'tanpa kode'})"
 
 
 def failure_reason(exc: BaseException) -> str:
@@ -77,8 +92,7 @@ def failure_reason(exc: BaseException) -> str:
     if not isinstance(exc, OSError) or not (exc.filename or name in _OS_CAUSES):
         return f"galat internal: {type(exc).__name__}: {exc}"
     where = f" {exc.filename}" if exc.filename else ""
-    cause = _OS_CAUSES.get(name, "galat sistem berkas")
-    return f"berkas{where} tidak dapat dibaca atau ditulis: {cause} ({name or 'tanpa kode'})"
+    return f"berkas{where} tidak dapat dibaca atau ditulis: {os_cause(exc)}"
 
 
 class Terminated(SystemExit):

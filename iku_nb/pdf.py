@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from iku_nb.errors import RunError
+from iku_nb.errors import RunError, os_cause
 
 log = logging.getLogger("iku_nb")
 
@@ -63,8 +63,9 @@ def write_pdf(html_path: Path, pdf_path: Path, *, title: str, office: str,
     try:
         source = html_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
+        reason = os_cause(exc) if isinstance(exc, OSError) else "isinya bukan teks UTF-8"
         raise RunError(
-            f"Berkas HTML {html_path} tidak dapat dibaca ({exc}); PDF tidak dibuat. "
+            f"Berkas HTML {html_path} tidak dapat dibaca ({reason}); PDF tidak dibuat. "
             "Buat ulang laporan HTML lalu jalankan lagi.") from exc
 
     soup = _report_soup(source, title=title, office=office, period=period)

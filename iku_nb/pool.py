@@ -32,7 +32,7 @@ from typing import Protocol
 
 import psutil
 
-from iku_nb.errors import IkuError, Terminated, failure_reason
+from iku_nb.errors import IkuError, Terminated, failure_reason, os_cause
 from iku_nb.forkserver import worker_context
 from iku_nb.formatting import detik
 from iku_nb.kernel import WarmKernel, kill_all
@@ -507,7 +507,7 @@ def _record_failure(output: Path, result: ReportResult) -> None:
         # The batch goes on, and the summary still lists this report as failed.
         log.warning("catatan %s tidak dapat ditulis: %s", note, exc)
         result.reason = (f"{result.reason or ''}; catatan {note.name} tidak dapat ditulis "
-                         f"({exc.strerror})")
+                         f"({os_cause(exc)})")
 
 
 def _serve(runner: Runner, output: Path, timeout: float, connection: Connection,

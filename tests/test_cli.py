@@ -20,7 +20,7 @@ from rich.console import Console
 from iku_nb import cli
 from iku_nb.catalogue import SHIPPED_CATALOGUE
 from iku_nb.cli import main
-from iku_nb.errors import failure_reason
+from iku_nb.errors import failure_reason, os_cause
 from iku_nb.problems import Problem
 
 
@@ -428,3 +428,23 @@ def test_parameter_pair_given_twice_rejected(tmp_path, capsys):
     assert ("-p tahun diberikan dua kali ('2025' dan '2024'); berikan sekali saja"
             in capsys.readouterr().err)
     assert not (tmp_path / "keluaran").exists()
+
+
+def test_output_under_a_file_named_in_indonesian(tmp_path, capsys):
+    (tmp_path / "berkas").write_text("bukan folder", encoding="utf-8")
+    status = main(["laporan", "--tahun", "2025", "--output", str(tmp_path / "berkas" / "sub")])
+    error = capsys.readouterr().err
+    assert status == 2
+    assert "salah satu bagian jalurnya adalah berkas, bukan folder (ENOTDIR)" in error
+    assert "Not a directory" not in error
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    (errno.EROFS, "sistem berkasnya hanya dapat dibaca (EROFS)"),
+    (errno.EXDEV, "berkas tidak dapat dipindahkan ke sistem berkas lain di dalam folder itu "
+                  "(EXDEV)"),
+    (errno.ELOOP, "galat sistem berkas (ELOOP)"),
+    (None, "galat sistem berkas (tanpa kode)"),
+])
+def test_os_cause_in_indonesian(code, expected):
+    assert os_cause(OSError(code, "English text")) == expected
