@@ -21,12 +21,14 @@ from xml.etree.ElementTree import ParseError
 from iku_nb.problems import ERROR, WARNING, Problem
 from iku_nb.read_columnar import read_plain_csv
 from iku_nb.tables import (
+    DELIMITERS,
     HEADER_SEARCH_ROWS,
     SEP_LINE,
     TABLES,
     RawTable,
     header_text,
     sniff_delimiter,
+    split_line,
 )
 
 log = logging.getLogger("iku_nb")
@@ -262,9 +264,80 @@ def _read_csv(name: str, path: Path, problems: list[Problem]) -> RawTable | None
         head = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
         delimiter = sniff_delimiter(name, head)
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    _drop_rows_with_other_delimiter(name, path.name, records, delimiter, problems)
+    _flag_rows_with_extra_cells(name, path.name, records, delimiter, problems)
     table = _build(name, path.name, records, problems, path)
     table.delimiter = delimiter
     return table
+
+
+# Rows listed one by one in the message about another delimiter; more are counted.
+ROWS_NAMED = 5
+
+
+def _drop_rows_with_other_delimiter(name: str, source: str, records: list[list],
+                                    delimiter: str, problems: list[Problem]) -> None:
+    """Report data rows written with another delimiter than the header, and blank them.
+
+    Such a row reads as one cell, so every later check would report it again
+    (missing cells, an unknown id). Blanked, it keeps its row number but is
+    not checked; the error stops the report all the same.
+    """
+    start = _header_row(name, records)
+    if start is None or len(records[start]) < 2:
+        return
+    width = len(records[start])
+    found: dict[str, list[int]] = {}
+    for index in range(start + 1, len(records)):
+        record = records[index]
+        if len(record) != 1 or not record[0].strip():
+            continue
+        other = next((d for d in DELIMITERS
+                      if d != delimiter and len(split_line(record[0], d)) == width), None)
+        if other is not None:
+            found.setdefault(other, []).append(index + 1)
+            records[index] = []
+    for other, rows in found.items():
+        named = ", ".join(map(str, rows[:ROWS_NAMED])) + (", …" if len(rows) > ROWS_NAMED else "")
+        problems.append(Problem(
+            "pemisah-berbeda", source,
+            f"{len(rows)} baris data (baris {named}) memisahkan sel dengan {other!r}, "
+            f"sedangkan judul kolom memakai {delimiter!r}, sehingga setiap baris itu terbaca "
+            "sebagai satu sel dan tidak diperiksa. Simpan ulang berkas dengan satu pemisah "
+            "untuk semua baris.",
+            row=rows[0], value=other, expected=f"pemisah {delimiter!r} seperti judul kolom"))
+
+
+def _flag_rows_with_extra_cells(name: str, source: str, records: list[list], delimiter: str,
+                                problems: list[Problem]) -> None:
+    """Warn about data rows with more cells than the header whose extra cells are empty.
+
+    An unquoted delimiter inside a value, as in ``Lembaga Kajian Hukum, Sosial``,
+    splits it in two and shifts every later cell to the right, so the errors
+    then name the wrong columns. Extra cells that are filled are reported by
+    :func:`_build`; this covers the case where the shift pushed only an empty
+    cell past the header.
+    """
+    start = _header_row(name, records)
+    if start is None:
+        return
+    width = len(records[start])
+    rows = [index + 1 for index in range(start + 1, len(records))
+            if len(records[index]) > width
+            and not any(cell.strip() for cell in records[index][width:])]
+    if not rows:
+        return
+    named = ", ".join(map(str, rows[:ROWS_NAMED])) + (", …" if len(rows) > ROWS_NAMED else "")
+    opening = (f"Baris {rows[0]} berisi" if len(rows) == 1
+               else f"{len(rows)} baris data (baris {named}) berisi")
+    problems.append(Problem(
+        "baris-lebih-sel", source,
+        f"{opening} lebih banyak sel daripada judul kolom ({width}). Bila nilai-nilainya "
+        f"bergeser ke kolom sebelah kanan, sebuah sel berisi {delimiter!r} tanpa tanda "
+        'kutip: beri tanda kutip ganda pada sel itu, misalnya "Lembaga Kajian Hukum, '
+        'Sosial dan Lingkungan".',
+        row=rows[0], value=str(len(records[rows[0] - 1])),
+        expected=f"{width} sel, sebanyak judul kolom", severity=WARNING))
 
 
 def _open_workbook(path: Path, data_only: bool):
@@ -358,7 +431,7 @@ def _note_percent_cells(name: str, label: str, records: list[list],
     """Warn once per column that its percentage-formatted numbers were read as shown.
 
     Excel stores 90% as 0.9. The reader takes 90, the value Excel displays,
-    and says so, because the stored number differs from the displayed one.
+    and reports it, because the stored number differs from the displayed one.
     """
     start = _header_row(name, records)
     header = [header_text(cell) for cell in records[start]] if start is not None else []

@@ -127,7 +127,7 @@ def sniff_delimiter(name: str, lines: list[str]) -> str:
     line naming two known columns, the delimiter most frequent on one line wins.
     """
     known = set(TABLES[name].columns)
-    hits = {d: max((len(known & {header_text(cell) for cell in _cells(line, d)})
+    hits = {d: max((len(known & {header_text(cell) for cell in split_line(line, d)})
                     for line in lines), default=0) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: hits[d])
     if hits[best] >= 2:
@@ -135,7 +135,7 @@ def sniff_delimiter(name: str, lines: list[str]) -> str:
     return max(DELIMITERS, key=lambda d: max((line.count(d) for line in lines), default=0))
 
 
-def _cells(line: str, delimiter: str) -> list[str]:
+def split_line(line: str, delimiter: str) -> list[str]:
     """Split one line into cells as CSV does, quotes removed; [] for a broken line."""
     try:
         return next(csv.reader([line], delimiter=delimiter), [])

@@ -439,3 +439,42 @@ def test_percent_cells_read_as_shown(folder):
 ])
 def test_percent_format_detected(number_format, percent):
     assert read_module._is_percent_format(number_format) is percent
+
+
+def test_data_rows_with_other_delimiter_reported_once(folder):
+    path = folder / "partisipasi.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0].replace(",", ";"), *lines[1:]]) + "\n",
+                    encoding="utf-8")
+    tables, problems = read_tables(folder)
+    assert codes(problems) == ["pemisah-berbeda"]
+    problem = problems[0]
+    assert (problem.file, problem.row, problem.value) == ("partisipasi.csv", 2, ",")
+    assert f"{len(lines) - 1} baris data (baris 2, 3, 4" in problem.message
+    assert "judul kolom memakai ';'" in problem.message
+    assert tables["partisipasi"].rows == []
+
+
+def test_one_row_with_other_delimiter_left_out(folder):
+    path = folder / "konflik.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines[2] = lines[2].replace(";", ",")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tables, problems = read_tables(folder)
+    assert codes(problems) == ["pemisah-berbeda"]
+    assert problems[0].row == 3
+    assert "1 baris data (baris 3) memisahkan sel dengan ','" in problems[0].message
+    assert 3 not in [row for row, _ in tables["konflik"].rows]
+
+
+def test_unquoted_delimiter_shift_explained(folder):
+    path = folder / "organisasi.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Lembaga Kajian Kebijakan Daerah",
+                                 "Lembaga Kajian, Kebijakan Daerah"), encoding="utf-8")
+    _, problems = read_tables(folder)
+    assert codes(problems) == ["baris-lebih-sel"]
+    problem = problems[0]
+    assert not problem.is_error
+    assert (problem.row, problem.value) == (3, "6")
+    assert problem.message.startswith("Baris 3 berisi lebih banyak sel daripada judul kolom (5)")
