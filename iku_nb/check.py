@@ -209,7 +209,8 @@ def _check_columns(table: RawTable, spec, problems: list[Problem]) -> bool:
     ok = True
     for column in spec.required:
         if column not in table.header:
-            hint = closest(column, table.header)
+            # A column of the table that is present under its own name is no misspelling.
+            hint = closest(column, [h for h in table.header if h not in spec.columns])
             problems.append(Problem(
                 "kolom-tidak-ada", table.source,
                 f"Kolom wajib {column!r} tidak ada di tabel {spec.name}."

@@ -9,11 +9,13 @@ from datetime import date
 from iku_nb.formatting import bilangan
 from iku_nb.parse import (
     DATE_FORMATS,
+    THOUSANDS,
     canonical,
     closest,
     is_blank,
     parse_date,
     parse_integer,
+    parse_number,
     shown,
 )
 from iku_nb.period import MAX_YEAR, MIN_YEAR
@@ -34,6 +36,10 @@ def _date_hint(value: object) -> str:
         return ""
     if len(parts[0]) == 4:
         year, month, day = parts
+        if "-" not in str(value) and _is_calendar_date(year, month, day):
+            return (" Tanggal yang diawali tahun ditulis dengan tanda hubung: "
+                    f"{year}-{int(month):02d}-{int(day):02d}, atau tulis hari lebih dulu: "
+                    f"{int(day):02d}/{int(month):02d}/{year}.")
     elif len(parts[2]) == 4:
         day, month, year = parts
         if 1 <= int(day) <= 12 < int(month) <= 31:
@@ -44,6 +50,14 @@ def _date_hint(value: object) -> str:
     if not 1 <= int(month) <= 12:
         return f" Bulan {int(month)} tidak ada."
     return " Tanggal itu tidak ada di kalender."
+
+
+def _is_calendar_date(year: str, month: str, day: str) -> bool:
+    try:
+        date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass
@@ -154,8 +168,12 @@ class Rows:
             return self.text(row, cells, column, required)
         parsed = parse_integer(value)
         if parsed is None:
-            has_separator = "." in shown(value) or "," in shown(value)
-            hint = " Tulis tanpa pemisah ribuan, misalnya 1000." if has_separator else ""
+            if isinstance(value, str) and THOUSANDS.fullmatch(value.strip()):
+                hint = " Tulis tanpa pemisah ribuan, misalnya 1000."
+            elif parse_number(value) is not None:
+                hint = f" Nilai itu pecahan, padahal {column} adalah jumlah yang utuh."
+            else:
+                hint = ""
             self.problem("bukan-bilangan-bulat", row, column, value, expected,
                          f"Nilai {column} {shown(value)!r} bukan {expected}.{hint}")
         elif abs(parsed) > MAX_INTEGER:

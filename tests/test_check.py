@@ -31,6 +31,8 @@ def test_dasar_has_no_problems(folder):
     ("03/25/2025", "25/03/2025"),
     ("31/02/2025", "tidak ada di kalender"),
     ("12/03/25", "empat angka"),
+    ("2025/03/12", "diawali tahun ditulis dengan tanda hubung: 2025-03-12, atau tulis hari "
+                   "lebih dulu: 12/03/2025"),
 ])
 def test_unreadable_date_explained(folder, written, hint):
     replace(folder, "konflik.csv", ";12/03/2025;", f";{written};")
@@ -351,3 +353,20 @@ def test_quoted_header_decides_delimiter(folder):
         "2025;Program A;1,250,000.00;1,000,000.00;ATK, honor, perjalanan\n", encoding="utf-8")
     assert [(p.code, p.column) for p in inspect(folder).problems] == [
         ("rupiah-tidak-sah", "pagu"), ("rupiah-tidak-sah", "realisasi")]
+
+
+def test_missing_column_hint_skips_valid_columns(folder):
+    text = (folder / "organisasi.csv").read_text(encoding="utf-8").splitlines()
+    rows = [",".join(line.split(",")[:3] + line.split(",")[4:]) for line in text]
+    (folder / "organisasi.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    problem = next(p for p in inspect(folder).problems if p.code == "kolom-tidak-ada")
+    assert problem.column == "tanggal_terdaftar"
+    assert problem.value is None
+    assert "nama kolom harus persis" not in problem.message
+
+
+def test_missing_column_hint_names_misspelling(folder):
+    replace(folder, "organisasi.csv", "tanggal_terdaftar", "tanggal terdaftar")
+    problem = next(p for p in inspect(folder).problems if p.code == "kolom-tidak-ada")
+    assert problem.value == "tanggal terdaftar"
+    assert "nama kolom harus persis 'tanggal_terdaftar'" in problem.message

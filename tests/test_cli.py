@@ -168,6 +168,18 @@ def test_rekap_thousands_dot_is_rejected(make_data):
     assert "tanpa pemisah ribuan" in problem["keterangan"]
 
 
+def test_rekap_fraction_named_as_fraction(make_data):
+    rekap = [{"kode_indikator": "IKU-1", "tahun": 2024, "triwulan": "", "pembilang": "2.5",
+              "penyebut": "12", "keterangan": ""}]
+    data = make_data(rekap=rekap)
+    run = run_cli("periksa", "--data", str(data), "--format", "json")
+    assert run.returncode == 2
+    problem = next(p for p in json.loads(run.stdout) if p["kolom"] == "pembilang")
+    assert problem["kode"] == "bukan-bilangan-bulat"
+    assert "pecahan, padahal pembilang adalah jumlah yang utuh" in problem["keterangan"]
+    assert "pemisah ribuan" not in problem["keterangan"]
+
+
 
 def test_sample_folder_carries_shipped_catalogue():
     # A real copy, not a link, so copying the data folder keeps its catalogue.
