@@ -17,7 +17,12 @@ import pyarrow as pa
 from iku_nb import columns
 from iku_nb.catalogue import Katalog
 from iku_nb.check_anggaran import parse_anggaran
-from iku_nb.check_konflik import check_case_agreement, parse_konflik, parse_konflik_columns
+from iku_nb.check_konflik import (
+    check_case_agreement,
+    check_case_year,
+    parse_konflik,
+    parse_konflik_columns,
+)
 from iku_nb.check_organisasi import (
     check_participation,
     parse_organisasi,
@@ -64,6 +69,7 @@ def check_tables(tables: dict[str, RawTable], katalog: Katalog) -> tuple[dict, l
             numbered.result()
             rows = Rows(table, [])
             check_case_agreement(rows, typed["konflik"])
+            check_case_year(rows, typed["konflik"])
             problems[position:position] = rows.problems
     _check_references(typed, tables, katalog, problems)
     for table in tables.values():

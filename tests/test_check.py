@@ -370,3 +370,26 @@ def test_missing_column_hint_names_misspelling(folder):
     problem = next(p for p in inspect(folder).problems if p.code == "kolom-tidak-ada")
     assert problem.value == "tanggal terdaftar"
     assert "nama kolom harus persis 'tanggal_terdaftar'" in problem.message
+
+
+def test_case_number_year_differs_from_incident(folder):
+    replace(folder, "konflik.csv", "K-2025-001;15/01/2025", "K-2025-001;15/01/2024")
+    (problem,) = [p for p in inspect(folder).problems if p.code == "tahun-nomor-kasus"]
+    assert problem.severity == "peringatan"
+    assert (problem.row, problem.column, problem.value) == (2, "tanggal_kejadian", "15/01/2024")
+    assert problem.ids == ("K-2025-001",)
+    assert "Nomor kasus K-2025-001 bertahun 2025, tetapi tanggal_kejadian 15/01/2024" in (
+        problem.message)
+
+
+def test_case_year_checked_once_per_case(folder):
+    text = (folder / "konflik.csv").read_text(encoding="utf-8-sig")
+    (folder / "konflik.csv").write_text(text.replace("K-2025-002", "K-2024-002"),
+                                        encoding="utf-8")
+    problems = [p for p in inspect(folder).problems if p.code == "tahun-nomor-kasus"]
+    assert [(p.row, p.ids) for p in problems] == [(3, ("K-2024-002",))]
+
+
+def test_other_case_numbering_not_year_checked(folder):
+    replace(folder, "konflik.csv", "K-2025-001;15/01/2025", "KSS/001;15/01/2024")
+    assert [p for p in inspect(folder).problems if p.code == "tahun-nomor-kasus"] == []
