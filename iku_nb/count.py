@@ -256,13 +256,14 @@ def find_rekap(tables: dict, kode: str, period: Period) -> pd.Series | None:
     """Return the rekap row of an indicator and period, or None.
 
     A yearly period reads the row without triwulan, or else the triwulan IV
-    row, since quarterly figures are cumulative from January.
+    row, since quarterly figures are cumulative from January. For the same
+    reason triwulan IV reads the yearly row when it has no row of its own.
     """
     rekap = tables.get("rekap")
     if rekap is None or rekap.empty:
         return None
     rows = rekap[(rekap["kode_indikator"] == kode) & (rekap["tahun"] == period.tahun)]
-    candidates = [period.triwulan] if period.triwulan else [None, 4]
+    candidates = {None: [None, 4], 4: [4, None]}.get(period.triwulan, [period.triwulan])
     for triwulan in candidates:
         match = rows[rows["triwulan"].isna()] if triwulan is None else rows[
             rows["triwulan"] == triwulan]

@@ -229,3 +229,14 @@ def test_period_rejects_invalid_values(tahun, triwulan):
 def test_hitung_accepts_numpy_tahun(make_data):
     dataset = iku_nb.load(make_data(konflik=[report("K-2", "2025-03-05", status="belum")]))
     assert iku_nb.hitung(dataset, np.int64(2025)) == iku_nb.hitung(dataset, 2025)
+
+
+def test_fourth_quarter_reads_yearly_rekap(make_data):
+    rekap = [{"kode_indikator": "IKU-1", "tahun": 2024, "triwulan": "", "pembilang": 7,
+              "penyebut": 8, "keterangan": "Rekap tahunan"}]
+    data = make_data(konflik=[report("K-1", "2025-02-01", selesai="2025-02-02")], rekap=rekap)
+    fourth = figures(data, 2024, 4)["IKU-1"]
+    assert (fourth.pembilang, fourth.penyebut) == (7, 8)
+    assert fourth.counts.rekap_baris == 2
+    # Cumulative quarters before the fourth end before December, so the yearly row is not theirs.
+    assert figures(data, 2024, 3)["IKU-1"].counts is None
