@@ -175,6 +175,8 @@ def _locate_sheets(path: Path, sources: dict[str, list], problems: list[Problem]
             expected="buku kerja Excel .xlsx yang sah"))
         return
     sheet_names = book.sheetnames
+    hidden = {ws.title for ws in book.worksheets
+              if getattr(ws, "sheet_state", "visible") != "visible"}
     book.close()
     # Sheet and file names match a table ignoring case and surrounding spaces,
     # because Excel users type "Konflik " as readily as "konflik".
@@ -186,12 +188,35 @@ def _locate_sheets(path: Path, sources: dict[str, list], problems: list[Problem]
         sheet = named.get(stem, sheet_names[0])
         sources.setdefault(stem, []).append(
             (path.name, lambda p, s=stem, f=path, sh=sheet: _read_sheet(s, f, sh, p)))
+        _note_hidden(path.name, sheet, stem, hidden, problems)
+        for name, other in named.items():
+            if name in TABLES and name != stem:
+                problems.append(Problem(
+                    "lembar-tidak-dibaca", path.name,
+                    f"Lembar {other!r} di {path.name} tidak dibaca sebagai tabel {name}: "
+                    f"buku kerja yang bernama tabel hanya dibaca untuk tabel {stem}. "
+                    f"Simpan lembar itu sebagai {name}.xlsx, atau beri buku kerja nama lain "
+                    "(misalnya pemantauan.xlsx) supaya setiap lembarnya dibaca.",
+                    value=other, expected=f"hanya tabel {stem} di {path.name}",
+                    severity=WARNING))
         return
     for name, sheet in named.items():
         if name in TABLES:
             label = f"{path.name} [{sheet}]"
             sources.setdefault(name, []).append(
                 (label, lambda p, n=name, f=path, sh=sheet: _read_sheet(n, f, sh, p)))
+            _note_hidden(label, sheet, name, hidden, problems)
+
+
+def _note_hidden(label: str, sheet: str, name: str, hidden: set[str],
+                 problems: list[Problem]) -> None:
+    """Warn that a sheet read as a table is hidden in Excel, where nobody checks it."""
+    if sheet in hidden:
+        problems.append(Problem(
+            "lembar-tersembunyi", label,
+            f"Lembar {sheet!r} tersembunyi di Excel, tetapi tetap dibaca sebagai tabel {name}. "
+            "Tampilkan lembar itu (Unhide) untuk memeriksa isinya, atau hapus bila tidak "
+            "dipakai.", value=sheet, expected="lembar yang terlihat", severity=WARNING))
 
 
 def _table_name(text: str) -> str:

@@ -478,3 +478,32 @@ def test_unquoted_delimiter_shift_explained(folder):
     assert not problem.is_error
     assert (problem.row, problem.value) == (3, "6")
     assert problem.message.startswith("Baris 3 berisi lebih banyak sel daripada judul kolom (5)")
+
+
+def test_other_table_sheet_in_table_workbook_named(folder):
+    book = konflik_workbook(folder)
+    book.create_sheet("Organisasi").append(["id_organisasi"])
+    book.save(folder / "konflik.xlsx")
+    tables, problems = read_tables(folder)
+    assert codes(problems) == ["lembar-tidak-dibaca"]
+    problem = problems[0]
+    assert not problem.is_error
+    assert (problem.file, problem.value) == ("konflik.xlsx", "Organisasi")
+    assert "hanya dibaca untuk tabel konflik" in problem.message
+    assert tables["organisasi"].source == "organisasi.csv"
+
+
+def test_hidden_sheet_read_with_warning(folder):
+    (folder / "partisipasi.csv").unlink()
+    book = Workbook()
+    book.active.title = "catatan"
+    events = book.create_sheet("partisipasi")
+    events.append(["id_organisasi", "tanggal", "kegiatan"])
+    events.append(["ORG-001", datetime(2025, 2, 10), "Musrenbang"])
+    events.sheet_state = "hidden"
+    book.save(folder / "pemantauan.xlsx")
+    tables, problems = read_tables(folder)
+    assert codes(problems) == ["lembar-tersembunyi"]
+    assert problems[0].file == "pemantauan.xlsx [partisipasi]"
+    assert not problems[0].is_error
+    assert len(tables["partisipasi"].rows) == 1
