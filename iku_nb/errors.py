@@ -38,10 +38,8 @@ class DataError(IkuError):
         """Return the first ``limit`` errors as lines of file, row, column, value and message."""
         lines = []
         for problem in [p for p in self.problems if p.is_error][:limit]:
-            where = problem.file + (f" baris {problem.row}" if problem.row else "")
-            where += f" kolom {problem.column}" if problem.column else ""
             value = f" nilai {problem.value!r}" if problem.value not in (None, "") else ""
-            lines.append(f"  - {where}{value}: {problem.message}")
+            lines.append(f"  - {problem.where}{value}: {problem.message}")
         return "\n".join(lines)
 
 

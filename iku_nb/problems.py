@@ -30,6 +30,12 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity == ERROR
 
+    @property
+    def where(self) -> str:
+        """Return the file, row and column of the problem: ``konflik.csv baris 5 kolom jenis``."""
+        place = self.file + (f" baris {self.row}" if self.row else "")
+        return place + (f" kolom {self.column}" if self.column else "")
+
     def as_row(self) -> dict[str, str]:
         """Return the problem as a row of the Indonesian problem table."""
         return {

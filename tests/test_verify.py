@@ -442,3 +442,16 @@ def test_template_change_explains_cell_count(made, tmp_path, capsys):
     # The changed template explains the extra cell, so the notebook is not blamed for it.
     assert "notebook diubah sesudah laporan dibuat" not in out
     assert "Catatan: sel kode ke-15 berbeda dengan hasil menjalankan ulang" in out
+
+
+def test_data_errors_located_when_rerun_impossible(made, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(made["data"], data)
+    path = data / "konflik.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    first_date = re.search(r"\d\d/\d\d/2023", text).group(0)
+    path.write_text(text.replace(first_date, "31/02/2023", 1), encoding="utf-8")
+    status = main(["verifikasi", str(made["folder"]), "--data", str(data)])
+    out = capsys.readouterr().out
+    assert status == 2, out
+    assert re.search(r"konflik\.csv baris \d+ kolom tanggal_\w+: Tanggal '31/02/2023'", out)
