@@ -643,11 +643,11 @@ def _kill(workers: list[_Worker], output: Path) -> None:
         worker.connection.close()
         _remove_worker_folders(worker.process.pid)
         if worker.spec is not None:
-            _remove_staging(output, worker.spec)
+            remove_staging(output, worker.spec)
             log.info("laporan %s dihentikan", worker.spec.name)
 
 
-def _remove_staging(output: Path, spec: ReportSpec) -> None:
+def remove_staging(output: Path, spec: ReportSpec) -> None:
     """Remove the temporary folders that a killed run of ``spec`` left in the staging area.
 
     run_report names them ``<report name>-`` plus the 8 random characters of

@@ -455,6 +455,22 @@ def test_laporan_command_matrix_and_index(fake_pool, tmp_path, capsys):
     assert "2 berhasil, 0 gagal, 0 waktu habis" in captured.err
 
 
+def test_laporan_clears_killed_runs_staging(fake_pool, tmp_path):
+    output = tmp_path / "keluaran"
+    # What a batch killed with SIGKILL leaves: its reports' staging folders.
+    left = output / STAGING / "2025-poldagri-k1ll3d00"
+    left.mkdir(parents=True)
+    (left / "laporan_bidang.ipynb").write_text("{}", encoding="utf-8")
+    other = output / STAGING / "2024-poldagri-k1ll3d00"
+    other.mkdir()
+    status = main(["laporan", "--data", str(DATA), "--tahun", "2025", "--bidang", "poldagri",
+                   "--output", str(output)])
+    assert status == 0
+    assert not left.exists()
+    # Another report's folder stays: this batch does not make that report.
+    assert other.is_dir()
+
+
 def test_laporan_warns_of_own_renstra_estimates(fake_pool, tmp_path, caplog):
     with caplog.at_level("WARNING", logger="iku_nb"):
         status = main(["laporan", "--data", str(DATA), "--tahun", "2025", "--bidang", "poldagri",
