@@ -8,6 +8,7 @@ machines without any system font installed.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
 import os
@@ -227,7 +228,17 @@ def _font_config():
     the PDF gets whatever sans-serif font the system has, and WeasyPrint 70
     crashes with a segmentation fault on a system without any font.
     """
+    # Released at exit while WeasyPrint's modules still exist: its __del__,
+    # run during interpreter teardown, printed a TypeError traceback.
+    atexit.register(_release_fonts)
     return _weasyprint().text.fonts.FontConfiguration()
+
+
+def _release_fonts() -> None:
+    """Drop the cached stylesheets and font configuration, so that WeasyPrint frees them now."""
+    _page_stylesheet.cache_clear()
+    _print_stylesheets.cache_clear()
+    _font_config.cache_clear()
 
 
 def _weasyprint():
