@@ -23,9 +23,15 @@ _GROUPED = {
 
 
 def shown(value: object) -> str:
-    """Return a cell value as the user would read it in the message table."""
+    """Return a cell value as the user would read it in the message table.
+
+    Text is shown as written. An xlsx number is shown with a decimal comma,
+    as Excel shows it in Indonesian: 0,9, not 0.9.
+    """
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, (float, Decimal)) and not isinstance(value, bool):
+        return format(value, "f" if isinstance(value, Decimal) else "").replace(".", ",")
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)

@@ -14,6 +14,7 @@ from iku_nb.parse import (
     parse_integer,
     parse_number,
     parse_rupiah,
+    shown,
 )
 
 
@@ -98,3 +99,11 @@ def test_parse_date_drops_time_part(value):
 ])
 def test_parse_rupiah(value, expected):
     assert parse_rupiah(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (0.9, "0,9"), (2.0, "2"), (Decimal("82.5"), "82,5"), ("0.9", "0.9"), (7, "7"),
+    (date(2025, 3, 10), "2025-03-10"),
+])
+def test_shown_numbers_with_decimal_comma(value, expected):
+    assert shown(value) == expected
