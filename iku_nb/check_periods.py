@@ -12,7 +12,7 @@ from iku_nb.parse import (
     shown,
 )
 from iku_nb.period import MAX_YEAR, MIN_YEAR
-from iku_nb.problems import WARNING
+from iku_nb.problems import ERROR, WARNING
 from iku_nb.rows import Rows
 
 # "9.000" is nine thousand to an Indonesian reader and 9 to a parser.
@@ -90,9 +90,17 @@ def parse_target(rows: Rows, katalog: Katalog) -> None:
                          f"Target {shown(raw)} sangat kecil; apakah sel berformat persen "
                          "sehingga 80% tersimpan sebagai 0,8?", severity=WARNING)
         elif value is not None and value > 100:
+            # A share of counted cases or organisations never exceeds 100%, so such a
+            # target can never be met: it is a typing error, as 90 in a cell formatted
+            # as a percentage, which Excel shows and stores as 9000%.
+            percent = any(i.kode == record["kode_indikator"] and i.satuan.strip() == "%"
+                          for i in katalog.indikator)
             rows.problem("target-di-atas-100", row, "target", raw, "persen 0 sampai 100",
-                         f"Target {shown(raw)} melebihi 100%; periksa apakah angkanya benar.",
-                         severity=WARNING)
+                         f"Target {shown(raw)} melebihi 100%"
+                         + ("; realisasi indikator persen tidak pernah melebihi 100%, jadi "
+                            "target ini tidak mungkin tercapai." if percent
+                            else "; periksa apakah angkanya benar."),
+                         severity=ERROR if percent else WARNING)
         record["target"] = value
         rows.records.append(record)
     _check_unique_periods(rows, "target")

@@ -143,16 +143,19 @@ def test_table_name_used_by_a_folder(make_data):
     assert problem["berkas"] == "konflik.csv"
 
 
-@pytest.mark.parametrize(("value", "code"), [("250", "target-di-atas-100"),
-                                             ("0,8", "target-terlalu-kecil")])
-def test_target_out_of_percent_range_warns(make_data, value, code):
+@pytest.mark.parametrize(("value", "code", "level", "status"), [
+    ("250", "target-di-atas-100", "galat", 2),
+    ("0,8", "target-terlalu-kecil", "peringatan", 0),
+])
+def test_target_out_of_percent_range(make_data, value, code, level, status):
+    """A percent target above 100 can never be met; one below 1 may be a percent cell."""
     targets = [target(k, 2025, "80") for k in ("IKU-1", "IKU-3")]
     targets.append(target("IKU-2", 2025, value))
     data = make_data(targets=targets)
     run = run_cli("periksa", "--data", str(data), "--format", "json")
-    assert run.returncode == 0
+    assert run.returncode == status
     problem = next(p for p in json.loads(run.stdout) if p["kode"] == code)
-    assert problem["tingkat"] == "peringatan"
+    assert problem["tingkat"] == level
     assert problem["baris"] == 4
     assert problem["nilai"] == value
 
