@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from decimal import Decimal
 
@@ -126,6 +127,62 @@ def parse_rekap(rows: Rows, katalog: Katalog) -> None:
         record["keterangan"] = rows.text(row, cells, "keterangan", required=False)
         rows.records.append(record)
     _check_unique_periods(rows, "rekap")
+    _check_cumulative_rekap(rows)
+
+
+def _check_cumulative_rekap(rows: Rows) -> None:
+    """Reject rekap rows of one indicator and year whose cumulative counts contradict.
+
+    Quarterly figures are counted from 1 January, so pembilang and penyebut
+    never fall from one quarter to a later one or to the year, and triwulan
+    IV covers the same days as the year, so the two rows must be equal. Each
+    one is read for its own period, so a contradiction would print two
+    different figures for the same cases.
+    """
+    periods: dict[tuple, dict] = {}
+    for record in rows.records:
+        counts = (record["pembilang"], record["penyebut"])
+        key = (record["kode_indikator"], record["tahun"])
+        if None in key or None in counts or not record["periode_sah"]:
+            continue
+        periods.setdefault(key, {}).setdefault(record["triwulan"], record)
+    for (kode, tahun), found in periods.items():
+        ordered = [found[q] for q in (1, 2, 3, 4) if q in found]
+        if None in found:
+            ordered.append(found[None])
+        for earlier, later in itertools.pairwise(ordered):
+            label = _rekap_period(later["triwulan"])
+            if (later["triwulan"] is None and earlier["triwulan"] == 4
+                    and _counts(later) != _counts(earlier)):
+                rows.problem(
+                    "rekap-tahun-beda-triwulan-iv", later["baris"], "pembilang",
+                    _counts_text(later), f"{_counts_text(earlier)} seperti baris "
+                    f"{earlier['baris']} (triwulan IV)",
+                    f"Rekap {kode} tahun {tahun} berisi {_counts_text(later)}, tetapi "
+                    f"triwulan IV di baris {earlier['baris']} berisi {_counts_text(earlier)}. "
+                    "Triwulan IV kumulatif sejak Januari mencakup setahun penuh, jadi "
+                    "keduanya harus sama.", ids=(kode,))
+            elif any(a > b for a, b in zip(_counts(earlier), _counts(later), strict=True)):
+                rows.problem(
+                    "rekap-kumulatif-turun", later["baris"], "pembilang",
+                    _counts_text(later), f"paling sedikit {_counts_text(earlier)} seperti "
+                    f"{_rekap_period(earlier['triwulan'])} di baris {earlier['baris']}",
+                    f"Rekap {kode} {label} {tahun} berisi {_counts_text(later)}, lebih "
+                    f"kecil dari {_rekap_period(earlier['triwulan'])} di baris "
+                    f"{earlier['baris']} ({_counts_text(earlier)}). Angka triwulan "
+                    "kumulatif sejak Januari, jadi tidak pernah turun.", ids=(kode,))
+
+
+def _counts(record: dict) -> tuple[int, int]:
+    return record["pembilang"], record["penyebut"]
+
+
+def _counts_text(record: dict) -> str:
+    return f"{record['pembilang']}/{record['penyebut']}"
+
+
+def _rekap_period(triwulan: int | None) -> str:
+    return "tahun" if triwulan is None else f"triwulan {triwulan}"
 
 
 def _decimal_comma(value: Decimal) -> str:

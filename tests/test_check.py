@@ -393,3 +393,29 @@ def test_case_year_checked_once_per_case(folder):
 def test_other_case_numbering_not_year_checked(folder):
     replace(folder, "konflik.csv", "K-2025-001;15/01/2025", "KSS/001;15/01/2024")
     assert [p for p in inspect(folder).problems if p.code == "tahun-nomor-kasus"] == []
+
+
+def add_rekap_rows(folder: Path, *lines: str) -> None:
+    with (folder / "rekap.csv").open("a", encoding="utf-8") as handle:
+        handle.writelines(f"{line}\n" for line in lines)
+
+
+def test_rekap_year_and_fourth_quarter_must_agree(folder):
+    add_rekap_rows(folder, "IKU-1,2024,4,2,4,Rekap triwulan")
+    problem = only_problem(folder)
+    assert problem.code == "rekap-tahun-beda-triwulan-iv"
+    assert (problem.row, problem.value) == (2, "3/4")
+    assert "triwulan IV di baris 5 berisi 2/4" in problem.message
+
+
+def test_rekap_cumulative_counts_never_fall(folder):
+    add_rekap_rows(folder, "IKU-2,2024,2,3,5,Rekap triwulan")
+    problem = only_problem(folder)
+    assert problem.code == "rekap-kumulatif-turun"
+    assert (problem.row, problem.value) == (3, "2/4")
+    assert "lebih kecil dari triwulan 2 di baris 5 (3/5)" in problem.message
+
+
+def test_rekap_consistent_quarters_accepted(folder):
+    add_rekap_rows(folder, "IKU-1,2024,1,1,2,", "IKU-1,2024,3,2,3,", "IKU-1,2024,4,3,4,")
+    assert inspect(folder).problems == []
