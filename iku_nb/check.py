@@ -20,6 +20,7 @@ from iku_nb.check_anggaran import parse_anggaran
 from iku_nb.check_konflik import (
     check_case_agreement,
     check_case_year,
+    check_near_duplicate_ids,
     parse_konflik,
     parse_konflik_columns,
 )
@@ -70,6 +71,7 @@ def check_tables(tables: dict[str, RawTable], katalog: Katalog) -> tuple[dict, l
             rows = Rows(table, [])
             check_case_agreement(rows, typed["konflik"])
             check_case_year(rows, typed["konflik"])
+            check_near_duplicate_ids(rows, typed["konflik"])
             problems[position:position] = rows.problems
     _check_references(typed, tables, katalog, problems)
     for table in tables.values():

@@ -92,8 +92,8 @@ def parse_target(rows: Rows, katalog: Katalog) -> None:
                          "sehingga 80% tersimpan sebagai 0,8?", severity=WARNING)
         elif value is not None and value > 100:
             # A share of counted cases or organisations never exceeds 100%, so such a
-            # target can never be met: it is a typing error, as 90 in a cell formatted
-            # as a percentage, which Excel shows and stores as 9000%.
+            # target can never be met. It is a typing error, such as 90 typed into a
+            # cell formatted as a percentage, which Excel shows as 9000%.
             percent = any(i.kode == record["kode_indikator"] and i.satuan.strip() == "%"
                           for i in katalog.indikator)
             rows.problem("target-di-atas-100", row, "target", raw, "persen 0 sampai 100",

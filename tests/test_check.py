@@ -419,3 +419,14 @@ def test_rekap_cumulative_counts_never_fall(folder):
 def test_rekap_consistent_quarters_accepted(folder):
     add_rekap_rows(folder, "IKU-1,2024,1,1,2,", "IKU-1,2024,3,2,3,", "IKU-1,2024,4,3,4,")
     assert inspect(folder).problems == []
+
+
+@pytest.mark.parametrize("written", ["K\u20132025\u2013001", "K-2025-1", "K-2025-0O1",
+                                     "K-2025-001."])
+def test_case_numbers_differing_in_writing_warned(folder, written):
+    replace(folder, "konflik.csv", "K-2025-003;", f"{written};")
+    (problem,) = [p for p in inspect(folder).problems if p.code == "nomor-kasus-mirip"]
+    assert problem.severity == "peringatan"
+    assert (problem.row, problem.column, problem.value) == (2, "id_konflik", "K-2025-001")
+    assert set(problem.ids) == {"K-2025-001", written.upper()}
+    assert f"K-2025-001 (baris 2) dan {written.upper()} (baris 5)" in problem.message
