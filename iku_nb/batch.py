@@ -22,6 +22,7 @@ from iku_nb.analysis import PERIOD_FORM, analysis_period, parse_analysis, warn_m
 from iku_nb.errors import ParameterError, os_cause
 from iku_nb.formatting import angka, detik
 from iku_nb.parse import THOUSANDS, parse_number
+from iku_nb.paths import path_option
 from iku_nb.pool import (
     DEFAULT_TIMEOUT,
     FAILED,
@@ -71,7 +72,7 @@ def add_report_command(commands, data_options) -> None:
 
     report.add_argument("--format", default="html",
                         help="html, pdf atau html,pdf (bawaan: html; HTML selalu dibuat)")
-    report.add_argument("--output", type=Path, default=Path("output"),
+    report.add_argument("--output", type=path_option, default=Path("output"),
                         help="folder laporan (bawaan: output/)")
     report.add_argument("--jobs", "-j", type=_positive_int, default=None,
                         help=f"jumlah laporan yang berjalan bersamaan (bawaan: jumlah inti "
@@ -88,7 +89,7 @@ def add_report_command(commands, data_options) -> None:
                         "dijalankan di pekerja klaster itu, dan folder data serta --output "
                         "harus terbaca dan tertulis dengan jalur yang sama di setiap mesin")
 
-    report.add_argument("-f", "--parameters-file", type=Path, metavar="BERKAS",
+    report.add_argument("-f", "--parameters-file", type=path_option, metavar="BERKAS",
                         help="berkas YAML parameter, seperti papermill -f")
     report.add_argument("-p", "--parameters", nargs=2, action="append", default=[],
                         metavar=("NAMA", "NILAI"),

@@ -19,7 +19,7 @@ from iku_nb.dataset import inspect, load
 from iku_nb.entry import EXIT_INTERRUPTED
 from iku_nb.errors import CatalogueError, DataError, IkuError, Terminated, failure_reason
 from iku_nb.params import parse_parameters
-from iku_nb.paths import resolve
+from iku_nb.paths import path_option, resolve
 from iku_nb.problems import Problem
 from iku_nb.registry import printed
 from iku_nb.values import Nilai
@@ -238,12 +238,12 @@ def _parser() -> argparse.ArgumentParser:
         "diverifikasi tidak diubah. Kode keluar: 0 bila semua angka sama dan tidak ada "
         "masalah, 1 bila ada angka yang berbeda, berkas laporan diubah, atau isi sel tidak "
         "dapat dipastikan sama, 2 bila laporan tidak dapat dijalankan ulang.")
-    audit.add_argument("path", type=Path, metavar="LAPORAN",
+    audit.add_argument("path", type=path_option, metavar="LAPORAN",
                        help="notebook laporan yang sudah dijalankan, folder laporannya, atau "
                        "folder seperti output/ untuk memverifikasi semua laporan di dalamnya")
-    audit.add_argument("--data", type=Path,
+    audit.add_argument("--data", type=path_option,
                        help="folder data lain sebagai ganti folder yang tercatat di manifest")
-    audit.add_argument("--katalog", type=Path,
+    audit.add_argument("--katalog", type=path_option,
                        help="katalog lain sebagai ganti katalog yang tercatat di manifest")
     audit.set_defaults(handler=_verifikasi,
                        interrupted="Laporan yang diverifikasi tidak diubah.")
@@ -251,9 +251,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _data_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--data", type=Path,
+    command.add_argument("--data", type=path_option,
                          help="folder tabel pemantauan (bawaan: data/ di folder proyek)")
-    command.add_argument("--katalog", type=Path,
+    command.add_argument("--katalog", type=path_option,
                          help="berkas katalog; bawaan: katalog.yaml di folder data, "
                          "atau katalog bawaan")
 

@@ -34,3 +34,17 @@ def resolve(path: str | Path) -> Path:
     if path.is_absolute():
         return path
     return (project_root() / path).resolve()
+
+
+def path_option(value: str) -> Path:
+    """Read a path given on the command line; an empty one is rejected.
+
+    ``--output ''`` became the current folder, so reports, index.html and the
+    lock file landed wherever the command happened to run.
+    """
+    if not value.strip():
+        import argparse  # noqa: PLC0415 - only the command line needs it
+
+        raise argparse.ArgumentTypeError("jalurnya kosong; tulis nama folder atau "
+                                         "berkasnya")
+    return Path(value)

@@ -455,3 +455,16 @@ def test_output_under_a_file_named_in_indonesian(tmp_path, capsys):
 ])
 def test_os_cause_in_indonesian(code, expected):
     assert os_cause(OSError(code, "English text")) == expected
+
+
+@pytest.mark.parametrize("arguments", [
+    ["laporan", "--tahun", "2025", "--output", ""],
+    ["periksa", "--data", " "],
+])
+def test_empty_path_option_rejected(tmp_path, monkeypatch, capsys, arguments):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        main(arguments)
+    assert stopped.value.code == 2
+    assert "jalurnya kosong; tulis nama folder atau berkasnya" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
