@@ -238,7 +238,7 @@ def _check_columns(table: RawTable, spec, problems: list[Problem]) -> bool:
             "kolom-ganda", table.source, f"Judul kolom muncul dua kali: {', '.join(twice)}.",
             row=1, column=twice[0], value=twice[0], expected="judul kolom yang unik"))
         ok = False
-    if ok and not table.row_count and not spec.optional_table:
+    if ok and not table.row_count and not table.rows_left_out and not spec.optional_table:
         problems.append(Problem(
             "tabel-kosong", table.source, f"Tabel {spec.name} tidak berisi satu baris data pun.",
             expected="paling sedikit satu baris data di bawah judul kolom"))
@@ -303,7 +303,8 @@ def _check_references(typed: dict, tables: dict, katalog: Katalog,
                       problems: list[Problem]) -> None:
     """Cross-table rules: participation by known organisations inside their active span."""
     org, part = typed.get("organisasi"), typed.get("partisipasi")
-    if org is not None and part is not None:
+    # Organisations left out by the reader would all look unknown.
+    if org is not None and part is not None and not tables["organisasi"].rows_left_out:
         check_participation(org, part, tables["partisipasi"].source, problems)
     konflik = typed.get("konflik")
     if konflik is not None:

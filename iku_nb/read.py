@@ -289,10 +289,11 @@ def _read_csv(name: str, path: Path, problems: list[Problem]) -> RawTable | None
         head = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
         delimiter = sniff_delimiter(name, head)
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    _drop_rows_with_other_delimiter(name, path.name, records, delimiter, problems)
+    left_out = _drop_rows_with_other_delimiter(name, path.name, records, delimiter, problems)
     _flag_rows_with_extra_cells(name, path.name, records, delimiter, problems)
     table = _build(name, path.name, records, problems, path)
     table.delimiter = delimiter
+    table.rows_left_out = left_out
     return table
 
 
@@ -301,24 +302,27 @@ ROWS_NAMED = 5
 
 
 def _drop_rows_with_other_delimiter(name: str, source: str, records: list[list],
-                                    delimiter: str, problems: list[Problem]) -> None:
+                                    delimiter: str, problems: list[Problem]) -> int:
     """Report data rows written with another delimiter than the header, and blank them.
 
-    Such a row reads as one cell, so every later check would report it again
-    (missing cells, an unknown id). Blanked, it keeps its row number but is
-    not checked; the error stops the report all the same.
+    Such a row reads as one cell, or as a few when a value contains the
+    header's delimiter, so every later check would report it again (missing
+    cells, an unknown id). Blanked, it keeps its row number but is not
+    checked; the error stops the report all the same. Returns how many rows
+    were blanked.
     """
     start = _header_row(name, records)
     if start is None or len(records[start]) < 2:
-        return
+        return 0
     width = len(records[start])
     found: dict[str, list[int]] = {}
     for index in range(start + 1, len(records)):
         record = records[index]
-        if len(record) != 1 or not record[0].strip():
+        if len(record) >= width or not any(cell.strip() for cell in record):
             continue
+        line = delimiter.join(record)
         other = next((d for d in DELIMITERS
-                      if d != delimiter and len(split_line(record[0], d)) == width), None)
+                      if d != delimiter and len(split_line(line, d)) == width), None)
         if other is not None:
             found.setdefault(other, []).append(index + 1)
             records[index] = []
@@ -331,6 +335,7 @@ def _drop_rows_with_other_delimiter(name: str, source: str, records: list[list],
             "sebagai satu sel dan tidak diperiksa. Simpan ulang berkas dengan satu pemisah "
             "untuk semua baris.",
             row=rows[0], value=other, expected=f"pemisah {delimiter!r} seperti judul kolom"))
+    return sum(map(len, found.values()))
 
 
 def _flag_rows_with_extra_cells(name: str, source: str, records: list[list], delimiter: str,

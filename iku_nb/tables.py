@@ -95,6 +95,8 @@ class RawTable:
         self.short_rows: dict[int, int] = {}
         # The delimiter of a CSV table; None for a worksheet.
         self.delimiter: str | None = None
+        # Data rows left out by the reader after reporting them (another delimiter).
+        self.rows_left_out = 0
 
     @property
     def rows(self) -> list[tuple[int, dict[str, object]]]:

@@ -430,3 +430,13 @@ def test_case_numbers_differing_in_writing_warned(folder, written):
     assert (problem.row, problem.column, problem.value) == (2, "id_konflik", "K-2025-001")
     assert set(problem.ids) == {"K-2025-001", written.upper()}
     assert f"K-2025-001 (baris 2) dan {written.upper()} (baris 5)" in problem.message
+
+
+def test_rows_with_other_delimiter_give_one_error(folder):
+    path = folder / "organisasi.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0].replace(",", ";"), *lines[1:]]) + "\n",
+                    encoding="utf-8")
+    errors = [p for p in inspect(folder).problems if p.is_error]
+    # No empty-table error and no unknown organisation for every participation row.
+    assert [p.code for p in errors] == ["pemisah-berbeda"]

@@ -507,3 +507,15 @@ def test_hidden_sheet_read_with_warning(folder):
     assert problems[0].file == "pemantauan.xlsx [partisipasi]"
     assert not problems[0].is_error
     assert len(tables["partisipasi"].rows) == 1
+
+
+def test_other_delimiter_found_when_a_value_has_the_headers(folder):
+    path = folder / "konflik.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines[0] = lines[0].replace(";", ",")
+    lines[1] = lines[1].replace("antarwarga, selesai", "antarwarga, lalu selesai")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tables, problems = read_tables(folder)
+    assert codes(problems) == ["pemisah-berbeda"]
+    assert f"{len(lines) - 1} baris data" in problems[0].message
+    assert tables["konflik"].rows_left_out == len(lines) - 1
