@@ -291,7 +291,7 @@ def _read_csv(name: str, path: Path, problems: list[Problem]) -> RawTable | None
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     left_out = _drop_rows_with_other_delimiter(name, path.name, records, delimiter, problems)
     _flag_rows_with_extra_cells(name, path.name, records, delimiter, problems)
-    table = _build(name, path.name, records, problems, path)
+    table = _build(name, path.name, records, problems, path, delimiter)
     table.delimiter = delimiter
     table.rows_left_out = left_out
     return table
@@ -561,8 +561,11 @@ def _flag_formulas_without_values(path: Path, sheet: str, label: str, records: l
 
 
 def _build(name: str, source: str, records: list[list], problems: list[Problem],
-           path: Path | None = None) -> RawTable:
-    """Turn records into a RawTable, numbering rows as a spreadsheet does."""
+           path: Path | None = None, delimiter: str | None = None) -> RawTable:
+    """Turn records into a RawTable, numbering rows as a spreadsheet does.
+
+    ``delimiter`` is a CSV file's, named in the hint about cells past the header.
+    """
     start = _header_row(name, records)
     if start is None:
         return RawTable(name, source, [], path=path)
@@ -587,7 +590,10 @@ def _build(name: str, source: str, records: list[list], problems: list[Problem],
         if stray:
             problems.append(Problem(
                 "sel-tanpa-kolom", source,
-                f"Baris {index} berisi nilai di luar kolom berjudul.", row=index,
+                f"Baris {index} berisi nilai di luar kolom berjudul."
+                + (f" Bila sebuah sel berisi {delimiter!r} tanpa tanda kutip, sel-sel "
+                   "sesudahnya bergeser ke kanan: beri tanda kutip ganda pada sel itu."
+                   if delimiter else ""), row=index,
                 value=", ".join(map(str, stray)), expected="sel kosong atau kolom berjudul"))
         if any(not _is_blank_cell(v) for v in cells.values()):
             table.rows.append((index, cells))

@@ -183,6 +183,7 @@ def test_cells_beyond_header_reported(folder):
     assert codes(problems) == ["sel-tanpa-kolom"]
     assert problems[0].row == 5
     assert problems[0].value == "lebih"
+    assert "Bila sebuah sel berisi ',' tanpa tanda kutip" in problems[0].message
 
 
 def test_corrupt_xlsx_reported(folder):
