@@ -150,6 +150,12 @@ def _collect_headings(soup, title: str) -> list[tuple[int, str, str]]:
 
 
 def _build_cover(soup, *, title: str, office: str, period: str):
+    """Return the cover page; it also sets the running header (title left, see print.css).
+
+    The right of the header shows the period, or the office when the title
+    already ends with the period, as every report title does, so that the
+    header does not read "... Tahun 2025 Tahun 2025".
+    """
     cover = soup.new_tag("section", attrs={"class": "iku-cover"})
     for css_class, text in (("iku-cover-office", office.upper()),
                             ("iku-cover-title", title),
@@ -157,6 +163,8 @@ def _build_cover(soup, *, title: str, office: str, period: str):
         line = soup.new_tag("p", attrs={"class": css_class})
         line.string = text
         cover.append(line)
+    running = office if " ".join(title.split()).endswith(" ".join(period.split())) else period
+    cover.find("p", class_="iku-cover-period")["data-header"] = running
     return cover
 
 

@@ -347,3 +347,14 @@ def test_pdf_weasyprint_failure_leaves_no_file(tmp_path, monkeypatch):
         write_pdf(html_path, tmp_path / "laporan.pdf", title=TITLE, office=OFFICE,
                   period=PERIOD)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["laporan.html"]
+
+
+@pytest.mark.parametrize(("title", "header"), [
+    ("Laporan Kinerja Instansi Pemerintah (LKjIP) Tahun 2025", "Kantor Contoh"),
+    ("Laporan Capaian Indikator Kinerja Utama", "Tahun 2025"),
+])
+def test_running_header_does_not_repeat_period(title, header):
+    soup = BeautifulSoup(prepare_html("<html><body><h1>Bab I</h1></body></html>", title=title,
+                                      office="Kantor Contoh", period="Tahun 2025"),
+                         "html.parser")
+    assert soup.find("p", class_="iku-cover-period")["data-header"] == header
