@@ -36,7 +36,7 @@ def _parse_row(rows: Rows, row: int, cells: dict, katalog: Katalog) -> dict:
         "tanggal_kejadian": rows.date(row, cells, "tanggal_kejadian"),
         "jenis": rows.choice(row, cells, "jenis", allowed["konflik.jenis"]),
         "sara": rows.choice(row, cells, "sara", allowed["konflik.sara"], required=False),
-        "sumber": rows.text(row, cells, "sumber"),
+        "sumber": _catalogue_spelling(rows.text(row, cells, "sumber"), _known_sources(katalog)),
         # Folded, so "Selesai" in a catalogue still matches the counting rule.
         "status": _folded(rows.choice(row, cells, "status", allowed["konflik.status"])),
         "tanggal_selesai": rows.date(row, cells, "tanggal_selesai", required=False),
@@ -56,7 +56,7 @@ def parse_konflik_columns(rows: Rows, katalog: Katalog) -> dict[str, np.ndarray]
         "tanggal_kejadian": columns.dates(cells["tanggal_kejadian"]),
         "jenis": columns.choices(cells["jenis"], allowed["konflik.jenis"]),
         "sara": columns.choices(cells["sara"], allowed["konflik.sara"], required=False),
-        "sumber": columns.texts(cells["sumber"]),
+        "sumber": _sources(cells["sumber"], katalog),
         "status": columns.by_distinct_value(
             cells["status"], lambda text: _folded_choice(text, statuses)),
         "tanggal_selesai": columns.dates(cells["tanggal_selesai"], required=False),
@@ -67,6 +67,32 @@ def parse_konflik_columns(rows: Rows, katalog: Katalog) -> dict[str, np.ndarray]
     clean &= ~_resolution_problems(values)
     return columns.merge_unclean_rows(
         rows, values, clean, lambda row, row_cells: _parse_row(rows, row, row_cells, katalog))
+
+
+def _known_sources(katalog: Katalog) -> dict[str, str]:
+    """Map each folded source name of the catalogue's bidang to its catalogue spelling."""
+    return {fold(name): name for b in katalog.bidang for name in b.sumber}
+
+
+def _catalogue_spelling(text: str | None, known: dict[str, str]) -> str | None:
+    """Return a source as the catalogue spells it (KODIM as Kodim), else as written.
+
+    Sources are matched to bidang ignoring case, so they are grouped that way
+    too: the report's table of cases by source had KODIM and Kodim apart.
+    """
+    return None if text is None else known.get(fold(text), text)
+
+
+def _sources(column: pd.Series, katalog: Katalog) -> columns.Parsed:
+    """Parse the sumber column as _parse_row does, once per distinct text."""
+    known = _known_sources(katalog)
+
+    def parse(text: str) -> tuple[str | None, bool]:
+        if is_blank(text):
+            return None, False
+        return _catalogue_spelling(" ".join(text.split()), known), True
+
+    return columns.by_distinct_value(column, parse)
 
 
 def _folded_choice(text: str, allowed: list[str]) -> tuple[str | None, bool]:

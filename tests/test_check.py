@@ -440,3 +440,11 @@ def test_rows_with_other_delimiter_give_one_error(folder):
     errors = [p for p in inspect(folder).problems if p.is_error]
     # No empty-table error and no unknown organisation for every participation row.
     assert [p.code for p in errors] == ["pemisah-berbeda"]
+
+
+def test_sources_take_catalogue_spelling(folder):
+    replace(folder, "konflik.csv", ";Kodim;", ";KODIM;")
+    dataset = inspect(folder)
+    assert dataset.problems == []
+    assert "KODIM" not in set(dataset.tables["konflik"]["sumber"])
+    assert "Kodim" in set(dataset.tables["konflik"]["sumber"])
