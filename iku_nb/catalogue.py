@@ -292,10 +292,10 @@ def find_catalogue(data_dir: Path, katalog: Path | None = None) -> Path:
     local = Path(data_dir) / CATALOGUE_NAME
     if local.is_symlink() and not local.exists():
         raise CatalogueError(f"{local} adalah tautan ke berkas yang tidak ada; salin berkas "
-                             "katalognya ke folder data.")
+                             "katalognya ke folder data.", local)
     if local.exists() and not local.is_file():
         raise CatalogueError(f"{local} bukan berkas katalog (mungkin folder); hapus atau "
-                             "ganti dengan berkas YAML.")
+                             "ganti dengan berkas YAML.", local)
     return local if local.is_file() else SHIPPED_CATALOGUE
 
 
@@ -314,12 +314,17 @@ def load_catalogue(path: Path) -> Katalog:
         When the file is missing, is not YAML, or breaks the catalogue schema.
     """
     path = Path(path)
-    text = read_text(path, CatalogueError, "Katalog")
-    with _CACHE_LOCK:
-        cached = _CACHE.get(text)
-    if cached is not None:
-        return cached.model_copy(deep=True)
-    katalog = _validate(path, text)
+    try:
+        text = read_text(path, CatalogueError, "Katalog")
+        with _CACHE_LOCK:
+            cached = _CACHE.get(text)
+        if cached is not None:
+            return cached.model_copy(deep=True)
+        katalog = _validate(path, text)
+    except CatalogueError as exc:
+        # The problem list of `periksa --format json` names the catalogue as the file.
+        exc.path = exc.path or path
+        raise
     with _CACHE_LOCK:
         _CACHE[text] = katalog
         while len(_CACHE) > CACHED_CATALOGUES:

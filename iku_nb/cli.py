@@ -64,9 +64,10 @@ def _main(argv: list[str] | None) -> int:
             raise
         if getattr(args, "format", None) == "json":
             # A script reading stdout gets a problem list here too, not nothing.
-            code = ("katalog-tidak-sah" if isinstance(exc, CatalogueError)
-                    else "tidak-dapat-dijalankan")
-            print(json.dumps([Problem(code, "", str(exc)).as_json()], ensure_ascii=False,
+            catalogue = isinstance(exc, CatalogueError)
+            code = "katalog-tidak-sah" if catalogue else "tidak-dapat-dijalankan"
+            where = str(exc.path) if catalogue and exc.path is not None else ""
+            print(json.dumps([Problem(code, where, str(exc)).as_json()], ensure_ascii=False,
                              indent=2))
         err.print(f"Galat: {exc}", style="bold red")
         return EXIT_DATA

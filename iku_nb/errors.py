@@ -15,7 +15,11 @@ class IkuError(Exception):
 
 
 class CatalogueError(IkuError):
-    """The indicator catalogue is missing or invalid."""
+    """The indicator catalogue is missing or invalid; ``path`` is the catalogue file."""
+
+    def __init__(self, message: str, path: object = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class ParameterError(IkuError):

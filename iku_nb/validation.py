@@ -89,7 +89,8 @@ def _describe(error: dict, raw: Any, root: type[BaseModel]) -> str:
         return f"{place(loc[:-1], raw)}: {text}"
     if kind == "value_error":
         text = str(error.get("ctx", {}).get("error", error["msg"]))
-        return f"{place(loc, raw)}: {text}"
+        # The rules across the whole file name their own place ("IKU-1: ...").
+        return f"{place(loc, raw)}: {text}" if loc else text
     text = _message(kind, error, _example(root, loc, kind))
     return f"{place(loc, raw)}: tertulis {describe_value(error.get('input'))}, padahal {text}"
 

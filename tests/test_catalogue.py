@@ -250,3 +250,18 @@ def test_filter_values_folded_and_free_text(tmp_path):
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     katalog = load_catalogue(path)
     assert katalog.indikator[1].hitung.saringan[1].salah_satu == ["Forum Kerukunan Umat Beragama"]
+
+
+def test_rule_across_file_named_without_top_level(tmp_path):
+    message = errors_of(tmp_path, setter("indikator", 0, "hitung", "saringan",
+                                         value=[{"kolom": "jenis", "salah_satu": ["politk"]}]))
+    assert "\n  - IKU-1: saringan jenis memuat 'politk'" in message
+    assert "tingkat teratas berkas" not in message
+
+
+def test_catalogue_error_carries_its_file(tmp_path):
+    path = tmp_path / "katalog.yaml"
+    path.write_text("versi: 1\n", encoding="utf-8")
+    with pytest.raises(CatalogueError) as error:
+        load_catalogue(path)
+    assert error.value.path == path
