@@ -121,11 +121,11 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
 
 
 def missing_data_note(spec: ReportSpec, files: dict[str, Path]) -> str | None:
-    """Name the indicators of a written report that have no data for its period.
+    """Name the indicators of a written report that have no data or no target for its period.
 
     Such a report is complete, and its text explains each empty figure. The
-    batch summary shows this note beside it, so that an empty period is not
-    published unnoticed.
+    batch summary shows this note beside it, so that an empty period or a
+    target not yet set is not published unnoticed.
     """
     path = files.get("angka")
     if path is None:
@@ -133,11 +133,13 @@ def missing_data_note(spec: ReportSpec, files: dict[str, Path]) -> str | None:
     records = json.loads(Path(path).read_text(encoding="utf-8"))["angka"]
     period = (spec.params.tahun, spec.params.triwulan)
     # Indicator records carry "asal"; the budget's record does not.
-    missing = [r["kode"] for r in records
-               if (r["tahun"], r["triwulan"]) == period and "asal" in r and r["asal"] is None]
-    if not missing:
-        return None
-    return f"tanpa data {spec.period.label}: {', '.join(missing)}"
+    own = [r for r in records if (r["tahun"], r["triwulan"]) == period and "asal" in r]
+    missing = [r["kode"] for r in own if r["asal"] is None]
+    untargeted = [r["kode"] for r in own if r["asal"] is not None and r.get("target") is None]
+    notes = [f"{label} {spec.period.label}: {', '.join(codes)}"
+             for label, codes in (("tanpa data", missing), ("tanpa target", untargeted))
+             if codes]
+    return "; ".join(notes) or None
 
 
 def render(notebook, spec: ReportSpec, katalog, work: Path,

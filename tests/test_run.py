@@ -361,3 +361,17 @@ def test_notebook_saved_once_not_per_cell(tmp_path, monkeypatch):
     # own engine writes it also when the run starts, when it ends, and twice
     # for every cell.
     assert writes == ["papermill.execute"]
+
+
+def test_missing_data_note_names_missing_target(tmp_path):
+    records = [
+        {"kode": "IKU-1", "tahun": 2025, "triwulan": None, "asal": "register", "target": "90"},
+        {"kode": "IKU-3", "tahun": 2025, "triwulan": None, "asal": "register", "target": None},
+        {"kode": "IKU-2", "tahun": 2025, "triwulan": None, "asal": None, "target": "75"},
+        {"kode": "IKU-3", "tahun": 2024, "triwulan": None, "asal": "register", "target": None},
+        {"kode": "anggaran", "tahun": 2025, "triwulan": None},
+    ]
+    path = tmp_path / "laporan_tahunan.angka.json"
+    path.write_text(json.dumps({"angka": records}), encoding="utf-8")
+    assert (run_module.missing_data_note(spec(tahun=2025), {"angka": path})
+            == "tanpa data Tahun 2025: IKU-2; tanpa target Tahun 2025: IKU-3")
