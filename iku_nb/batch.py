@@ -177,8 +177,8 @@ def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:
     except OSError as exc:
         raise _unwritable(args.output, exc) from exc
     with _output_lock(args.output):
-        # A batch killed outright (kill -9, power loss) left its reports' staging
-        # folders; no other batch can be using them while this one holds the lock.
+        # A batch killed outright (kill -9, power loss) leaves its reports' staging
+        # folders. No other batch can be using them while this one holds the lock.
         for spec in specs:
             remove_staging(args.output, spec)
         return _run_matrix(args, specs, dataset, console, EXIT_DATA, write_index, pool)

@@ -134,9 +134,9 @@ def _check_cumulative_rekap(rows: Rows) -> None:
     """Reject rekap rows of one indicator and year whose cumulative counts contradict.
 
     Quarterly figures are counted from 1 January, so pembilang and penyebut
-    never fall from one quarter to a later one or to the year, and triwulan
-    IV covers the same days as the year, so the two rows must be equal. Each
-    one is read for its own period, so a contradiction would print two
+    never fall from one quarter to a later one or to the year. Triwulan IV
+    covers the same days as the year, so the two rows must be equal. Each
+    row is read for its own period, so a contradiction would print two
     different figures for the same cases.
     """
     periods: dict[tuple, dict] = {}

@@ -210,7 +210,7 @@ def _locate_sheets(path: Path, sources: dict[str, list], problems: list[Problem]
 
 def _note_hidden(label: str, sheet: str, name: str, hidden: set[str],
                  problems: list[Problem]) -> None:
-    """Warn that a sheet read as a table is hidden in Excel, where nobody checks it."""
+    """Warn that a sheet read as a table is hidden in Excel, where its rows go unchecked."""
     if sheet in hidden:
         problems.append(Problem(
             "lembar-tersembunyi", label,
@@ -488,9 +488,9 @@ def _flag_merged_cells(name: str, label: str, records: list[list],
                        ranges: list[tuple[int, int, int, int]], problems: list[Problem]) -> None:
     """Report merged ranges in the header or the data rows, which hide values from the reader.
 
-    Excel shows the first cell's value across the whole range, so a user who
-    merged "Magersari" over three rows sees it three times, while the reader
-    gets it once and two empty cells. A range only in columns that the table
+    Excel shows the first cell's value across the whole range, so "Magersari"
+    merged over three rows is displayed three times, while the reader gets
+    it once and two empty cells. A range only in columns that the table
     does not use is a warning; a range above the header (a title) is fine.
     """
     from openpyxl.utils import get_column_letter  # noqa: PLC0415 - loaded with the workbook

@@ -304,7 +304,7 @@ def konflik_workbook(folder, title: bool = False):
     return book
 
 
-def test_merged_data_cells_named_with_the_rows_they_hide(folder):
+def test_merged_data_cells_name_hidden_rows(folder):
     book = konflik_workbook(folder, title=True)
     book.active.merge_cells("E3:E5")
     book.save(folder / "konflik.xlsx")
@@ -510,7 +510,7 @@ def test_hidden_sheet_read_with_warning(folder):
     assert len(tables["partisipasi"].rows) == 1
 
 
-def test_other_delimiter_found_when_a_value_has_the_headers(folder):
+def test_other_delimiter_despite_header_delimiter_in_value(folder):
     path = folder / "konflik.csv"
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     lines[0] = lines[0].replace(";", ",")
