@@ -577,6 +577,7 @@ def _build(name: str, source: str, records: list[list], problems: list[Problem],
             severity=WARNING))
     header = [header_text(cell) for cell in records[start]]
     table = RawTable(name, source, [h for h in header if h], path=path)
+    outside: list[tuple[int, list]] = []
     for index, record in enumerate(records[start + 1:], start=start + 2):
         cells = {}
         stray = []
@@ -588,18 +589,39 @@ def _build(name: str, source: str, records: list[list], problems: list[Problem],
             elif not _is_blank_cell(value):
                 stray.append(value)
         if stray:
-            problems.append(Problem(
-                "sel-tanpa-kolom", source,
-                f"Baris {index} berisi nilai di luar kolom berjudul."
-                + (f" Bila sebuah sel berisi {delimiter!r} tanpa tanda kutip, sel-sel "
-                   "sesudahnya bergeser ke kanan: beri tanda kutip ganda pada sel itu."
-                   if delimiter else ""), row=index,
-                value=", ".join(map(str, stray)), expected="sel kosong atau kolom berjudul"))
+            outside.append((index, stray))
         if any(not _is_blank_cell(v) for v in cells.values()):
             table.rows.append((index, cells))
             if len(record) < len(header):
                 table.short_rows[index] = len(record)
+    _report_cells_outside(source, outside, delimiter, problems)
     return table
+
+
+def _report_cells_outside(source: str, outside: list[tuple[int, list]], delimiter: str | None,
+                          problems: list[Problem]) -> None:
+    """Report values in columns without a title: per row, or once when many rows have them.
+
+    Many such rows usually mean one column without a title, for instance a
+    title written in merged cells, so one problem names them all.
+    """
+    hint = (f" Bila sebuah sel berisi {delimiter!r} tanpa tanda kutip, sel-sel sesudahnya "
+            "bergeser ke kanan: beri tanda kutip ganda pada sel itu." if delimiter else "")
+    if len(outside) > ROWS_NAMED:
+        rows = [index for index, _ in outside]
+        named = ", ".join(map(str, rows[:ROWS_NAMED])) + ", …"
+        problems.append(Problem(
+            "sel-tanpa-kolom", source,
+            f"{len(rows)} baris (baris {named}) berisi nilai di luar kolom berjudul. "
+            "Biasanya sebuah kolom tidak berjudul, misalnya karena sel judulnya digabung."
+            + hint, row=rows[0], value=", ".join(map(str, outside[0][1])),
+            expected="sel kosong atau kolom berjudul"))
+        return
+    for index, stray in outside:
+        problems.append(Problem(
+            "sel-tanpa-kolom", source, f"Baris {index} berisi nilai di luar kolom berjudul."
+            + hint, row=index, value=", ".join(map(str, stray)),
+            expected="sel kosong atau kolom berjudul"))
 
 
 def _span(first: int, last: int) -> str:

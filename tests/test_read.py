@@ -520,3 +520,15 @@ def test_other_delimiter_despite_header_delimiter_in_value(folder):
     assert codes(problems) == ["pemisah-berbeda"]
     assert f"{len(lines) - 1} baris data" in problems[0].message
     assert tables["konflik"].rows_left_out == len(lines) - 1
+
+
+def test_many_rows_outside_header_reported_once(folder):
+    path = folder / "partisipasi.csv"
+    header = "id_organisasi,tanggal,kegiatan"
+    rows = [f"ORG-001,2025-02-{day:02d},Musrenbang,catatan {day}" for day in range(1, 8)]
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    _, problems = read_tables(folder)
+    assert codes(problems) == ["sel-tanpa-kolom"]
+    problem = problems[0]
+    assert (problem.row, problem.value) == (2, "catatan 1")
+    assert problem.message.startswith("7 baris (baris 2, 3, 4, 5, 6, …) berisi nilai di luar")
