@@ -400,20 +400,20 @@ def add_rekap_rows(folder: Path, *lines: str) -> None:
         handle.writelines(f"{line}\n" for line in lines)
 
 
-def test_rekap_year_and_fourth_quarter_must_agree(folder):
-    add_rekap_rows(folder, "IKU-1,2024,4,2,4,Rekap triwulan")
+@pytest.mark.parametrize(("line", "code", "row", "value", "text"), [
+    # Triwulan IV covers the same days as the year's row of 3/4.
+    ("IKU-1,2024,4,2,4,Rekap triwulan", "rekap-tahun-beda-triwulan-iv", 2, "3/4",
+     "triwulan IV di baris 5 berisi 2/4"),
+    # A cumulative second quarter above the year's 2/4.
+    ("IKU-2,2024,2,3,5,Rekap triwulan", "rekap-kumulatif-turun", 3, "2/4",
+     "lebih kecil dari triwulan 2 di baris 5 (3/5)"),
+])
+def test_rekap_quarters_contradicting_year(folder, line, code, row, value, text):
+    add_rekap_rows(folder, line)
     problem = only_problem(folder)
-    assert problem.code == "rekap-tahun-beda-triwulan-iv"
-    assert (problem.row, problem.value) == (2, "3/4")
-    assert "triwulan IV di baris 5 berisi 2/4" in problem.message
-
-
-def test_rekap_cumulative_counts_never_fall(folder):
-    add_rekap_rows(folder, "IKU-2,2024,2,3,5,Rekap triwulan")
-    problem = only_problem(folder)
-    assert problem.code == "rekap-kumulatif-turun"
-    assert (problem.row, problem.value) == (3, "2/4")
-    assert "lebih kecil dari triwulan 2 di baris 5 (3/5)" in problem.message
+    assert problem.code == code
+    assert (problem.row, problem.value) == (row, value)
+    assert text in problem.message
 
 
 def test_rekap_consistent_quarters_accepted(folder):
