@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -9,7 +11,6 @@ import pyarrow.compute as pc
 
 from iku_nb import columns
 from iku_nb.catalogue import Katalog
-from iku_nb.parse import closest
 from iku_nb.problems import WARNING, Problem
 from iku_nb.rows import Rows
 from iku_nb.tables import ID_DTYPE
@@ -126,13 +127,15 @@ def check_participation(org: pd.DataFrame, part: pd.DataFrame, source: str,
     before = dated & (day < terdaftar)
     after = dated & ~before & nonaktif.notna() & (day >= nonaktif)
     flagged = np.flatnonzero((unknown | before | after).to_numpy())
-    # The 'did you mean' list is in the order the organisations are listed.
-    known_ids = list(ids.dropna().unique()) if unknown.any() else []
+    # A 'did you mean' names only an id written the same way apart from slips
+    # (ORG-01, 0RG-001, ORG_001 for ORG-001): in a numbered series a close
+    # spelling such as ORG-059 for ORG-999 is another organisation.
+    known_ids = {_id_form(i): i for i in reversed(ids.dropna().unique())} if unknown.any() else {}
     for position in flagged:
         event_id, event_day = ident.iloc[position], day.iloc[position]
         row = int(events["baris"].iloc[position])
         if unknown.iloc[position]:
-            hint = closest(event_id, known_ids)
+            hint = known_ids.get(_id_form(event_id))
             problems.append(Problem(
                 "organisasi-tidak-dikenal", source,
                 f"id_organisasi {event_id} tidak ada di tabel organisasi."
@@ -163,3 +166,10 @@ def _span_dates(dates: pd.Series, span: np.ndarray, index: pd.Index) -> pd.Serie
     """Return the date of each event's organisation; NaT for an unknown one (span -1)."""
     with_missing = np.append(dates.to_numpy(), np.datetime64("NaT"))
     return pd.Series(with_missing[span], index=index)
+
+
+def _id_form(ident: str) -> str:
+    """Return an id in upper case without separators, O read as 0, and no leading zeros."""
+    compact = re.sub(r"[^A-Z0-9]", "", str(ident).upper()).replace("O", "0")
+    return "".join(run.lstrip("0") or "0" if run.isdigit() else run
+                   for run in re.findall(r"[0-9]+|[^0-9]+", compact))

@@ -448,3 +448,19 @@ def test_sources_take_catalogue_spelling(folder):
     assert dataset.problems == []
     assert "KODIM" not in set(dataset.tables["konflik"]["sumber"])
     assert "Kodim" in set(dataset.tables["konflik"]["sumber"])
+
+
+@pytest.mark.parametrize(("written", "hint"), [
+    ("ORG-01", "Maksudnya ORG-001?"),
+    ("0RG-001", "Maksudnya ORG-001?"),
+    ("ORG-999", None),
+    ("ORG-011", None),
+])
+def test_unknown_organisation_hint_only_for_slips(folder, written, hint):
+    replace(folder, "partisipasi.csv", "ORG-001,2025-02-10,", f"{written},2025-02-10,")
+    (problem,) = [p for p in inspect(folder).problems if p.code == "organisasi-tidak-dikenal"]
+    assert problem.value == written
+    if hint is None:
+        assert "Maksudnya" not in problem.message
+    else:
+        assert hint in problem.message
