@@ -170,12 +170,12 @@ class _StoreOnce(argparse.Action):
     """
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
-        given = namespace.__dict__.setdefault("_given_options", set())
-        if self.dest in given:
+        seen = namespace.__dict__.setdefault("_given_options", set())
+        if self.dest in seen:
             # Only laporan takes lists; hitung and periksa take one value.
             hint = _ONCE_HINTS.get(self.dest, "") if parser.prog.endswith(" laporan") else ""
             parser.error(f"{option_string} hanya boleh diberikan sekali{hint}")
-        given.add(self.dest)
+        seen.add(self.dest)
         setattr(namespace, self.dest, values)
 
 

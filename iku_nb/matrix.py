@@ -57,14 +57,14 @@ def merge_parameters(file_values: dict[str, Any], pairs: Iterable[tuple[str, str
     """
     merged: dict[str, Any] = {}
     on_command_line = {name: value for name, value in options.items() if value is not None}
-    given: dict[str, str] = {}
+    pair_values: dict[str, str] = {}
     for name, value in pairs:
-        if name in given and given[name] != value:
+        if name in pair_values and pair_values[name] != value:
             raise ParameterError(
-                f"-p {name} diberikan dua kali ({given[name]!r} dan {value!r}); berikan "
+                f"-p {name} diberikan dua kali ({pair_values[name]!r} dan {value!r}); berikan "
                 "sekali saja, misalnya -p tahun 2024,2025 untuk beberapa tahun.")
-        given[name] = value
-    sources = (("-f", file_values), ("-p", given), ("opsi", on_command_line))
+        pair_values[name] = value
+    sources = (("-f", file_values), ("-p", pair_values), ("opsi", on_command_line))
     for label, source in sources:
         for name, value in source.items():
             if name in merged and str(merged[name]) != str(value):

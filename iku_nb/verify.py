@@ -241,10 +241,10 @@ def verify(path: Path, data: Path | None = None, katalog: Path | None = None,
             raise VerifyError(f"Manifest di metadata {notebook} rusak: isian {exc} tidak "
                               "sesuai bentuk manifest iku-nb.") from exc
     if current.errors:
-        shown = "; ".join(f"{p.where}: {p.message}" for p in current.errors[:ERRORS_SHOWN])
+        quoted = "; ".join(f"{p.where}: {p.message}" for p in current.errors[:ERRORS_SHOWN])
         result.problems.append(
             f"data di {data_dir} sekarang tidak lolos pemeriksaan ({len(current.errors)} "
-            f"kesalahan: {shown}), jadi laporan tidak dapat dijalankan ulang; `iku-nb periksa "
+            f"kesalahan: {quoted}), jadi laporan tidak dapat dijalankan ulang; `iku-nb periksa "
             f"--data {data_dir}` menampilkan semuanya")
         return result
 
