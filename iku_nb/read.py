@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
+from iku_nb.parse import shown
 from iku_nb.problems import ERROR, WARNING, Problem
 from iku_nb.read_columnar import read_plain_csv
 from iku_nb.tables import (
@@ -289,8 +290,9 @@ def _read_csv(name: str, path: Path, problems: list[Problem]) -> RawTable | None
         head = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
         delimiter = sniff_delimiter(name, head)
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    left_out = _drop_rows_with_other_delimiter(name, path.name, records, delimiter, problems)
-    _flag_rows_with_extra_cells(name, path.name, records, delimiter, problems)
+    start = _header_row(name, records)
+    left_out = _drop_rows_with_other_delimiter(start, path.name, records, delimiter, problems)
+    _flag_rows_with_extra_cells(start, path.name, records, delimiter, problems)
     table = _build(name, path.name, records, problems, path, delimiter)
     table.delimiter = delimiter
     table.rows_left_out = left_out
@@ -301,7 +303,7 @@ def _read_csv(name: str, path: Path, problems: list[Problem]) -> RawTable | None
 ROWS_NAMED = 5
 
 
-def _drop_rows_with_other_delimiter(name: str, source: str, records: list[list],
+def _drop_rows_with_other_delimiter(start: int | None, source: str, records: list[list],
                                     delimiter: str, problems: list[Problem]) -> int:
     """Report data rows written with another delimiter than the header, and blank them.
 
@@ -309,9 +311,8 @@ def _drop_rows_with_other_delimiter(name: str, source: str, records: list[list],
     header's delimiter, so every later check would report it again (missing
     cells, an unknown id). Blanked, it keeps its row number but is not
     checked; the error stops the report all the same. Returns how many rows
-    were blanked.
+    were blanked. ``start`` is the index of the header record.
     """
-    start = _header_row(name, records)
     if start is None or len(records[start]) < 2:
         return 0
     width = len(records[start])
@@ -327,10 +328,9 @@ def _drop_rows_with_other_delimiter(name: str, source: str, records: list[list],
             found.setdefault(other, []).append(index + 1)
             records[index] = []
     for other, rows in found.items():
-        named = ", ".join(map(str, rows[:ROWS_NAMED])) + (", …" if len(rows) > ROWS_NAMED else "")
         problems.append(Problem(
             "pemisah-berbeda", source,
-            f"{len(rows)} baris data (baris {named}) memisahkan sel dengan {other!r}, "
+            f"{len(rows)} baris data (baris {_row_list(rows)}) memisahkan sel dengan {other!r}, "
             f"sedangkan judul kolom memakai {delimiter!r}, sehingga setiap baris itu terbaca "
             "sebagai satu sel dan tidak diperiksa. Simpan ulang berkas dengan satu pemisah "
             "untuk semua baris.",
@@ -338,8 +338,8 @@ def _drop_rows_with_other_delimiter(name: str, source: str, records: list[list],
     return sum(map(len, found.values()))
 
 
-def _flag_rows_with_extra_cells(name: str, source: str, records: list[list], delimiter: str,
-                                problems: list[Problem]) -> None:
+def _flag_rows_with_extra_cells(start: int | None, source: str, records: list[list],
+                                delimiter: str, problems: list[Problem]) -> None:
     """Warn about data rows with more cells than the header whose extra cells are empty.
 
     An unquoted delimiter inside a value, as in ``Lembaga Kajian Hukum, Sosial``,
@@ -348,7 +348,6 @@ def _flag_rows_with_extra_cells(name: str, source: str, records: list[list], del
     :func:`_build`; this covers the case where the shift pushed only an empty
     cell past the header.
     """
-    start = _header_row(name, records)
     if start is None:
         return
     width = len(records[start])
@@ -357,9 +356,8 @@ def _flag_rows_with_extra_cells(name: str, source: str, records: list[list], del
             and not any(cell.strip() for cell in records[index][width:])]
     if not rows:
         return
-    named = ", ".join(map(str, rows[:ROWS_NAMED])) + (", …" if len(rows) > ROWS_NAMED else "")
     opening = (f"Baris {rows[0]} berisi" if len(rows) == 1
-               else f"{len(rows)} baris data (baris {named}) berisi")
+               else f"{len(rows)} baris data (baris {_row_list(rows)}) berisi")
     problems.append(Problem(
         "baris-lebih-sel", source,
         f"{opening} lebih banyak sel daripada judul kolom ({width}). Bila nilai-nilainya "
@@ -430,8 +428,8 @@ def _is_percent_format(number_format: object) -> bool:
 
 def _as_shown_percent(value: float) -> Decimal:
     """Return the percentage Excel shows for a stored fraction: 0.825 is 82.5."""
-    shown = Decimal(repr(value)) * 100
-    return shown.quantize(Decimal(1)) if shown == shown.to_integral() else shown.normalize()
+    percent = Decimal(repr(value)) * 100
+    return percent.quantize(Decimal(1)) if percent == percent.to_integral() else percent.normalize()
 
 
 def _xml_reason(exc: ParseError) -> str:
@@ -446,24 +444,24 @@ def _read_sheet(name: str, path: Path, sheet: str, problems: list[Problem]) -> R
     percent_cells: list[tuple[int, int]] = []
     records = _sheet_rows(path, sheet, data_only=True, percent_cells=percent_cells)
     label = path.name if path.stem == name else f"{path.name} [{sheet}]"
-    _note_percent_cells(name, label, records, percent_cells, problems)
+    start = _header_row(name, records)
+    _note_percent_cells(start, label, records, percent_cells, problems)
     if any(cell is None for record in records for cell in record):
         _flag_formulas_without_values(path, sheet, label, records, problems)
         # Every cell of a merged range but the first reads as empty.
         from iku_nb.merged_cells import merged_ranges  # noqa: PLC0415 - imports openpyxl
 
-        _flag_merged_cells(name, label, records, merged_ranges(path, sheet), problems)
+        _flag_merged_cells(name, start, label, records, merged_ranges(path, sheet), problems)
     return _build(name, label, records, problems, path)
 
 
-def _note_percent_cells(name: str, label: str, records: list[list],
+def _note_percent_cells(start: int | None, label: str, records: list[list],
                         cells: list[tuple[int, int]], problems: list[Problem]) -> None:
     """Warn once per column that its percentage-formatted numbers were read as shown.
 
     Excel stores 90% as 0.9. The reader takes 90, the value Excel displays,
     and reports it, because the stored number differs from the displayed one.
     """
-    start = _header_row(name, records)
     header = [header_text(cell) for cell in records[start]] if start is not None else []
     by_column: dict[int, list[int]] = {}
     for row, column in cells:
@@ -472,8 +470,7 @@ def _note_percent_cells(name: str, label: str, records: list[list],
     for column, rows in sorted(by_column.items()):
         title = header[column - 1] if column <= len(header) and header[column - 1] else None
         first = records[rows[0] - 1][column - 1]
-        stored = format(first / 100, "f").replace(".", ",")
-        displayed = format(first, "f").replace(".", ",")
+        stored, displayed = shown(first / 100), shown(first)
         where = (f"baris {rows[0]}" if len(rows) == 1
                  else f"{len(rows)} sel, baris {rows[0]}–{rows[-1]}")
         problems.append(Problem(
@@ -484,7 +481,7 @@ def _note_percent_cells(name: str, label: str, records: list[list],
             expected="angka persen seperti yang tampil di Excel", severity=WARNING))
 
 
-def _flag_merged_cells(name: str, label: str, records: list[list],
+def _flag_merged_cells(name: str, start: int | None, label: str, records: list[list],
                        ranges: list[tuple[int, int, int, int]], problems: list[Problem]) -> None:
     """Report merged ranges in the header or the data rows, which hide values from the reader.
 
@@ -495,7 +492,6 @@ def _flag_merged_cells(name: str, label: str, records: list[list],
     """
     from openpyxl.utils import get_column_letter  # noqa: PLC0415 - loaded with the workbook
 
-    start = _header_row(name, records)
     if start is None:
         return
     header_row = start + 1
@@ -609,10 +605,9 @@ def _report_cells_outside(source: str, outside: list[tuple[int, list]], delimite
             "bergeser ke kanan: beri tanda kutip ganda pada sel itu." if delimiter else "")
     if len(outside) > ROWS_NAMED:
         rows = [index for index, _ in outside]
-        named = ", ".join(map(str, rows[:ROWS_NAMED])) + ", …"
         problems.append(Problem(
             "sel-tanpa-kolom", source,
-            f"{len(rows)} baris (baris {named}) berisi nilai di luar kolom berjudul. "
+            f"{len(rows)} baris (baris {_row_list(rows)}) berisi nilai di luar kolom berjudul. "
             "Biasanya sebuah kolom tidak berjudul, misalnya karena sel judulnya digabung."
             + hint, row=rows[0], value=", ".join(map(str, outside[0][1])),
             expected="sel kosong atau kolom berjudul"))
@@ -622,6 +617,11 @@ def _report_cells_outside(source: str, outside: list[tuple[int, list]], delimite
             "sel-tanpa-kolom", source, f"Baris {index} berisi nilai di luar kolom berjudul."
             + hint, row=index, value=", ".join(map(str, stray)),
             expected="sel kosong atau kolom berjudul"))
+
+
+def _row_list(rows: list[int]) -> str:
+    """Return the first ROWS_NAMED row numbers, and an ellipsis when there are more."""
+    return ", ".join(map(str, rows[:ROWS_NAMED])) + (", …" if len(rows) > ROWS_NAMED else "")
 
 
 def _span(first: int, last: int) -> str:
