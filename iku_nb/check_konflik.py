@@ -24,11 +24,13 @@ CASE_ATTRIBUTES = ("tanggal_kejadian", "jenis", "sara", "kecamatan", "kelurahan"
 
 
 def parse_konflik(rows: Rows, katalog: Katalog) -> None:
+    known = _known_sources(katalog)
     for row, cells in rows.table.rows:
-        rows.records.append(_parse_row(rows, row, cells, katalog))
+        rows.records.append(_parse_row(rows, row, cells, katalog, known))
 
 
-def _parse_row(rows: Rows, row: int, cells: dict, katalog: Katalog) -> dict:
+def _parse_row(rows: Rows, row: int, cells: dict, katalog: Katalog,
+               known: dict[str, str]) -> dict:
     allowed = katalog.nilai_sah
     record = {
         "baris": row,
@@ -36,7 +38,7 @@ def _parse_row(rows: Rows, row: int, cells: dict, katalog: Katalog) -> dict:
         "tanggal_kejadian": rows.date(row, cells, "tanggal_kejadian"),
         "jenis": rows.choice(row, cells, "jenis", allowed["konflik.jenis"]),
         "sara": rows.choice(row, cells, "sara", allowed["konflik.sara"], required=False),
-        "sumber": _catalogue_spelling(rows.text(row, cells, "sumber"), _known_sources(katalog)),
+        "sumber": _catalogue_spelling(rows.text(row, cells, "sumber"), known),
         # Folded, so "Selesai" in a catalogue still matches the counting rule.
         "status": _folded(rows.choice(row, cells, "status", allowed["konflik.status"])),
         "tanggal_selesai": rows.date(row, cells, "tanggal_selesai", required=False),
@@ -51,12 +53,13 @@ def parse_konflik_columns(rows: Rows, katalog: Katalog) -> dict[str, np.ndarray]
     cells = rows.table.text_cells
     allowed = katalog.nilai_sah
     statuses = allowed["konflik.status"]
+    known = _known_sources(katalog)
     parsed = {
         "id_konflik": columns.identifiers(cells["id_konflik"]),
         "tanggal_kejadian": columns.dates(cells["tanggal_kejadian"]),
         "jenis": columns.choices(cells["jenis"], allowed["konflik.jenis"]),
         "sara": columns.choices(cells["sara"], allowed["konflik.sara"], required=False),
-        "sumber": _sources(cells["sumber"], katalog),
+        "sumber": _sources(cells["sumber"], known),
         "status": columns.by_distinct_value(
             cells["status"], lambda text: _folded_choice(text, statuses)),
         "tanggal_selesai": columns.dates(cells["tanggal_selesai"], required=False),
@@ -66,7 +69,8 @@ def parse_konflik_columns(rows: Rows, katalog: Katalog) -> dict[str, np.ndarray]
     clean = np.logical_and.reduce([result.clean for result in parsed.values()])
     clean &= ~_resolution_problems(values)
     return columns.merge_unclean_rows(
-        rows, values, clean, lambda row, row_cells: _parse_row(rows, row, row_cells, katalog))
+        rows, values, clean,
+        lambda row, row_cells: _parse_row(rows, row, row_cells, katalog, known))
 
 
 def _known_sources(katalog: Katalog) -> dict[str, str]:
@@ -83,10 +87,8 @@ def _catalogue_spelling(text: str | None, known: dict[str, str]) -> str | None:
     return None if text is None else known.get(fold(text), text)
 
 
-def _sources(column: pd.Series, katalog: Katalog) -> columns.Parsed:
+def _sources(column: pd.Series, known: dict[str, str]) -> columns.Parsed:
     """Parse the sumber column as _parse_row does, once per distinct text."""
-    known = _known_sources(katalog)
-
     def parse(text: str) -> tuple[str | None, bool]:
         if is_blank(text):
             return None, False
@@ -234,6 +236,13 @@ def check_case_agreement(rows: Rows, frame: pd.DataFrame) -> None:
 CASE_NUMBER = r"^K-\d{4}-\d+$"
 
 
+def _first_reports_and_ids(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, pa.Array]:
+    """Return the reports with an id, the position of each case's first report, and its id."""
+    reports, _ = case_numbers(frame)
+    first = first_reports(frame)
+    return reports, first, pa.array(reports["id_konflik"]).take(pa.array(first))
+
+
 def check_case_year(rows: Rows, frame: pd.DataFrame) -> None:
     """Warn when a case number names another year than its incident date.
 
@@ -244,9 +253,7 @@ def check_case_year(rows: Rows, frame: pd.DataFrame) -> None:
     On 1,000,000 reports this took 0.03 s, or 0.09 s when every id has the
     form (pyarrow 26, 2-core AMD EPYC).
     """
-    reports, _ = case_numbers(frame)
-    first = first_reports(frame)
-    ids = pa.array(reports["id_konflik"]).take(pa.array(first))
+    reports, first, ids = _first_reports_and_ids(frame)
     numbered = pc.fill_null(pc.match_substring_regex(ids, CASE_NUMBER), False)
     if not pc.any(numbered).as_py():
         return
@@ -282,9 +289,7 @@ def check_near_duplicate_ids(rows: Rows, frame: pd.DataFrame) -> None:
     and its resolution may stay with the other copy. Each group is named
     once, at the first report of each spelling.
     """
-    reports, _ = case_numbers(frame)
-    first = first_reports(frame)
-    ids = pa.array(reports["id_konflik"]).take(pa.array(first))
+    reports, first, ids = _first_reports_and_ids(frame)
     if len(ids) < 2:
         return
     # Three quick scans decide which rewrites can change any id (about 40 ms for
