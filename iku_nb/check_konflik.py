@@ -82,7 +82,7 @@ def _catalogue_spelling(text: str | None, known: dict[str, str]) -> str | None:
     """Return a source as the catalogue spells it (KODIM as Kodim), else as written.
 
     Sources are matched to bidang ignoring case, so they are grouped that way
-    too: the report's table of cases by source had KODIM and Kodim apart.
+    too. Otherwise the report's table of cases by source lists KODIM and Kodim apart.
     """
     return None if text is None else known.get(fold(text), text)
 
@@ -232,7 +232,7 @@ def check_case_agreement(rows: Rows, frame: pd.DataFrame) -> None:
                 "sama pada kolom ini.", ids=(case,))
 
 
-# Case numbers written as the office writes them, K-<tahun>-<nomor>; the year is read back.
+# Case numbers as the office writes them, K-<tahun>-<nomor>. Their year is compared with the date.
 CASE_NUMBER = r"^K-\d{4}-\d+$"
 
 
@@ -293,7 +293,7 @@ def check_near_duplicate_ids(rows: Rows, frame: pd.DataFrame) -> None:
     if len(ids) < 2:
         return
     # Three quick scans decide which rewrites can change any id (about 40 ms for
-    # 750,000 ids); a register without such ids stops here.
+    # 750,000 ids). A register without such ids stops here.
     ascii_only = pc.all(pc.string_is_ascii(ids)).as_py()
     padded_or_trailing = pc.any(pc.match_substring_regex(ids, r"^K-\d{4}-0|[\s.,;]$")).as_py()
     with_letter_o = pc.any(pc.match_substring(ids, "O")).as_py()

@@ -15,7 +15,7 @@ class IkuError(Exception):
 
 
 class CatalogueError(IkuError):
-    """The indicator catalogue is missing or invalid; ``path`` is the catalogue file."""
+    """Error raised when the indicator catalogue is missing or invalid, with its ``path``."""
 
     def __init__(self, message: str, path: object = None) -> None:
         super().__init__(message)

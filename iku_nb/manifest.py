@@ -93,8 +93,8 @@ def git_state() -> dict[str, object]:
     """Return the git commit of the project and whether tracked files were changed.
 
     Both are None when the project is not a git checkout or git is missing.
-    It is read once per process, as the package's fingerprints are; it took
-    two git commands, about 4 ms, for every report.
+    It is read once per process, as the package's fingerprints are, because
+    reading it runs two git commands (about 4 ms).
     """
     root = PACKAGE_DIR.parent
 

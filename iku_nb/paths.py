@@ -39,8 +39,8 @@ def resolve(path: str | Path) -> Path:
 def path_option(value: str) -> Path:
     """Read a path given on the command line; an empty one is rejected.
 
-    ``--output ''`` became the current folder, so reports, index.html and the
-    lock file landed wherever the command happened to run.
+    An empty ``--output ''`` would be the current folder, so reports, index.html
+    and the lock file would land wherever the command happened to run.
     """
     if not value.strip():
         import argparse  # noqa: PLC0415 - only the command line needs it

@@ -150,7 +150,7 @@ def _collect_headings(soup, title: str) -> list[tuple[int, str, str]]:
 
 
 def _build_cover(soup, *, title: str, office: str, period: str):
-    """Return the cover page; it also sets the running header (title left, see print.css).
+    """Return the cover page, which also sets the running header (title left, see print.css).
 
     The right of the header shows the period, or the office when the title
     already ends with the period, as every report title does, so that the

@@ -252,7 +252,7 @@ def test_filter_values_folded_and_free_text(tmp_path):
     assert katalog.indikator[1].hitung.saringan[1].salah_satu == ["Forum Kerukunan Umat Beragama"]
 
 
-def test_rule_across_file_named_without_top_level(tmp_path):
+def test_catalogue_rule_error_unprefixed(tmp_path):
     message = errors_of(tmp_path, setter("indikator", 0, "hitung", "saringan",
                                          value=[{"kolom": "jenis", "salah_satu": ["politk"]}]))
     assert "\n  - IKU-1: saringan jenis memuat 'politk'" in message

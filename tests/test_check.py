@@ -423,7 +423,7 @@ def test_rekap_consistent_quarters_accepted(folder):
 
 @pytest.mark.parametrize("written", ["K\u20132025\u2013001", "K-2025-1", "K-2025-0O1",
                                      "K-2025-001."])
-def test_case_numbers_differing_in_writing_warned(folder, written):
+def test_case_number_spellings_warned(folder, written):
     replace(folder, "konflik.csv", "K-2025-003;", f"{written};")
     (problem,) = [p for p in inspect(folder).problems if p.code == "nomor-kasus-mirip"]
     assert problem.severity == "peringatan"

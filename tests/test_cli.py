@@ -437,7 +437,7 @@ def test_parameter_pair_given_twice_rejected(tmp_path, capsys):
     assert not (tmp_path / "keluaran").exists()
 
 
-def test_output_under_a_file_named_in_indonesian(tmp_path, capsys):
+def test_output_under_file_in_indonesian(tmp_path, capsys):
     (tmp_path / "berkas").write_text("bukan folder", encoding="utf-8")
     status = main(["laporan", "--tahun", "2025", "--output", str(tmp_path / "berkas" / "sub")])
     error = capsys.readouterr().err

@@ -353,7 +353,7 @@ def test_pdf_weasyprint_failure_leaves_no_file(tmp_path, monkeypatch):
     ("Laporan Kinerja Instansi Pemerintah (LKjIP) Tahun 2025", "Kantor Contoh"),
     ("Laporan Capaian Indikator Kinerja Utama", "Tahun 2025"),
 ])
-def test_running_header_does_not_repeat_period(title, header):
+def test_running_header_skips_repeated_period(title, header):
     soup = BeautifulSoup(prepare_html("<html><body><h1>Bab I</h1></body></html>", title=title,
                                       office="Kantor Contoh", period="Tahun 2025"),
                          "html.parser")

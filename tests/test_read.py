@@ -331,7 +331,7 @@ def test_merged_cells_across_columns_and_rows(folder):
             in problems[1].message)
 
 
-def test_merged_header_cells_reported_at_the_header(folder):
+def test_merged_header_reported_at_header(folder):
     book = konflik_workbook(folder)
     book.active.merge_cells("E1:F1")
     book.save(folder / "konflik.xlsx")
@@ -344,7 +344,7 @@ def test_merged_header_cells_reported_at_the_header(folder):
     assert set(codes(problems)[1:]) == {"sel-tanpa-kolom"}
 
 
-def test_merged_cells_outside_the_table_columns_only_warn(folder):
+def test_merged_unused_columns_only_warn(folder):
     book = konflik_workbook(folder)
     book.active["L1"] = "catatan petugas"
     book.active["L2"] = "diperiksa ulang"
@@ -356,7 +356,7 @@ def test_merged_cells_outside_the_table_columns_only_warn(folder):
     assert problems[0].column == "catatan petugas"
 
 
-def test_title_merged_above_the_header_is_accepted(folder):
+def test_merged_title_above_header_accepted(folder):
     konflik_workbook(folder, title=True).save(folder / "konflik.xlsx")
     _, problems = read_tables(folder)
     assert codes(problems) == ["judul-bukan-baris-1"]
@@ -442,7 +442,7 @@ def test_percent_format_detected(number_format, percent):
     assert read_module._is_percent_format(number_format) is percent
 
 
-def test_data_rows_with_other_delimiter_reported_once(folder):
+def test_other_delimiter_rows_reported_once(folder):
     path = folder / "partisipasi.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join([lines[0].replace(",", ";"), *lines[1:]]) + "\n",
@@ -481,7 +481,7 @@ def test_unquoted_delimiter_shift_explained(folder):
     assert problem.message.startswith("Baris 3 berisi lebih banyak sel daripada judul kolom (5)")
 
 
-def test_other_table_sheet_in_table_workbook_named(folder):
+def test_foreign_sheet_in_table_workbook_warned(folder):
     book = konflik_workbook(folder)
     book.create_sheet("Organisasi").append(["id_organisasi"])
     book.save(folder / "konflik.xlsx")
@@ -510,7 +510,7 @@ def test_hidden_sheet_read_with_warning(folder):
     assert len(tables["partisipasi"].rows) == 1
 
 
-def test_other_delimiter_despite_header_delimiter_in_value(folder):
+def test_other_delimiter_with_comma_in_value(folder):
     path = folder / "konflik.csv"
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     lines[0] = lines[0].replace(";", ",")
