@@ -4,8 +4,10 @@ nbconvert's HTMLExporter (7.17, as installed here) renders the page, parses all 
 again with BeautifulSoup's pure-Python parser, adds ``tabindex="0"`` to every
 markdown cell and output and an alt text to images without one, and prints
 the parsed tree back. On a yearly report that parse took about 0.04 s of the
-0.06 s conversion (docs/benchmarks.md). ReportExporter makes the same
-additions in one pass over the tags the lab template writes.
+0.06 s conversion (docs/benchmarks.md), and compiling its three CSS
+selectors took about 0.12 s of CPU once per process, before a batch's first
+report. ReportExporter makes the same additions in one pass over the tags
+the lab template writes, and never builds the parsed tree.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import re
 
 from nbconvert import HTMLExporter
 from nbconvert.exporters import TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets import Bool
 
 log = logging.getLogger("iku_nb")
@@ -37,30 +41,29 @@ _ATTRIBUTE_NAME = re.compile(
     r"\s+([^\s=>/]+)(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>\"']+))?")
 
 
-class _RenderedPage(TemplateExporter):
-    """Keep the page that the template rendered and pass an empty one up the chain."""
-
-    def from_notebook_node(self, nb, resources=None, **kw):
-        self._page, resources = super().from_notebook_node(nb, resources, **kw)
-        return "", resources
-
-
-class ReportExporter(HTMLExporter, _RenderedPage):
+class ReportExporter(HTMLExporter):
     """HTMLExporter, with the page's focus and alt additions made without BeautifulSoup.
 
-    The method order puts _RenderedPage between HTMLExporter and
-    TemplateExporter, so HTMLExporter prepares its filters and resources as
-    usual but parses an empty page. The notebook is validated once after all
-    preprocessors instead of after each one, which took a quarter of the
-    conversion's time.
+    The page is rendered by TemplateExporter after the two filters that
+    HTMLExporter sets for each notebook: code highlighting in the notebook's
+    language and the choice of output data types. tests/test_page.py
+    compares the result with HTMLExporter's page. The notebook is validated
+    once after all preprocessors instead of after each one, which took a
+    quarter of the conversion's time.
     """
 
     optimistic_validation = Bool(True, help="Validate only after the last preprocessor.").tag(
         config=True)
 
     def from_notebook_node(self, nb, resources=None, **kw):
-        _, resources = super().from_notebook_node(nb, resources, **kw)
-        page, self._page = self._page, ""
+        language = nb.metadata.get("language_info", {})
+        highlight = self.filters.get("highlight_code") or Highlight2HTML(
+            pygments_lexer=language.get("pygments_lexer", language.get("name")), parent=self)
+        self.register_filter("highlight_code", highlight)
+        resources = self._init_resources(resources)
+        self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+        page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
         return focusable(page), resources
 
 
