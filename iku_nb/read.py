@@ -7,7 +7,6 @@ the spreadsheet row it came from, so that checks can quote it back.
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import logging
 import os
@@ -18,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
+from iku_nb.errors import os_cause
 from iku_nb.parse import shown
 from iku_nb.problems import ERROR, WARNING, Problem
 from iku_nb.read_columnar import read_plain_csv
@@ -121,8 +121,7 @@ def unreadable_reason(exc: BaseException) -> str:
     if isinstance(exc, FileNotFoundError):
         return "berkas itu hilang atau dipindahkan saat sedang dibaca"
     if isinstance(exc, OSError):
-        code = errno.errorcode.get(exc.errno, "tanpa kode") if exc.errno else "tanpa kode"
-        return f"sistem berkas gagal membacanya (galat {code})"
+        return f"sistem berkas gagal membacanya: {os_cause(exc)}"
     return "isinya tidak sah sebagai tabel"
 
 

@@ -258,8 +258,9 @@ def test_permission_denied_reason_indonesian(folder, monkeypatch):
     (zipfile.BadZipFile("File is not a zip file"), "bukan arsip xlsx yang utuh"),
     (KeyError("xl/sharedStrings.xml"), "bagian di dalam buku kerja xlsx tidak ada"),
     (FileNotFoundError(errno.ENOENT, "No such file"), "hilang atau dipindahkan"),
-    (OSError(errno.EIO, "Input/output error"), "gagal membacanya (galat EIO)"),
-    (OSError("tanpa nomor"), "gagal membacanya (galat tanpa kode)"),
+    (OSError(errno.EIO, "Input/output error"),
+     "gagal membacanya: perangkat penyimpanan gagal membaca atau menulis (EIO)"),
+    (OSError("tanpa nomor"), "gagal membacanya: galat sistem berkas (tanpa kode)"),
     (ValueError("could not convert"), "tidak sah sebagai tabel"),
 ])
 def test_unreadable_reason_cases(error, expected):
