@@ -71,7 +71,8 @@ def write_pdf(html_path: Path, pdf_path: Path, *, title: str, office: str,
 
     soup = _report_soup(source, title=title, office=office, period=period)
     page_css = _lift_stylesheets(soup)
-    font_face_css()  # a missing font file stops here, with its own message
+    # Parsed before rendering, so that a missing font file stops with its own message.
+    _print_stylesheets()
     _render_atomically(str(soup), page_css, base_url=html_path.parent, pdf_path=pdf_path)
 
 

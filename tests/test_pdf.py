@@ -349,6 +349,25 @@ def test_pdf_weasyprint_failure_leaves_no_file(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["laporan.html"]
 
 
+def test_pdf_missing_font_keeps_old_pdf(tmp_path, monkeypatch):
+    from iku_nb import pdf  # noqa: PLC0415
+
+    monkeypatch.setitem(pdf.FONT_FILES, ("IKU Sans", "normal", "normal"), "TidakAda.ttf")
+    pdf._print_stylesheets.cache_clear()
+    html_path = tmp_path / "laporan.html"
+    html_path.write_text("<html><body><h1>Judul</h1></body></html>", encoding="utf-8")
+    pdf_path = tmp_path / "laporan.pdf"
+    pdf_path.write_bytes(b"%PDF-lama")
+    try:
+        with pytest.raises(RunError, match=r"Huruf TidakAda\.ttf tidak ditemukan di .*"
+                                           r"Pasang ulang paket matplotlib"):
+            write_pdf(html_path, pdf_path, title=TITLE, office=OFFICE, period=PERIOD)
+    finally:
+        pdf._print_stylesheets.cache_clear()
+    assert pdf_path.read_bytes() == b"%PDF-lama"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["laporan.html", "laporan.pdf"]
+
+
 @pytest.mark.parametrize(("title", "header"), [
     ("Laporan Kinerja Instansi Pemerintah (LKjIP) Tahun 2025", "Kantor Contoh"),
     ("Laporan Capaian Indikator Kinerja Utama", "Tahun 2025"),
