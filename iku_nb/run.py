@@ -20,7 +20,7 @@ from typing import Any
 import iku_nb.quick_imports  # noqa: F401 - before anything imports nbformat
 from iku_nb import api, manifest, registry
 from iku_nb.dataset import Dataset, inspect, load, sha256
-from iku_nb.errors import RunError
+from iku_nb.errors import RunError, os_cause
 from iku_nb.kernel import KERNEL_ARGUMENTS, KERNEL_NAME, KernelDied, WarmKernel
 from iku_nb.params import RunParameters
 from iku_nb.paths import NOTEBOOK_DIR, resolve
@@ -33,6 +33,9 @@ REPORT_CSS = Path(__file__).parent / "report" / "laporan.css"
 FAILED_SUFFIX = ".GAGAL.ipynb"
 # Written by the batch for any failed or timed-out run, with the reason.
 FAILED_NOTE_SUFFIX = ".GAGAL.txt"
+# Every file of one report in its folder, the files of a failed run included.
+REPORT_SUFFIXES = (".html", ".pdf", ".ipynb", manifest.MANIFEST_SUFFIX, manifest.REGISTRY_SUFFIX,
+                   FAILED_SUFFIX, FAILED_NOTE_SUFFIX)
 STAGING = ".sementara"
 _EXPORTERS = threading.local()
 REGISTRY_FORMAT = "iku-nb/angka 1"
@@ -117,7 +120,7 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
         files["manifest"] = work / f"{stem}{manifest.MANIFEST_SUFFIX}"
         _write_json(files["manifest"], made.manifest | {
             "berkas": {p.name: sha256(p) for p in files.values() if p.exists()}})
-        return _promote(files, target, stem)
+        return _promote(files, target, stem, spec.name)
 
 
 def missing_data_note(spec: ReportSpec, files: dict[str, Path]) -> str | None:
@@ -390,21 +393,77 @@ def _check_inputs_unchanged(spec: ReportSpec, before, katalog: Path | None) -> N
             "tidak diubah.")
 
 
-def _promote(files: dict[str, Path], target: Path, stem: str) -> dict[str, Path]:
-    """Move finished files into the report folder, each replaced atomically."""
+def _promote(files: dict[str, Path], target: Path, stem: str, name: str) -> dict[str, Path]:
+    """Move finished files into the report folder: all of them, or none.
+
+    The previous report's files, including a format not written this time
+    (a PDF from an earlier html,pdf run) and an older failure, are moved
+    aside into the staging folder first, because they would no longer match
+    the new report. When a move fails, the new files already moved in are
+    removed and the previous files go back, so the folder keeps the previous
+    report whole.
+
+    Raises
+    ------
+    RunError
+        Naming the report file that could not be moved.
+    """
     target.mkdir(parents=True, exist_ok=True)
+    aside = next(iter(files.values())).parent / "sebelumnya"
+    aside.mkdir()
+    previous = [target / f"{stem}{suffix}" for suffix in REPORT_SUFFIXES]
+    moved_aside: list[Path] = []
+    moved_in: list[Path] = []
     promoted = {}
-    for kind, path in files.items():
-        destination = target / path.name
-        os.replace(path, destination)
-        promoted[kind] = destination
-    # A format not written this time (a PDF from an earlier html,pdf run) would
-    # no longer match the new report, so it goes, as does an older failure.
-    written = {path.name for path in promoted.values()}
-    for suffix in (".html", ".pdf", ".ipynb", manifest.MANIFEST_SUFFIX,
-                   manifest.REGISTRY_SUFFIX, FAILED_SUFFIX, FAILED_NOTE_SUFFIX):
-        stale = target / f"{stem}{suffix}"
-        if stale.name not in written and stale.exists():
-            stale.unlink()
+    current = target
+    try:
+        for old in previous:
+            current = old
+            if old.exists():
+                os.replace(old, aside / old.name)
+                moved_aside.append(old)
+        for kind, path in files.items():
+            current = target / path.name
+            os.replace(path, current)
+            moved_in.append(current)
+            promoted[kind] = current
+    except OSError as exc:
+        outcome = ("Laporan sebelumnya tidak diubah."
+                   if _put_back(moved_in, moved_aside, aside) else _keep_aside(aside, name))
+        raise RunError(f"Laporan {name} tidak dapat dipasang: berkas {current} tidak dapat "
+                       f"diganti ({os_cause(exc)}). {outcome}") from exc
     log.info("laporan ditulis ke %s", target)
     return promoted
+
+
+def _put_back(moved_in: list[Path], moved_aside: list[Path], aside: Path) -> bool:
+    """Remove the new files moved in, return the previous ones, and report whether all went back."""
+    whole = True
+    for path in moved_in:
+        try:
+            path.unlink()
+        except OSError as exc:
+            log.error("berkas baru %s tidak dapat dihapus: %s", path, exc)
+            whole = False
+    for old in moved_aside:
+        try:
+            os.replace(aside / old.name, old)
+        except OSError as exc:
+            log.error("berkas lama %s tidak dapat dikembalikan: %s", old, exc)
+            whole = False
+    return whole
+
+
+def _keep_aside(aside: Path, name: str) -> str:
+    """Move the previous files that did not go back out of the work folder, which is deleted.
+
+    Return the sentence for the error message that names their new folder.
+    """
+    try:
+        rescue = Path(tempfile.mkdtemp(prefix=f"{name}-sebelumnya-", dir=aside.parent.parent))
+        os.replace(aside, rescue / aside.name)
+    except OSError as exc:
+        log.error("berkas lama di %s tidak dapat disimpan: %s", aside, exc)
+        return "Sebagian berkas laporan sebelumnya tidak dapat dikembalikan."
+    return (f"Sebagian berkas laporan sebelumnya tidak dapat dikembalikan, jadi salinannya "
+            f"disimpan di {rescue / aside.name}.")

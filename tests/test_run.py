@@ -375,3 +375,84 @@ def test_missing_data_note_names_missing_target(tmp_path):
     path.write_text(json.dumps({"angka": records}), encoding="utf-8")
     assert (run_module.missing_data_note(spec(tahun=2025), {"angka": path})
             == "tanpa data Tahun 2025: IKU-2; tanpa target Tahun 2025: IKU-3")
+
+
+def _previous_and_new(tmp_path: Path) -> tuple[Path, dict[str, Path]]:
+    """Return a report folder holding a previous report, and the new files in staging."""
+    target = tmp_path / "2025"
+    target.mkdir()
+    for suffix in (".ipynb", ".html", ".pdf", ".angka.json", ".manifest.json"):
+        (target / f"laporan_tahunan{suffix}").write_text("lama", encoding="utf-8")
+    work = tmp_path / ".sementara" / "2025-abcdefgh"
+    work.mkdir(parents=True)
+    files = {}
+    for kind, suffix in (("ipynb", ".ipynb"), ("html", ".html"), ("angka", ".angka.json"),
+                         ("manifest", ".manifest.json")):
+        files[kind] = work / f"laporan_tahunan{suffix}"
+        files[kind].write_text("baru", encoding="utf-8")
+    return target, files
+
+
+def _contents(folder: Path) -> dict[str, str]:
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.iterdir())}
+
+
+def test_promote_replaces_all_and_drops_stale(tmp_path):
+    target, files = _previous_and_new(tmp_path)
+
+    promoted = run_module._promote(files, target, "laporan_tahunan", "2025")
+
+    assert _contents(target) == {"laporan_tahunan.angka.json": "baru",
+                                 "laporan_tahunan.html": "baru",
+                                 "laporan_tahunan.ipynb": "baru",
+                                 "laporan_tahunan.manifest.json": "baru"}
+    assert promoted["html"] == target / "laporan_tahunan.html"
+
+
+@pytest.mark.parametrize(("blocked", "named"), [
+    ("2025/laporan_tahunan.pdf", "2025/laporan_tahunan.pdf"),  # moved aside
+    (".sementara/2025-abcdefgh/laporan_tahunan.angka.json",  # moved in
+     "2025/laporan_tahunan.angka.json"),
+])
+def test_promote_failure_keeps_previous_report(tmp_path, monkeypatch, blocked, named):
+    """A file that cannot be moved, aside or in, leaves every previous file as it was."""
+    target, files = _previous_and_new(tmp_path)
+    before = _contents(target)
+    real_replace = run_module.os.replace
+
+    def replace(source, destination):
+        if Path(source) == tmp_path / blocked:
+            raise PermissionError(1, "Operation not permitted", str(source))
+        real_replace(source, destination)
+
+    monkeypatch.setattr(run_module.os, "replace", replace)
+    with pytest.raises(RunError) as raised:
+        run_module._promote(files, target, "laporan_tahunan", "2025")
+
+    message = str(raised.value)
+    assert f"berkas {tmp_path / named} tidak dapat diganti" in message
+    assert "izin ditolak oleh sistem (EPERM)" in message
+    assert message.endswith("Laporan sebelumnya tidak diubah.")
+    assert _contents(target) == before
+
+
+def test_promote_names_copies_not_put_back(tmp_path, monkeypatch):
+    target, files = _previous_and_new(tmp_path)
+    work = files["html"].parent
+    real_replace = run_module.os.replace
+
+    def replace(source, destination):
+        # The new notebook cannot move in, and the previous HTML cannot go back.
+        if Path(source) in (files["angka"], work / "sebelumnya" / "laporan_tahunan.html"):
+            raise PermissionError(1, "Operation not permitted", str(source))
+        real_replace(source, destination)
+
+    monkeypatch.setattr(run_module.os, "replace", replace)
+    with pytest.raises(RunError) as raised:
+        run_module._promote(files, target, "laporan_tahunan", "2025")
+
+    kept = [path / "sebelumnya" for path in work.parent.glob("2025-sebelumnya-*")]
+    assert len(kept) == 1
+    assert f"jadi salinannya disimpan di {kept[0]}." in str(raised.value)
+    assert (kept[0] / "laporan_tahunan.html").read_text(encoding="utf-8") == "lama"
+    assert (target / "laporan_tahunan.pdf").read_text(encoding="utf-8") == "lama"
