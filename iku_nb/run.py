@@ -329,8 +329,7 @@ def _export_html(nb, html: Path, title: str) -> None:
         cell["outputs"] = [o for o in cell.get("outputs", [])
                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
     body, _ = _html_exporter().from_notebook_node(
-        nb, resources={"iku_css": REPORT_CSS.read_text(encoding="utf-8"),
-                       "language_code": "id"})
+        nb, resources={"iku_css": REPORT_CSS.read_text(encoding="utf-8")})
     html.write_text(body, encoding="utf-8")
 
 
@@ -343,7 +342,7 @@ def prepare_html_export() -> None:
 
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_markdown_cell("Laporan"))
-    _html_exporter().from_notebook_node(nb, resources={"iku_css": "", "language_code": "id"})
+    _html_exporter().from_notebook_node(nb, resources={"iku_css": ""})
 
 
 def _html_exporter():
@@ -360,7 +359,8 @@ def _html_exporter():
 
         exporter = ReportExporter(
             template_name="iku", extra_template_basedirs=[str(TEMPLATE_DIR)],
-            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+            language_code="id")
         exporter.register_preprocessor(
             TagRemovePreprocessor(remove_cell_tags={"hapus-dari-laporan"}), enabled=True)
         _EXPORTERS.html = exporter

@@ -39,13 +39,13 @@ def notebook() -> nbformat.NotebookNode:
 
 
 def resources() -> dict:
-    return {"iku_css": REPORT_CSS.read_text(encoding="utf-8"), "language_code": "id"}
+    return {"iku_css": REPORT_CSS.read_text(encoding="utf-8")}
 
 
 def stock_exporter() -> HTMLExporter:
     return HTMLExporter(template_name="iku", extra_template_basedirs=[str(TEMPLATE_DIR)],
                         exclude_input=True, exclude_input_prompt=True,
-                        exclude_output_prompt=True)
+                        exclude_output_prompt=True, language_code="id")
 
 
 def test_same_page_as_nbconvert():
@@ -62,6 +62,11 @@ def test_same_page_as_nbconvert():
 def without_uuids(page: str) -> str:
     """Replace the random ids that the template gives each JavaScript output."""
     return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "ID", page)
+
+
+def test_page_language_indonesian():
+    page, _ = _html_exporter().from_notebook_node(notebook(), resources=resources())
+    assert '<html lang="id">' in page
 
 
 def test_outputs_and_markdown_focusable():

@@ -101,6 +101,12 @@ def test_pdf_pages_are_a4(rendered):
 
 
 @pytest.mark.slow
+def test_pdf_language_indonesian(rendered):
+    _, _, reader = rendered
+    assert reader.trailer["/Root"]["/Lang"] == "id"
+
+
+@pytest.mark.slow
 def test_pdf_cover_page(rendered):
     _, pages, _ = rendered
     cover = _normalise(pages[0])
