@@ -13,7 +13,7 @@ from iku_nb.values import Nilai, evaluate
 
 def hitung(dataset: Dataset, tahun: int, triwulan: int | None = None,
            indikator: list[Indikator] | None = None) -> list[Nilai]:
-    """Compute every indicator (or those given) for one period, in catalogue order.
+    """Compute every indicator (or those given, possibly none) for one period, in catalogue order.
 
     Raises
     ------
@@ -26,7 +26,7 @@ def hitung(dataset: Dataset, tahun: int, triwulan: int | None = None,
     period = Period(tahun, triwulan)
     check_year(tahun, dataset.years)
     results = []
-    for ind in indikator or dataset.katalog.indikator:
+    for ind in dataset.katalog.indikator if indikator is None else indikator:
         result = figure(dataset, ind, period)
         if result.counts is None and result.target is None:
             raise NoDataError(

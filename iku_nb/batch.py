@@ -169,6 +169,7 @@ def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:
     specs = expand(raw, args.format, dataset.katalog, dataset.years)
     _warn_missing_analysis(raw.get("analisis"), analysis_source, specs, dataset.katalog)
     _warn_renstra_estimates(dataset.katalog, dataset.katalog_path, specs)
+    _warn_bidang_without_indikator(dataset.katalog, dataset.katalog_path, raw.get("bidang"))
     if args.output.exists() and not args.output.is_dir():
         raise ParameterError(f"--output {args.output} adalah berkas, bukan folder; pilih "
                              "folder laporan.")
@@ -262,6 +263,18 @@ def _warn_renstra_estimates(katalog, path: Path, specs: list[ReportSpec]) -> Non
                         "Renstra, hapus perkiraan: true di katalog.", path.name, ind.kode,
                         angka(target.nilai, ind.desimal) + ("%" if ind.satuan == "%" else ""),
                         target.tahun)
+
+
+def _warn_bidang_without_indikator(katalog, path: Path, bidang) -> None:
+    """Warn that ``--bidang semua`` leaves out each bidang that is penanggung jawab of no IKU."""
+    from iku_nb.matrix import names_all_bidang  # noqa: PLC0415
+
+    if not names_all_bidang(bidang):
+        return
+    for unit in katalog.bidang:
+        if not katalog.indikator_of_bidang(unit.kode):
+            log.warning("%s: bidang %s (%s) bukan penanggung jawab satu IKU pun, jadi tidak "
+                        "dibuatkan laporan bidang.", path.name, unit.kode, unit.nama)
 
 
 def _warn_missing_analysis(value, source: str, specs: list[ReportSpec], katalog) -> None:

@@ -166,7 +166,8 @@ def parse_bidang(value: Any, katalog: Katalog, problems: list[str]) -> list[str 
     """Return the bidang axis; None stands for the office-wide report.
 
     Empty gives only the office-wide report, ``semua`` gives the office-wide
-    report and every bidang, and a list of codes gives only those bidang.
+    report and every bidang that is penanggung jawab of an indicator, and a
+    list of codes gives only those bidang.
     """
     if _empty(value):
         return [None]
@@ -174,7 +175,7 @@ def parse_bidang(value: Any, katalog: Katalog, problems: list[str]) -> list[str 
     chosen: list[str | None] = []
     for item in _items(value):
         if item.strip().casefold() == ALL:
-            chosen.extend([None, *codes])
+            chosen.extend([None, *(c for c in codes if katalog.indikator_of_bidang(c))])
             continue
         code = canonical(item, codes)
         if code is None:
@@ -183,6 +184,11 @@ def parse_bidang(value: Any, katalog: Katalog, problems: list[str]) -> list[str 
             continue
         chosen.append(code)
     return list(dict.fromkeys(chosen))
+
+
+def names_all_bidang(value: Any) -> bool:
+    """Return whether a bidang option requests every bidang (``semua``)."""
+    return not _empty(value) and any(item.casefold() == ALL for item in _items(value))
 
 
 def parse_formats(value: str | Iterable[str], problems: list[str]) -> tuple[str, ...]:

@@ -119,6 +119,11 @@ def _bidang(value: Any, katalog: Katalog | None, problems: list[str]) -> str | N
         problems.append(f"bidang {value!r} tidak ada di katalog"
                         + (f"; maksudnya {hint!r}?" if hint else "")
                         + f" (pilihan: {', '.join(codes)})")
+    elif not katalog.indikator_of_bidang(found):
+        problems.append(f"bidang {found!r} ({katalog.bidang_by_kode(found).nama}) bukan "
+                        "penanggung jawab satu IKU pun di katalog, jadi laporan bidangnya "
+                        "tidak punya angka; tambahkan kodenya ke penanggung_jawab indikator "
+                        "di katalog, atau pilih bidang lain")
     return found
 
 

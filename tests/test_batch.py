@@ -850,3 +850,37 @@ def test_timeout_option_error_in_command(capsys):
     error = capsys.readouterr().err
     assert "'inf' tidak sah: harus jumlah detik dari 0,1 sampai 604800 (7 hari)" in error
     assert "Traceback" not in error
+
+
+def test_laporan_semua_skips_bidang_without_iku(fake_pool, tmp_path, caplog, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    katalog = data / "katalog.yaml"
+    katalog.write_text(katalog.read_text(encoding="utf-8").replace(
+        "penanggung_jawab: [poldagri]", "penanggung_jawab: [iwasbang]"), encoding="utf-8")
+    output = tmp_path / "keluaran"
+    with caplog.at_level("WARNING", logger="iku_nb"):
+        status = main(["laporan", "--data", str(data), "--tahun", "2025", "--bidang", "semua",
+                       "--output", str(output)])
+    # The hanbang report fails on purpose in this runner.
+    assert status != 0
+    assert not (output / "2025" / "poldagri").exists()
+    assert (output / "2025" / "iwasbang" / "laporan_bidang.html").is_file()
+    warnings = [r.getMessage() for r in caplog.records if "poldagri" in r.getMessage()]
+    assert warnings == ["katalog.yaml: bidang poldagri (Bidang Politik Dalam Negeri) bukan "
+                        "penanggung jawab satu IKU pun, jadi tidak dibuatkan laporan bidang."]
+    assert "Menyusun 3 laporan" in capsys.readouterr().err
+
+
+def test_laporan_bidang_without_iku_rejected(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    katalog = data / "katalog.yaml"
+    katalog.write_text(katalog.read_text(encoding="utf-8").replace(
+        "penanggung_jawab: [poldagri]", "penanggung_jawab: [iwasbang]"), encoding="utf-8")
+    status = main(["laporan", "--data", str(data), "--tahun", "2025", "--bidang", "poldagri",
+                   "--output", str(tmp_path / "keluaran")])
+    assert status == 2
+    assert ("bidang 'poldagri' (Bidang Politik Dalam Negeri) bukan penanggung jawab satu IKU "
+            "pun di katalog" in " ".join(capsys.readouterr().err.split()))
+    assert not (tmp_path / "keluaran" / "2025").exists()

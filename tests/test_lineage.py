@@ -64,3 +64,9 @@ def test_appendix_shows_ids_rows_no_free_text(make_data):
     assert "penyebut dan pembilang" in html
     assert "uraian rahasia" not in html
     assert "Organisasi O-1" not in html
+
+
+def test_hitung_empty_indicator_list(make_data):
+    dataset = load(make_data(konflik=[report("K-1", "2025-01-10", status="proses")]))
+    assert api.hitung(dataset, 2025, indikator=[]) == []
+    assert len(api.hitung(dataset, 2025)) == len(dataset.katalog.indikator)
