@@ -42,6 +42,13 @@ def parse_anggaran(rows: Rows, katalog: Katalog) -> None:
         rows.records.append(record)
 
 
+def _programme_name(program: str) -> str:
+    """Return the programme's name for the start of a sentence, with the word Program once."""
+    if fold(program).startswith("program "):
+        return program[0].upper() + program[1:]
+    return f"Program {program}"
+
+
 def _check_unique(rows: Rows, row: int, record: dict, seen: dict[tuple, int]) -> None:
     """Reject a second row for a programme and kegiatan, and a programme given both ways.
 
@@ -63,7 +70,7 @@ def _check_unique(rows: Rows, row: int, record: dict, seen: dict[tuple, int]) ->
     if other is not None:
         rows.problem("anggaran-ganda", row, "kegiatan", kegiatan or "",
                      "satu program ditulis per kegiatan saja, atau satu baris saja",
-                     f"Program {program} tahun {tahun} sudah tercatat di baris {other[1]} "
+                     f"{_programme_name(program)} tahun {tahun} sudah tercatat di baris {other[1]} "
                      + ("per kegiatan" if other[0][2] is not None else "sebagai satu baris")
                      + ", sehingga baris ini akan terhitung dua kali dalam jumlah anggaran.")
         return
