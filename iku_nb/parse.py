@@ -64,6 +64,15 @@ def parse_date(value: object) -> date | None:
         return None
 
 
+def excel_decimal(value: float) -> Decimal:
+    """Return an xlsx number as Excel shows it: to 15 significant digits.
+
+    Excel shows no more than 15 significant digits, so a target typed as
+    =0,9*100 and stored as 89.99999999999999 reads 90 in Excel and here.
+    """
+    return Decimal(f"{value:.15g}")
+
+
 def _number_or_text(value: object) -> Decimal | str | None:
     """Return an xlsx number as a Decimal, text stripped, and None for anything else.
 
@@ -74,7 +83,7 @@ def _number_or_text(value: object) -> Decimal | str | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(repr(value)) if math.isfinite(value) else None
+        return excel_decimal(value) if math.isfinite(value) else None
     if isinstance(value, Decimal):
         return value if value.is_finite() else None
     return value.strip() if isinstance(value, str) else None

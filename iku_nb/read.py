@@ -18,7 +18,7 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from iku_nb.errors import os_cause
-from iku_nb.parse import shown
+from iku_nb.parse import excel_decimal, shown
 from iku_nb.problems import ERROR, WARNING, Problem
 from iku_nb.read_columnar import read_plain_csv
 from iku_nb.tables import (
@@ -427,7 +427,7 @@ def _is_percent_format(number_format: object) -> bool:
 
 def _as_shown_percent(value: float) -> Decimal:
     """Return the percentage Excel shows for a stored fraction: 0.825 is 82.5."""
-    percent = Decimal(repr(value)) * 100
+    percent = excel_decimal(value) * 100
     return percent.quantize(Decimal(1)) if percent == percent.to_integral() else percent.normalize()
 
 

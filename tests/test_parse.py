@@ -53,6 +53,9 @@ def test_parse_date_rejects(value):
     ("2025.0", Decimal("2025.0")),
     (72, Decimal("72")),
     (72.5, Decimal("72.5")),
+    (89.99999999999999, Decimal("90")),  # =0,9*100 in Excel
+    (0.1 + 0.2, Decimal("0.3")),
+    (5.0, Decimal("5")),
 ])
 def test_parse_number_reads(value, expected):
     assert parse_number(value) == expected
