@@ -374,6 +374,24 @@ def test_pdf_missing_font_keeps_old_pdf(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["laporan.html", "laporan.pdf"]
 
 
+@pytest.mark.slow
+def test_pdf_caption_stays_with_table(tmp_path):
+    """Wherever the page ends before a table, its caption moves along with the first rows."""
+    rows = "".join(f"<tr><td>baris {i}</td><td>{i}</td></tr>" for i in range(6))
+    table = (f"<table><caption>Tabel 9.9 Judul</caption><thead><tr><th>A</th><th>B</th>"
+             f"</tr></thead><tbody>{rows}</tbody></table>")
+    pdf_path = tmp_path / "laporan.pdf"
+    for count in range(50, 76, 2):
+        html_path = tmp_path / "laporan.html"
+        paragraphs = "".join(f"<p>Paragraf {i}</p>" for i in range(count))
+        html_path.write_text(f"<html><body><h1>Judul</h1>{paragraphs}{table}</body></html>",
+                             encoding="utf-8")
+        write_pdf(html_path, pdf_path, title=TITLE, office=OFFICE, period=PERIOD)
+        pages = [page.extract_text() for page in pypdf.PdfReader(pdf_path).pages]
+        caption_page = next(i for i, text in enumerate(pages) if "Tabel 9.9" in text)
+        assert "baris 0" in pages[caption_page], f"{count} paragraf"
+
+
 @pytest.mark.parametrize(("title", "header"), [
     ("Laporan Kinerja Instansi Pemerintah (LKjIP) Tahun 2025", "Kantor Contoh"),
     ("Laporan Capaian Indikator Kinerja Utama", "Tahun 2025"),
