@@ -7,7 +7,7 @@ the reports, charts and command line comes from this module.
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -68,6 +68,14 @@ def detik(seconds: float) -> str:
 def tanggal(day: date | None) -> str:
     """Format a date as ``5 Februari 2026``."""
     return EMPTY if day is None else format_date(day, "d MMMM y", locale=LOCALE)
+
+
+def waktu(moment: datetime) -> str:
+    """Format a moment with its time zone as ``1 Juli 2025 09.30 WIB``.
+
+    Indonesian writes the time with a dot between hours and minutes.
+    """
+    return f"{tanggal(moment.date())} {moment:%H.%M} {moment:%Z}".rstrip()
 
 
 def poin_persen(value: Fraction | Decimal | int | None, desimal: int = 2) -> str:

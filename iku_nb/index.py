@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from iku_nb.formatting import waktu
 from iku_nb.manifest import MANIFEST_SUFFIX
 from iku_nb.period import Period
 from iku_nb.run import FAILED_NOTE_SUFFIX, FAILED_SUFFIX, STAGING
@@ -104,7 +105,7 @@ def render_index(entries: list[IndexEntry], bidang_names: dict[str, str], title:
     years: dict[int, dict[int | None, list[IndexEntry]]] = {}
     for entry in entries:
         years.setdefault(entry.tahun, {}).setdefault(entry.triwulan, []).append(entry)
-    generated = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    generated = waktu(datetime.now().astimezone())
     return environment.get_template("index.html.j2").render(
         title=title, years=years, generated=generated, count=len(entries),
         period_label=lambda tahun, triwulan: Period(tahun, triwulan).label,
@@ -153,8 +154,7 @@ def _entry(output: Path, folder: Path) -> IndexEntry | None:
             notes = [path for path in failed if path.name.endswith(FAILED_NOTE_SUFFIX)]
             if notes:
                 entry.failed_reason = notes[-1].read_text(encoding="utf-8").strip()
-            entry.failed_at = datetime.fromtimestamp(
-                newest.stat().st_mtime).astimezone().strftime("%Y-%m-%d %H:%M %Z")
+            entry.failed_at = waktu(datetime.fromtimestamp(newest.stat().st_mtime).astimezone())
             if entry.status == OK:
                 entry.status = FAILED
     return entry
@@ -180,7 +180,7 @@ def _link(output: Path, path: Path) -> str:
 
 
 def _timestamp(value: object) -> str | None:
-    """Return an ISO timestamp from a manifest in local time, e.g. ``2025-07-01 09:30 WIB``."""
+    """Return an ISO timestamp from a manifest in local time, e.g. ``1 Juli 2025 09.30 WIB``."""
     if not isinstance(value, str):
         return None
     try:
@@ -189,7 +189,7 @@ def _timestamp(value: object) -> str | None:
         return value
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    return waktu(moment.astimezone())
 
 
 def _bidang_label(kode: str | None, names: dict[str, str]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
@@ -21,6 +21,7 @@ from iku_nb.formatting import (
     selisih,
     tanggal,
     triwulan,
+    waktu,
 )
 from iku_nb.period import Period
 
@@ -109,3 +110,9 @@ def test_daftar_joins_with_dan():
 ])
 def test_rupiah_thousands_dot(value, expected):
     assert rupiah(value) == expected
+
+
+def test_waktu_indonesian_date_and_dotted_time():
+    wib = timezone(timedelta(hours=7), "WIB")
+    assert waktu(datetime(2025, 7, 1, 9, 5, tzinfo=wib)) == "1 Juli 2025 09.05 WIB"
+    assert waktu(datetime(2025, 12, 31, 23, 59)) == "31 Desember 2025 23.59"
