@@ -13,6 +13,7 @@ from pydantic import (
     Field,
     StrictBool,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -41,6 +42,24 @@ FILTER_COLUMNS = {
     "organisasi_berpartisipasi": ("jenis", "nama"),
 }
 
+# Bidang codes that cannot name a bidang, with the reason. A bidang's report
+# goes to output/<tahun>[/tw<n>]/<kode>/ (ReportSpec.folder), so a code tw1
+# to tw4 would put the yearly bidang report in the quarterly report's folder.
+RESERVED_BIDANG_CODES = {
+    **{f"tw{n}": f"sebagai nama folder laporan triwulan {n} (output/<tahun>/tw{n}/), "
+                 "sehingga laporan tahunan bidang ini akan tertulis di folder itu"
+       for n in range(1, 5)},
+    "semua": "untuk `--bidang semua`",
+    # Run parameters read these words as "no bidang" (iku_nb.params, iku_nb.matrix).
+    **{word: f"karena parameter `bidang: {word}` berarti laporan seluruh badan"
+       for word in ("none", "null")},
+    # Windows cannot create a folder with a device name.
+    **{name: "karena Windows tidak dapat membuat folder bernama itu"
+       for name in ("con", "prn", "aux", "nul",
+                    *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10)))},
+}
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -66,10 +85,21 @@ class Sasaran(_Model):
 
 
 class Bidang(_Model):
+    # The pattern keeps the code usable as a folder name: not empty, no '/',
+    # no leading dot.
     kode: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     nama: str
     singkatan: str
     sumber: list[str] = []
+
+    @field_validator("kode")
+    @classmethod
+    def _code_not_reserved(cls, kode: str) -> str:
+        reason = RESERVED_BIDANG_CODES.get(kode.casefold())
+        if reason is not None:
+            raise ValueError(f"kode bidang {kode!r} dicadangkan {reason}; pilih kode lain, "
+                             "misalnya singkatan bidangnya seperti poldagri")
+        return kode
 
 
 class Pita(_Model):
@@ -198,9 +228,6 @@ class Katalog(_Model):
         if statuses and "selesai" not in statuses:
             problems.append("nilai_sah konflik.status harus memuat 'selesai', status yang "
                             "menandai kasus selesai dalam aturan hitung")
-        if any(b.kode == "semua" for b in self.bidang):
-            problems.append("kode bidang 'semua' dicadangkan untuk `--bidang semua`; "
-                            "pilih kode lain")
         bidang_codes = {b.kode for b in self.bidang}
         sasaran_codes = {s.kode for s in self.sasaran}
         for ind in self.indikator:

@@ -265,3 +265,47 @@ def test_catalogue_error_carries_its_file(tmp_path):
     with pytest.raises(CatalogueError) as error:
         load_catalogue(path)
     assert error.value.path == path
+
+
+def bidang_adder(kode):
+    def change(raw):
+        raw["bidang"].append({"kode": kode, "nama": "Bidang Uji", "singkatan": "Uji"})
+    return change
+
+
+@pytest.mark.parametrize(("kode", "reason"), [
+    ("tw1", "dicadangkan sebagai nama folder laporan triwulan 1 (output/<tahun>/tw1/)"),
+    ("tw4", "dicadangkan sebagai nama folder laporan triwulan 4 (output/<tahun>/tw4/)"),
+    ("semua", "dicadangkan untuk `--bidang semua`"),
+    ("none", "dicadangkan karena parameter `bidang: none` berarti laporan seluruh badan"),
+    ("null", "dicadangkan karena parameter `bidang: null` berarti laporan seluruh badan"),
+    ("con", "dicadangkan karena Windows tidak dapat membuat folder bernama itu"),
+    ("lpt9", "dicadangkan karena Windows tidak dapat membuat folder bernama itu"),
+])
+def test_reserved_bidang_code_rejected(tmp_path, kode, reason):
+    message = errors_of(tmp_path, bidang_adder(kode))
+    assert f"bidang {kode}, kode: kode bidang {kode!r} {reason}" in message
+    assert "pilih kode lain" in message
+
+
+@pytest.mark.parametrize(("kode", "written"), [
+    ("TW1", "teks 'TW1'"),
+    ("Tw2", "teks 'Tw2'"),
+    (".sementara", "teks '.sementara'"),
+    ("2025/tw1", "teks '2025/tw1'"),
+    ("", "teks kosong"),
+])
+def test_bidang_code_unusable_as_folder(tmp_path, kode, written):
+    message = errors_of(tmp_path, bidang_adder(kode))
+    assert (f"kode: tertulis {written}, padahal hanya boleh memuat huruf kecil, angka, - dan _"
+            in message)
+
+
+def test_bidang_code_like_quarter_accepted(tmp_path):
+    raw = copy.deepcopy(SHIPPED)
+    for kode in ("tw5", "tw", "tw1-hukum", "2025"):
+        bidang_adder(kode)(raw)
+    path = tmp_path / "katalog.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    codes = [b.kode for b in load_catalogue(path).bidang]
+    assert codes[-4:] == ["tw5", "tw", "tw1-hukum", "2025"]
