@@ -5,9 +5,10 @@ from __future__ import annotations
 import threading
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -60,6 +61,35 @@ RESERVED_BIDANG_CODES = {
 }
 
 
+def _filled(reason: str) -> AfterValidator:
+    """Return a validator that rejects an empty or whitespace-only text, saying ``reason``."""
+    def check(value: str) -> str:
+        if not value.strip():
+            raise ValueError(f"tertulis teks kosong, padahal {reason}")
+        return value
+    return AfterValidator(check)
+
+
+def _require_items(values: list | None, reason: str) -> None:
+    """Reject an empty list, saying ``reason``. None, the value of a key not written, passes."""
+    if values is not None and not values:
+        raise ValueError(f"tertulis daftar kosong, padahal {reason}")
+
+
+# Items of the lists that pick rows or events. A blank item would pick no row,
+# or, as an awalan, every event.
+FilterValue = Annotated[str, _filled(
+    "sel kosong tidak pernah cocok dengan salah_satu, jadi nilai kosong tidak memilih "
+    "baris mana pun; hapus nilai itu (untuk memilih baris menurut terisi atau kosongnya "
+    "sel, pakai terisi: true atau terisi: false)")]
+SourceName = Annotated[str, _filled(
+    "setiap sumber harus berisi nama pelapor seperti tertulis di kolom sumber tabel "
+    "konflik, misalnya FKUB; hapus nilai kosong itu")]
+EventPrefix = Annotated[str, _filled(
+    "awalan kosong cocok dengan setiap kegiatan, sehingga semua kegiatan masuk jenis ini; "
+    "hapus awalan kosong itu atau tulis awal teks kegiatannya, misalnya Musrenbang Kota")]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -90,7 +120,8 @@ class Bidang(_Model):
     kode: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     nama: str
     singkatan: str
-    sumber: list[str] = []
+    # An empty list is allowed: the bidang's report then lists no cases.
+    sumber: list[SourceName] = []
 
     @field_validator("kode")
     @classmethod
@@ -132,8 +163,17 @@ class Saringan(_Model):
     """A column filter: the column's value is one of a list, or is filled."""
 
     kolom: str
-    salah_satu: list[str] | None = None
+    salah_satu: list[FilterValue] | None = None
     terisi: bool | None = None
+
+    @field_validator("salah_satu")
+    @classmethod
+    def _values_given(cls, values: list[str] | None) -> list[str] | None:
+        _require_items(values, "saringan tanpa nilai tidak meloloskan baris mana pun, "
+                               "sehingga indikator selalu 0 dari 0; tulis paling sedikit satu "
+                               "nilai, misalnya salah_satu: [politik, sosial], atau hapus "
+                               "saringan ini")
+        return values
 
     @model_validator(mode="after")
     def _one_rule(self) -> Saringan:
@@ -180,7 +220,15 @@ class JenisKegiatan(_Model):
     """A kind of participation event, recognised by how the ``kegiatan`` text starts."""
 
     nama: str
-    awalan: list[str] = Field(min_length=1)
+    awalan: list[EventPrefix]
+
+    @field_validator("awalan")
+    @classmethod
+    def _prefixes_given(cls, prefixes: list[str]) -> list[str]:
+        _require_items(prefixes, "jenis tanpa awalan tidak cocok dengan kegiatan mana pun; "
+                                 "tulis paling sedikit satu awalan, misalnya awalan: "
+                                 "[Musrenbang], atau hapus jenis ini")
+        return prefixes
 
 
 class Indikator(_Model):

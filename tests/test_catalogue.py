@@ -309,3 +309,50 @@ def test_bidang_code_like_quarter_accepted(tmp_path):
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     codes = [b.kode for b in load_catalogue(path).bidang]
     assert codes[-4:] == ["tw5", "tw", "tw1-hukum", "2025"]
+
+
+def filter_setter(index, rule):
+    return setter("indikator", index, "hitung", "saringan", value=[rule])
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (filter_setter(0, {"kolom": "jenis", "salah_satu": []}),
+     "indikator IKU-1, hitung.saringan ke-1, salah_satu: tertulis daftar kosong, padahal "
+     "saringan tanpa nilai tidak meloloskan baris mana pun, sehingga indikator selalu 0 dari "
+     "0; tulis paling sedikit satu nilai"),
+    (filter_setter(1, {"kolom": "nama", "salah_satu": []}),
+     "indikator IKU-2, hitung.saringan ke-1, salah_satu: tertulis daftar kosong"),
+    (setter("jenis_kegiatan", 0, "awalan", value=[]),
+     "jenis_kegiatan ke-1, awalan: tertulis daftar kosong, padahal jenis tanpa awalan tidak "
+     "cocok dengan kegiatan mana pun; tulis paling sedikit satu awalan"),
+])
+def test_empty_filter_list_rejected(tmp_path, change, expected):
+    assert expected in errors_of(tmp_path, change)
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t"])
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda blank: filter_setter(0, {"kolom": "jenis", "salah_satu": ["politik", blank]}),
+     "indikator IKU-1, hitung.saringan ke-1, salah_satu ke-2: tertulis teks kosong, padahal "
+     "sel kosong tidak pernah cocok dengan salah_satu"),
+    (lambda blank: filter_setter(1, {"kolom": "nama", "salah_satu": [blank]}),
+     "indikator IKU-2, hitung.saringan ke-1, salah_satu ke-1: tertulis teks kosong"),
+    (lambda blank: setter("jenis_kegiatan", 2, "awalan", value=["Musrenbang Kota", blank]),
+     "jenis_kegiatan ke-3, awalan ke-2: tertulis teks kosong, padahal awalan kosong cocok "
+     "dengan setiap kegiatan"),
+    (lambda blank: setter("bidang", 0, "sumber", value=[blank, "FPK"]),
+     "bidang iwasbang, sumber ke-1: tertulis teks kosong, padahal setiap sumber harus berisi "
+     "nama pelapor"),
+])
+def test_blank_filter_text_rejected(tmp_path, blank, change, expected):
+    message = errors_of(tmp_path, change(blank))
+    assert expected in message
+    assert "bukan nilai sah kolom itu" not in message
+
+
+def test_bidang_without_sources_accepted(tmp_path):
+    raw = copy.deepcopy(SHIPPED)
+    raw["bidang"][0]["sumber"] = []
+    path = tmp_path / "katalog.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    assert load_catalogue(path).bidang[0].sumber == []
