@@ -21,7 +21,7 @@ from pydantic import (
 from iku_nb.errors import CatalogueError
 from iku_nb.parse import closest, fold
 from iku_nb.validation import describe_errors
-from iku_nb.yamlfile import parse_mapping, read_text
+from iku_nb.yamlfile import describe_value, parse_mapping, read_text
 
 CATALOGUE_NAME = "katalog.yaml"
 SHIPPED_CATALOGUE = (
@@ -42,6 +42,11 @@ FILTER_COLUMNS = {
     "kasus_selesai": ("jenis", "sara", "kecamatan", "kelurahan"),
     "organisasi_berpartisipasi": ("jenis", "nama"),
 }
+
+# Units an indicator may have. Every counting method gives a share of cases
+# or organisations in percent, and the reports print realisasi and targets
+# with "%".
+UNITS = ("%",)
 
 # Bidang codes that cannot name a bidang, with the reason. A bidang's report
 # goes to output/<tahun>[/tw<n>]/<kode>/ (ReportSpec.folder), so a code tw1
@@ -245,6 +250,18 @@ class Indikator(_Model):
     hitung: AturanHitung
     target_renstra: TargetRenstra | None = None
     standar_nasional: StandarNasional | None = None
+
+    @field_validator("satuan")
+    @classmethod
+    def _unit_known(cls, satuan: str) -> str:
+        unit = satuan.strip()
+        if unit not in UNITS:
+            accepted = ", ".join(f'"{u}"' for u in UNITS)
+            raise ValueError(
+                f"tertulis {describe_value(satuan)}, padahal satuan yang dikenal hanya "
+                f"{accepted}, karena setiap metode hitung menghasilkan persentase (pembilang "
+                'dibagi penyebut × 100); tulis satuan: "%" dengan tanda kutipnya')
+        return unit
 
 
 class Katalog(_Model):

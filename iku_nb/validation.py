@@ -23,7 +23,7 @@ EXAMPLES = {
     "tahun": "2029", "nilai": "92.5", "metode": "kasus_selesai", "register": "konflik",
     "kolom": "jenis", "salah_satu": "[politik, sosial]", "terisi": "true",
     "judul": "Visi", "teks": "Terwujudnya ...", "kategori": "Tinggi", "batas_bawah": "90",
-    "polaritas": "positif", "satuan": "persen", "desimal": "2", "sasaran": "SS-1",
+    "polaritas": "positif", "satuan": '"%"', "desimal": "2", "sasaran": "SS-1",
     "penanggung_jawab": "[hanbang]", "sumber": "[FKUB, FKDM]", "uraian": "Menguatnya ...",
     "awalan": "[Musrenbang]", "penyebut_nol": "kosong", "capaian_negatif": "2t-r",
     "batas_capaian": "120",

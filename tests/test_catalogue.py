@@ -91,7 +91,7 @@ def test_boolean_filter_in_nested_list(tmp_path):
 
 def test_missing_key_with_example(tmp_path):
     message = errors_of(tmp_path, lambda raw: raw["indikator"][0].pop("satuan"))
-    assert "indikator IKU-1: isian 'satuan' wajib ada, misalnya satuan: persen" in message
+    assert "indikator IKU-1: isian 'satuan' wajib ada, misalnya satuan: \"%\"" in message
 
 
 def test_unknown_key_suggests_spelling(tmp_path):
@@ -356,3 +356,24 @@ def test_bidang_without_sources_accepted(tmp_path):
     path = tmp_path / "katalog.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     assert load_catalogue(path).bidang[0].sumber == []
+
+
+@pytest.mark.parametrize(("satuan", "written"), [
+    ("orang", "teks 'orang'"),
+    ("persen", "teks 'persen'"),
+    ("%%", "teks '%%'"),
+    ("", "teks kosong"),
+])
+def test_unknown_unit_rejected(tmp_path, satuan, written):
+    message = errors_of(tmp_path, setter("indikator", 2, "satuan", value=satuan))
+    assert (f"indikator IKU-3, satuan: tertulis {written}, padahal satuan yang dikenal hanya "
+            '"%", karena setiap metode hitung menghasilkan persentase') in message
+    assert 'tulis satuan: "%" dengan tanda kutipnya' in message
+
+
+def test_unit_with_spaces_stored_plain(tmp_path):
+    raw = copy.deepcopy(SHIPPED)
+    raw["indikator"][0]["satuan"] = " % "
+    path = tmp_path / "katalog.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    assert load_catalogue(path).indikator[0].satuan == "%"
