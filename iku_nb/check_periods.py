@@ -114,7 +114,8 @@ def parse_rekap(rows: Rows, katalog: Katalog) -> None:
             value = rows.integer(row, cells, column, expected="bilangan bulat 0 atau lebih")
             if value is not None and value < 0:
                 rows.problem("rekap-negatif", row, column, cells.get(column),
-                             "bilangan bulat 0 atau lebih", f"{column} tidak boleh negatif.")
+                             "bilangan bulat 0 atau lebih",
+                             f"{column.capitalize()} tidak boleh negatif.")
                 value = None
             record[column] = value
         if None not in (record["pembilang"], record["penyebut"]) and (

@@ -34,6 +34,8 @@ log = logging.getLogger("iku_nb")
 ALL = "semua"
 FORMATS = ("html", "pdf")
 MATRIX_NAMES = ("tahun", "triwulan", "bidang")
+# Quarters as reports name them, which the options take only as digits.
+ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:[-–]\s*(\d+)\s*)?$")
 
 
@@ -155,6 +157,11 @@ def parse_triwulan(value: Any, problems: list[str]) -> list[int | None]:
         match = _RANGE.match(item)
         first = int(match.group(1)) if match else 0
         last = int(match.group(2) or first) if match else 0
+        roman = ROMAN_QUARTERS.get(item.strip().casefold())
+        if roman is not None:
+            problems.append(f"triwulan {item!r} tidak sah: tulis nomornya dengan angka, "
+                            f"{roman} untuk Triwulan {item.strip().upper()}")
+            continue
         if not (1 <= first <= last <= 4):
             problems.append(f"triwulan {item!r} tidak sah ({hint})")
             continue

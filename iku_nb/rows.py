@@ -171,7 +171,7 @@ class Rows:
             if isinstance(value, str) and THOUSANDS.fullmatch(value.strip()):
                 hint = " Tulis tanpa pemisah ribuan, misalnya 1000."
             elif parse_number(value) is not None:
-                hint = f" Nilai itu pecahan, padahal {column} adalah jumlah yang utuh."
+                hint = f" Nilai itu pecahan, padahal {column} adalah bilangan bulat."
             else:
                 hint = ""
             self.problem("bukan-bilangan-bulat", row, column, value, expected,

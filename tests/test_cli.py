@@ -162,7 +162,7 @@ def test_target_out_of_percent_range(make_data, value, code, level, status):
 
 @pytest.mark.parametrize(("pembilang", "penyebut", "hint", "not_hint"), [
     ("1.000", "1.200", "tanpa pemisah ribuan", "pecahan"),
-    ("2.5", "12", "pecahan, padahal pembilang adalah jumlah yang utuh", "pemisah ribuan"),
+    ("2.5", "12", "pecahan, padahal pembilang adalah bilangan bulat", "pemisah ribuan"),
 ])
 def test_rekap_count_not_whole_explained(make_data, pembilang, penyebut, hint, not_hint):
     rekap = [{"kode_indikator": "IKU-1", "tahun": 2024, "triwulan": "", "pembilang": pembilang,

@@ -124,3 +124,13 @@ def test_read_parameters_file_invalid(tmp_path, text, message):
 def test_read_parameters_file_missing(tmp_path):
     with pytest.raises(ParameterError, match="Berkas parameter tidak ditemukan"):
         read_parameters_file(tmp_path / "tidak-ada.yaml")
+
+
+@pytest.mark.parametrize(("triwulan", "expected"), [
+    ("II", "triwulan 'II' tidak sah: tulis nomornya dengan angka, 2 untuk Triwulan II"),
+    ("iv", "triwulan 'iv' tidak sah: tulis nomornya dengan angka, 4 untuk Triwulan IV"),
+])
+def test_expand_roman_triwulan_hint(triwulan, expected):
+    with pytest.raises(ParameterError) as caught:
+        expand({"tahun": 2025, "triwulan": triwulan}, "html", KATALOG, YEARS)
+    assert expected in str(caught.value)
