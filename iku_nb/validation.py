@@ -106,7 +106,13 @@ def _message(kind: str, error: dict, example: str) -> str:
 
 
 def _alternatives(value: Any) -> str:
-    """Write pydantic's "'a' or 'b'" lists as "a atau b", and "a, b or c" as "a, b atau c"."""
+    """Write pydantic's "'a' or 'b'" lists as "a atau b", and "a, b or c" as "a, b atau c".
+
+    A whole float bound loses its ".0" (``gt=0`` on a float field arrives as
+    0.0). Other bounds keep the decimal point that YAML needs.
+    """
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value).replace("'", "").replace(" or ", " atau ")
 
 

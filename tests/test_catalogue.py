@@ -71,6 +71,8 @@ def setter(*keys, value):
      "kebijakan.penyebut_nol: tertulis teks 'nol', padahal harus salah satu dari kosong "
      "atau seratus"),
     (("versi",), 2, "versi: tertulis angka 2, padahal harus 1"),
+    (("kebijakan", "batas_capaian"), -5,
+     "kebijakan.batas_capaian: tertulis angka -5, padahal harus lebih dari 0"),
     (("instansi", "visi"), "Terwujudnya",
      "instansi.visi: tertulis teks 'Terwujudnya', padahal harus pemetaan kunci ke nilai, "
      "misalnya visi: {judul: Visi, teks: Terwujudnya ...}"),
