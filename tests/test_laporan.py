@@ -278,3 +278,14 @@ def test_budget_overspent_and_empty_file(tmp_path):
     text = budget_section(Laporan.siapkan(2025, data=str(data)).bab_akuntabilitas().data)
     assert ("anggaran.csv ada di folder data tetapi tidak berisi judul kolom dan baris data"
             in text)
+
+
+@pytest.mark.parametrize(("tahun", "rows"), [
+    (2021, []),
+    (2024, [183, 246]),
+    (2025, [183, 246, 302]),
+])
+def test_quality_section_skips_later_rows(tahun, rows):
+    """A warning about a row dated after the report's year does not touch its figures."""
+    laporan = Laporan.siapkan(tahun, data=DATA)
+    assert [p.row for p in laporan.relevant_warnings()] == rows

@@ -90,6 +90,13 @@ class Numbering:
         return f"Gambar {self.chapter}.{self.figures} {title}"
 
 
+# The column that dates each row of a table, for the data quality section.
+# Organisations are not dated: one registered later may still be named in
+# an earlier warning about its activities.
+YEAR_COLUMNS = {"konflik": "tanggal_kejadian", "partisipasi": "tanggal", "target": "tahun",
+                "rekap": "tahun", "anggaran": "tahun"}
+
+
 @dataclass
 class Laporan:
     """One report: its dataset, period, optional bidang and computed figures."""
@@ -281,7 +288,27 @@ class Laporan:
                 tables.add("organisasi")
         sources = {self.dataset.sources[t] for t in tables if t in self.dataset.sources}
         others = set(self.dataset.sources.values()) - sources
-        return [p for p in self.dataset.warnings if p.file not in others]
+        later = self._rows_after_period()
+        return [p for p in self.dataset.warnings
+                if p.file not in others and (p.file, p.row) not in later]
+
+    def _rows_after_period(self) -> set[tuple[str, int]]:
+        """Return (file, row) of the data rows dated after this report's year.
+
+        Their warnings cannot touch the figures of this report or of the
+        earlier years it compares with, so a 2021 report does not list a
+        warning about a 2025 activity.
+        """
+        later = set()
+        for name, column in YEAR_COLUMNS.items():
+            table = self.dataset.tables.get(name)
+            if table is None or name not in self.dataset.sources:
+                continue
+            values = table[column]
+            years = values.dt.year if column.startswith("tanggal") else values
+            rows = table.loc[years.gt(self.periode.tahun).fillna(False), "baris"]
+            later.update((self.dataset.sources[name], int(row)) for row in rows)
+        return later
 
     def penutup(self) -> HTML:
         text = Markup("Laporan ini menilai {} indikator kinerja utama untuk {}. {}").format(
