@@ -186,9 +186,12 @@ def _locate_sheets(path: Path, sources: dict[str, list], problems: list[Problem]
         # A table-named workbook contains that table on its sheet of the same
         # name, or else on its first sheet.
         sheet = named.get(stem, sheet_names[0])
+        # The sheet is named when another sheet could have been meant.
+        label = (path.name if len(sheet_names) == 1 or _table_name(sheet) == stem
+                 else f"{path.name} [{sheet}]")
         sources.setdefault(stem, []).append(
-            (path.name, lambda p, s=stem, f=path, sh=sheet: _read_sheet(s, f, sh, p)))
-        _note_hidden(path.name, sheet, stem, hidden, problems)
+            (label, lambda p, s=stem, f=path, sh=sheet, lb=label: _read_sheet(s, f, sh, lb, p)))
+        _note_hidden(label, sheet, stem, hidden, problems)
         for name, other in named.items():
             if name in TABLES and name != stem:
                 problems.append(Problem(
@@ -204,7 +207,7 @@ def _locate_sheets(path: Path, sources: dict[str, list], problems: list[Problem]
         if name in TABLES:
             label = f"{path.name} [{sheet}]"
             sources.setdefault(name, []).append(
-                (label, lambda p, n=name, f=path, sh=sheet: _read_sheet(n, f, sh, p)))
+                (label, lambda p, n=name, f=path, sh=sheet, lb=label: _read_sheet(n, f, sh, lb, p)))
             _note_hidden(label, sheet, name, hidden, problems)
 
 
@@ -439,10 +442,10 @@ def _xml_reason(exc: ParseError) -> str:
     return f"XML di dalam buku kerja xlsx rusak atau terpotong{where}"
 
 
-def _read_sheet(name: str, path: Path, sheet: str, problems: list[Problem]) -> RawTable:
+def _read_sheet(name: str, path: Path, sheet: str, label: str,
+                problems: list[Problem]) -> RawTable:
     percent_cells: list[tuple[int, int]] = []
     records = _sheet_rows(path, sheet, data_only=True, percent_cells=percent_cells)
-    label = path.name if path.stem == name else f"{path.name} [{sheet}]"
     start = _header_row(name, records)
     _note_percent_cells(start, label, records, percent_cells, problems)
     if any(cell is None for record in records for cell in record):

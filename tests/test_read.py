@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from iku_nb import merged_cells
 from iku_nb import read as read_module
+from iku_nb.dataset import inspect
 from iku_nb.read import read_tables, unreadable_reason
 
 
@@ -270,7 +271,7 @@ def test_unreadable_reason_cases(error, expected):
 def test_csv_folder_read_without_openpyxl(folder):
     """openpyxl is imported only for a workbook, so report kernels skip its import."""
     code = ("import sys\n"
-            "from iku_nb.dataset import load\n"
+            "from iku_nb.dataset import inspect, load\n"
             f"load({str(folder)!r})\n"
             "print('openpyxl' in sys.modules)\n")
     finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -533,3 +534,22 @@ def test_many_rows_outside_header_reported_once(folder):
     problem = problems[0]
     assert (problem.row, problem.value) == (2, "catatan 1")
     assert problem.message.startswith("7 baris (baris 2, 3, 4, 5, 6, …) berisi nilai di luar")
+
+
+@pytest.mark.parametrize(("sheets", "label"), [
+    (["Lain", "Cadangan"], "target.xlsx [Lain]"),  # first of several sheets: named
+    (["Lain"], "target.xlsx"),  # the only sheet: no doubt which was read
+    (["Cadangan", "target"], "target.xlsx"),  # the sheet named like the table
+])
+def test_table_workbook_label_names_sheet_read(folder, sheets, label):
+    (folder / "target.csv").unlink()
+    book = Workbook()
+    book.active.title = sheets[0]
+    for title in sheets[1:]:
+        book.create_sheet(title)
+    book[sheets[-1] if sheets[-1] == "target" else sheets[0]].append(["kode", "nilai"])
+    book.save(folder / "target.xlsx")
+    tables, _ = read_tables(folder)
+    assert tables["target"].source == label
+    missing = [p for p in inspect(folder).problems if p.column == "kode_indikator"]
+    assert [p.file for p in missing] == [label]
