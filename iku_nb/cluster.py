@@ -38,6 +38,9 @@ CONNECT_TIMEOUT = 10
 GRACE = 60
 # The maximum time results() blocks before it checks the deadlines again.
 POLL_INTERVAL = 1.0
+# Seconds the scheduler may be without any worker, e.g. while a worker
+# restarts, before the reports still waiting for one fail.
+NO_WORKER_LIMIT = 30
 
 
 class DaskPool:
@@ -70,6 +73,7 @@ class DaskPool:
                 "jalankan `dask worker` yang terhubung ke penjadwal itu.") from exc
         self.slots = jobs or max(1, sum(self.client.nthreads().values()))
         self._running: dict = {}  # future -> (key, spec, start time)
+        self._without_workers_since: float | None = None
 
     def submit(self, key: int, spec: ReportSpec) -> None:
         future = self.client.submit(
@@ -96,7 +100,30 @@ class DaskPool:
                     finished.append((key, result))
             if finished:
                 return finished
+            if self._workers_gone_too_long():
+                return self._fail_running()
         return []
+
+    def _workers_gone_too_long(self) -> bool:
+        """Return whether the scheduler has had no worker for NO_WORKER_LIMIT seconds."""
+        if self.client.nthreads():
+            self._without_workers_since = None
+            return False
+        now = time.monotonic()
+        if self._without_workers_since is None:
+            self._without_workers_since = now
+            log.warning("penjadwal Dask tidak punya pekerja; laporan yang belum selesai "
+                        "menunggu pekerja baru paling lama %s detik", detik(NO_WORKER_LIMIT))
+        return now - self._without_workers_since >= NO_WORKER_LIMIT
+
+    def _fail_running(self) -> list[tuple[int, ReportResult]]:
+        """Cancel every report still waiting and return them as failed."""
+        running, self._running = self._running, {}
+        self.client.cancel(list(running))
+        reason = (f"penjadwal Dask tidak punya pekerja selama {detik(NO_WORKER_LIMIT)} detik; "
+                  "jalankan `dask worker` lalu ulangi batch; laporan sebelumnya tidak diubah")
+        return [(key, ReportResult(spec, FAILED, time.monotonic() - started, reason=reason))
+                for key, spec, started in running.values()]
 
     def close(self) -> None:
         running = list(self._running)

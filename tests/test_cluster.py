@@ -60,3 +60,35 @@ def test_laporan_unreachable_scheduler(tmp_path):
     assert "Periksa alamat --cluster" in message
     assert "Traceback" not in finished.stderr
     assert not (output / "2025").exists()
+
+
+def test_reports_fail_when_cluster_loses_workers(tmp_path, monkeypatch):
+    """Reports waiting on a scheduler without workers fail, instead of waiting for ever."""
+    import time  # noqa: PLC0415
+
+    from iku_nb import cluster as cluster_module  # noqa: PLC0415
+    from iku_nb.dataset import load  # noqa: PLC0415
+    from iku_nb.matrix import expand  # noqa: PLC0415
+
+    monkeypatch.setattr(cluster_module, "NO_WORKER_LIMIT", 1)
+    dataset = load(DATA)
+    spec = expand({"tahun": 2025, "data": str(DATA)}, "html", dataset.katalog,
+                  dataset.years)[0]
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  protocol="tcp://", host="127.0.0.1",
+                                  dashboard_address="127.0.0.1:0") as cluster:
+        pool = cluster_module.DaskPool(cluster.scheduler_address, tmp_path)
+        try:
+            cluster.scale(0)
+            deadline = time.monotonic() + 30
+            while pool.client.nthreads() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            pool.submit(7, spec)
+            results = pool.results()
+        finally:
+            pool.close()
+    assert [key for key, _ in results] == [7]
+    result = results[0][1]
+    assert result.status == cluster_module.FAILED
+    assert "penjadwal Dask tidak punya pekerja selama 1 detik" in result.reason
+    assert not (tmp_path / "2025").exists()
