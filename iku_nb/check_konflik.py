@@ -152,12 +152,16 @@ def _place(rows: Rows, row: int, cells: dict, katalog: Katalog) -> tuple:
     kelurahan = canonical(raw_kel, all_kelurahan)
     if kelurahan is None:
         options = wilayah.get(kecamatan, all_kelurahan)
-        hint = closest(raw_kel, options) or closest(raw_kel, all_kelurahan)
+        hint = closest(raw_kel, options)
+        if hint is None and (hint := closest(raw_kel, all_kelurahan)) is not None:
+            # A kelurahan of another kecamatan: the row's kecamatan may be the slip.
+            home = next(k for k, names in wilayah.items() if hint in names)
+            hint = f"{hint}' di Kecamatan '{home}" if kecamatan else hint
         rows.problem("kelurahan-tidak-dikenal", row, "kelurahan", raw_kel,
                      ", ".join(options),
                      f"Kelurahan {shown(raw_kel)!r} tidak ada"
                      + (f" di Kecamatan {kecamatan}." if kecamatan else " di Kota Mojokerto.")
-                     + (f" Maksudnya {hint!r}?" if hint else ""))
+                     + (f" Maksudnya '{hint}'?" if hint else ""))
     elif kecamatan is not None and kelurahan not in wilayah[kecamatan]:
         home = next(k for k, names in wilayah.items() if kelurahan in names)
         rows.problem("kelurahan-salah-kecamatan", row, "kelurahan", raw_kel,

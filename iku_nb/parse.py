@@ -171,7 +171,18 @@ def fold(value: object) -> str:
 
 
 def closest(value: object, options: list[str]) -> str | None:
-    """Return the option most like ``value`` (for 'did you mean'), or None."""
-    folded = {fold(o): o for o in options}
-    match = difflib.get_close_matches(fold(value), list(folded), n=1, cutoff=0.6)
+    """Return the option most like ``value`` (for 'did you mean'), or None.
+
+    An option with other numbers than ``value`` is another code, not a
+    slip: IKU-9 is not answered with IKU-3, while ORG-01 may mean ORG-001.
+    """
+    text = fold(value)
+    numbers = _numbers(text)
+    folded = {fold(o): o for o in options
+              if not numbers or not _numbers(fold(o)) or _numbers(fold(o)) == numbers}
+    match = difflib.get_close_matches(text, list(folded), n=1, cutoff=0.6)
     return folded[match[0]] if match else None
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(group) for group in re.findall(r"\d+", text)]

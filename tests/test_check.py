@@ -23,6 +23,13 @@ def only_problem(folder: Path):
     return problems[0]
 
 
+def test_kelurahan_hint_from_other_kecamatan_named(folder):
+    replace(folder, "konflik.csv", ";Magersari;Wates;", ";Magersari;Mentikn;")
+    problem = only_problem(folder)
+    assert problem.code == "kelurahan-tidak-dikenal"
+    assert "Maksudnya 'Mentikan' di Kecamatan 'Prajurit Kulon'?" in problem.message
+
+
 def test_dasar_has_no_problems(folder):
     assert inspect(folder).problems == []
 

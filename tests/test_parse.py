@@ -87,6 +87,12 @@ def test_closest_suggests_near_name():
     assert closest("zzz", ["Magersari", "Kranggan"]) is None
 
 
+def test_closest_skips_other_numbers():
+    assert closest("IKU-9", ["IKU-1", "IKU-2", "IKU-3"]) is None
+    assert closest("IKU 3", ["IKU-1", "IKU-2", "IKU-3"]) == "IKU-3"
+    assert closest("ORG-01", ["ORG-001", "ORG-002"]) == "ORG-001"
+
+
 @pytest.mark.parametrize("value", ["31/03/2025 23:59", "2025-03-31 14:30:00",
                                    "31.03.2025 08.15", "2025-03-31T00:00:00"])
 def test_parse_date_drops_time_part(value):
