@@ -161,7 +161,21 @@ def _locate_sources(data_dir: Path, problems: list[Problem]) -> dict[str, list]:
                 f"Berkas {path.name} bukan CSV atau xlsx, jadi tidak dibaca. "
                 f"Simpan ulang sebagai {stem}.csv atau {stem}.xlsx.",
                 value=suffix, expected=".csv atau .xlsx"))
+        elif suffix == ".csv" and (table := _table_in_name(stem)) is not None:
+            problems.append(Problem(
+                "berkas-tidak-dibaca", path.name,
+                f"Berkas {path.name} tidak dibaca: hanya {table}.csv yang dibaca sebagai "
+                f"tabel {table}. Bila berkas ini versi terbarunya (misalnya salinan yang "
+                f"disimpan Excel), ganti namanya menjadi {table}.csv; bila bukan, "
+                "pindahkan ke luar folder data.",
+                value=path.name, expected=f"{table}.csv", severity=WARNING))
     return sources
+
+
+def _table_in_name(stem: str) -> str | None:
+    """Return the table that starts a file name, as in 'konflik (1)' or 'konflik_lama'."""
+    match = re.match(r"[a-z]+", stem)
+    return match[0] if match and match[0] in TABLES else None
 
 
 def _locate_sheets(path: Path, sources: dict[str, list], problems: list[Problem]) -> None:

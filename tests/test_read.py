@@ -553,3 +553,20 @@ def test_table_workbook_label_names_sheet_read(folder, sheets, label):
     assert tables["target"].source == label
     missing = [p for p in inspect(folder).problems if p.column == "kode_indikator"]
     assert [p.file for p in missing] == [label]
+
+
+@pytest.mark.parametrize("name", ["konflik (1).csv", "konflik_lama.csv", "Target2024.csv"])
+def test_table_copy_under_other_name_warned(folder, name):
+    (folder / name).write_text("id_konflik\n", encoding="utf-8")
+    _, problems = read_tables(folder)
+    assert codes(problems) == ["berkas-tidak-dibaca"]
+    problem = problems[0]
+    assert not problem.is_error
+    assert problem.file == name
+    assert f"Berkas {name} tidak dibaca: hanya" in problem.message
+
+
+def test_unrelated_csv_not_warned(folder):
+    (folder / "catatan rapat.csv").write_text("a,b\n", encoding="utf-8")
+    _, problems = read_tables(folder)
+    assert problems == []
