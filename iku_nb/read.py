@@ -7,6 +7,7 @@ the spreadsheet row it came from, so that checks can quote it back.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import logging
 import os
@@ -128,12 +129,24 @@ def unreadable_reason(exc: BaseException) -> str:
 def _not_a_file(path: Path) -> str:
     """Say what a path that is not a readable file is, e.g. a folder or a broken link."""
     if path.is_symlink() and not path.exists():
+        if _is_link_loop(path):
+            return (f"adalah tautan ke {os.readlink(path)} yang berputar kembali ke dirinya "
+                    "sendiri; salin berkas tabelnya ke folder data atau perbaiki tautannya")
         return (f"adalah tautan ke {os.readlink(path)}, yang tidak ada; salin berkas "
                 "tabelnya ke folder data atau perbaiki tautannya")
     if path.is_dir():
         return "adalah folder, bukan berkas tabel"
     return ("bukan berkas biasa (misalnya pipa atau perangkat), jadi tidak dapat dibaca "
             "sebagai tabel")
+
+
+def _is_link_loop(path: Path) -> bool:
+    """Return whether following the symbolic link ``path`` never reaches a file."""
+    try:
+        path.stat()
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _locate_sources(data_dir: Path, problems: list[Problem]) -> dict[str, list]:

@@ -125,6 +125,16 @@ def test_broken_link_named_as_link(folder, tmp_path):
                                    "perbaiki tautannya.")
 
 
+def test_link_loop_named_as_loop(folder):
+    (folder / "konflik.csv").unlink()
+    (folder / "konflik.csv").symlink_to("konflik.csv")
+    _, problems = read_tables(folder)
+    assert codes(problems) == ["format-berkas"]
+    assert problems[0].message == ("konflik.csv adalah tautan ke konflik.csv yang berputar "
+                                   "kembali ke dirinya sendiri; salin berkas tabelnya ke folder "
+                                   "data atau perbaiki tautannya.")
+
+
 def test_fifo_named_as_special_file(folder):
     (folder / "konflik.csv").unlink()
     os.mkfifo(folder / "konflik.csv")
