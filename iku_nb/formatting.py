@@ -34,12 +34,16 @@ def round_half_up(value: Fraction | Decimal | int, places: int) -> Decimal:
 
 
 def angka(value: Fraction | Decimal | int | None, desimal: int = 2) -> str:
-    """Format a number with decimal comma and thousands dot: ``1.234,50``."""
+    """Format a number with decimal comma and thousands dot: ``1.234,50``, ``−6,67``.
+
+    A negative number takes the minus sign (U+2212), as changes do in selisih.
+    """
     if value is None:
         return EMPTY
     rounded = round_half_up(value, desimal)
     pattern = "#,##0" + ("." + "0" * desimal if desimal else "")
-    return format_decimal(rounded, format=pattern, locale=LOCALE)
+    text = format_decimal(abs(rounded), format=pattern, locale=LOCALE)
+    return f"−{text}" if rounded < 0 else text
 
 
 def persen(value: Fraction | Decimal | int | None, desimal: int = 2) -> str:

@@ -34,6 +34,12 @@ def test_angka_half_up_with_decimal_comma(value, expected):
     assert angka(value) == expected
 
 
+def test_negative_takes_minus_sign():
+    assert angka(Decimal("-6.666")) == "−6,67"
+    assert persen(Decimal("-6.666")) == "−6,67%"
+    assert angka(Decimal("-0.001")) == "0,00"
+
+
 def test_round_half_up_not_half_even():
     assert round_half_up(Fraction(1, 32) * 100, 2) == Decimal("3.13")
     assert round_half_up(Decimal("0.125"), 2) == Decimal("0.13")
