@@ -157,10 +157,20 @@ def _build_cover(soup, *, title: str, office: str, period: str):
     already ends with the period, as every report title does, so that the
     header does not read "... Tahun 2025 Tahun 2025".
     """
+    offices, period_line = [office], period
+    # The report's own title block, which print.css hides, names the local
+    # government above the office and the period's dates, which the title
+    # does not repeat. The cover shows the same lines.
+    header = soup.select_one("header.iku-judul")
+    if header is not None:
+        names = header.select_one(".iku-instansi")
+        dates = header.select_one(".iku-periode")
+        offices = list(names.stripped_strings) if names is not None else offices
+        period_line = dates.get_text(" ", strip=True) if dates is not None else period
     cover = soup.new_tag("section", attrs={"class": "iku-cover"})
-    for css_class, text in (("iku-cover-office", office.upper()),
-                            ("iku-cover-title", title),
-                            ("iku-cover-period", period)):
+    lines = [*(("iku-cover-office", name.upper()) for name in offices),
+             ("iku-cover-title", title), ("iku-cover-period", period_line)]
+    for css_class, text in lines:
         line = soup.new_tag("p", attrs={"class": css_class})
         line.string = text
         cover.append(line)

@@ -323,6 +323,26 @@ def test_prepare_html_toc_entries():
     assert soup.find("h2", id="bagian-3-") is not None
 
 
+def test_prepare_html_cover_from_title_block():
+    from bs4 import BeautifulSoup  # noqa: PLC0415
+
+    source = ('<html><body><header class="iku-judul"><p class="iku-instansi">'
+              "Pemerintah Kota Mojokerto<br>Badan Kesbangpol</p>"
+              '<h1 id="judul">Laporan Triwulan II Tahun 2025</h1>'
+              '<p class="iku-periode">Periode 1 Januari 2025 sampai 30 Juni 2025</p>'
+              "</header><h2>Bab I</h2></body></html>")
+    soup = BeautifulSoup(prepare_html(source, title="Laporan Triwulan II Tahun 2025",
+                                      office="Badan Kesbangpol", period="Triwulan II Tahun 2025"),
+                         "html.parser")
+
+    lines = [p.get_text() for p in soup.select(".iku-cover p")]
+    assert lines == ["PEMERINTAH KOTA MOJOKERTO", "BADAN KESBANGPOL",
+                     "Laporan Triwulan II Tahun 2025",
+                     "Periode 1 Januari 2025 sampai 30 Juni 2025"]
+    # The title ends with the period, so the running header shows the office.
+    assert soup.select_one(".iku-cover-period")["data-header"] == "Badan Kesbangpol"
+
+
 def test_pdf_unreadable_html_raises(tmp_path):
     pdf_path = tmp_path / "laporan.pdf"
     with pytest.raises(RunError, match="tidak dapat dibaca"):
