@@ -248,6 +248,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="katalog lain sebagai ganti katalog yang tercatat di manifest")
     audit.set_defaults(handler=_verifikasi,
                        interrupted="Laporan yang diverifikasi tidak diubah.")
+    for command in commands.choices.values():
+        # Accepted after the command name too. SUPPRESS keeps a --debug given
+        # before the name, which the command's own default would overwrite.
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help="tampilkan jejak Python lengkap bila terjadi galat; boleh "
+                             "ditulis sebelum atau sesudah nama perintah")
     return parser
 
 

@@ -344,6 +344,37 @@ def test_interrupt_message_per_command(monkeypatch, capsys, command, expected):
     assert capsys.readouterr().err.strip() == expected
 
 
+def failing_handlers(monkeypatch) -> None:
+    """Make every command raise an unexpected error instead of running."""
+    def failing(args):
+        raise RuntimeError("contoh")
+
+    parser = cli._parser()
+    monkeypatch.setattr(cli, "_parser", lambda: parser)
+    for action in parser._subparsers._group_actions[0].choices.values():
+        action.set_defaults(handler=failing)
+
+
+@pytest.mark.parametrize("command", [
+    ["--debug", "periksa"],
+    ["periksa", "--debug"],
+    ["laporan", "--tahun", "2025", "--debug"],
+    ["verifikasi", "output/2025", "--debug"],
+])
+def test_debug_before_or_after_command(monkeypatch, command):
+    failing_handlers(monkeypatch)
+    with pytest.raises(RuntimeError, match="contoh"):
+        main(command)
+
+
+def test_unexpected_error_hints_debug(monkeypatch, capsys):
+    failing_handlers(monkeypatch)
+    assert main(["laporan", "--tahun", "2025"]) == 1
+    err = capsys.readouterr().err
+    assert "Galat internal: RuntimeError: contoh" in err
+    assert "Jalankan lagi dengan --debug" in err
+
+
 @pytest.mark.parametrize(("error", "expected"), [
     (OSError(errno.ENOSPC, "No space left on device", "/keluaran/laporan.html"),
      "berkas /keluaran/laporan.html tidak dapat dibaca atau ditulis: ruang disk habis (ENOSPC)"),
