@@ -101,6 +101,11 @@ def _laporan(args: argparse.Namespace) -> int:
     # Workers and their kernels start while this process reads and checks the
     # data, so that the forkserver's imports (about 1.8 s of CPU on the
     # benchmark machine) and the kernels' start overlap the check.
+    if args.cluster:
+        from iku_nb.cluster import require_distributed  # noqa: PLC0415
+
+        # Before the data check, so that nothing is read or written in vain.
+        require_distributed()
     pool = None if args.cluster or args.kernel_baru else _local_pool(args)
     try:
         return _check_and_run(args, pool)

@@ -16,7 +16,7 @@ import time
 import uuid
 from pathlib import Path
 
-from iku_nb.errors import IkuError, RunError, failure_reason
+from iku_nb.errors import IkuError, ParameterError, RunError, failure_reason
 from iku_nb.formatting import detik
 from iku_nb.pool import (
     DEFAULT_TIMEOUT,
@@ -43,6 +43,22 @@ POLL_INTERVAL = 1.0
 NO_WORKER_LIMIT = 30
 
 
+def require_distributed() -> None:
+    """Import distributed, or raise ParameterError with the install command when it is missing.
+
+    distributed belongs to the optional ``cluster`` extra of pyproject.toml,
+    so a plain ``pip install -e .`` leaves it out.
+    """
+    try:
+        import distributed  # noqa: F401, PLC0415 - distributed loads slowly
+    except ImportError as exc:
+        module = exc.name or "distributed"
+        raise ParameterError(
+            f"--cluster memerlukan paket Dask distributed, tetapi Python tidak dapat mengimpor "
+            f"modul {module}. Pasang dengan `pip install -e '.[cluster]'` dari folder proyek, "
+            "atau jalankan tanpa --cluster agar laporan disusun di mesin ini.") from exc
+
+
 class DaskPool:
     """Reports on the workers of the Dask cluster at ``address``.
 
@@ -52,6 +68,7 @@ class DaskPool:
 
     def __init__(self, address: str, output: Path | str, timeout: float = DEFAULT_TIMEOUT,
                  *, jobs: int | None = None, fresh_kernel: bool = False) -> None:
+        require_distributed()
         from distributed import Client  # noqa: PLC0415 - distributed loads slowly
 
         self.output = Path(output).resolve()

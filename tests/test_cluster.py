@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from iku_nb.cli import main
 from iku_nb.run import FAILED_SUFFIX, STAGING
 
 distributed = pytest.importorskip("distributed")
@@ -92,3 +93,18 @@ def test_reports_fail_when_cluster_loses_workers(tmp_path, monkeypatch):
     assert result.status == cluster_module.FAILED
     assert "penjadwal Dask tidak punya pekerja selama 1 detik" in result.reason
     assert not (tmp_path / "2025").exists()
+
+
+def test_laporan_without_distributed_installed(tmp_path, monkeypatch, capsys):
+    # None in sys.modules makes `import distributed` fail as if it were not installed.
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    output = tmp_path / "keluaran"
+    status = main(["laporan", "--data", str(DATA), "--tahun", "2025", "--output", str(output),
+                   "--cluster", "tcp://127.0.0.1:8786"])
+    assert status == 2
+    message = " ".join(capsys.readouterr().err.split())
+    assert ("Galat: --cluster memerlukan paket Dask distributed, tetapi Python tidak dapat "
+            "mengimpor modul distributed.") in message
+    assert "Pasang dengan `pip install -e '.[cluster]'` dari folder proyek" in message
+    assert "Galat internal" not in message
+    assert not output.exists()
