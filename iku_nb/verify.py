@@ -25,6 +25,7 @@ from iku_nb.analysis import PERIOD_KEY, analysis_texts
 from iku_nb.dataset import inspect, sha256
 from iku_nb.errors import IkuError, ParameterError
 from iku_nb.formatting import rupiah
+from iku_nb.jsonshape import Fields, ListOf, MapOf, mismatch, place_name
 from iku_nb.params import NAMES, parse_parameters
 from iku_nb.parse import fold
 from iku_nb.run import FAILED_SUFFIX, ReportSpec, input_paths, make_notebook, render
@@ -48,6 +49,38 @@ PART_LABELS = {
 # A number as the registry writes it: a decimal, a whole number or an exact fraction.
 _NUMBER = re.compile(r"^-?\d+(\.\d+|/\d+)?$")
 MINUS = "\u2212"
+
+# The fields of a manifest that verification reads, with the JSON types it reads them as.
+MANIFEST_SHAPE = Fields({
+    "parameter": dict, "git": dict, "katalog": dict, "kode": dict, "lingkungan": dict,
+    "masukan": ListOf(Fields({"tabel": str, "sumber": str}, required=("tabel", "sumber"))),
+})
+# The metadata of an executed notebook that read_recorded reads.
+METADATA_SHAPE = Fields({
+    manifest.NOTEBOOK_KEY: Fields({"manifest": (MANIFEST_SHAPE, type(None))}),
+    "papermill": Fields({"parameters": (dict, type(None))}),
+})
+
+
+def _record_name(index: int, record: object) -> str:
+    """Name a registry record in messages by its indicator and period, e.g. IKU-1 Tahun 2025."""
+    if isinstance(record, dict) and all(isinstance(record.get(k), str)
+                                        for k in ("kode", "periode")):
+        return f"catatan {record['kode']} {record['periode']}"
+    return f"catatan ke-{index + 1}"
+
+
+# The value registry as compare() reads it: kode, tahun and triwulan are
+# dictionary keys, and the nested figures are read with .get.
+REGISTRY_SHAPE = ListOf(Fields({
+    "kode": str, "tahun": int, "triwulan": (int, type(None)), "teks": dict,
+    "perbandingan": (dict, type(None)),
+    "asal_baris": (Fields({"id": ListOf(Fields({"id": str, "baris": MapOf(list)}))}),
+                   type(None)),
+    "baris_anggaran": (ListOf(dict), type(None)),
+}, required=("kode", "tahun")), name=_record_name)
+# The advice to an auditor for a notebook whose records are damaged.
+ASK_ORIGINAL = "Minta notebook aslinya dari pembuat laporan, lalu verifikasi notebook itu."
 
 
 class VerifyError(IkuError):
@@ -168,6 +201,13 @@ def read_recorded(notebook: Path) -> tuple[dict | None, list[dict], dict]:
 
     The manifest is None for a notebook executed by papermill directly,
     which records its parameters but not its inputs.
+
+    Raises
+    ------
+    VerifyError
+        When the notebook is unreadable or not a report, or when it breaks
+        the nbformat schema, METADATA_SHAPE or REGISTRY_SHAPE. The message
+        names the field.
     """
     import nbformat  # noqa: PLC0415
 
@@ -176,18 +216,27 @@ def read_recorded(notebook: Path) -> tuple[dict | None, list[dict], dict]:
     except Exception as exc:  # nbformat raises several types for a damaged file
         raise VerifyError(f"Notebook {notebook} tidak terbaca: berkasnya rusak atau bukan "
                           "notebook Jupyter (JSON).") from exc
+    # nbformat.read only logs a schema error, and the cells are read below.
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError as exc:
+        where = place_name(getattr(exc, "absolute_path", ())) or "tingkat teratas"
+        raise VerifyError(f"Notebook {notebook} rusak: isian {where} tidak sesuai format "
+                          f"notebook Jupyter (nbformat 4). {ASK_ORIGINAL}") from exc
+    problem = mismatch(nb.metadata, METADATA_SHAPE, "metadata")
+    if problem:
+        raise VerifyError(f"Metadata notebook {notebook} rusak: {problem}. {ASK_ORIGINAL}")
     recorded = nb.metadata.get(manifest.NOTEBOOK_KEY, {}).get("manifest")
     records = registry.from_notebook(nb)
     papermill = nb.metadata.get("papermill", {}).get("parameters")
-    if records is None or (recorded is None and not isinstance(papermill, dict)):
+    if records is None or (recorded is None and papermill is None):
         raise VerifyError(
             f"Notebook {notebook} tidak memuat daftar angka iku-nb dan parameter laporannya: "
             "bukan notebook laporan yang sudah dijalankan, atau dibuat oleh versi yang lebih "
             "lama. Buat ulang laporannya dengan `iku-nb laporan`, lalu verifikasi.")
-    if recorded is not None and not isinstance(recorded, dict):
-        raise VerifyError(f"Manifest di metadata {notebook} rusak: bukan objek JSON.")
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise VerifyError(f"Daftar angka di {notebook} rusak: harus daftar objek JSON.")
+    problem = mismatch(records, REGISTRY_SHAPE)
+    if problem:
+        raise VerifyError(f"Daftar angka di {notebook} rusak: {problem}. {ASK_ORIGINAL}")
     return recorded, records, papermill or {}
 
 

@@ -378,9 +378,84 @@ def test_damaged_manifest_cannot_be_verified(made, tmp_path, capsys):
         del entry["tabel"]
     nbformat.write(nb, notebook)
     assert main(["verifikasi", str(notebook)]) == 2
-    err = capsys.readouterr().err
-    assert "Manifest di metadata" in err
-    assert "rusak" in err
+    err = " ".join(capsys.readouterr().err.split())
+    assert (f"Metadata notebook {notebook} rusak: metadata.iku_nb.manifest.masukan ke-1 "
+            "tidak memuat kunci 'tabel'.") in err
+    assert "Minta notebook aslinya dari pembuat laporan" in err
+    assert "Galat internal" not in err
+
+
+def set_manifest_field(name: str, value: object):
+    def edit(nb: nbformat.NotebookNode) -> None:
+        nb.metadata["iku_nb"]["manifest"][name] = value
+    return edit
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    (lambda nb: nb.metadata.__setitem__("iku_nb", "rusak"),
+     "metadata.iku_nb tertulis teks 'rusak', padahal harus objek JSON"),
+    (lambda nb: nb.metadata.__setitem__("iku_nb", None),
+     "metadata.iku_nb tertulis isian kosong, padahal harus objek JSON"),
+    (lambda nb: nb.metadata["iku_nb"].__setitem__("manifest", [1]),
+     "metadata.iku_nb.manifest tertulis daftar [1], padahal harus objek JSON atau null"),
+    (set_manifest_field("git", "3aa63ee"),
+     "metadata.iku_nb.manifest.git tertulis teks '3aa63ee', padahal harus objek JSON"),
+    (set_manifest_field("masukan", {"tabel": "konflik"}),
+     "metadata.iku_nb.manifest.masukan tertulis pemetaan {tabel: konflik}, padahal harus "
+     "daftar"),
+    (lambda nb: nb.metadata["iku_nb"]["manifest"]["masukan"].__setitem__(1, "rekap.csv"),
+     "metadata.iku_nb.manifest.masukan ke-2 tertulis teks 'rekap.csv', padahal harus "
+     "objek JSON"),
+    (lambda nb: nb.metadata.__setitem__("papermill", 5),
+     "metadata.papermill tertulis angka 5, padahal harus objek JSON"),
+])
+def test_malformed_metadata_names_field(made, tmp_path, capsys, edit, expected):
+    notebook, nb = copy_notebook(made, tmp_path)
+    edit(nb)
+    nbformat.write(nb, notebook)
+    assert main(["verifikasi", str(notebook)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"Galat: Metadata notebook {notebook} rusak: {expected}." in err
+    assert "Galat internal" not in err
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    (lambda records: records[0].__setitem__("teks", ["84,21%"]),
+     "catatan IKU-1 Tahun 2021, teks tertulis daftar ['84,21%'], padahal harus objek JSON"),
+    (lambda records: records[3].__setitem__("kode", ["IKU-1"]),
+     "catatan ke-4, kode tertulis daftar [IKU-1], padahal harus teks"),
+    (lambda records: records[0].pop("tahun"),
+     "catatan IKU-1 Tahun 2021 tidak memuat kunci 'tahun'"),
+    (lambda records: next(r for r in records if "asal_baris" in r)["asal_baris"]["id"][2]
+     .__setitem__("baris", "konflik.csv"),
+     "catatan IKU-1 Tahun 2025, asal_baris.id ke-3, baris tertulis teks 'konflik.csv', "
+     "padahal harus objek JSON"),
+    (lambda records: next(r for r in records if "perbandingan" in r)
+     .__setitem__("perbandingan", "naik"),
+     "catatan IKU-1 Tahun 2025, perbandingan tertulis teks 'naik', padahal harus objek JSON "
+     "atau null"),
+])
+def test_malformed_registry_names_record(made, tmp_path, capsys, edit, expected):
+    notebook, nb = copy_notebook(made, tmp_path)
+    edit(registry.from_notebook(nb))
+    nbformat.write(nb, notebook)
+    assert main(["verifikasi", str(notebook)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"Galat: Daftar angka di {notebook} rusak: {expected}." in err
+    assert "Galat internal" not in err
+
+
+def test_invalid_notebook_cell_named(made, tmp_path, capsys):
+    notebook = copy_report(made, tmp_path) / "laporan_tahunan.ipynb"
+    # nbformat.write rejects an output without output_type, so the JSON is edited.
+    content = json.loads(notebook.read_text(encoding="utf-8"))
+    number, cell = next((n, c) for n, c in enumerate(content["cells"]) if c.get("outputs"))
+    del cell["outputs"][0]["output_type"]
+    notebook.write_text(json.dumps(content), encoding="utf-8")
+    assert main(["verifikasi", str(notebook)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert (f"Galat: Notebook {notebook} rusak: isian cells ke-{number + 1}, outputs ke-1 "
+            "tidak sesuai format notebook Jupyter (nbformat 4).") in err
     assert "Galat internal" not in err
 
 
