@@ -21,6 +21,7 @@ from rich.text import Text
 from iku_nb.analysis import PERIOD_FORM, analysis_period, parse_analysis, warn_missing
 from iku_nb.errors import ParameterError, os_cause
 from iku_nb.formatting import angka, detik
+from iku_nb.outputlock import LOCK_NAME, lock_exclusive, unlock
 from iku_nb.parse import THOUSANDS, parse_number
 from iku_nb.paths import path_option
 from iku_nb.pool import (
@@ -381,19 +382,22 @@ def _output_lock(output: Path):
     """Hold an exclusive lock on the output folder, or fail at once if another run has it.
 
     Two batches writing one folder would race on the same report files and
-    on index.html, so the second one stops before it starts any report.
+    on index.html, so the second one stops before it starts any report. A
+    running ``iku-nb verifikasi`` holds a shared lock on the same file
+    (iku_nb.outputlock), which stops the batch too.
     """
     try:
-        handle = open(output / ".kunci", "a+")
+        handle = open(output / LOCK_NAME, "a+")
     except OSError as exc:
         raise _unwritable(output, exc) from exc
     with handle:
         try:
-            _lock(handle)
+            lock_exclusive(handle.fileno())
         except OSError as exc:
             raise ParameterError(
-                f"Folder {output} sedang dipakai oleh `iku-nb laporan` lain; tunggu sampai "
-                "selesai atau pilih --output lain.") from exc
+                f"Folder {output} sedang dipakai oleh `iku-nb laporan` lain atau sedang "
+                "dibaca `iku-nb verifikasi`; tunggu sampai selesai atau pilih --output "
+                "lain.") from exc
         try:
             yield
         finally:
@@ -401,29 +405,7 @@ def _output_lock(output: Path):
             # and removes it, so the emptied STAGING goes too.
             with contextlib.suppress(OSError):
                 (output / STAGING).rmdir()
-            _unlock(handle)
-
-
-if os.name == "nt":
-    import msvcrt
-
-    # NOTE: the Windows branch is written from the msvcrt documentation and
-    # has not been run; the tests run on Linux only.
-    def _lock(handle) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-
-    def _unlock(handle) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-else:
-    import fcntl
-
-    def _lock(handle) -> None:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-    def _unlock(handle) -> None:
-        fcntl.flock(handle, fcntl.LOCK_UN)
+            unlock(handle.fileno())
 
 
 def summary_table(results: Sequence[ReportResult]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -18,6 +19,7 @@ from iku_nb import api
 from iku_nb.dataset import inspect, load
 from iku_nb.entry import EXIT_INTERRUPTED
 from iku_nb.errors import CatalogueError, DataError, IkuError, Terminated, failure_reason
+from iku_nb.outputlock import OutputBusyError, output_root, shared_lock
 from iku_nb.params import parse_parameters
 from iku_nb.paths import path_option, resolve
 from iku_nb.problems import Problem
@@ -26,6 +28,14 @@ from iku_nb.values import Nilai
 
 log = logging.getLogger("iku_nb")
 EXIT_DATA = 2
+# verifikasi: a batch was still writing to the output folder when the wait ended.
+EXIT_BUSY = 3
+# Default seconds that verifikasi waits for a batch writing to the same output
+# folder. An estimate, not a measurement: long enough for a batch that is
+# under way to finish, and bounded so that a script beside a stuck batch ends.
+DEFAULT_WAIT = 600
+# The maximum --tunggu; a value above a week is taken for a typing error.
+MAX_WAIT = 7 * 24 * 3600
 # 128 + SIGPIPE, as a shell reports a command whose reader went away.
 EXIT_BROKEN_PIPE = 141
 
@@ -49,6 +59,11 @@ def _main(argv: list[str] | None) -> int:
     err = console(stderr=True)
     try:
         return args.handler(args)
+    except OutputBusyError as exc:
+        if args.debug:
+            raise
+        err.print(f"Galat: {exc}", style="bold red")
+        return EXIT_BUSY
     except DataError as exc:
         if args.debug:
             raise
@@ -238,7 +253,9 @@ def _parser() -> argparse.ArgumentParser:
         "dibuat ulang dari notebook itu. Laporan yang "
         "diverifikasi tidak diubah. Kode keluar: 0 bila semua angka sama dan tidak ada "
         "masalah, 1 bila ada angka yang berbeda, berkas laporan diubah, atau isi sel tidak "
-        "dapat dipastikan sama, 2 bila laporan tidak dapat dijalankan ulang.")
+        "dapat dipastikan sama, 2 bila laporan tidak dapat dijalankan ulang, 3 bila "
+        "`iku-nb laporan` masih menulis ke folder keluaran laporan itu setelah --tunggu "
+        "detik.")
     audit.add_argument("path", type=path_option, metavar="LAPORAN",
                        help="notebook laporan yang sudah dijalankan, folder laporannya, atau "
                        "folder seperti output/ untuk memverifikasi semua laporan di dalamnya")
@@ -246,6 +263,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="folder data lain sebagai ganti folder yang tercatat di manifest")
     audit.add_argument("--katalog", type=path_option,
                        help="katalog lain sebagai ganti katalog yang tercatat di manifest")
+    audit.add_argument("--tunggu", type=_wait_seconds, default=DEFAULT_WAIT, metavar="DETIK",
+                       help="berapa detik menunggu bila `iku-nb laporan` sedang menulis ke "
+                       "folder keluaran yang sama, sebelum berhenti dengan kode keluar "
+                       f"{EXIT_BUSY}; 0 berarti tidak menunggu (bawaan: {DEFAULT_WAIT})")
     audit.set_defaults(handler=_verifikasi,
                        interrupted="Laporan yang diverifikasi tidak diubah.")
     for command in commands.choices.values():
@@ -255,6 +276,13 @@ def _parser() -> argparse.ArgumentParser:
                              help="tampilkan jejak Python lengkap bila terjadi galat; boleh "
                              "ditulis sebelum atau sesudah nama perintah")
     return parser
+
+
+def _wait_seconds(value: str) -> int:
+    if not value.strip().isdigit() or int(value) > MAX_WAIT:
+        raise argparse.ArgumentTypeError(f"{value!r} tidak sah: harus jumlah detik bulat dari 0 "
+                                         f"sampai {MAX_WAIT} (7 hari), misalnya 600")
+    return int(value)
 
 
 def _data_options(command: argparse.ArgumentParser) -> None:
@@ -309,10 +337,29 @@ def _hitung(args: argparse.Namespace) -> int:
 
 def _verifikasi(args: argparse.Namespace) -> int:
     """Verify one report, or every report under a folder such as output/."""
-    from iku_nb.verify import find_notebooks, find_notebooks_below  # noqa: PLC0415 - loads papermill
+    from iku_nb.verify import find_notebooks  # noqa: PLC0415 - loads papermill
+
+    notebooks = find_notebooks(args.path)
+    with contextlib.ExitStack() as locks:
+        # A file that a batch replaces while it is read looks edited, so the
+        # reports are read under the output folder's lock. It is held for the
+        # whole run, and a batch started meanwhile stops with a message.
+        for root in sorted({root for nb in notebooks if (root := output_root(nb))}):
+            locks.enter_context(shared_lock(
+                root, args.tunggu, lambda folder: _announce_wait(folder, args.tunggu)))
+        return _verify_notebooks(notebooks, args)
+
+
+def _announce_wait(root: Path, wait: int) -> None:
+    console(stderr=True).print(f"Menunggu `iku-nb laporan` selesai menulis ke {root} (paling "
+                               f"lama {wait} detik; atur dengan --tunggu).")
+
+
+def _verify_notebooks(notebooks: list[Path], args: argparse.Namespace) -> int:
+    """Verify the notebooks and print their figures, with a summary when there are several."""
+    from iku_nb.verify import find_notebooks_below  # noqa: PLC0415 - loads papermill
 
     out = console()
-    notebooks = find_notebooks(args.path)
     if len(notebooks) == 1:
         status = _verify_one(out, notebooks[0], args, every_figure=True)
         others = [p for p in find_notebooks_below(Path(args.path)) if p != notebooks[0]]

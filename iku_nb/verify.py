@@ -245,7 +245,9 @@ def verify(path: Path, data: Path | None = None, katalog: Path | None = None,
     """Re-run the report at ``path`` and compare its figures and pages.
 
     ``data`` and ``katalog`` replace the recorded folder and catalogue, for
-    an auditor who keeps a copy of the data elsewhere.
+    an auditor who keeps a copy of the data elsewhere. The caller holds the
+    output folder's lock (iku_nb.outputlock.shared_lock), as ``iku-nb
+    verifikasi`` does, when a batch may write there.
 
     Raises
     ------

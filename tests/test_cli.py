@@ -102,15 +102,28 @@ def test_laporan_output_is_a_file(tmp_path):
     assert afile.read_text() == "x"
 
 
-def test_laporan_output_locked_by_other_run(tmp_path):
+# LOCK_EX is another batch's lock, LOCK_SH that of a running verifikasi.
+@pytest.mark.parametrize("held", [fcntl.LOCK_EX, fcntl.LOCK_SH])
+def test_laporan_output_locked_by_other_run(tmp_path, held):
     output = tmp_path / "output"
     output.mkdir()
     with open(output / ".kunci", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        fcntl.flock(handle, held)
         run = run_cli("laporan", "--tahun", "2025", "--output", str(output))
     assert run.returncode == 2
-    assert "sedang dipakai" in run.stderr
+    message = " ".join(run.stderr.split())
+    assert (f"Folder {output} sedang dipakai oleh `iku-nb laporan` lain atau sedang dibaca "
+            "`iku-nb verifikasi`; tunggu sampai selesai atau pilih --output lain.") in message
     assert not (output / "2025").exists()
+
+
+@pytest.mark.parametrize("value", ["-1", "1,5", "sepuluh", "604801"])
+def test_verifikasi_wait_must_be_seconds(capsys, value):
+    with pytest.raises(SystemExit) as stopped:
+        main(["verifikasi", "output/2025", "--tunggu", value])
+    assert stopped.value.code == 2
+    assert (f"argumen --tunggu: {value!r} tidak sah: harus jumlah detik bulat dari 0 sampai "
+            "604800 (7 hari), misalnya 600") in capsys.readouterr().err
 
 
 def test_katalog_with_unknown_filter_column(tmp_path):

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import builtins
 import csv
+import errno
+import fcntl
 import hashlib
+import io
 import json
+import os
 import re
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import nbformat
@@ -16,6 +23,7 @@ from conftest import ROOT
 
 from iku_nb import registry
 from iku_nb.cli import main
+from iku_nb.outputlock import output_root
 from iku_nb.params import parse_parameters
 from iku_nb.run import ReportSpec, run_report
 from iku_nb.verify import (
@@ -530,3 +538,109 @@ def test_data_errors_located_when_rerun_impossible(made, tmp_path, capsys):
     out = capsys.readouterr().out
     assert status == 2, out
     assert re.search(r"konflik\.csv baris \d+ kolom tanggal_\w+: Tanggal '31/02/2023'", out)
+
+
+def copy_output(made: dict, tmp_path: Path) -> Path:
+    """Copy the made report's output folder, with the lock file that `iku-nb laporan` leaves."""
+    output = tmp_path / "output"
+    shutil.copytree(made["folder"].parent, output)
+    (output / ".kunci").touch()
+    return output.resolve()
+
+
+@pytest.mark.parametrize("below", ["2025", "2025/laporan_tahunan.ipynb", "."])
+def test_batch_lock_stops_verification(made, tmp_path, capsys, below):
+    output = copy_output(made, tmp_path)
+    with open(output / ".kunci", "a+") as batch:
+        fcntl.flock(batch, fcntl.LOCK_EX)
+        status = main(["verifikasi", str(output / below), "--tunggu", "0"])
+    captured = capsys.readouterr()
+    assert status == 3
+    message = " ".join(captured.err.split())
+    assert (f"Galat: Folder keluaran {output} sedang ditulis `iku-nb laporan` "
+            f"({output / '.kunci'} terkunci). Laporan di dalamnya dapat berubah selama "
+            "verifikasi") in message
+    assert "Menunggu" not in message
+    assert "Verifikasi" not in captured.out
+
+
+def test_batch_lock_wait_is_bounded(made, tmp_path, capsys):
+    output = copy_output(made, tmp_path)
+    with open(output / ".kunci", "a+") as batch:
+        fcntl.flock(batch, fcntl.LOCK_EX)
+        started = time.monotonic()
+        status = main(["verifikasi", str(output / "2025"), "--tunggu", "1"])
+        elapsed = time.monotonic() - started
+    assert status == 3
+    assert 1 <= elapsed < 10
+    message = " ".join(capsys.readouterr().err.split())
+    assert (f"Menunggu `iku-nb laporan` selesai menulis ke {output} (paling lama 1 detik; "
+            "atur dengan --tunggu).") in message
+    assert "dan batch itu belum selesai setelah ditunggu 1 detik" in message
+
+
+def test_verification_waits_for_batch(made, tmp_path, capsys):
+    output = copy_output(made, tmp_path)
+    batch = open(output / ".kunci", "a+")  # closing it releases the lock
+    fcntl.flock(batch, fcntl.LOCK_EX)
+    finish = threading.Timer(1.0, batch.close)
+    finish.start()
+    try:
+        status = main(["verifikasi", str(output / "2025"), "--tunggu", "60"])
+    finally:
+        finish.cancel()
+        batch.close()
+    captured = capsys.readouterr()
+    assert status == 0, captured.out
+    assert f"Menunggu `iku-nb laporan` selesai menulis ke {output}" in captured.err
+    assert "Hasil: COCOK." in captured.out
+
+
+@pytest.mark.parametrize("with_lock_file", [True, False])
+def test_read_only_copy_verified(made, tmp_path, monkeypatch, capsys, with_lock_file):
+    output = copy_output(made, tmp_path)
+    if not with_lock_file:
+        (output / ".kunci").unlink()
+    before = {p.relative_to(output): p.stat().st_mtime_ns for p in output.rglob("*")}
+
+    # The tests run as root too, for which chmod does not stop writes, so
+    # every open for writing below the copy fails as on a read-only mount.
+    def below_output(path) -> bool:
+        return isinstance(path, str | os.PathLike) and Path(path).resolve().is_relative_to(output)
+
+    real_os_open, real_open = os.open, builtins.open
+
+    def os_open(path, flags, *args, **kwargs):
+        if below_output(path) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_os_open(path, flags, *args, **kwargs)
+
+    def open_file(file, mode="r", *args, **kwargs):
+        if below_output(file) and set(mode) & set("wax+"):
+            raise OSError(errno.EROFS, "Read-only file system", str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", os_open)
+    monkeypatch.setattr(builtins, "open", open_file)
+    monkeypatch.setattr(io, "open", open_file)
+    status = main(["verifikasi", str(output / "2025")])
+    monkeypatch.undo()
+    captured = capsys.readouterr()
+    assert status == 0, captured.out + captured.err
+    assert "Hasil: COCOK." in captured.out
+    assert "peringatan" not in captured.err, "the lock file is opened read-only"
+    assert (output / ".kunci").exists() == with_lock_file
+    assert {p.relative_to(output): p.stat().st_mtime_ns for p in output.rglob("*")} == before
+
+
+def test_output_root_found_by_layout(tmp_path):
+    output = tmp_path / "output"
+    for folder in ("2025", "2025/tw2/poldagri", "2025/hanbang", "salinan"):
+        (output / folder).mkdir(parents=True)
+    assert output_root(output / "2025" / "laporan_tahunan.ipynb") is None, "no lock file yet"
+    (output / ".kunci").touch()
+    assert output_root(output / "2025" / "laporan_tahunan.ipynb") == output.resolve()
+    assert output_root(output / "2025/tw2/poldagri/laporan_bidang.ipynb") == output.resolve()
+    assert output_root(output / "2025/hanbang/laporan_bidang.ipynb") == output.resolve()
+    # A copied report folder is not a report folder of output/.
+    assert output_root(output / "salinan" / "laporan_tahunan.ipynb") is None
