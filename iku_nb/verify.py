@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -256,6 +257,12 @@ def verify(path: Path, data: Path | None = None, katalog: Path | None = None,
     RunError
         When the notebook fails to run again.
     """
+    with tempfile.TemporaryDirectory(prefix="iku-nb-katalog-") as spare:
+        return _verify(path, data, katalog, execution_timeout, Path(spare))
+
+
+def _verify(path: Path, data: Path | None, katalog: Path | None,
+            execution_timeout: int | None, spare: Path) -> Verification:
     notebook = find_notebook(path)
     recorded, records, papermill = read_recorded(notebook)
     result = Verification(notebook, recorded or {})
@@ -271,6 +278,7 @@ def verify(path: Path, data: Path | None = None, katalog: Path | None = None,
                 "yang tercatat tidak persis sama dengan kode yang dijalankan; sidik jari setiap "
                 "berkas kode tetap tercatat")
 
+    katalog = _under_recorded_name(katalog, recorded, spare)
     spec = _spec(recorded, papermill, data, katalog)
     data_dir, katalog_path = input_paths(spec.params)
     if not data_dir.is_dir():
@@ -417,6 +425,27 @@ def _read_notebook(path: Path):
     import nbformat  # noqa: PLC0415
 
     return nbformat.read(path, as_version=4)
+
+
+def _under_recorded_name(katalog: Path | None, recorded: dict | None, spare: Path) -> Path | None:
+    """Return the given catalogue, as a copy in ``spare`` when only its file name differs.
+
+    The report names its catalogue file, so the same catalogue kept under
+    another name would change the page's text, and the difference would be
+    blamed on the notebook.
+    """
+    entry = (recorded or {}).get("katalog")
+    if katalog is None or not isinstance(entry, dict):
+        return katalog
+    name = Path(str(entry.get("berkas") or "")).name
+    katalog = Path(katalog)
+    if not name or katalog.name == name or not katalog.is_file():
+        return katalog
+    if sha256(katalog) != entry.get("sha256"):
+        return katalog
+    copy = spare / name
+    shutil.copyfile(katalog, copy)
+    return copy
 
 
 def _spec(recorded: dict | None, papermill: dict, data: Path | None,

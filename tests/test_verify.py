@@ -155,6 +155,17 @@ def test_changed_catalogue_named(made, tmp_path, capsys):
     assert "berkas data" not in out
 
 
+def test_same_catalogue_other_name_matches(made, tmp_path, capsys):
+    katalog = tmp_path / "katalog-kantor.yaml"
+    shutil.copyfile(made["data"] / "katalog.yaml", katalog)
+
+    status = main(["verifikasi", str(made["folder"]), "--katalog", str(katalog)])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "Hasil: COCOK." in out
+    assert "diubah" not in out
+
+
 def test_edited_registry_file_flagged(made, tmp_path):
     folder = copy_report(made, tmp_path)
     angka = folder / "laporan_tahunan.angka.json"
