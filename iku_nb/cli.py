@@ -393,13 +393,15 @@ def _verify_one(out: Console, notebook: Path, args: argparse.Namespace,
     The outcome in words ("cocok", "tidak cocok", ...) is appended to ``outcome``.
     """
     outcome = [] if outcome is None else outcome
+    from iku_nb.formatting import waktu_tercatat  # noqa: PLC0415
     from iku_nb.verify import display, verify  # noqa: PLC0415 - loads papermill
 
     result = verify(notebook, args.data, args.katalog)
     recorded = result.recorded
     if recorded:
         out.print(f"Verifikasi {result.notebook} (laporan {recorded.get('laporan')}, dibuat "
-                  f"{recorded.get('selesai')}, iku-nb {recorded.get('versi_iku_nb')})")
+                  f"{waktu_tercatat(recorded.get('selesai'))}, "
+                  f"iku-nb {recorded.get('versi_iku_nb')})")
     else:
         out.print(f"Verifikasi {result.notebook} (tanpa manifest)")
     for c in result.comparisons:

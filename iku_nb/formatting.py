@@ -7,7 +7,7 @@ the reports, charts and command line comes from this module.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -80,6 +80,23 @@ def waktu(moment: datetime) -> str:
     Indonesian writes the time with a dot between hours and minutes.
     """
     return f"{tanggal(moment.date())} {moment:%H.%M} {moment:%Z}".rstrip()
+
+
+def waktu_tercatat(value: object) -> str | None:
+    """Format an ISO timestamp from a manifest in local time: ``1 Juli 2025 09.30 WIB``.
+
+    A timestamp without a zone is taken as UTC, and text that is not a
+    timestamp is returned as written; anything else gives None.
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return waktu(moment.astimezone())
 
 
 def poin_persen(value: Fraction | Decimal | int | None, desimal: int = 2) -> str:

@@ -13,13 +13,13 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from iku_nb.formatting import waktu
+from iku_nb.formatting import waktu, waktu_tercatat
 from iku_nb.manifest import MANIFEST_SUFFIX
 from iku_nb.period import Period
 from iku_nb.run import FAILED_NOTE_SUFFIX, FAILED_SUFFIX, STAGING
@@ -133,7 +133,7 @@ def _entry(output: Path, folder: Path) -> IndexEntry | None:
             if "notebook" not in manifest:  # a manifest that iku-nb did not write
                 raise KeyError("notebook")
             stem = manifest_path.name.removesuffix(MANIFEST_SUFFIX)
-            entry.created = _timestamp(manifest.get("selesai"))
+            entry.created = waktu_tercatat(manifest.get("selesai"))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("manifest %s tidak terbaca: %s", manifest_path, exc)
             entry.status = UNREADABLE
@@ -177,19 +177,6 @@ def _place(relative: Path) -> tuple[int, int | None, str | None] | None:
 
 def _link(output: Path, path: Path) -> str:
     return quote(path.relative_to(output).as_posix())
-
-
-def _timestamp(value: object) -> str | None:
-    """Return an ISO timestamp from a manifest in local time, e.g. ``1 Juli 2025 09.30 WIB``."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return waktu(moment.astimezone())
 
 
 def _bidang_label(kode: str | None, names: dict[str, str]) -> str:

@@ -22,6 +22,7 @@ from iku_nb.formatting import (
     tanggal,
     triwulan,
     waktu,
+    waktu_tercatat,
 )
 from iku_nb.period import Period
 
@@ -122,3 +123,11 @@ def test_waktu_indonesian_date_and_dotted_time():
     wib = timezone(timedelta(hours=7), "WIB")
     assert waktu(datetime(2025, 7, 1, 9, 5, tzinfo=wib)) == "1 Juli 2025 09.05 WIB"
     assert waktu(datetime(2025, 12, 31, 23, 59)) == "31 Desember 2025 23.59"
+
+
+def test_waktu_tercatat_local_time():
+    assert waktu_tercatat("tidak tercatat") == "tidak tercatat"
+    assert waktu_tercatat(None) is None
+    shown = waktu_tercatat("2025-07-01T02:30:00+00:00")
+    assert shown is not None
+    assert shown.startswith("1 Juli 2025 ")
