@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 ERROR = "galat"
 WARNING = "peringatan"
+# Rows listed one by one in a message about many rows. More are counted.
+ROWS_NAMED = 5
 
 
 @dataclass(frozen=True)
@@ -60,3 +62,8 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
         problems,
         key=lambda p: (not p.is_error, p.file, p.row or 0, p.column or "", p.code),
     )
+
+
+def row_list(rows: list[int]) -> str:
+    """Return the first ROWS_NAMED row numbers, and an ellipsis when there are more."""
+    return ", ".join(map(str, rows[:ROWS_NAMED])) + (", …" if len(rows) > ROWS_NAMED else "")

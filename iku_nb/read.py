@@ -20,7 +20,7 @@ from xml.etree.ElementTree import ParseError
 
 from iku_nb.errors import os_cause
 from iku_nb.parse import excel_decimal, shown
-from iku_nb.problems import ERROR, WARNING, Problem
+from iku_nb.problems import ERROR, ROWS_NAMED, WARNING, Problem, row_list
 from iku_nb.read_columnar import read_plain_csv
 from iku_nb.tables import (
     DELIMITERS,
@@ -328,10 +328,6 @@ def _read_csv(name: str, path: Path, problems: list[Problem]) -> RawTable | None
     return table
 
 
-# Rows listed one by one in the message about another delimiter; more are counted.
-ROWS_NAMED = 5
-
-
 def _drop_rows_with_other_delimiter(start: int | None, source: str, records: list[list],
                                     delimiter: str, problems: list[Problem]) -> int:
     """Report data rows written with another delimiter than the header, and blank them.
@@ -359,7 +355,7 @@ def _drop_rows_with_other_delimiter(start: int | None, source: str, records: lis
     for other, rows in found.items():
         problems.append(Problem(
             "pemisah-berbeda", source,
-            f"{len(rows)} baris data (baris {_row_list(rows)}) memisahkan sel dengan {other!r}, "
+            f"{len(rows)} baris data (baris {row_list(rows)}) memisahkan sel dengan {other!r}, "
             f"sedangkan judul kolom memakai {delimiter!r}, sehingga setiap baris itu terbaca "
             "sebagai satu sel dan tidak diperiksa. Simpan ulang berkas dengan satu pemisah "
             "untuk semua baris.",
@@ -386,7 +382,7 @@ def _flag_rows_with_extra_cells(start: int | None, source: str, records: list[li
     if not rows:
         return
     opening = (f"Baris {rows[0]} berisi" if len(rows) == 1
-               else f"{len(rows)} baris data (baris {_row_list(rows)}) berisi")
+               else f"{len(rows)} baris data (baris {row_list(rows)}) berisi")
     problems.append(Problem(
         "baris-lebih-sel", source,
         f"{opening} lebih banyak sel daripada judul kolom ({width}). Bila nilai-nilainya "
@@ -636,7 +632,7 @@ def _report_cells_outside(source: str, outside: list[tuple[int, list]], delimite
         rows = [index for index, _ in outside]
         problems.append(Problem(
             "sel-tanpa-kolom", source,
-            f"{len(rows)} baris (baris {_row_list(rows)}) berisi nilai di luar kolom berjudul. "
+            f"{len(rows)} baris (baris {row_list(rows)}) berisi nilai di luar kolom berjudul. "
             "Biasanya sebuah kolom tidak berjudul, misalnya karena sel judulnya digabung."
             + hint, row=rows[0], value=", ".join(map(str, outside[0][1])),
             expected="sel kosong atau kolom berjudul"))
@@ -646,11 +642,6 @@ def _report_cells_outside(source: str, outside: list[tuple[int, list]], delimite
             "sel-tanpa-kolom", source, f"Baris {index} berisi nilai di luar kolom berjudul."
             + hint, row=index, value=", ".join(map(str, stray)),
             expected="sel kosong atau kolom berjudul"))
-
-
-def _row_list(rows: list[int]) -> str:
-    """Return the first ROWS_NAMED row numbers, and an ellipsis when there are more."""
-    return ", ".join(map(str, rows[:ROWS_NAMED])) + (", …" if len(rows) > ROWS_NAMED else "")
 
 
 def _span(first: int, last: int) -> str:
