@@ -134,6 +134,8 @@ def _place(rows: Rows, row: int, cells: dict, katalog: Katalog) -> tuple:
     """Check kecamatan and kelurahan against the catalogue's reference list."""
     wilayah = katalog.wilayah
     kecamatan = None
+    cells = rows.drop_invisible(row, cells, "kecamatan")
+    cells = rows.drop_invisible(row, cells, "kelurahan")
     raw_kec, raw_kel = cells.get("kecamatan", ""), cells.get("kelurahan", "")
     all_kelurahan = [k for names in wilayah.values() for k in names]
     if is_blank(raw_kec):

@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from iku_nb.parse import canonical, is_blank, parse_date
+from iku_nb.parse import canonical, invisible_characters, is_blank, parse_date
 from iku_nb.period import MAX_YEAR, MIN_YEAR
 from iku_nb.rows import Rows
 
@@ -65,15 +65,17 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
 def identifiers(column: pd.Series) -> Parsed:
     """Parse an id column as :meth:`Rows.ident` does, into an arrow string array.
 
-    Spaces are collapsed and letters upper-cased, and a blank id is null. A
-    category column is parsed once per category, so ids repeated across rows
-    are parsed once.
+    Spaces are collapsed and letters upper-cased, and a blank id is null. An
+    id with an invisible character is not clean, so that the row-by-row
+    parser reports it. A category column is parsed once per category, so ids
+    repeated across rows are parsed once.
     """
     if isinstance(column.dtype, pd.CategoricalDtype):
-        parsed = _parse_words(column.cat.categories.to_numpy(dtype=object), True, True)
+        parsed = _parse_words(column.cat.categories.to_numpy(dtype=object), upper=True,
+                              required=True, visible_only=True)
         codes = column.cat.codes.to_numpy()
         return Parsed(parsed.values.take(codes), parsed.clean[codes])
-    return _parse_words(column, upper=True, required=True)
+    return _parse_words(column, upper=True, required=True, visible_only=True)
 
 
 def texts(column: pd.Series, required: bool = True) -> Parsed:
@@ -87,17 +89,20 @@ def texts(column: pd.Series, required: bool = True) -> Parsed:
     return Parsed(parsed.values.to_numpy(zero_copy_only=False), parsed.clean)
 
 
-def _parse_words(texts: pd.Series | np.ndarray, upper: bool, required: bool) -> Parsed:
+def _parse_words(texts: pd.Series | np.ndarray, upper: bool, required: bool,
+                 visible_only: bool = False) -> Parsed:
     """Collapse the spaces of every text, optionally in upper case, into an arrow array.
 
     Texts that are already plain ASCII words are taken as they are, with
-    arrow, and only the others go through Python. A blank text is null.
+    arrow, and only the others go through Python. A blank text is null. With
+    ``visible_only``, a text with an invisible character is not clean.
     """
     def parse(text: str) -> tuple[object, bool]:
         if is_blank(text):
             return None, not required
         words = " ".join(text.split())
-        return (words.upper() if upper else words), True
+        clean = not (visible_only and invisible_characters(text))
+        return (words.upper() if upper else words), clean
 
     text = _arrow_strings(texts)
     plain = _plain_words(text).to_numpy(zero_copy_only=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -168,6 +169,46 @@ def canonical(value: object, allowed: list[str]) -> str | None:
 
 def fold(value: object) -> str:
     return " ".join(str(value).split()).casefold()
+
+
+# Characters that are drawn as nothing but are not whitespace: besides the
+# format (Cf) and control (Cc) characters, the combining grapheme joiner,
+# the Hangul fillers and the variation selectors.
+_INVISIBLE_OTHERS = frozenset("\u034f\u115f\u1160\u3164\uffa0") | frozenset(
+    map(chr, range(0xFE00, 0xFE10)))
+
+
+def is_invisible(character: str) -> bool:
+    """Return whether a character is drawn as nothing, as U+200B or a BOM inside a cell is."""
+    if character in _INVISIBLE_OTHERS:
+        return True
+    return unicodedata.category(character) in ("Cf", "Cc") and not character.isspace()
+
+
+def invisible_characters(text: str) -> list[str]:
+    """Return the distinct invisible characters of ``text``, in order of first use."""
+    if text.isascii() and text.isprintable():
+        return []
+    return list(dict.fromkeys(c for c in text if is_invisible(c)))
+
+
+def without_invisible(text: str) -> str:
+    return "".join(c for c in text if not is_invisible(c))
+
+
+def marked_invisible(text: str) -> str:
+    """Return ``text`` with each invisible character written as its code point: ``<U+200B>``."""
+    return "".join(f"<U+{ord(c):04X}>" if is_invisible(c) else c for c in text)
+
+
+def describe_characters(characters: list[str]) -> str:
+    """Name characters by code point and Unicode name: ``U+200B (ZERO WIDTH SPACE)``."""
+    names = []
+    for character in characters:
+        name = unicodedata.name(character, None)
+        code = f"U+{ord(character):04X}"
+        names.append(f"{code} ({name})" if name else code)
+    return ", ".join(names)
 
 
 def closest(value: object, options: list[str]) -> str | None:

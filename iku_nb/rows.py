@@ -12,11 +12,15 @@ from iku_nb.parse import (
     THOUSANDS,
     canonical,
     closest,
+    describe_characters,
+    invisible_characters,
     is_blank,
+    marked_invisible,
     parse_date,
     parse_integer,
     parse_number,
     shown,
+    without_invisible,
 )
 from iku_nb.period import MAX_YEAR, MIN_YEAR
 from iku_nb.problems import ERROR, WARNING, Problem
@@ -120,12 +124,37 @@ class Rows:
             "berisi ganti baris tanpa tanda kutip, sehingga satu baris terpecah dua. Beri tanda "
             "kutip pada sel itu atau gabungkan kedua baris.")
 
+    def drop_invisible(self, row: int, cells: dict, column: str) -> dict:
+        """Return the cells with invisible characters removed from ``column``.
+
+        Such a character, often a BOM or a zero-width space pasted from a
+        document, makes a code differ from the same code elsewhere although
+        both look alike, so each cell that contains one gets an error.
+        """
+        value = cells.get(column, "")
+        hidden = invisible_characters(value) if isinstance(value, str) else []
+        if not hidden:
+            return cells
+        visible = without_invisible(value)
+        marked = marked_invisible(value)
+        looks = (f"Nilai itu tampak sama dengan {visible.strip()!r}, tetapi berbeda saat "
+                 "dicocokkan atau dicari." if visible.strip()
+                 else "Sel itu tampak kosong, tetapi tidak kosong.")
+        self.problem(
+            "karakter-tak-terlihat", row, column, marked, visible.strip() or "sel kosong",
+            f"Nilai {column} {marked!r} berisi karakter tak terlihat "
+            f"{describe_characters(hidden)}, biasanya terbawa saat menyalin dari dokumen atau "
+            f"halaman web. {looks} Hapus karakter itu dari selnya.")
+        return {**cells, column: visible}
+
     def ident(self, row: int, cells: dict, column: str) -> str | None:
+        cells = self.drop_invisible(row, cells, column)
         value = self.text(row, cells, column)
         return None if value is None else value.upper()
 
     def choice(self, row: int, cells: dict, column: str, allowed: list[str],
                required: bool = True) -> str | None:
+        cells = self.drop_invisible(row, cells, column)
         value = cells.get(column, "")
         if is_blank(value):
             return self.text(row, cells, column, required)

@@ -481,3 +481,64 @@ def test_unknown_organisation_hint_only_for_slips(folder, written, hint):
         assert "Maksudnya" not in problem.message
     else:
         assert hint in problem.message
+
+
+def test_zero_width_space_in_case_id_rejected(folder):
+    replace(folder, "konflik.csv", "K-2025-002;03/02/2025;budaya;agama;Kranggan;Meri;Kodim",
+            "K-2025-\u200b002;03/02/2025;budaya;agama;Kranggan;Meri;Kodim")
+    dataset = inspect(folder)
+    (problem,) = dataset.problems
+    assert problem.code == "karakter-tak-terlihat"
+    assert problem.is_error
+    assert (problem.file, problem.row, problem.column) == ("konflik.csv", 4, "id_konflik")
+    assert problem.value == "K-2025-<U+200B>002"
+    assert problem.expected == "K-2025-002"
+    assert "U+200B (ZERO WIDTH SPACE)" in problem.message
+    assert "tampak sama dengan 'K-2025-002'" in problem.message
+    # Both reports stay one case.
+    assert dataset.tables["konflik"]["id_konflik"].nunique() == 3
+
+
+@pytest.mark.parametrize("first_line", ["", "sep=,\n"])
+def test_bom_in_organisation_id_rejected_once(folder, first_line):
+    # A sep= line sends the file to the row-by-row reader.
+    replace(folder, "organisasi.csv", "id_organisasi,", f"{first_line}id_organisasi,")
+    replace(folder, "organisasi.csv", "ORG-002,Lembaga", "\ufeffORG-002,Lembaga")
+    dataset = inspect(folder)
+    (problem,) = dataset.problems
+    assert problem.code == "karakter-tak-terlihat"
+    assert (problem.file, problem.row, problem.column) == ("organisasi.csv", 3, "id_organisasi")
+    assert problem.value == "<U+FEFF>ORG-002"
+    assert "U+FEFF (ZERO WIDTH NO-BREAK SPACE)" in problem.message
+    # The participation of ORG-002 finds its organisation.
+    assert "ORG-002" in set(dataset.tables["organisasi"]["id_organisasi"])
+
+
+@pytest.mark.parametrize(("name", "old", "new", "row", "column", "value"), [
+    ("konflik.csv", ";sosial;;Magersari;Wates;", ";sosial\u2060;;Magersari;Wates;", 2, "jenis",
+     "sosial<U+2060>"),
+    ("konflik.csv", ";Magersari;Wates;", ";Magersari;\ufeffWates;", 2, "kelurahan",
+     "<U+FEFF>Wates"),
+    ("konflik.csv", ";Prajurit Kulon;", ";Prajurit\u200b Kulon;", 5, "kecamatan",
+     "Prajurit<U+200B> Kulon"),
+    ("partisipasi.csv", "ORG-003,2025-04-01", "ORG-\u200d003,2025-04-01", 5, "id_organisasi",
+     "ORG-<U+200D>003"),
+    ("target.csv", "IKU-2;2024;70;", "IKU-2\u00ad;2024;70;", 3, "kode_indikator",
+     "IKU-2<U+00AD>"),
+])
+def test_invisible_character_in_code_rejected(folder, name, old, new, row, column, value):
+    replace(folder, name, old, new)
+    problem = only_problem(folder)
+    assert problem.code == "karakter-tak-terlihat"
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        name, row, column, value)
+    assert "U+" in problem.message
+
+
+def test_only_invisible_characters_read_as_blank(folder):
+    replace(folder, "partisipasi.csv", "ORG-003,2025-04-01", "\u200b\u200b,2025-04-01")
+    problems = inspect(folder).problems
+    assert [(p.code, p.row, p.column) for p in problems] == [
+        ("karakter-tak-terlihat", 5, "id_organisasi"), ("nilai-kosong", 5, "id_organisasi")]
+    assert "Sel itu tampak kosong" in problems[0].message
+    assert problems[0].expected == "sel kosong"

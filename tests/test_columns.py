@@ -64,6 +64,11 @@ KONFLIK_CASES = {
     "unterminated-quote-at-end": f"{GOOD}\nK-2;11/03/2025;sosial;;Magersari;Wates;Polres;"
                                  'proses;;"x\n',
     "header-only": "",
+    "invisible-characters": "K-\u200b1;10/03/2025;sosial\u2060;;Magersari;\ufeffWates;Polres;"
+                            "selesai;12/03/2025;x\n"
+                            "\u200b;10/03/2025;sosial;;Prajurit\u200b Kulon;Blooto;Polres;"
+                            "proses;;x\n"
+                            "K-1;10/03/2025;sosial;;Magersari;Wates;Kodim;proses\u200d;;x\n",
 }
 
 
@@ -130,7 +135,8 @@ def test_plain_csv_read_as_columns(folder):
                                   "whitespace-only-lines", "last-column-empty",
                                   "numbers-as-written", "lone-cr-and-quoted-cr",
                                   "quotes-inside-fields", "quoted-empty-and-hash",
-                                  "nul-and-bom-in-cells", "header-only"])
+                                  "nul-and-bom-in-cells", "header-only",
+                                  "invisible-characters"])
 def test_plain_csv_case_read_as_columns(case, folder):
     (folder / "konflik.csv").write_text(HEADER + "\n" + KONFLIK_CASES[case], encoding="utf-8")
     tables, _ = read_tables(folder)

@@ -10,11 +10,15 @@ import pytest
 from iku_nb.parse import (
     canonical,
     closest,
+    describe_characters,
+    invisible_characters,
+    marked_invisible,
     parse_date,
     parse_integer,
     parse_number,
     parse_rupiah,
     shown,
+    without_invisible,
 )
 
 
@@ -116,3 +120,25 @@ def test_parse_rupiah(value, expected):
 ])
 def test_shown_numbers_with_decimal_comma(value, expected):
     assert shown(value) == expected
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("ORG-001", []),
+    ("K-2025-\u200b004", ["\u200b"]),
+    ("\ufeffORG-\u200b0\u200b1", ["\ufeff", "\u200b"]),
+    ("a\u00adb\u2060c\u200ed\x00e\u3164f\ufe0fg", ["\u00ad", "\u2060", "\u200e", "\x00",
+                                                   "\u3164", "\ufe0f"]),
+    # Whitespace is collapsed into spaces instead, and letters of any script are seen.
+    ("a\u00a0b\tc\u3000d\x1fé\u041e", []),
+])
+def test_invisible_characters(text, found):
+    assert invisible_characters(text) == found
+
+
+def test_invisible_characters_marked_and_removed():
+    assert marked_invisible("\ufeffORG-0\u200b10") == "<U+FEFF>ORG-0<U+200B>10"
+    assert without_invisible("\ufeffORG-0\u200b10") == "ORG-010"
+
+
+def test_characters_described_by_name():
+    assert describe_characters(["\u200b", "\x00"]) == "U+200B (ZERO WIDTH SPACE), U+0000"
