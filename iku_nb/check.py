@@ -36,6 +36,7 @@ from iku_nb.memo import case_numbers
 from iku_nb.parse import (
     closest,
     fold,
+    unseen_difference,
 )
 from iku_nb.problems import WARNING, Problem
 from iku_nb.read import TABLES, RawTable
@@ -222,7 +223,8 @@ def _check_columns(table: RawTable, spec, problems: list[Problem]) -> bool:
             problems.append(Problem(
                 "kolom-tidak-ada", table.source,
                 f"Kolom wajib {column!r} tidak ada di tabel {spec.name}."
-                + (f" Ada kolom {hint!r}: nama kolom harus persis {column!r}." if hint else ""),
+                + (f" Ada kolom {hint!r}: nama kolom harus persis {column!r}."
+                   + unseen_difference(hint, column) if hint else ""),
                 row=1, column=column, value=hint, expected=", ".join(spec.required)))
             ok = False
     for column in table.header:

@@ -16,6 +16,7 @@ from iku_nb.parse import (
     fold,
     is_blank,
     shown,
+    unseen_difference,
 )
 from iku_nb.problems import WARNING
 from iku_nb.rows import Rows
@@ -147,23 +148,25 @@ def _place(rows: Rows, row: int, cells: dict, katalog: Katalog) -> tuple:
             rows.problem("kecamatan-tidak-dikenal", row, "kecamatan", raw_kec,
                          ", ".join(wilayah),
                          f"Kecamatan {shown(raw_kec)!r} tidak ada di Kota Mojokerto."
-                         + (f" Maksudnya {hint!r}?" if hint else ""))
+                         + (f" Maksudnya {hint!r}?{unseen_difference(raw_kec, hint)}"
+                            if hint else ""))
     if is_blank(raw_kel):
         rows.text(row, cells, "kelurahan")
         return kecamatan, None
     kelurahan = canonical(raw_kel, all_kelurahan)
     if kelurahan is None:
         options = wilayah.get(kecamatan, all_kelurahan)
-        hint = closest(raw_kel, options)
-        if hint is None and (hint := closest(raw_kel, all_kelurahan)) is not None:
+        hint, elsewhere = closest(raw_kel, options), ""
+        if hint is None and (hint := closest(raw_kel, all_kelurahan)) is not None and kecamatan:
             # A kelurahan of another kecamatan: the row's kecamatan may be the slip.
             home = next(k for k, names in wilayah.items() if hint in names)
-            hint = f"{hint}' di Kecamatan '{home}" if kecamatan else hint
+            elsewhere = f" di Kecamatan {home!r}"
         rows.problem("kelurahan-tidak-dikenal", row, "kelurahan", raw_kel,
                      ", ".join(options),
                      f"Kelurahan {shown(raw_kel)!r} tidak ada"
                      + (f" di Kecamatan {kecamatan}." if kecamatan else " di Kota Mojokerto.")
-                     + (f" Maksudnya '{hint}'?" if hint else ""))
+                     + (f" Maksudnya {hint!r}{elsewhere}?{unseen_difference(raw_kel, hint)}"
+                        if hint else ""))
     elif kecamatan is not None and kelurahan not in wilayah[kecamatan]:
         home = next(k for k, names in wilayah.items() if kelurahan in names)
         rows.problem("kelurahan-salah-kecamatan", row, "kelurahan", raw_kel,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,7 @@ import pyarrow.compute as pc
 
 from iku_nb import columns
 from iku_nb.catalogue import Katalog
+from iku_nb.parse import unseen_difference
 from iku_nb.problems import WARNING, Problem
 from iku_nb.rows import Rows
 from iku_nb.tables import ID_DTYPE
@@ -129,7 +131,8 @@ def check_participation(org: pd.DataFrame, part: pd.DataFrame, source: str,
     flagged = np.flatnonzero((unknown | before | after).to_numpy())
     # A 'did you mean' names only an id written the same way apart from slips
     # (ORG-01, 0RG-001, ORG_001 for ORG-001): in a numbered series a close
-    # spelling such as ORG-059 for ORG-999 is another organisation.
+    # spelling such as ORG-059 for ORG-999 is another organisation. A slip that
+    # cannot be seen, such as a Cyrillic О, is named next to the suggestion.
     known_ids = {_id_form(i): i for i in reversed(ids.dropna().unique())} if unknown.any() else {}
     for position in flagged:
         event_id, event_day = ident.iloc[position], day.iloc[position]
@@ -139,7 +142,7 @@ def check_participation(org: pd.DataFrame, part: pd.DataFrame, source: str,
             problems.append(Problem(
                 "organisasi-tidak-dikenal", source,
                 f"id_organisasi {event_id} tidak ada di tabel organisasi."
-                + (f" Maksudnya {hint}?" if hint else ""),
+                + (f" Maksudnya {hint}?{unseen_difference(event_id, hint)}" if hint else ""),
                 row=row, column="id_organisasi", value=event_id,
                 expected="id_organisasi yang terdaftar di tabel organisasi", ids=(event_id,)))
         elif before.iloc[position]:
@@ -169,7 +172,12 @@ def _span_dates(dates: pd.Series, span: np.ndarray, index: pd.Index) -> pd.Serie
 
 
 def _id_form(ident: str) -> str:
-    """Return an id in upper case without separators, O read as 0, and no leading zeros."""
-    compact = re.sub(r"[^A-Z0-9]", "", str(ident).upper()).replace("O", "0")
+    """Return an id in upper case without separators, O read as 0, and no leading zeros.
+
+    Fullwidth letters and digits count as the ASCII ones (NFKC), and any other
+    character outside A-Z and 0-9 is dropped.
+    """
+    plain = unicodedata.normalize("NFKC", str(ident)).upper()
+    compact = re.sub(r"[^A-Z0-9]", "", plain).replace("O", "0")
     return "".join(run.lstrip("0") or "0" if run.isdigit() else run
                    for run in re.findall(r"[0-9]+|[^0-9]+", compact))

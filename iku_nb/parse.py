@@ -211,6 +211,22 @@ def describe_characters(characters: list[str]) -> str:
     return ", ".join(names)
 
 
+def unseen_difference(value: object, hint: str) -> str:
+    """Return a sentence naming the hard-to-see characters by which a suggestion differs, or ''.
+
+    These are the characters outside printable ASCII that only one of the two
+    contains. A Cyrillic О or a non-breaking hyphen is drawn as O or -, so
+    without the sentence the suggestion can look the same as the value.
+    """
+    text = shown(value)
+    unusual = [c for c in dict.fromkeys(text + hint)
+               if not " " <= c <= "~" and (c in text) != (c in hint)]
+    if not unusual:
+        return ""
+    return (f" Keduanya berbeda pada karakter {describe_characters(unusual)}, yang bisa tampak "
+            "sama dengan huruf atau tanda biasa.")
+
+
 def closest(value: object, options: list[str]) -> str | None:
     """Return the option most like ``value`` (for 'did you mean'), or None.
 

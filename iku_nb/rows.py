@@ -20,6 +20,7 @@ from iku_nb.parse import (
     parse_integer,
     parse_number,
     shown,
+    unseen_difference,
     without_invisible,
 )
 from iku_nb.period import MAX_YEAR, MIN_YEAR
@@ -165,7 +166,7 @@ class Rows:
             self.problem(
                 "nilai-tidak-sah", row, column, value, expected,
                 f"Nilai {column} {shown(value)!r} tidak dikenal"
-                + (f"; maksudnya {hint!r}?" if hint else ".")
+                + (f"; maksudnya {hint!r}?{unseen_difference(value, hint)}" if hint else ".")
                 + f" Nilai yang sah: {expected}.")
         return found
 

@@ -542,3 +542,29 @@ def test_only_invisible_characters_read_as_blank(folder):
         ("karakter-tak-terlihat", 5, "id_organisasi"), ("nilai-kosong", 5, "id_organisasi")]
     assert "Sel itu tampak kosong" in problems[0].message
     assert problems[0].expected == "sel kosong"
+
+@pytest.mark.parametrize(("written", "character"), [
+    ("ORG-0\u041e1", "U+041E (CYRILLIC CAPITAL LETTER O)"),
+    ("ORG\u2011001", "U+2011 (NON-BREAKING HYPHEN)"),
+    ("\uff2f\uff32\uff27-001", "U+FF2F (FULLWIDTH LATIN CAPITAL LETTER O)"),
+])
+def test_organisation_hint_names_unseen_difference(folder, written, character):
+    replace(folder, "partisipasi.csv", "ORG-001,2025-02-10,", f"{written},2025-02-10,")
+    (problem,) = [p for p in inspect(folder).problems if p.code == "organisasi-tidak-dikenal"]
+    assert "Maksudnya ORG-001?" in problem.message
+    assert f"Keduanya berbeda pada karakter {character}" in problem.message
+
+
+def test_choice_hint_names_unseen_difference(folder):
+    replace(folder, "konflik.csv", ";12/03/2025;politik;", ";12/03/2025;p\u043elitik;")
+    problem = only_problem(folder)
+    assert problem.code == "nilai-tidak-sah"
+    assert "maksudnya 'politik'?" in problem.message
+    assert "U+043E (CYRILLIC SMALL LETTER O)" in problem.message
+
+
+def test_plain_hint_has_no_character_note(folder):
+    replace(folder, "konflik.csv", ";12/03/2025;politik;", ";12/03/2025;politk;")
+    problem = only_problem(folder)
+    assert "maksudnya 'politik'?" in problem.message
+    assert "Keduanya berbeda" not in problem.message

@@ -18,6 +18,7 @@ from iku_nb.parse import (
     parse_number,
     parse_rupiah,
     shown,
+    unseen_difference,
     without_invisible,
 )
 
@@ -142,3 +143,19 @@ def test_invisible_characters_marked_and_removed():
 
 def test_characters_described_by_name():
     assert describe_characters(["\u200b", "\x00"]) == "U+200B (ZERO WIDTH SPACE), U+0000"
+
+
+@pytest.mark.parametrize(("value", "hint", "named"), [
+    ("politik", "politik", None),
+    ("politk", "politik", None),
+    ("p\u043elitik", "politik", "U+043E (CYRILLIC SMALL LETTER O)"),
+    ("politik", "p\u043elitik", "U+043E (CYRILLIC SMALL LETTER O)"),
+    ("ORG\u2011001", "ORG-001", "U+2011 (NON-BREAKING HYPHEN)"),
+    ("Méri", "Méri ", None),
+])
+def test_unseen_difference(value, hint, named):
+    note = unseen_difference(value, hint)
+    if named is None:
+        assert note == ""
+    else:
+        assert named in note
