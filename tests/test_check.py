@@ -439,7 +439,9 @@ def test_rekap_consistent_quarters_accepted(folder):
 
 
 @pytest.mark.parametrize("written", ["K\u20132025\u2013001", "K-2025-1", "K-2025-0O1",
-                                     "K-2025-001."])
+                                     "K-2025-001.", "K 2025 001", "K_2025_001", "K/2025/001",
+                                     "\uff2b-2025-001",
+                                     "\uff2b\uff0d\uff12\uff10\uff12\uff15\uff0d\uff10\uff10\uff11"])
 def test_case_number_spellings_warned(folder, written):
     replace(folder, "konflik.csv", "K-2025-003;", f"{written};")
     (problem,) = [p for p in inspect(folder).problems if p.code == "nomor-kasus-mirip"]

@@ -69,6 +69,9 @@ KONFLIK_CASES = {
                             "\u200b;10/03/2025;sosial;;Prajurit\u200b Kulon;Blooto;Polres;"
                             "proses;;x\n"
                             "K-1;10/03/2025;sosial;;Magersari;Wates;Kodim;proses\u200d;;x\n",
+    "case-number-spellings": "K-2025-001;10/03/2025;sosial;;Magersari;Wates;Polres;proses;;x\n"
+                             "K 2025 001;10/03/2025;sosial;;Magersari;Wates;Polres;proses;;x\n"
+                             "\uff2b-2025-1;10/03/2025;sosial;;Magersari;Wates;Polres;proses;;x\n",
 }
 
 
@@ -136,7 +139,7 @@ def test_plain_csv_read_as_columns(folder):
                                   "numbers-as-written", "lone-cr-and-quoted-cr",
                                   "quotes-inside-fields", "quoted-empty-and-hash",
                                   "nul-and-bom-in-cells", "header-only",
-                                  "invisible-characters"])
+                                  "invisible-characters", "case-number-spellings"])
 def test_plain_csv_case_read_as_columns(case, folder):
     (folder / "konflik.csv").write_text(HEADER + "\n" + KONFLIK_CASES[case], encoding="utf-8")
     tables, _ = read_tables(folder)
