@@ -17,9 +17,11 @@ import pyarrow as pa
 from iku_nb import columns
 from iku_nb.catalogue import Katalog
 from iku_nb.check_anggaran import parse_anggaran
+from iku_nb.check_duplicates import check_duplicate_rows
 from iku_nb.check_konflik import (
     check_case_agreement,
     check_case_year,
+    check_duplicate_reports,
     check_near_duplicate_ids,
     parse_konflik,
     parse_konflik_columns,
@@ -63,6 +65,8 @@ def check_tables(tables: dict[str, RawTable], katalog: Katalog) -> tuple[dict, l
             else:
                 PARSERS[name](rows, katalog)
                 typed[name] = _frame(rows.records, name)
+            if name == "partisipasi":
+                check_duplicate_rows(table, problems)
             if name == "konflik":
                 agreement = (len(problems), table, numbering.submit(case_numbers, typed[name]))
         if agreement is not None:
@@ -73,6 +77,7 @@ def check_tables(tables: dict[str, RawTable], katalog: Katalog) -> tuple[dict, l
             check_case_agreement(rows, typed["konflik"])
             check_case_year(rows, typed["konflik"])
             check_near_duplicate_ids(rows, typed["konflik"])
+            check_duplicate_reports(rows, typed["konflik"])
             problems[position:position] = rows.problems
     _check_references(typed, tables, katalog, problems)
     for table in tables.values():

@@ -9,6 +9,7 @@ import pyarrow.compute as pc
 
 from iku_nb import columns
 from iku_nb.catalogue import Katalog
+from iku_nb.check_duplicates import check_duplicate_rows
 from iku_nb.memo import case_numbers, first_reports
 from iku_nb.parse import (
     canonical,
@@ -239,6 +240,18 @@ def check_case_agreement(rows: Rows, frame: pd.DataFrame) -> None:
                 f"{first_row} berbeda pada {column}: {written or '(kosong)'!r} "
                 f"dan {written_first or '(kosong)'!r}. Semua laporan satu kasus harus "
                 "sama pada kolom ini.", ids=(case,))
+
+
+def check_duplicate_reports(rows: Rows, frame: pd.DataFrame) -> None:
+    """Warn about reports written exactly like another report of their case."""
+    key = None
+    cells = rows.table.text_cells
+    if cells is not None and len(cells) == len(frame):
+        _, codes = case_numbers(frame)
+        # A report without id_konflik gets 0, the others their case number plus one.
+        key = np.zeros(len(frame), dtype=np.int64)
+        key[frame["id_konflik"].notna().to_numpy()] = codes + 1
+    check_duplicate_rows(rows.table, rows.problems, key)
 
 
 # Case numbers as the office writes them, K-<tahun>-<nomor>. Their year is compared with the date.

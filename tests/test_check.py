@@ -545,6 +545,7 @@ def test_only_invisible_characters_read_as_blank(folder):
     assert "Sel itu tampak kosong" in problems[0].message
     assert problems[0].expected == "sel kosong"
 
+
 @pytest.mark.parametrize(("written", "character"), [
     ("ORG-0\u041e1", "U+041E (CYRILLIC CAPITAL LETTER O)"),
     ("ORG\u2011001", "U+2011 (NON-BREAKING HYPHEN)"),
@@ -570,3 +571,55 @@ def test_plain_hint_has_no_character_note(folder):
     problem = only_problem(folder)
     assert "maksudnya 'politik'?" in problem.message
     assert "Keduanya berbeda" not in problem.message
+
+
+def add_lines(folder: Path, name: str, *lines: str) -> None:
+    path = folder / name
+    text = path.read_text(encoding="utf-8-sig")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    path.write_text(text + "".join(line + newline for line in lines), encoding="utf-8")
+
+
+@pytest.mark.parametrize("first_line", ["", "sep=,\n"])
+def test_duplicate_participation_rows_warned(folder, first_line):
+    replace(folder, "partisipasi.csv", "id_organisasi,", f"{first_line}id_organisasi,")
+    add_lines(folder, "partisipasi.csv", *["ORG-002,2025-03-05,Kerja bakti Kelurahan Meri"] * 4)
+    problem = only_problem(folder)
+    assert problem.code == "baris-ganda"
+    assert problem.severity == "peringatan"
+    assert (problem.file, problem.row, problem.column) == ("partisipasi.csv", 6, None)
+    assert problem.value == "ORG-002,2025-03-05,Kerja bakti Kelurahan Meri"
+    assert problem.ids == ("ORG-002",)
+    assert problem.message.startswith("Baris 3, 6, 7, 8 dan 9 sama persis di semua kolom.")
+    assert "rincian kegiatan" in problem.message
+
+
+def test_duplicate_konflik_report_warned(folder):
+    line = ("K-2025-003;12/03/2025;politik;;Prajurit Kulon;Blooto;Polres;belum;;"
+            "Perusakan baliho partai.")
+    add_lines(folder, "konflik.csv", line)
+    problem = only_problem(folder)
+    assert problem.code == "baris-ganda"
+    assert (problem.file, problem.row) == ("konflik.csv", 6)
+    assert problem.ids == ("K-2025-003",)
+    assert problem.message.startswith("Baris 5 dan 6 sama persis di semua kolom.")
+    assert "tidak menambah jumlah kasus" in problem.message
+
+
+def test_many_duplicate_groups_in_one_warning(folder):
+    lines = [f"ORG-001,2025-0{month}-01,Musrenbang Kota" for month in range(1, 8)]
+    add_lines(folder, "partisipasi.csv", *lines, *lines, lines[0])
+    problem = only_problem(folder)
+    assert problem.code == "baris-ganda"
+    assert problem.row == 13
+    assert problem.message.startswith(
+        "8 baris adalah salinan persis baris lain, dalam 7 kelompok baris yang sama di semua "
+        "kolom. 5 kelompok pertama: baris 6, 13 dan 20; baris 7 dan 14; baris 8 dan 15; "
+        "baris 9 dan 16; baris 10 dan 17.")
+    assert "baris 11" not in problem.message
+
+
+def test_rows_differing_in_one_cell_not_duplicates(folder):
+    add_lines(folder, "partisipasi.csv", "ORG-002,2025-03-05,Kerja bakti Kelurahan  Meri",
+              "ORG-002,2025-03-05,kerja bakti Kelurahan Meri")
+    assert inspect(folder).problems == []

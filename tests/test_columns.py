@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 import iku_nb.read
-from iku_nb import columns
+from iku_nb import check_duplicates, columns
 from iku_nb.catalogue import find_catalogue, load_catalogue
 from iku_nb.check import check_tables
+from iku_nb.check_duplicates import _duplicate_positions
 from iku_nb.dataset import inspect
 from iku_nb.read import read_tables
 from iku_nb.tables import ID_DTYPE
@@ -69,6 +70,10 @@ KONFLIK_CASES = {
                             "\u200b;10/03/2025;sosial;;Prajurit\u200b Kulon;Blooto;Polres;"
                             "proses;;x\n"
                             "K-1;10/03/2025;sosial;;Magersari;Wates;Kodim;proses\u200d;;x\n",
+    "duplicate-rows": f"{GOOD}\n{GOOD}\nK-2;11/03/2025;sosial;;Magersari;Wates;Polres;proses;;x\n"
+                      f"{GOOD}\nK-2;11/03/2025;sosial;;Magersari;Wates;Polres;proses;;x\n"
+                      ";10/03/2025;sosial;;Magersari;Wates;Polres;proses;;x\n"
+                      ";10/03/2025;sosial;;Magersari;Wates;Polres;proses;;x\n",
     "case-number-spellings": "K-2025-001;10/03/2025;sosial;;Magersari;Wates;Polres;proses;;x\n"
                              "K 2025 001;10/03/2025;sosial;;Magersari;Wates;Polres;proses;;x\n"
                              "\uff2b-2025-1;10/03/2025;sosial;;Magersari;Wates;Polres;proses;;x\n",
@@ -139,7 +144,8 @@ def test_plain_csv_read_as_columns(folder):
                                   "numbers-as-written", "lone-cr-and-quoted-cr",
                                   "quotes-inside-fields", "quoted-empty-and-hash",
                                   "nul-and-bom-in-cells", "header-only",
-                                  "invisible-characters", "case-number-spellings"])
+                                  "invisible-characters", "duplicate-rows",
+                                  "case-number-spellings"])
 def test_plain_csv_case_read_as_columns(case, folder):
     (folder / "konflik.csv").write_text(HEADER + "\n" + KONFLIK_CASES[case], encoding="utf-8")
     tables, _ = read_tables(folder)
@@ -291,3 +297,48 @@ def test_distinct_values_missing_text():
     text = pd.Series(["Polres", None, "Polres"], dtype="category")
     values = pd.Series(["Polres", None, "Polres"], dtype=object)
     assert set(columns.distinct_values(values, text)) == {None, "Polres"}
+
+
+def duplicate_cells() -> pd.DataFrame:
+    return pd.DataFrame({
+        "a": pd.Categorical(["x", "x", "y", "x", "x", None, None]),
+        "b": pd.Categorical(["1", "1", "1", "1", "2", "", ""]),
+        "c": pd.array(["p", "p", "p", "q", "p", None, None], dtype=ID_DTYPE),
+        "d": pd.array(["p", "p", "p", "p", "p", "", ""], dtype=ID_DTYPE),
+    }, index=pd.RangeIndex(2, 9))
+
+
+def test_duplicate_positions_compare_every_column():
+    groups = _duplicate_positions(duplicate_cells(), None)
+    assert [group.tolist() for group in groups] == [[0, 1], [5, 6]]
+
+
+def test_duplicate_positions_key_splits_groups():
+    key = [1, 2, 1, 1, 1, 3, 3]
+    groups = _duplicate_positions(duplicate_cells(), pd.Series(key).to_numpy())
+    assert [group.tolist() for group in groups] == [[5, 6]]
+
+
+def test_duplicate_positions_narrow_before_overflow(monkeypatch):
+    # A tiny bound makes every category column narrow the rows first.
+    monkeypatch.setattr(check_duplicates, "KEY_LIMIT", 2)
+    groups = _duplicate_positions(duplicate_cells(), None)
+    assert [group.tolist() for group in groups] == [[0, 1], [5, 6]]
+
+
+def test_duplicate_positions_missing_differs_from_empty():
+    cells = pd.DataFrame({
+        "a": pd.Categorical([None, "", None]),
+        "b": pd.array([None, None, ""], dtype=ID_DTYPE),
+    })
+    assert _duplicate_positions(cells, None) == []
+
+
+def test_duplicate_reports_grouped_by_case(folder):
+    (folder / "konflik.csv").write_text(HEADER + "\n" + KONFLIK_CASES["duplicate-rows"],
+                                        encoding="utf-8")
+    (problem,) = [p for p in inspect(folder).problems if p.code == "baris-ganda"]
+    assert problem.message.startswith(
+        "4 baris adalah salinan persis baris lain, dalam 3 kelompok baris yang sama di semua "
+        "kolom: baris 2, 3 dan 5; baris 4 dan 6; baris 7 dan 8.")
+    assert problem.ids == ("K-1", "K-2")
