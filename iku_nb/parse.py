@@ -231,7 +231,7 @@ def closest(value: object, options: list[str]) -> str | None:
     """Return the option most like ``value`` (for 'did you mean'), or None.
 
     An option with other numbers than ``value`` is another code, not a
-    slip: IKU-9 is not answered with IKU-3, while ORG-01 may mean ORG-001.
+    slip: IKU-9 gets no suggestion of IKU-3, while ORG-01 may mean ORG-001.
     """
     text = fold(value)
     numbers = _numbers(text)
