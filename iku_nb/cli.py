@@ -19,6 +19,7 @@ from iku_nb import api
 from iku_nb.dataset import inspect, load
 from iku_nb.entry import EXIT_INTERRUPTED
 from iku_nb.errors import CatalogueError, DataError, IkuError, Terminated, failure_reason
+from iku_nb.formatting import waktu_tercatat
 from iku_nb.outputlock import OutputBusyError, output_root, shared_lock
 from iku_nb.params import parse_parameters
 from iku_nb.paths import path_option, resolve
@@ -393,7 +394,6 @@ def _verify_one(out: Console, notebook: Path, args: argparse.Namespace,
     The outcome in words ("cocok", "tidak cocok", ...) is appended to ``outcome``.
     """
     outcome = [] if outcome is None else outcome
-    from iku_nb.formatting import waktu_tercatat  # noqa: PLC0415
     from iku_nb.verify import display, verify  # noqa: PLC0415 - loads papermill
 
     result = verify(notebook, args.data, args.katalog)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,15 +20,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from iku_nb.formatting import waktu, waktu_tercatat
 from iku_nb.manifest import MANIFEST_SUFFIX
+from iku_nb.paths import report_place
 from iku_nb.period import Period
-from iku_nb.run import FAILED_NOTE_SUFFIX, FAILED_SUFFIX, STAGING
+from iku_nb.run import FAILED_NOTE_SUFFIX, FAILED_SUFFIX
 
 log = logging.getLogger("iku_nb")
 
 INDEX_NAME = "index.html"
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-_TAHUN = re.compile(r"\d{4}")
-_TRIWULAN = re.compile(r"tw([1-4])")
 
 OK = "berhasil"
 FAILED = "gagal"
@@ -113,7 +111,7 @@ def render_index(entries: list[IndexEntry], bidang_names: dict[str, str], title:
 
 
 def _entry(output: Path, folder: Path) -> IndexEntry | None:
-    place = _place(folder.relative_to(output))
+    place = report_place(folder.relative_to(output))
     if place is None:
         log.warning("folder %s tidak mengikuti susunan <tahun>[/tw<n>][/<bidang>]; "
                     "tidak dimasukkan ke indeks", folder)
@@ -158,21 +156,6 @@ def _entry(output: Path, folder: Path) -> IndexEntry | None:
             if entry.status == OK:
                 entry.status = FAILED
     return entry
-
-
-def _place(relative: Path) -> tuple[int, int | None, str | None] | None:
-    """Return (tahun, triwulan, bidang) of a report folder path, or None for another folder."""
-    parts = list(relative.parts)
-    if not parts or not _TAHUN.fullmatch(parts[0]):
-        return None
-    tahun = int(parts.pop(0))
-    triwulan = None
-    if parts and (match := _TRIWULAN.fullmatch(parts[0])):
-        triwulan = int(match.group(1))
-        parts.pop(0)
-    if len(parts) > 1 or (parts and parts[0] == STAGING):
-        return None
-    return tahun, triwulan, parts[0] if parts else None
 
 
 def _link(output: Path, path: Path) -> str:

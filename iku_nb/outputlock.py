@@ -13,21 +13,19 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from iku_nb.errors import IkuError, os_cause
 from iku_nb.formatting import detik
+from iku_nb.paths import report_place
 
 log = logging.getLogger("iku_nb")
 
 LOCK_NAME = ".kunci"
 # Seconds between two attempts to take a lock that a batch holds.
 POLL_SECONDS = 0.5
-# A report folder below its output folder: <tahun>[/tw<n>][/<bidang>].
-REPORT_FOLDER = re.compile(r"\d+(/tw[1-4])?(/[a-z0-9][a-z0-9_-]*)?")
 
 
 class OutputBusyError(IkuError):
@@ -44,8 +42,8 @@ def output_root(notebook: Path) -> Path | None:
     """
     folder = Path(notebook).resolve().parent
     for candidate in list(folder.parents)[:3]:
-        relative = folder.relative_to(candidate).as_posix()
-        if REPORT_FOLDER.fullmatch(relative) and (candidate / LOCK_NAME).is_file():
+        if (report_place(folder.relative_to(candidate)) is not None
+                and (candidate / LOCK_NAME).is_file()):
             return candidate
     return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -48,3 +49,28 @@ def path_option(value: str) -> Path:
         raise argparse.ArgumentTypeError("jalurnya kosong; tulis nama folder atau "
                                          "berkasnya")
     return Path(value)
+
+
+# The folder below an output folder where a report is made before it is moved in.
+STAGING = ".sementara"
+_TAHUN = re.compile(r"\d{4}")
+_TRIWULAN = re.compile(r"tw([1-4])")
+
+
+def report_place(relative: Path) -> tuple[int, int | None, str | None] | None:
+    """Return (tahun, triwulan, bidang) of a report folder path, or None for another folder.
+
+    ``relative`` is the path below the output folder. Report folders follow
+    ReportSpec.folder: ``<tahun>[/tw<n>][/<bidang>]``.
+    """
+    parts = list(relative.parts)
+    if not parts or not _TAHUN.fullmatch(parts[0]):
+        return None
+    tahun = int(parts.pop(0))
+    triwulan = None
+    if parts and (match := _TRIWULAN.fullmatch(parts[0])):
+        triwulan = int(match.group(1))
+        parts.pop(0)
+    if len(parts) > 1 or (parts and parts[0] == STAGING):
+        return None
+    return tahun, triwulan, parts[0] if parts else None

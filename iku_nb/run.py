@@ -23,7 +23,7 @@ from iku_nb.dataset import Dataset, inspect, load, sha256
 from iku_nb.errors import RunError, os_cause
 from iku_nb.kernel import KERNEL_ARGUMENTS, KERNEL_NAME, KernelDied, WarmKernel
 from iku_nb.params import RunParameters
-from iku_nb.paths import NOTEBOOK_DIR, resolve
+from iku_nb.paths import NOTEBOOK_DIR, STAGING, resolve
 from iku_nb.period import Period, report_title
 
 log = logging.getLogger("iku_nb")
@@ -36,7 +36,6 @@ FAILED_NOTE_SUFFIX = ".GAGAL.txt"
 # Every file of one report in its folder, the files of a failed run included.
 REPORT_SUFFIXES = (".html", ".pdf", ".ipynb", manifest.MANIFEST_SUFFIX, manifest.REGISTRY_SUFFIX,
                    FAILED_SUFFIX, FAILED_NOTE_SUFFIX)
-STAGING = ".sementara"
 _EXPORTERS = threading.local()
 REGISTRY_FORMAT = "iku-nb/angka 1"
 
