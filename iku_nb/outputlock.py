@@ -37,8 +37,9 @@ def output_root(notebook: Path) -> Path | None:
 
     ``iku-nb laporan`` writes each report to ``<output>/<tahun>[/tw<n>][/<bidang>]``
     and its lock file to ``<output>/.kunci``, so the output folder is the
-    folder above the report's whose path down to it has that form. A copied
-    report folder, or one made by run_report or papermill, has none.
+    folder above the report's whose path down to it has that form
+    (paths.report_place). A copied report folder, or one made by run_report
+    or papermill, has none.
     """
     folder = Path(notebook).resolve().parent
     for candidate in list(folder.parents)[:3]:

@@ -193,6 +193,7 @@ def invisible_characters(text: str) -> list[str]:
 
 
 def without_invisible(text: str) -> str:
+    """Return ``text`` with its invisible characters removed."""
     return "".join(c for c in text if not is_invisible(c))
 
 
@@ -235,8 +236,12 @@ def closest(value: object, options: list[str]) -> str | None:
     """
     text = fold(value)
     numbers = _numbers(text)
-    folded = {fold(o): o for o in options
-              if not numbers or not _numbers(fold(o)) or _numbers(fold(o)) == numbers}
+    folded = {}
+    for option in options:
+        key = fold(option)
+        theirs = _numbers(key)
+        if not numbers or not theirs or theirs == numbers:
+            folded[key] = option
     match = difflib.get_close_matches(text, list(folded), n=1, cutoff=0.6)
     return folded[match[0]] if match else None
 

@@ -128,6 +128,6 @@ def test_waktu_indonesian_date_and_dotted_time():
 def test_waktu_tercatat_local_time():
     assert waktu_tercatat("tidak tercatat") == "tidak tercatat"
     assert waktu_tercatat(None) is None
-    shown = waktu_tercatat("2025-07-01T02:30:00+00:00")
-    assert shown is not None
-    assert shown.startswith("1 Juli 2025 ")
+    local_time = waktu_tercatat("2025-07-01T02:30:00+00:00")
+    assert local_time is not None
+    assert local_time.startswith("1 Juli 2025 ")

@@ -451,8 +451,8 @@ def test_promote_names_copies_not_put_back(tmp_path, monkeypatch):
     with pytest.raises(RunError) as raised:
         run_module._promote(files, target, "laporan_tahunan", "2025")
 
-    kept = [path / "sebelumnya" for path in work.parent.glob("2025-sebelumnya-*")]
-    assert len(kept) == 1
-    assert f"jadi salinannya disimpan di {kept[0]}." in str(raised.value)
-    assert (kept[0] / "laporan_tahunan.html").read_text(encoding="utf-8") == "lama"
+    rescued = [path / "sebelumnya" for path in work.parent.glob("2025-sebelumnya-*")]
+    assert len(rescued) == 1
+    assert f"jadi salinannya disimpan di {rescued[0]}." in str(raised.value)
+    assert (rescued[0] / "laporan_tahunan.html").read_text(encoding="utf-8") == "lama"
     assert (target / "laporan_tahunan.pdf").read_text(encoding="utf-8") == "lama"
