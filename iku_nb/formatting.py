@@ -10,6 +10,7 @@ import math
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -17,6 +18,12 @@ from babel.numbers import format_decimal
 LOCALE = "id_ID"
 EMPTY = "–"
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+# Kota Mojokerto keeps Western Indonesian Time (UTC+7, no daylight saving).
+# Every printed moment is in WIB whatever zone the machine is set to, so a
+# server on UTC and an office PC print the same time. The tzdata package
+# supplies the zone where the system has no zone database (Windows, slim
+# containers).
+WIB = ZoneInfo("Asia/Jakarta")
 
 
 def round_half_up(value: Fraction | Decimal | int, places: int) -> Decimal:
@@ -75,15 +82,28 @@ def tanggal(day: date | None) -> str:
 
 
 def waktu(moment: datetime) -> str:
-    """Format a moment with its time zone as ``1 Juli 2025 09.30 WIB``.
+    """Format a moment in WIB as ``1 Juli 2025 09.30 WIB``.
 
-    Indonesian writes the time with a dot between hours and minutes.
+    Indonesian writes the time with a dot between hours and minutes. A moment
+    without a zone is taken as the machine's local time, as
+    :meth:`datetime.astimezone` does.
     """
-    return f"{tanggal(moment.date())} {moment:%H.%M} {moment:%Z}".rstrip()
+    moment = moment.astimezone(WIB)
+    return f"{tanggal(moment.date())} {moment:%H.%M} WIB"
+
+
+def waktu_berkas(timestamp: float) -> str:
+    """Format a file's modification time (seconds since the epoch) in WIB."""
+    return waktu(datetime.fromtimestamp(timestamp, WIB))
+
+
+def waktu_sekarang() -> str:
+    """Format the current moment in WIB."""
+    return waktu(datetime.now(WIB))
 
 
 def waktu_tercatat(value: object) -> str | None:
-    """Format an ISO timestamp from a manifest in local time: ``1 Juli 2025 09.30 WIB``.
+    """Format an ISO timestamp from a manifest in WIB: ``1 Juli 2025 09.30 WIB``.
 
     A timestamp without a zone is taken as UTC, and text that is not a
     timestamp is returned as written; anything else gives None.
@@ -96,7 +116,7 @@ def waktu_tercatat(value: object) -> str | None:
         return value
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return waktu(moment.astimezone())
+    return waktu(moment)
 
 
 def poin_persen(value: Fraction | Decimal | int | None, desimal: int = 2) -> str:

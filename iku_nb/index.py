@@ -12,13 +12,12 @@ import json
 import logging
 import os
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from iku_nb.formatting import waktu, waktu_tercatat
+from iku_nb.formatting import waktu_berkas, waktu_sekarang, waktu_tercatat
 from iku_nb.manifest import MANIFEST_SUFFIX
 from iku_nb.paths import report_place
 from iku_nb.period import Period
@@ -103,7 +102,7 @@ def render_index(entries: list[IndexEntry], bidang_names: dict[str, str], title:
     years: dict[int, dict[int | None, list[IndexEntry]]] = {}
     for entry in entries:
         years.setdefault(entry.tahun, {}).setdefault(entry.triwulan, []).append(entry)
-    generated = waktu(datetime.now().astimezone())
+    generated = waktu_sekarang()
     return environment.get_template("index.html.j2").render(
         title=title, years=years, generated=generated, count=len(entries),
         period_label=lambda tahun, triwulan: Period(tahun, triwulan).label,
@@ -152,7 +151,7 @@ def _entry(output: Path, folder: Path) -> IndexEntry | None:
             notes = [path for path in failed if path.name.endswith(FAILED_NOTE_SUFFIX)]
             if notes:
                 entry.failed_reason = notes[-1].read_text(encoding="utf-8").strip()
-            entry.failed_at = waktu(datetime.fromtimestamp(newest.stat().st_mtime).astimezone())
+            entry.failed_at = waktu_berkas(newest.stat().st_mtime)
             if entry.status == OK:
                 entry.status = FAILED
     return entry

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+import time
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
@@ -22,6 +23,8 @@ from iku_nb.formatting import (
     tanggal,
     triwulan,
     waktu,
+    waktu_berkas,
+    waktu_sekarang,
     waktu_tercatat,
 )
 from iku_nb.period import Period
@@ -122,12 +125,43 @@ def test_rupiah_thousands_dot(value, expected):
 def test_waktu_indonesian_date_and_dotted_time():
     wib = timezone(timedelta(hours=7), "WIB")
     assert waktu(datetime(2025, 7, 1, 9, 5, tzinfo=wib)) == "1 Juli 2025 09.05 WIB"
-    assert waktu(datetime(2025, 12, 31, 23, 59)) == "31 Desember 2025 23.59"
 
 
-def test_waktu_tercatat_local_time():
+@pytest.mark.parametrize(("moment", "expected"), [
+    # 02.30 UTC is 09.30 WIB on the same day.
+    (datetime(2025, 7, 1, 2, 30, tzinfo=UTC), "1 Juli 2025 09.30 WIB"),
+    # 20.00 UTC on 31 December is already the new year in Mojokerto.
+    (datetime(2025, 12, 31, 20, 0, tzinfo=UTC), "1 Januari 2026 03.00 WIB"),
+    # Central European summer time is UTC+2, five hours behind WIB.
+    (datetime(2025, 7, 1, 4, 30, tzinfo=timezone(timedelta(hours=2), "CEST")),
+     "1 Juli 2025 09.30 WIB"),
+])
+def test_waktu_converts_to_wib(moment, expected):
+    assert waktu(moment) == expected
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Jayapura"])
+def test_waktu_ignores_machine_zone(monkeypatch, zone):
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        assert waktu_tercatat("2025-07-01T02:30:00+00:00") == "1 Juli 2025 09.30 WIB"
+        assert waktu_berkas(1751337000.0) == "1 Juli 2025 09.30 WIB"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_waktu_tercatat_manifest_values():
     assert waktu_tercatat("tidak tercatat") == "tidak tercatat"
     assert waktu_tercatat(None) is None
-    local_time = waktu_tercatat("2025-07-01T02:30:00+00:00")
-    assert local_time is not None
-    assert local_time.startswith("1 Juli 2025 ")
+    # A timestamp without a zone is UTC, as manifest.now() writes it.
+    assert waktu_tercatat("2025-07-01T02:30:00") == "1 Juli 2025 09.30 WIB"
+
+
+def test_waktu_sekarang_is_wib():
+    before = datetime.now(UTC)
+    printed = waktu_sekarang()
+    after = datetime.now(UTC)
+    expected = {waktu(before), waktu(after)}
+    assert printed in expected
