@@ -7,7 +7,9 @@ import contextlib
 import json
 import logging
 import os
+import platform
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import ClassVar
 
@@ -37,6 +39,7 @@ EXIT_BUSY = 3
 DEFAULT_WAIT = 600
 # The maximum --tunggu; a value above a week is taken for a typing error.
 MAX_WAIT = 7 * 24 * 3600
+LOG_LEVELS = ["debug", "info", "warning", "error"]
 # 128 + SIGPIPE, as a shell reports a command whose reader went away.
 EXIT_BROKEN_PIPE = 141
 
@@ -220,10 +223,11 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="iku-nb", description="Hitung IKU dan susun laporan kinerja Bakesbangpol.")
+    parser.add_argument("--version", action="version", version=_version(),
+                        help="tampilkan versi iku-nb dan Python lalu keluar")
     parser.add_argument("--debug", action="store_true",
                         help="tampilkan jejak Python lengkap bila terjadi galat")
-    parser.add_argument("--log-level", default="warning",
-                        choices=["debug", "info", "warning", "error"],
+    parser.add_argument("--log-level", default="warning", choices=LOG_LEVELS,
                         help="tingkat catatan yang ditampilkan (bawaan: warning)")
     commands = parser.add_subparsers(dest="command", required=True, title="perintah",
                                      metavar="{periksa,hitung,laporan,verifikasi}")
@@ -271,12 +275,23 @@ def _parser() -> argparse.ArgumentParser:
     audit.set_defaults(handler=_verifikasi,
                        interrupted="Laporan yang diverifikasi tidak diubah.")
     for command in commands.choices.values():
-        # Accepted after the command name too. SUPPRESS keeps a --debug given
+        # Accepted after the command name too. SUPPRESS keeps a value given
         # before the name, which the command's own default would overwrite.
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                              help="tampilkan jejak Python lengkap bila terjadi galat; boleh "
                              "ditulis sebelum atau sesudah nama perintah")
+        command.add_argument("--log-level", choices=LOG_LEVELS, default=argparse.SUPPRESS,
+                             help="tingkat catatan yang ditampilkan (bawaan: warning); boleh "
+                             "ditulis sebelum atau sesudah nama perintah")
     return parser
+
+
+def _version() -> str:
+    try:
+        installed = metadata.version("iku-nb")
+    except metadata.PackageNotFoundError:
+        installed = "tidak terpasang"
+    return f"iku-nb {installed} (Python {platform.python_version()})"
 
 
 def _wait_seconds(value: str) -> int:

@@ -7,8 +7,10 @@ import fcntl
 import io
 import json
 import logging
+import platform
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -378,6 +380,26 @@ def test_debug_before_or_after_command(monkeypatch, command):
     failing_handlers(monkeypatch)
     with pytest.raises(RuntimeError, match="contoh"):
         main(command)
+
+
+@pytest.mark.parametrize(("arguments", "expected"), [
+    (["periksa"], "warning"),
+    (["--log-level", "info", "periksa"], "info"),
+    (["periksa", "--log-level", "debug"], "debug"),
+    (["laporan", "--tahun", "2025", "--log-level", "error"], "error"),
+    (["verifikasi", "output/2025", "--log-level", "info"], "info"),
+])
+def test_log_level_before_or_after_command(arguments, expected):
+    assert cli._parser().parse_args(arguments).log_level == expected
+
+
+def test_version_names_package_and_python(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert stopped.value.code == 0
+    printed = capsys.readouterr().out.strip()
+    assert printed == (f"iku-nb {metadata.version('iku-nb')} "
+                       f"(Python {platform.python_version()})")
 
 
 def test_unexpected_error_hints_debug(monkeypatch, capsys):
