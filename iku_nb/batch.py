@@ -40,6 +40,10 @@ from iku_nb.pool import (
 from iku_nb.run import STAGING, ReportSpec
 
 log = logging.getLogger("iku_nb")
+# The exit status when the batch ran but a report failed or timed out, or an
+# input changed while it ran. Input rejected before any report starts exits
+# with 2, as in the other commands, so a script can tell the two apart.
+EXIT_REPORTS_FAILED = 1
 
 # Printed after the batch is stopped with Ctrl-C or a signal.
 UNFINISHED = ("Laporan yang belum selesai tidak diubah; laporan yang selesai sebelum itu sudah "
@@ -59,7 +63,10 @@ def add_report_command(commands, data_options) -> None:
             "bidang) di beberapa proses pekerja sekaligus, lalu tulis <output>/index.html. "
             "--bidang semua = laporan seluruh badan ditambah satu laporan per bidang; "
             "--bidang poldagri = hanya laporan bidang itu. Urutan sumber parameter: "
-            "-f, lalu -p, lalu opsi --tahun/--triwulan/--bidang/--data/--katalog."))
+            "-f, lalu -p, lalu opsi --tahun/--triwulan/--bidang/--data/--katalog. "
+            "Kode keluar: 0 bila semua laporan berhasil, 1 bila ada laporan yang gagal "
+            "atau melewati batas waktu atau data berubah selama batch berjalan, 2 bila "
+            "data atau parameter ditolak sebelum laporan mana pun dimulai."))
 
     data_options(report)
     report.set_defaults(data=None)  # so that -f and -p can set data when --data is absent
@@ -150,7 +157,7 @@ def early_workers(args: argparse.Namespace) -> int:
 
 
 def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:
-    from iku_nb.cli import EXIT_DATA, console  # noqa: PLC0415 - cli imports this module lazily
+    from iku_nb.cli import console  # noqa: PLC0415 - cli imports this module lazily
     from iku_nb.dataset import load  # noqa: PLC0415
     from iku_nb.index import write_index  # noqa: PLC0415
     from iku_nb.matrix import expand, merge_parameters, read_parameters_file  # noqa: PLC0415
@@ -188,7 +195,7 @@ def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:
         # folders. No other batch can be using them while this one holds the lock.
         for spec in specs:
             remove_staging(args.output, spec)
-        return _run_matrix(args, specs, dataset, console, EXIT_DATA, write_index, pool)
+        return _run_matrix(args, specs, dataset, console, write_index, pool)
 
 
 def _unwritable(output: Path, exc: OSError) -> ParameterError:
@@ -292,8 +299,7 @@ def _warn_missing_analysis(value, source: str, specs: list[ReportSpec], katalog)
         log.warning("%s", warning)
 
 
-def _run_matrix(args, specs, dataset, console, exit_failed: int, write_index,
-                pool: LocalPool | None) -> int:
+def _run_matrix(args, specs, dataset, console, write_index, pool: LocalPool | None) -> int:
     err = console(stderr=True)
     jobs = min(args.jobs or default_jobs(), len(specs))
     if pool is not None:
@@ -339,7 +345,7 @@ def _run_matrix(args, specs, dataset, console, exit_failed: int, write_index,
                   f"{len(changed)} laporan ({', '.join(changed)}) dibuat dari isi yang lain "
                   "daripada yang diperiksa di awal. Jalankan ulang batch agar semua laporan "
                   "memakai data yang sama.")
-    return exit_failed if failed or changed else 0
+    return EXIT_REPORTS_FAILED if failed or changed else 0
 
 
 def inputs_changed(results: Sequence[ReportResult], dataset) -> dict[str, list[str]]:

@@ -498,17 +498,17 @@ def test_data_changed_during_batch_reported(monkeypatch, tmp_path, capsys):
                    "--output", str(tmp_path / "keluaran"), "--jobs", "1"])
     captured = capsys.readouterr()
     err = " ".join(captured.err.split())
-    assert status == 2, captured.err
+    assert status == 1, captured.err
     assert "4 berhasil, 0 gagal" in err
     assert re.search(r"Peringatan: konflik\.csv berubah selama batch berjalan, sehingga [1-3] "
                      r"laporan \(.*2025-poldagri.*\) dibuat dari isi yang lain", err)
     assert "dibuat dari konflik.csv yang sudah berubah" in " ".join(captured.out.split())
 
 
-def test_laporan_command_failure_exit_2(fake_pool, tmp_path, capsys):
+def test_laporan_command_failure_exit_1(fake_pool, tmp_path, capsys):
     status = main(["laporan", "--data", str(DATA), "--tahun", "2025", "--bidang", "semua",
                    "--output", str(tmp_path)])
-    assert status == 2
+    assert status == 1
     captured = capsys.readouterr()
     assert "3 berhasil, 1 gagal" in captured.err
     assert "gagal di sel 3" in captured.out
