@@ -90,6 +90,9 @@ FilterValue = Annotated[str, _filled(
 SourceName = Annotated[str, _filled(
     "setiap sumber harus berisi nama pelapor seperti tertulis di kolom sumber tabel "
     "konflik, misalnya FKUB; hapus nilai kosong itu")]
+ListedValue = Annotated[str, _filled(
+    "setiap nilai sah dan setiap nama wilayah harus berisi teks seperti tertulis di tabel; "
+    "hapus nilai kosong itu")]
 EventPrefix = Annotated[str, _filled(
     "awalan kosong cocok dengan setiap kegiatan, sehingga semua kegiatan masuk jenis ini; "
     "hapus awalan kosong itu atau tulis awal teks kegiatannya, misalnya Musrenbang Kota")]
@@ -273,10 +276,24 @@ class Katalog(_Model):
     bidang: list[Bidang] = Field(min_length=1)
     skala: Skala
     kebijakan: Kebijakan
-    nilai_sah: dict[str, list[str]]
-    wilayah: dict[str, list[str]] = Field(min_length=1)
+    nilai_sah: dict[str, list[ListedValue]]
+    wilayah: dict[str, list[ListedValue]] = Field(min_length=1)
     indikator: list[Indikator] = Field(min_length=1)
     jenis_kegiatan: list[JenisKegiatan] = []
+
+    @field_validator("nilai_sah", "wilayah")
+    @classmethod
+    def _lists_filled(cls, lists: dict[str, list[str]], info) -> dict[str, list[str]]:
+        # An empty list would make every cell of that column (or every
+        # kelurahan of that kecamatan) invalid.
+        empty = [key for key, values in lists.items() if not values]
+        if empty:
+            example = ("konflik.jenis: [politik, sosial]" if info.field_name == "nilai_sah"
+                       else "Kranggan: [Jagalan, Kranggan]")
+            raise ValueError(f"{', '.join(empty)} tertulis daftar kosong, sehingga setiap sel "
+                             f"yang memakainya ditolak; tulis paling sedikit satu nilai, "
+                             f"misalnya {example}")
+        return lists
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Katalog:

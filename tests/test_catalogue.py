@@ -83,6 +83,23 @@ def test_type_error_message(tmp_path, keys, value, expected):
     assert "Input should" not in message
 
 
+@pytest.mark.parametrize(("keys", "value", "expected"), [
+    (("nilai_sah", "konflik.jenis"), [],
+     "nilai_sah: konflik.jenis tertulis daftar kosong, sehingga setiap sel yang memakainya "
+     "ditolak; tulis paling sedikit satu nilai, misalnya konflik.jenis: [politik, sosial]"),
+    (("wilayah", "Kranggan"), [],
+     "wilayah: Kranggan tertulis daftar kosong, sehingga setiap sel yang memakainya ditolak; "
+     "tulis paling sedikit satu nilai, misalnya Kranggan: [Jagalan, Kranggan]"),
+    (("wilayah", "Kranggan"), ["Jagalan", " "],
+     "wilayah.Kranggan ke-2: tertulis teks kosong, padahal setiap nilai sah dan setiap nama "
+     "wilayah harus berisi teks seperti tertulis di tabel"),
+    (("nilai_sah", "konflik.status"), ["selesai", ""],
+     "nilai_sah.konflik.status ke-2: tertulis teks kosong"),
+])
+def test_empty_reference_list_rejected(tmp_path, keys, value, expected):
+    assert expected in errors_of(tmp_path, setter(*keys, value=value))
+
+
 def test_boolean_filter_in_nested_list(tmp_path):
     def change(raw):
         raw["indikator"][0]["hitung"]["saringan"] = [{"kolom": "sara", "terisi": "mungkin"}]
