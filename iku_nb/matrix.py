@@ -216,7 +216,10 @@ def _items(value: Any) -> list[str]:
     values = value if isinstance(value, list | tuple) else [value]
     items = []
     for item in values:
-        items.extend(part.strip() for part in str(item).split(","))
+        # YAML reads 2.0 as a float; the notebooks' parameters accept it as 2.
+        whole = isinstance(item, float) and item.is_integer()
+        text = str(int(item)) if whole else str(item)
+        items.extend(part.strip() for part in text.split(","))
     return [item for item in items if item]
 
 

@@ -24,6 +24,8 @@ def names(raw, formats="html", years=YEARS):
     ("2023 – 2024", ["2023", "2024"]),
     ("2025,2023-2024,2024", ["2023", "2024", "2025"]),
     ([2025, "2023"], ["2023", "2025"]),
+    (2025.0, ["2025"]),
+    ([2024.0, 2025], ["2024", "2025"]),
 ])
 def test_expand_tahun_forms(tahun, expected):
     assert names({"tahun": tahun}) == expected
@@ -32,6 +34,20 @@ def test_expand_tahun_forms(tahun, expected):
 def test_expand_triwulan_semua():
     assert names({"tahun": "2025", "triwulan": "semua"}) == [
         "2025-tw1", "2025-tw2", "2025-tw3", "2025-tw4"]
+
+
+def test_expand_triwulan_whole_float():
+    assert names({"tahun": 2025, "triwulan": 2.0}) == ["2025-tw2"]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ({"tahun": 2025.5}, "tahun '2025.5' tidak sah"),
+    ({"tahun": 2025, "triwulan": 2.5}, "triwulan '2.5' tidak sah"),
+])
+def test_expand_fractional_number_rejected(raw, expected):
+    with pytest.raises(ParameterError) as error:
+        names(raw)
+    assert expected in str(error.value)
 
 
 def test_expand_triwulan_list():
