@@ -82,7 +82,40 @@ def check_tables(tables: dict[str, RawTable], katalog: Katalog) -> tuple[dict, l
     _check_references(typed, tables, katalog, problems)
     for table in tables.values():
         _explain_open_quote(table, problems)
+        _explain_short_rows(table, problems)
     return typed, problems
+
+
+def _explain_short_rows(table: RawTable, problems: list[Problem]) -> None:
+    """Name the missing cells of a short row whose other values were rejected.
+
+    A row that lacks only optional trailing cells is accepted as it is. When
+    a cell in the middle is missing, the values after it move one column to
+    the left, and the errors they cause name only the symptoms. This error,
+    placed before them, names the cause.
+    """
+    if not table.short_rows:
+        return
+    width = len(table.header)
+    by_row: dict[int, list[Problem]] = {}
+    for problem in problems:
+        if problem.file == table.source and problem.row in table.short_rows:
+            by_row.setdefault(problem.row, []).append(problem)
+    for row, on_row in by_row.items():
+        if not any(p.is_error for p in on_row) or any(
+                p.code in ("baris-kurang-sel", "tanda-kutip-terbuka") for p in on_row):
+            continue
+        count = table.short_rows[row]
+        absent = table.header[count:]
+        columns = absent[0] if len(absent) == 1 else f"{absent[0]} sampai {absent[-1]}"
+        position = problems.index(on_row[0])
+        problems.insert(position, Problem(
+            "baris-kurang-sel", table.source,
+            f"Baris {row} hanya berisi {count} dari {width} sel, sehingga kolom {columns} "
+            "tidak terisi. Karena nilai lain di baris itu juga ditolak, mungkin satu sel di "
+            "tengah baris hilang dan nilai sesudahnya bergeser satu kolom ke kiri. Bandingkan "
+            "setiap nilai baris itu dengan judul kolomnya, lalu tambahkan sel yang hilang.",
+            row=row, value=str(count), expected=f"{width} sel, sebanyak judul kolom"))
 
 
 def _explain_open_quote(table: RawTable, problems: list[Problem]) -> None:

@@ -96,6 +96,23 @@ def test_row_without_optional_trailing_cells_accepted(folder):
     assert inspect(folder).problems == []
 
 
+def test_row_missing_middle_cell_names_cause(folder):
+    # The sumber cell is gone, so belum lands in sumber and the uraian text in
+    # tanggal_selesai. Only the trailing uraian column is left without a cell.
+    replace(folder, "konflik.csv", ";Polres;belum;;Perusakan baliho partai.",
+            ";belum;;Perusakan baliho partai.")
+    problems = inspect(folder).problems
+    errors = [(p.code, p.row) for p in problems if p.is_error]
+    assert errors[0] == ("baris-kurang-sel", 5)
+    assert len(errors) > 1, "the shifted values keep their own errors"
+    cause = problems[[p.is_error for p in problems].index(True)]
+    assert (cause.column, cause.value, cause.expected) == (
+        None, "9", "10 sel, sebanyak judul kolom")
+    assert "Baris 5 hanya berisi 9 dari 10 sel, sehingga kolom uraian tidak terisi" in (
+        cause.message)
+    assert "bergeser satu kolom ke kiri" in cause.message
+
+
 @pytest.mark.parametrize("content", ["", "kode_indikator,tahun,triwulan,pembilang,penyebut\n"])
 def test_empty_optional_rekap_warns(folder, content):
     (folder / "rekap.csv").write_text(content, encoding="utf-8")
