@@ -15,6 +15,7 @@ from iku_nb.parse import (
     canonical,
     closest,
     fold,
+    invisible_characters,
     is_blank,
     shown,
     unseen_difference,
@@ -40,7 +41,10 @@ def _parse_row(rows: Rows, row: int, cells: dict, katalog: Katalog,
         "tanggal_kejadian": rows.date(row, cells, "tanggal_kejadian"),
         "jenis": rows.choice(row, cells, "jenis", allowed["konflik.jenis"]),
         "sara": rows.choice(row, cells, "sara", allowed["konflik.sara"], required=False),
-        "sumber": _catalogue_spelling(rows.text(row, cells, "sumber"), known),
+        # Sources are matched to the catalogue's bidang like codes, so an
+        # invisible character in one is an error as in the code columns.
+        "sumber": _catalogue_spelling(
+            rows.text(row, rows.drop_invisible(row, cells, "sumber"), "sumber"), known),
         # Folded, so "Selesai" in a catalogue still matches the counting rule.
         "status": _folded(rows.choice(row, cells, "status", allowed["konflik.status"])),
         "tanggal_selesai": rows.date(row, cells, "tanggal_selesai", required=False),
@@ -92,7 +96,7 @@ def _catalogue_spelling(text: str | None, known: dict[str, str]) -> str | None:
 def _sources(column: pd.Series, known: dict[str, str]) -> columns.Parsed:
     """Parse the sumber column as _parse_row does, once per distinct text."""
     def parse(text: str) -> tuple[str | None, bool]:
-        if is_blank(text):
+        if is_blank(text) or invisible_characters(text):
             return None, False
         return _catalogue_spelling(" ".join(text.split()), known), True
 

@@ -539,6 +539,7 @@ def test_bom_in_organisation_id_rejected_once(folder, first_line):
      "ORG-<U+200D>003"),
     ("target.csv", "IKU-2;2024;70;", "IKU-2\u00ad;2024;70;", 3, "kode_indikator",
      "IKU-2<U+00AD>"),
+    ("konflik.csv", ";Meri;Kodim;", ";Meri;Ko\x00dim;", 4, "sumber", "Ko<U+0000>dim"),
 ])
 def test_invisible_character_in_code_rejected(folder, name, old, new, row, column, value):
     replace(folder, name, old, new)
