@@ -473,11 +473,34 @@ def _read_sheet(name: str, path: Path, sheet: str, label: str,
     _note_percent_cells(start, label, records, percent_cells, problems)
     if any(cell is None for record in records for cell in record):
         _flag_formulas_without_values(path, sheet, label, records, problems)
-        # Every cell of a merged range but the first reads as empty.
-        from iku_nb.merged_cells import merged_ranges  # noqa: PLC0415 - imports openpyxl
+    from iku_nb.sheet_xml import sheet_layout  # noqa: PLC0415 - imports openpyxl
 
-        _flag_merged_cells(name, start, label, records, merged_ranges(path, sheet), problems)
+    layout = sheet_layout(path, sheet)
+    # Every cell of a merged range but the first reads as empty.
+    _flag_merged_cells(name, start, label, records, layout.merged, problems)
+    _note_hidden_rows(start, label, records, layout.hidden_rows, problems)
     return _build(name, label, records, problems, path)
+
+
+def _note_hidden_rows(start: int | None, label: str, records: list[list], hidden: list[int],
+                      problems: list[Problem]) -> None:
+    """Warn once per sheet that rows hidden in Excel, by hand or by a filter, are still counted."""
+    if start is None:
+        return
+    data_rows = [row for row in hidden
+                 if start + 1 < row <= len(records) and not _blank_record(records[row - 1])]
+    if not data_rows:
+        return
+    spans = _spans(data_rows)
+    shown_spans = ", ".join(spans[:ROWS_NAMED]) + (", …" if len(spans) > ROWS_NAMED else "")
+    problems.append(Problem(
+        "baris-tersembunyi", label,
+        f"{len(data_rows)} baris data tersembunyi di Excel (disembunyikan atau "
+        f"tersaring): baris {shown_spans}. Baris itu tetap dibaca dan dihitung. Tampilkan "
+        "semua baris (Unhide, atau Clear pada saringan) untuk memeriksanya, dan hapus baris "
+        "yang memang tidak boleh dihitung.",
+        row=data_rows[0], value=str(len(data_rows)), expected="baris yang terlihat",
+        severity=WARNING))
 
 
 def _note_percent_cells(start: int | None, label: str, records: list[list],
@@ -646,6 +669,19 @@ def _report_cells_outside(source: str, outside: list[tuple[int, list]], delimite
 
 def _span(first: int, last: int) -> str:
     return str(first) if first == last else f"{first}–{last}"
+
+
+def _spans(rows: list[int]) -> list[str]:
+    """Return sorted row numbers as runs: [3, 4, 5, 9] gives ["3–5", "9"]."""
+    spans = []
+    first = previous = rows[0]
+    for row in rows[1:]:
+        if row != previous + 1:
+            spans.append(_span(first, previous))
+            first = row
+        previous = row
+    spans.append(_span(first, previous))
+    return spans
 
 
 def _header_row(name: str, records: list[list]) -> int | None:

@@ -14,8 +14,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
-from iku_nb import merged_cells
 from iku_nb import read as read_module
+from iku_nb import sheet_xml
 from iku_nb.dataset import inspect
 from iku_nb.read import read_tables, unreadable_reason
 
@@ -368,13 +368,54 @@ def test_merged_unused_columns_only_warn(folder):
     assert problems[0].column == "catatan petugas"
 
 
+@pytest.mark.parametrize("title", [False, True])
+def test_hidden_rows_warned_once(folder, title):
+    book = konflik_workbook(folder, title=title)
+    sheet = book.active
+    offset = 1 if title else 0
+    # Rows 2-3 hidden by hand, row 5 as a filter hides it, and an empty
+    # hidden row below the data, which is not worth a warning.
+    for row in (2, 3, 5, 30):
+        sheet.row_dimensions[row + offset].hidden = True
+    sheet.auto_filter.ref = f"A{1 + offset}:J{5 + offset}"
+    book.save(folder / "konflik.xlsx")
+    _, problems = read_tables(folder)
+    # A title above the header gets its own warning.
+    assert codes(problems) == ["baris-tersembunyi"] + ["judul-bukan-baris-1"] * title
+    problem = problems[0]
+    assert not problem.is_error
+    assert (problem.file, problem.row, problem.value) == (
+        "konflik.xlsx", 2 + offset, "3")
+    spans = f"{2 + offset}–{3 + offset}, {5 + offset}"
+    assert f"3 baris data tersembunyi di Excel (disembunyikan atau tersaring): baris {spans}." \
+        in problem.message
+    assert "tetap dibaca dan dihitung" in problem.message
+
+
+def test_hidden_header_row_not_warned(folder):
+    book = konflik_workbook(folder)
+    book.active.row_dimensions[1].hidden = True
+    book.save(folder / "konflik.xlsx")
+    _, problems = read_tables(folder)
+    assert problems == []
+
+
 def test_merged_title_above_header_accepted(folder):
     konflik_workbook(folder, title=True).save(folder / "konflik.xlsx")
     _, problems = read_tables(folder)
     assert codes(problems) == ["judul-bukan-baris-1"]
 
 
-def sheet_with_merges(path, merges: str, prefix: str = "") -> None:
+def _row_attributes(number: int, hidden: set[int]) -> str:
+    """Return a row's attributes, with ``hidden`` written in the forms Excel and others use."""
+    if number not in hidden:
+        return f'r="{number}"'
+    if number % 2:
+        return f'r="{number}" spans="1:1" hidden="1" customHeight="1"'
+    return f"hidden='true' r='{number}'"
+
+
+def sheet_with_merges(path, merges: str, prefix: str = "", hidden: set[int] = frozenset()) -> None:
     """Write a one-sheet workbook package whose sheet XML ends with ``merges``.
 
     The parts are written by hand, as other spreadsheet programs write them
@@ -385,8 +426,9 @@ def sheet_with_merges(path, merges: str, prefix: str = "") -> None:
     relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     package = "http://schemas.openxmlformats.org/package/2006/relationships"
     ns = f"xmlns:{prefix[:-1]}" if prefix else "xmlns"
-    rows = "".join(f'<{prefix}row r="{n}"><{prefix}c r="A{n}"><{prefix}v>{n}</{prefix}v>'
-                   f"</{prefix}c></{prefix}row>" for n in range(1, 400))
+    rows = "".join(f'<{prefix}row {_row_attributes(n, hidden)}><{prefix}c r="A{n}">'
+                   f"<{prefix}v>{n}</{prefix}v></{prefix}c></{prefix}row>"
+                   for n in range(1, 400))
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("_rels/.rels", f'<Relationships xmlns="{package}"><Relationship '
                          f'Id="rId1" Type="{relations}/officeDocument" '
@@ -408,20 +450,22 @@ def sheet_with_merges(path, merges: str, prefix: str = "") -> None:
 
 
 @pytest.mark.parametrize("prefix", ["", "x:"])
-def test_merged_ranges_found_across_read_chunks(tmp_path, monkeypatch, prefix):
+def test_sheet_layout_found_across_read_chunks(tmp_path, monkeypatch, prefix):
     # Small chunks, so that merge elements straddle chunk boundaries.
-    monkeypatch.setattr(merged_cells, "CHUNK", 97)
-    monkeypatch.setattr(merged_cells, "OVERLAP", 64)
+    monkeypatch.setattr(sheet_xml, "CHUNK", 97)
+    monkeypatch.setattr(sheet_xml, "OVERLAP", 64)
     refs = [f"C{n}:D{n + 1}" for n in range(2, 300, 3)]
     merges = (f'<{prefix}mergeCells count="{len(refs) + 1}">'
               + "".join(f'<{prefix}mergeCell ref="{ref}"/>' for ref in refs)
               + f'<{prefix}mergeCell ref="F7:F7"/></{prefix}mergeCells>')
     path = tmp_path / "lain.xlsx"
-    sheet_with_merges(path, merges, prefix)
-    found = merged_cells.merged_ranges(path, "konflik")
-    assert found == [(3, n, 4, n + 1) for n in range(2, 300, 3)]
-    assert merged_cells.merged_ranges(path, "lain") == [(1, 1, 2, 1)]
-    assert merged_cells.merged_ranges(path, "tidak-ada") == []
+    hidden = set(range(5, 400, 7))
+    sheet_with_merges(path, merges, prefix, hidden)
+    layout = sheet_xml.sheet_layout(path, "konflik")
+    assert layout.merged == [(3, n, 4, n + 1) for n in range(2, 300, 3)]
+    assert layout.hidden_rows == sorted(hidden)
+    assert sheet_xml.sheet_layout(path, "lain").merged == [(1, 1, 2, 1)]
+    assert sheet_xml.sheet_layout(path, "tidak-ada") == sheet_xml.SheetLayout()
 
 
 def test_percent_cells_read_as_shown(folder):
