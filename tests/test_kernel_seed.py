@@ -34,6 +34,7 @@ print(json.dumps({
     "parent_handle": app.parent_handle, "poller": type(app.poller).__name__,
     "display": sorted(formats),
     "numpy_random": __import__("numpy").random.rand(),
+    "debugpy": sys.modules.get("debugpy") is not None,
 }))
 """
 
@@ -103,6 +104,9 @@ def test_forked_kernel_matches_new(tmp_path):
     for name in ("MPLBACKEND", "PROBE_VARIABLE", "backend", "shell", "main",
                  "session_leader", "display"):
         assert forked[name] == new[name], name
+    # The one intended difference: a forked report kernel starts without debugpy.
+    assert new["debugpy"] is True
+    assert forked["debugpy"] is False
 
 
 @pytest.mark.slow
