@@ -157,3 +157,22 @@ def daftar(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " dan " + items[-1]
+
+
+def rentang_tahun(years: list[int]) -> str:
+    """Write sorted years as runs: 2021, 2023, 2024 and 2025 give ``2021, 2023–2025``.
+
+    No years gives ``tidak ada``.
+    """
+    if not years:
+        return "tidak ada"
+    runs = []
+    first = previous = years[0]
+    for year in [*years[1:], None]:
+        if year is not None and year == previous + 1:
+            previous = year
+            continue
+        runs.append(str(first) if first == previous else f"{first}–{previous}")
+        if year is not None:
+            first = previous = year
+    return ", ".join(runs)

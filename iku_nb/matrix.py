@@ -23,6 +23,7 @@ from typing import Any
 
 from iku_nb.catalogue import Katalog
 from iku_nb.errors import ParameterError
+from iku_nb.formatting import rentang_tahun
 from iku_nb.params import NAMES, parse_parameters
 from iku_nb.parse import canonical
 from iku_nb.period import MAX_YEAR, MIN_YEAR
@@ -100,9 +101,8 @@ def expand(raw: dict[str, Any], formats: str | Iterable[str], katalog: Katalog,
     if years is not None:
         outside = [t for t in tahun_list if t not in years]
         if outside:
-            span = f"{years[0]}–{years[-1]}" if years else "tidak ada"
             problems.append(f"tahun {', '.join(map(str, outside))} tidak tercakup data "
-                            f"pemantauan (tahun yang ada: {span})")
+                            f"pemantauan (tahun yang ada: {rentang_tahun(years)})")
     triwulan_list = parse_triwulan(raw.get("triwulan"), problems)
     bidang_list = parse_bidang(raw.get("bidang"), katalog, problems)
     format_tuple = parse_formats(formats, problems)

@@ -10,6 +10,7 @@ from typing import Any
 from iku_nb.analysis import PERIOD_KEY, analysis_period, parse_analysis
 from iku_nb.catalogue import Katalog
 from iku_nb.errors import ParameterError
+from iku_nb.formatting import rentang_tahun
 from iku_nb.parse import canonical, closest, parse_integer
 from iku_nb.period import MAX_YEAR, MIN_YEAR, Period
 
@@ -98,9 +99,8 @@ def parse_parameters(raw: dict[str, Any], katalog: Katalog | None = None,
 def check_year(tahun: int, years: list[int]) -> None:
     """Reject a tahun outside the years the data covers."""
     if tahun not in years:
-        listed = ", ".join(str(y) for y in years) if years else "tidak ada"
-        raise ParameterError(
-            f"Tahun {tahun} tidak tercakup data pemantauan (tahun yang ada: {listed}).")
+        raise ParameterError(f"Tahun {tahun} tidak tercakup data pemantauan (tahun yang ada: "
+                             f"{rentang_tahun(years)}).")
 
 
 def _bidang(value: Any, katalog: Katalog | None, problems: list[str]) -> str | None:

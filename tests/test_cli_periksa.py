@@ -306,7 +306,7 @@ def test_hitung_period_without_data():
 @pytest.mark.parametrize(("name", "message"), [
     ("tahun-bukan-angka", "tahun 'dua ribu' tidak sah"),
     ("tahun-di-luar-data", "Tahun 2030 tidak tercakup data pemantauan (tahun yang ada: "
-                           "2024, 2025)"),
+                           "2024–2025)"),
     ("triwulan-5", "triwulan '5' tidak sah"),
 ])
 def test_hitung_rejects_parameter(name, message, hitung_runs):

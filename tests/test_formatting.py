@@ -17,6 +17,7 @@ from iku_nb.formatting import (
     detik,
     persen,
     poin_persen,
+    rentang_tahun,
     round_half_up,
     rupiah,
     selisih,
@@ -165,3 +166,14 @@ def test_waktu_sekarang_is_wib():
     after = datetime.now(UTC)
     expected = {waktu(before), waktu(after)}
     assert printed in expected
+
+
+@pytest.mark.parametrize(("years", "expected"), [
+    ([], "tidak ada"),
+    ([2025], "2025"),
+    ([2024, 2025], "2024–2025"),
+    ([2021, 2023, 2024, 2025], "2021, 2023–2025"),
+    ([2021, 2022, 2024], "2021–2022, 2024"),
+])
+def test_rentang_tahun_runs(years, expected):
+    assert rentang_tahun(years) == expected

@@ -106,6 +106,13 @@ def test_expand_rejects_year_without_data():
         expand({"tahun": "2019-2021"}, "html", KATALOG, YEARS)
 
 
+def test_expand_year_gap_lists_present_years():
+    with pytest.raises(ParameterError) as error:
+        expand({"tahun": "2021-2025"}, "html", KATALOG, [2021, 2023, 2024, 2025])
+    assert ("tahun 2022 tidak tercakup data pemantauan (tahun yang ada: 2021, 2023–2025)"
+            in str(error.value))
+
+
 def test_expand_requires_tahun():
     with pytest.raises(ParameterError, match="tahun wajib diisi"):
         expand({"triwulan": 2}, "html", KATALOG, YEARS)
