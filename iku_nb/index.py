@@ -26,6 +26,14 @@ from iku_nb.run import FAILED_NOTE_SUFFIX, FAILED_SUFFIX
 log = logging.getLogger("iku_nb")
 
 INDEX_NAME = "index.html"
+# Written instead of index.html when the output folder holds an index.html
+# that iku-nb did not write, so that page is never overwritten.
+OWN_INDEX_NAME = "index-iku-nb.html"
+# Texts by which an index.html is recognised as iku-nb's: the generator tag,
+# and the line every earlier version wrote under the title.
+OWN_INDEX_MARKS = ('<meta name="generator" content="iku-nb">',
+                   "laporan di folder ini. Halaman dibuat",
+                   "Belum ada laporan. Jalankan <code>iku-nb laporan")
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 OK = "berhasil"
@@ -79,12 +87,18 @@ def write_index(output: Path, bidang_names: dict[str, str] | None = None,
     """Write ``<output>/index.html`` atomically and return its path.
 
     The page is written to a temporary file in the same folder and moved in
-    place with os.replace, so a reader never sees a half-written index.
+    place with os.replace, so a reader never sees a half-written index. An
+    index.html that iku-nb did not write is kept, and the page goes to
+    index-iku-nb.html instead.
     """
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
     html = render_index(scan_reports(output), bidang_names or {}, title)
     target = output / INDEX_NAME
+    if not _own_index(target):
+        log.warning("%s tidak dibuat oleh iku-nb, jadi tidak ditimpa; daftar laporan ditulis ke "
+                    "%s", target, output / OWN_INDEX_NAME)
+        target = output / OWN_INDEX_NAME
     temporary = output / f".{INDEX_NAME}.{os.getpid()}.tmp"
     try:
         temporary.write_text(html, encoding="utf-8")
@@ -92,6 +106,19 @@ def write_index(output: Path, bidang_names: dict[str, str] | None = None,
     finally:
         temporary.unlink(missing_ok=True)
     return target
+
+
+def _own_index(path: Path) -> bool:
+    """Return whether ``path`` is absent or an index page that iku-nb wrote."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            head = handle.read(8192)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        # An unreadable index.html is left to os.replace, which reports the cause.
+        return True
+    return any(mark in head for mark in OWN_INDEX_MARKS)
 
 
 def render_index(entries: list[IndexEntry], bidang_names: dict[str, str], title: str) -> str:

@@ -83,9 +83,22 @@ class ReportSpec:
         return folder
 
 
+class ReportFiles(dict):
+    """The paths of a published report's files, by kind (``html``, ``pdf``, ...).
+
+    ``dropped`` lists the formats of the previous report that this one does
+    not write, such as a PDF from an earlier html,pdf run. Their files were
+    removed because they no longer matched the report.
+    """
+
+    def __init__(self, files: dict[str, Path], dropped: list[str]) -> None:
+        super().__init__(files)
+        self.dropped = dropped
+
+
 def run_report(spec: ReportSpec, output: Path | str = "output",
                execution_timeout: int | None = 600, *,
-               kernel: WarmKernel | None = None) -> dict[str, Path]:
+               kernel: WarmKernel | None = None) -> ReportFiles:
     """Produce one report and return the paths of the files written.
 
     Without ``kernel`` the notebook runs in a new kernel that papermill starts
@@ -123,15 +136,18 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
 
 
 def missing_data_note(spec: ReportSpec, files: dict[str, Path]) -> str | None:
-    """Name the indicators of a written report that have no data or no target for its period.
+    """Name what a written report lacks: indicators without data or target, and dropped formats.
 
     Such a report is complete, and its text explains each empty figure. The
-    batch summary shows this note beside it, so that an empty period or a
-    target not yet set is not published unnoticed.
+    batch summary shows this note beside it, so that an empty period, a
+    target not yet set, or a PDF removed because it no longer matched is not
+    published unnoticed.
     """
+    dropped = [f"{kind.upper()} lama dihapus karena tidak cocok lagi dengan laporan ini; buat "
+               "lagi dengan --format html,pdf" for kind in getattr(files, "dropped", [])]
     path = files.get("angka")
     if path is None:
-        return None
+        return "; ".join(dropped) or None
     records = json.loads(Path(path).read_text(encoding="utf-8"))["angka"]
     period = (spec.params.tahun, spec.params.triwulan)
     # Indicator records carry "asal"; the budget's record does not.
@@ -141,7 +157,7 @@ def missing_data_note(spec: ReportSpec, files: dict[str, Path]) -> str | None:
     notes = [f"{label} {spec.period.label}: {', '.join(codes)}"
              for label, codes in (("tanpa data", missing), ("tanpa target", untargeted))
              if codes]
-    return "; ".join(notes) or None
+    return "; ".join(notes + dropped) or None
 
 
 def render(notebook, spec: ReportSpec, katalog, work: Path,
@@ -392,7 +408,7 @@ def _check_inputs_unchanged(spec: ReportSpec, before, katalog: Path | None) -> N
             "tidak diubah.")
 
 
-def _promote(files: dict[str, Path], target: Path, stem: str, name: str) -> dict[str, Path]:
+def _promote(files: dict[str, Path], target: Path, stem: str, name: str) -> ReportFiles:
     """Move finished files into the report folder: all of them, or none.
 
     The previous report's files, including a format not written this time
@@ -432,7 +448,9 @@ def _promote(files: dict[str, Path], target: Path, stem: str, name: str) -> dict
         raise RunError(f"Laporan {name} tidak dapat dipasang: berkas {current} tidak dapat "
                        f"diganti ({os_cause(exc)}). {outcome}") from exc
     log.info("laporan ditulis ke %s", target)
-    return promoted
+    dropped = [kind for kind in ("html", "pdf")
+               if kind not in files and target / f"{stem}.{kind}" in moved_aside]
+    return ReportFiles(promoted, dropped)
 
 
 def _put_back(moved_in: list[Path], moved_aside: list[Path], aside: Path) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import time
@@ -153,13 +154,34 @@ def test_write_index_escapes_text(tmp_path):
 
 def test_write_index_atomic_replace(tmp_path):
     old = tmp_path / "index.html"
-    old.write_text("INDEKS-LAMA", encoding="utf-8")
+    old.write_text('<meta name="generator" content="iku-nb">INDEKS-LAMA', encoding="utf-8")
     old_inode = old.stat().st_ino
     make_report(tmp_path / "2025", "laporan_tahunan")
     write_index(tmp_path)
     assert "INDEKS-LAMA" not in old.read_text(encoding="utf-8")
     assert old.stat().st_ino != old_inode, "a new file replaces the old one, not a rewrite"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2025", "index.html"]
+
+
+def test_write_index_replaces_earlier_version_page(tmp_path):
+    # An index written before the generator tag, recognised by its count line.
+    old = tmp_path / "index.html"
+    old.write_text("<p class=\"catatan\">3 laporan di folder ini. Halaman dibuat 1 Juli 2025</p>",
+                   encoding="utf-8")
+    assert write_index(tmp_path) == old
+    assert "generator" in old.read_text(encoding="utf-8")
+
+
+def test_write_index_keeps_foreign_index(tmp_path, caplog):
+    foreign = tmp_path / "index.html"
+    foreign.write_text("<h1>Beranda kantor</h1>", encoding="utf-8")
+    make_report(tmp_path / "2025", "laporan_tahunan")
+    with caplog.at_level(logging.WARNING, logger="iku_nb"):
+        path = write_index(tmp_path)
+    assert path == tmp_path / "index-iku-nb.html"
+    assert foreign.read_text(encoding="utf-8") == "<h1>Beranda kantor</h1>"
+    assert "laporan_tahunan.html" in path.read_text(encoding="utf-8")
+    assert f"{foreign} tidak dibuat oleh iku-nb, jadi tidak ditimpa" in caplog.text
 
 
 def test_write_index_empty_output(tmp_path):

@@ -243,6 +243,11 @@ def test_format_not_written_again_is_removed(tmp_path):
     files = run_report(spec(tahun=2025), tmp_path)
     assert "pdf" not in files
     assert not stale_pdf.exists()
+    assert files.dropped == ["pdf"]
+    assert ("PDF lama dihapus karena tidak cocok lagi dengan laporan ini; buat lagi dengan "
+            "--format html,pdf") in run_module.missing_data_note(spec(tahun=2025), files)
+    again = run_report(spec(tahun=2025), tmp_path)
+    assert again.dropped == []
 
 
 def test_yearly_pdf_has_no_blank_page(tmp_path):
@@ -407,6 +412,7 @@ def test_promote_replaces_all_and_drops_stale(tmp_path):
                                  "laporan_tahunan.ipynb": "baru",
                                  "laporan_tahunan.manifest.json": "baru"}
     assert promoted["html"] == target / "laporan_tahunan.html"
+    assert promoted.dropped == ["pdf"]
 
 
 @pytest.mark.parametrize(("blocked", "named"), [
