@@ -26,7 +26,7 @@ from iku_nb.run import FAILED_NOTE_SUFFIX, FAILED_SUFFIX
 log = logging.getLogger("iku_nb")
 
 INDEX_NAME = "index.html"
-# Written instead of index.html when the output folder holds an index.html
+# Written instead of index.html when the output folder contains an index.html
 # that iku-nb did not write, so that page is never overwritten.
 OWN_INDEX_NAME = "index-iku-nb.html"
 # Texts by which an index.html is recognised as iku-nb's: the generator tag,
@@ -116,8 +116,8 @@ def _own_index(path: Path) -> bool:
     except FileNotFoundError:
         return True
     except OSError:
-        # An unreadable index.html is left to os.replace, which reports the cause.
-        return True
+        # Whose it is cannot be told, so it is kept.
+        return False
     return any(mark in head for mark in OWN_INDEX_MARKS)
 
 
