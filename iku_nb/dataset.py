@@ -14,10 +14,10 @@ import pandas as pd
 
 from iku_nb.catalogue import Katalog, find_catalogue, load_catalogue
 from iku_nb.check import check_tables
-from iku_nb.count import REGISTER_DATE, register_covers, years_covered
+from iku_nb.count import REGISTER_DATE, inside, register_covers, years_covered
 from iku_nb.errors import DataError
 from iku_nb.period import Period
-from iku_nb.problems import WARNING, Problem, sort_problems
+from iku_nb.problems import WARNING, Problem, row_list, sort_problems
 from iku_nb.read import FORMULA, IGNORED_PREFIXES, read_tables
 
 log = logging.getLogger("iku_nb")
@@ -224,12 +224,18 @@ def _check_rekap_against_registers(tables: dict, katalog: Katalog, raw: dict) ->
         register = ind.hitung.register_name
         if register_covers(tables, register, Period(period.tahun)):
             register_source = raw[register].source
+            frame = tables[register]
+            dated = frame.loc[inside(frame[REGISTER_DATE[register]], Period(period.tahun)),
+                              "baris"]
+            rows = sorted(int(number) for number in dated)
             problems.append(Problem(
                 "rekap-dan-register", raw["rekap"].source,
                 f"{ind.kode} {period.label} ada di rekap (baris {row.baris}), padahal "
                 f"register {register_source} (kolom {REGISTER_DATE[register]}) memuat "
-                f"catatan tahun {period.tahun}; satu tahun harus berasal dari satu sumber, "
-                "jadi hapus baris rekap itu atau catatan register tahun tersebut.",
+                f"{len(rows)} catatan tahun {period.tahun}, di baris {row_list(rows)}. Satu "
+                "tahun harus berasal dari satu sumber, jadi hapus baris rekap itu atau catatan "
+                "register tahun tersebut, atau perbaiki tanggal catatan register yang salah "
+                "ketik.",
                 row=row.baris, column="tahun", value=period.slug,
                 expected="periode tanpa baris register", ids=(ind.kode,)))
     return problems

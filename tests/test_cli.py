@@ -233,7 +233,9 @@ def test_quarter_rekap_in_register_year_is_rejected(make_data):
     problem = json.loads(run.stdout)[0]
     assert problem["kode"] == "rekap-dan-register"
     assert problem["baris"] == 2
-    assert "satu tahun harus berasal dari satu sumber" in problem["keterangan"]
+    # K-1 is on konflik.csv row 2, the register's only 2024 record.
+    assert ("register konflik.csv (kolom tanggal_kejadian) memuat 1 catatan tahun 2024, di "
+            "baris 2. Satu tahun harus berasal dari satu sumber") in problem["keterangan"]
 
 
 @pytest.mark.parametrize("triwulan", ["II", "TW2", "5"])
