@@ -27,6 +27,7 @@ from iku_nb.check_konflik import (
     parse_konflik_columns,
 )
 from iku_nb.check_organisasi import (
+    check_organisation_names,
     check_participation,
     parse_organisasi,
     parse_organisasi_columns,
@@ -67,6 +68,8 @@ def check_tables(tables: dict[str, RawTable], katalog: Katalog) -> tuple[dict, l
                 typed[name] = _frame(rows.records, name)
             if name == "partisipasi":
                 check_duplicate_rows(table, problems)
+            if name == "organisasi":
+                check_organisation_names(typed[name], table.source, problems)
             if name == "konflik":
                 agreement = (len(problems), table, numbering.submit(case_numbers, typed[name]))
         if agreement is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -12,7 +13,7 @@ import pyarrow.compute as pc
 
 from iku_nb import columns
 from iku_nb.catalogue import Katalog
-from iku_nb.parse import unseen_difference
+from iku_nb.parse import fold, unseen_difference
 from iku_nb.problems import WARNING, Problem
 from iku_nb.rows import Rows
 from iku_nb.tables import ID_DTYPE
@@ -72,6 +73,39 @@ def parse_organisasi_columns(rows: Rows, katalog: Katalog) -> dict[str, np.ndarr
     return columns.merge_unclean_rows(
         rows, values, clean,
         lambda row, row_cells: _organisation_row(rows, row, row_cells, katalog, seen))
+
+
+def check_organisation_names(org: pd.DataFrame, source: str, problems: list[Problem]) -> None:
+    """Warn about one organisation name under two ids whose active spans overlap.
+
+    Both ids count in the IKU-2 penyebut of every period in the overlap, so
+    an organisation registered twice by mistake is counted twice. A name
+    taken up again after the first organisation became nonaktif is a new
+    registration and passes. Names are compared ignoring case and spacing.
+    """
+    named = org.dropna(subset=["nama", "id_organisasi", "tanggal_terdaftar"])
+    folded = named["nama"].map(fold)
+    repeated = folded.duplicated(keep=False)
+    for _, group in named[repeated].groupby(folded[repeated], sort=False):
+        rows = group.sort_values(["tanggal_terdaftar", "baris"]).to_dict("records")
+        for earlier, later in itertools.pairwise(rows):
+            ended = earlier["tanggal_nonaktif"]
+            if earlier["id_organisasi"] == later["id_organisasi"]:
+                continue
+            if not pd.isna(ended) and ended <= later["tanggal_terdaftar"]:
+                continue
+            problems.append(Problem(
+                "nama-organisasi-ganda", source,
+                f"Organisasi {later['nama']!r} terdaftar dengan dua id: "
+                f"{earlier['id_organisasi']} (baris {earlier['baris']}) dan "
+                f"{later['id_organisasi']} (baris {later['baris']}), dan keduanya aktif pada "
+                "waktu yang sama, sehingga dihitung dua kali dalam penyebut indikator yang "
+                "menghitung organisasi. Bila keduanya organisasi yang sama, hapus salah satu dan "
+                "pakai satu id di tabel partisipasi; bila yang lama sudah bubar, isi "
+                "tanggal_nonaktif-nya.",
+                row=int(later["baris"]), column="nama", value=later["nama"],
+                expected="satu id per organisasi", severity=WARNING,
+                ids=(earlier["id_organisasi"], later["id_organisasi"])))
 
 
 def parse_partisipasi(rows: Rows, katalog: Katalog) -> None:

@@ -594,6 +594,25 @@ def add_lines(folder: Path, name: str, *lines: str) -> None:
 
 
 @pytest.mark.parametrize("first_line", ["", "sep=,\n"])
+def test_organisation_name_under_two_ids_warned(folder, first_line):
+    # A sep= line sends the file to the row-by-row reader.
+    replace(folder, "organisasi.csv", "id_organisasi,", f"{first_line}id_organisasi,")
+    add_lines(folder, "organisasi.csv", "ORG-005,yayasan  ruang HIJAU,LSM,2024-02-01,")
+    problem = only_problem(folder)
+    assert (problem.code, problem.severity) == ("nama-organisasi-ganda", "peringatan")
+    assert (problem.file, problem.row, problem.column) == ("organisasi.csv", 6, "nama")
+    assert problem.ids == ("ORG-004", "ORG-005")
+    assert ("terdaftar dengan dua id: ORG-004 (baris 5) dan ORG-005 (baris 6), dan keduanya "
+            "aktif pada waktu yang sama") in problem.message
+
+
+def test_organisation_name_registered_again_after_nonaktif(folder):
+    # Partai Contoh became nonaktif on 30 June 2025; a new registration after that passes.
+    add_lines(folder, "organisasi.csv", "ORG-005,Partai Contoh,Parpol,2025-07-01,")
+    assert inspect(folder).problems == []
+
+
+@pytest.mark.parametrize("first_line", ["", "sep=,\n"])
 def test_duplicate_participation_rows_warned(folder, first_line):
     replace(folder, "partisipasi.csv", "id_organisasi,", f"{first_line}id_organisasi,")
     add_lines(folder, "partisipasi.csv", *["ORG-002,2025-03-05,Kerja bakti Kelurahan Meri"] * 4)
