@@ -211,6 +211,11 @@ def parse_formats(value: str | Iterable[str], problems: list[str]) -> tuple[str,
     return tuple(f for f in FORMATS if f in chosen)
 
 
+# A whole number written with a zero fraction, 2.0 or 2025.00, as hitung and
+# the notebooks' parameter check accept it.
+_WHOLE = re.compile(r"^(\d+)\.0+$")
+
+
 def _items(value: Any) -> list[str]:
     """Split a comma-separated string or a YAML list into stripped, non-empty items."""
     values = value if isinstance(value, list | tuple) else [value]
@@ -219,7 +224,7 @@ def _items(value: Any) -> list[str]:
         # YAML reads 2.0 as a float; the notebooks' parameters accept it as 2.
         whole = isinstance(item, float) and item.is_integer()
         text = str(int(item)) if whole else str(item)
-        items.extend(part.strip() for part in text.split(","))
+        items.extend(_WHOLE.sub(r"\1", part.strip()) for part in text.split(","))
     return [item for item in items if item]
 
 

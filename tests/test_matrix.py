@@ -36,8 +36,10 @@ def test_expand_triwulan_semua():
         "2025-tw1", "2025-tw2", "2025-tw3", "2025-tw4"]
 
 
-def test_expand_triwulan_whole_float():
-    assert names({"tahun": 2025, "triwulan": 2.0}) == ["2025-tw2"]
+@pytest.mark.parametrize(("tahun", "triwulan"), [(2025, 2.0), ("2025.0", "2.0"),
+                                                ("2025", "1.00,2")])
+def test_expand_whole_number_with_zero_fraction(tahun, triwulan):
+    assert names({"tahun": tahun, "triwulan": triwulan})[-1] == "2025-tw2"
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
