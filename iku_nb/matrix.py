@@ -24,7 +24,7 @@ from typing import Any
 from iku_nb.catalogue import Katalog
 from iku_nb.errors import ParameterError
 from iku_nb.formatting import rentang_tahun
-from iku_nb.params import NAMES, parse_parameters
+from iku_nb.params import NAMES, ROMAN_QUARTERS, parse_parameters, written
 from iku_nb.parse import canonical
 from iku_nb.period import MAX_YEAR, MIN_YEAR
 from iku_nb.run import ReportSpec
@@ -35,8 +35,6 @@ log = logging.getLogger("iku_nb")
 ALL = "semua"
 FORMATS = ("html", "pdf")
 MATRIX_NAMES = ("tahun", "triwulan", "bidang")
-# Quarters as reports name them, which the options take only as digits.
-ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:[-–]\s*(\d+)\s*)?$")
 
 
@@ -72,8 +70,8 @@ def merge_parameters(file_values: dict[str, Any], pairs: Iterable[tuple[str, str
         for name, value in source.items():
             if name in merged and str(merged[name]) != str(value):
                 # The later source wins, but a silently dropped value hides a typo.
-                log.warning("parameter %s=%r diganti %s=%r dari %s", name, merged[name],
-                            name, value, label)
+                log.warning("parameter %s=%s diganti %s=%s dari %s", name,
+                            written(merged[name]), name, written(value), label)
             merged[name] = value
     return merged
 
@@ -223,7 +221,12 @@ def _items(value: Any) -> list[str]:
     for item in values:
         # YAML reads 2.0 as a float; the notebooks' parameters accept it as 2.
         whole = isinstance(item, float) and item.is_integer()
-        text = str(int(item)) if whole else str(item)
+        if whole:
+            text = str(int(item))
+        elif isinstance(item, bool):
+            text = written(item)  # true, as written in YAML, not Python's True
+        else:
+            text = str(item)
         items.extend(_WHOLE.sub(r"\1", part.strip()) for part in text.split(","))
     return [item for item in items if item]
 

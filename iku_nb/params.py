@@ -15,6 +15,8 @@ from iku_nb.parse import canonical, closest, parse_integer
 from iku_nb.period import MAX_YEAR, MIN_YEAR, Period
 
 NAMES = ("tahun", "triwulan", "bidang", "data", "katalog", "analisis")
+# Quarters as reports name them, which parameters take only as digits.
+ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 # Same rule as a bidang kode in the catalogue; it also keeps the value safe
 # to use as a folder name of the report output.
 BIDANG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -54,15 +56,20 @@ def parse_parameters(raw: dict[str, Any], katalog: Katalog | None = None,
     if _empty(raw.get("tahun")):
         problems.append("tahun wajib diisi: tahun empat angka, misalnya 2025")
     elif tahun is None:
-        problems.append(f"tahun {_written(raw.get('tahun'))} tidak sah: harus tahun empat "
+        problems.append(f"tahun {written(raw.get('tahun'))} tidak sah: harus tahun empat "
                         "angka, misalnya 2025")
     elif not MIN_YEAR <= tahun <= MAX_YEAR:
         problems.append(f"tahun {tahun} tidak sah: harus antara {MIN_YEAR} dan {MAX_YEAR}")
     triwulan = None
     if not _empty(raw.get("triwulan")):
         triwulan = _integer(raw.get("triwulan"))
-        if triwulan not in (1, 2, 3, 4):
-            problems.append(f"triwulan {_written(raw.get('triwulan'))} tidak sah: harus 1, "
+        roman = ROMAN_QUARTERS.get(str(raw.get("triwulan")).strip().casefold())
+        if roman is not None:
+            problems.append(f"triwulan {written(raw.get('triwulan'))} tidak sah: tulis "
+                            f"nomornya dengan angka, {roman} untuk Triwulan "
+                            f"{str(raw.get('triwulan')).strip().upper()}")
+        elif triwulan not in (1, 2, 3, 4):
+            problems.append(f"triwulan {written(raw.get('triwulan'))} tidak sah: harus 1, "
                             "2, 3 atau 4 (kosongkan untuk laporan setahun)")
     bidang = None
     if not _empty(raw.get("bidang")):
@@ -71,7 +78,7 @@ def parse_parameters(raw: dict[str, Any], katalog: Katalog | None = None,
     if isinstance(data, os.PathLike):
         data = os.fspath(data)
     if not isinstance(data, str):
-        problems.append(f"data {_written(data)} tidak sah: harus jalur folder")
+        problems.append(f"data {written(data)} tidak sah: harus jalur folder")
     katalog_path = None if _empty(raw.get("katalog")) else str(raw["katalog"])
     analisis = {}
     try:
@@ -140,8 +147,10 @@ def _empty(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in ("", "none", "null")
 
 
-def _written(value: Any) -> str:
-    """Write a parameter value as the user typed it in YAML: text quoted, true, 2025."""
+def written(value: Any) -> str:
+    """Write a parameter value as the user typed it in YAML: text quoted, true, null, 2025."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if value is None:
+        return "null"
     return repr(value) if isinstance(value, str) else str(value)

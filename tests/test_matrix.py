@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from iku_nb.catalogue import SHIPPED_CATALOGUE, load_catalogue
@@ -127,6 +129,12 @@ def test_merge_parameters_precedence():
     assert merged == {"tahun": "2024", "bidang": "semua", "data": "c"}
 
 
+def test_merge_parameters_warns_in_yaml_spelling(caplog):
+    with caplog.at_level(logging.WARNING, logger="iku_nb"):
+        merge_parameters({"tahun": 2025, "triwulan": None}, [("triwulan", "2")], {})
+    assert "parameter triwulan=null diganti triwulan='2' dari -p" in caplog.text
+
+
 def test_read_parameters_file(tmp_path):
     path = tmp_path / "2025.yaml"
     path.write_text("tahun: 2023-2025\nbidang: [poldagri, hanbang]\n", encoding="utf-8")
@@ -154,6 +162,7 @@ def test_read_parameters_file_missing(tmp_path):
 @pytest.mark.parametrize(("triwulan", "expected"), [
     ("II", "triwulan 'II' tidak sah: tulis nomornya dengan angka, 2 untuk Triwulan II"),
     ("iv", "triwulan 'iv' tidak sah: tulis nomornya dengan angka, 4 untuk Triwulan IV"),
+    (True, "triwulan 'true' tidak sah"),
 ])
 def test_expand_roman_triwulan_hint(triwulan, expected):
     with pytest.raises(ParameterError) as caught:

@@ -42,7 +42,8 @@ def test_parse_parameters_accepts(raw, tahun, triwulan):
     ({"tahun": 2025, "data": [1, 2]}, "data [1, 2] tidak sah: harus jalur folder"),
     ({"tahun": 2025, "triwulan": 0}, "triwulan 0 tidak sah"),
     ({"tahun": 2025, "triwulan": "5"}, "triwulan '5' tidak sah"),
-    ({"tahun": 2025, "triwulan": "IV"}, "triwulan 'IV' tidak sah"),
+    ({"tahun": 2025, "triwulan": "IV"},
+     "triwulan 'IV' tidak sah: tulis nomornya dengan angka, 4 untuk Triwulan IV"),
     ({"tahun": 2025, "tahunn": 2024}, "parameter 'tahunn' tidak dikenal; maksudnya 'tahun'?"),
 ])
 def test_parse_parameters_rejects(raw, message):
