@@ -129,6 +129,15 @@ def syntax_reason(exc: yaml.YAMLError) -> str:
         bracket = "kurung siku [" if "']'" in problem else "kurung kurawal {" if "'}'" in problem \
             else "struktur"
         reason = f"berkas berakhir sebelum {bracket} yang dibuka{opened_at} ditutup."
+    elif "single document" in context:
+        reason = ("berkas berisi lebih dari satu dokumen YAML, dipisah garis ---. Satu berkas "
+                  "hanya boleh berisi satu dokumen: hapus garis --- itu, atau pindahkan "
+                  "dokumen kedua ke berkas lain.")
+    elif "could not determine a constructor for the tag" in problem:
+        tag = problem.split("for the tag", 1)[-1].strip(" '.")
+        reason = (f"tanda {tag.replace('tag:yaml.org,2002:', '!!')} tidak dikenal. Berkas ini "
+                  "hanya boleh berisi teks, angka, true/false, daftar dan pemetaan biasa: "
+                  "hapus tanda yang diawali ! itu.")
     else:
         reason = f"pesan pengurai YAML: {' '.join(p for p in (context, problem) if p)}."
     return f"{where}: {reason}"

@@ -73,6 +73,11 @@ def test_duplicate_key_in_catalogue(tmp_path):
      "kolom 8 ditutup."),
     ("tahun: {a: 1\n", "berkas berakhir sebelum kurung kurawal { yang dibuka"),
     ("tahun: 2025\nbidang\nx: 1\n", "kunci di baris 2, kolom 1 tidak diikuti titik dua"),
+    ("tahun: 2025\n---\ntahun: 2024\n",
+     "(baris 2, kolom 1): berkas berisi lebih dari satu dokumen YAML, dipisah garis ---."),
+    ("tahun: !!python/object:os.system 2025\n",
+     "(baris 1, kolom 8): tanda !!python/object:os.system tidak dikenal."),
+    ("tahun: !rahasia 2025\n", "tanda !rahasia tidak dikenal"),
 ])
 def test_syntax_error_reason(tmp_path, text, reason):
     message = read(tmp_path, text)
