@@ -199,6 +199,8 @@ def names_all_bidang(value: Any) -> bool:
 def parse_formats(value: str | Iterable[str], problems: list[str]) -> tuple[str, ...]:
     """Return the output formats; HTML is always included because the PDF is printed from it."""
     items = _items(value) if isinstance(value, str) else [str(v) for v in value]
+    if not items:
+        problems.append(f"format kosong (pilihan: {', '.join(FORMATS)}, misalnya html,pdf)")
     chosen = {"html"}
     for item in items:
         name = item.strip().casefold()

@@ -110,6 +110,13 @@ def test_expand_rejects_year_without_data():
         expand({"tahun": "2019-2021"}, "html", KATALOG, YEARS)
 
 
+@pytest.mark.parametrize("formats", ["", " , "])
+def test_expand_empty_format_rejected(formats):
+    with pytest.raises(ParameterError) as error:
+        names({"tahun": 2025}, formats=formats)
+    assert "format kosong (pilihan: html, pdf, misalnya html,pdf)" in str(error.value)
+
+
 def test_expand_year_gap_lists_present_years():
     with pytest.raises(ParameterError) as error:
         expand({"tahun": "2021-2025"}, "html", KATALOG, [2021, 2023, 2024, 2025])
