@@ -190,12 +190,35 @@ def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:
         args.output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _unwritable(args.output, exc) from exc
+    _check_report_folders(args.output, specs)
     with _output_lock(args.output):
         # A batch killed outright (kill -9, power loss) leaves its reports' staging
         # folders. No other batch can be using them while this one holds the lock.
         for spec in specs:
             remove_staging(args.output, spec)
         return _run_matrix(args, specs, dataset, console, write_index, pool)
+
+
+def _check_report_folders(output: Path, specs: list[ReportSpec]) -> None:
+    """Reject a file that has the name of a report folder, such as a file output/2025.
+
+    Checked before any report runs, so that no report is made only to fail
+    when it is published.
+    """
+    blocking: dict[Path, list[str]] = {}
+    for spec in specs:
+        parts = spec.folder(output).relative_to(output).parts
+        for depth in range(1, len(parts) + 1):
+            candidate = output.joinpath(*parts[:depth])
+            if candidate.exists() and not candidate.is_dir():
+                blocking.setdefault(candidate, []).append(spec.name)
+                break
+    if blocking:
+        lines = [f"{path} adalah berkas, padahal laporan {', '.join(names)} ditulis di dalam "
+                 "folder bernama itu" for path, names in blocking.items()]
+        raise ParameterError("Folder laporan tidak dapat dibuat:\n"
+                             + "\n".join(f"  - {line}" for line in lines)
+                             + "\nPindahkan atau ganti nama berkas itu, lalu jalankan lagi.")
 
 
 def _unwritable(output: Path, exc: OSError) -> ParameterError:

@@ -70,6 +70,8 @@ _OS_CAUSES = {
     "EISDIR": "jalurnya adalah folder, bukan berkas",
     "EXDEV": "berkas tidak dapat dipindahkan ke sistem berkas lain di dalam folder itu",
     "EBUSY": "berkas atau foldernya sedang dipakai program lain",
+    # mkdir raises it when a file already has the folder's name.
+    "EEXIST": "sudah ada berkas atau folder dengan nama itu",
 }
 
 

@@ -262,6 +262,22 @@ def test_laporan_output_unwritable_exit_2(tmp_path, capsys):
     assert "Galat internal" not in captured.err
 
 
+@pytest.mark.parametrize(("blocker", "names"), [
+    ("2025", "2025, 2025-iwasbang, 2025-poldagri, 2025-hanbang"),
+    ("2025/poldagri", "2025-poldagri"),
+])
+def test_laporan_file_named_like_report_folder(fake_pool, tmp_path, capsys, blocker, names):
+    (tmp_path / blocker).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / blocker).write_text("bukan folder", encoding="utf-8")
+    status = main(["laporan", "--data", str(DATA), "--tahun", "2025", "--bidang", "semua",
+                   "--output", str(tmp_path)])
+    assert status == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert (f"{tmp_path / blocker} adalah berkas, padahal laporan {names} ditulis di dalam "
+            "folder bernama itu") in err
+    assert not (tmp_path / "index.html").exists(), "no report may run"
+
+
 def test_laporan_lock_unwritable_exit_2(tmp_path, capsys):
     (tmp_path / ".kunci").mkdir()
     status = main(["laporan", "--data", str(DATA), "--tahun", "2025",
