@@ -357,11 +357,11 @@ def _run_matrix(args, specs, dataset, console, write_index, pool: LocalPool | No
         if result.name in changed:
             note = f"dibuat dari {', '.join(changed[result.name])} yang sudah berubah"
             result.reason = f"{result.reason}; {note}" if result.reason else note
-    console().print(summary_table(results))
+    console().print(summary_table(results, args.output))
     failed = [r for r in results if r.status != SUCCEEDED]
     counts = ", ".join(f"{sum(r.status == s for r in results)} {s}"
                        for s in (SUCCEEDED, FAILED, TIMED_OUT))
-    err.print(f"{counts}. Daftar laporan: {index}")
+    err.print(f"{counts}. Daftar laporan: {_display_path(index, args.output)}")
     if changed:
         files = sorted({name for names in changed.values() for name in names})
         err.print(f"Peringatan: {', '.join(files)} berubah selama batch berjalan, sehingga "
@@ -437,8 +437,12 @@ def _output_lock(output: Path):
             unlock(handle.fileno())
 
 
-def summary_table(results: Sequence[ReportResult]):
-    """Return a rich table with one row per report: status, seconds, files and reason."""
+def summary_table(results: Sequence[ReportResult], output: Path | None = None):
+    """Return a rich table with one row per report: status, seconds, files and reason.
+
+    File paths under ``output`` are shown under it as the user wrote it, not
+    as the workers resolved it (through a symbolic link, for example).
+    """
     from rich.table import Table  # noqa: PLC0415
 
     table = Table(title="Ringkasan laporan")
@@ -449,7 +453,7 @@ def summary_table(results: Sequence[ReportResult]):
     table.add_column("keterangan", overflow="fold")
     styles = {SUCCEEDED: "green", FAILED: "red", TIMED_OUT: "red"}
     for result in results:
-        files = "\n".join(_display_path(result.files[kind]) for kind in ("html", "pdf")
+        files = "\n".join(_display_path(result.files[kind], output) for kind in ("html", "pdf")
                           if kind in result.files)
         seconds = f"{result.seconds:.1f}".replace(".", ",")
         table.add_row(result.name, Text(result.status, style=styles[result.status]), seconds,
@@ -504,9 +508,12 @@ class _ProgressDisplay:
         self.progress.update(self.task, description=f"berjalan: {names}")
 
 
-def _display_path(path: Path) -> str:
+def _display_path(path: Path, output: Path | None = None) -> str:
+    path = Path(path)
+    if output is not None and path.is_relative_to(output.resolve()):
+        path = output / path.relative_to(output.resolve())
     try:
-        return str(Path(path).relative_to(Path.cwd()))
+        return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 

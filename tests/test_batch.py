@@ -414,6 +414,20 @@ def test_summary_table_lists_status_reason(tmp_path):
         assert expected in text
 
 
+def test_summary_table_paths_under_output_as_written(tmp_path):
+    real = tmp_path / "asli"
+    (real / "2025").mkdir(parents=True)
+    link = tmp_path / "tautan"
+    link.symlink_to(real, target_is_directory=True)
+    results = [pool.ReportResult(spec(), SUCCEEDED, 1.0,
+                                 {"html": real / "2025" / "laporan_tahunan.html"})]
+    recorder = Console(record=True, width=200)
+    recorder.print(batch.summary_table(results, link))
+    text = recorder.export_text()
+    assert str(link / "2025" / "laporan_tahunan.html") in text
+    assert str(real) not in text
+
+
 def test_pool_background_start_then_submit(tmp_path):
     workers = LocalPool(tmp_path, jobs=2, timeout=30, reports_per_worker=None,
                         runner=fake_runner)
