@@ -26,7 +26,7 @@ from iku_nb.pool import (
     ReportResult,
     WarmKernelRunner,
 )
-from iku_nb.run import ReportSpec, missing_data_note
+from iku_nb.run import ReportSpec, report_note
 
 log = logging.getLogger("iku_nb")
 
@@ -210,7 +210,7 @@ def run_on_dask_worker(spec: ReportSpec, output: str, timeout: float,
     try:
         files = runner(spec, Path(output), math.ceil(timeout))
         outcome = (SUCCEEDED, {kind: str(path) for kind, path in files.items()},
-                   missing_data_note(spec, files))
+                   report_note(spec, files))
     except Exception as exc:  # every failure becomes this report's outcome
         if expired.is_set():
             reason = (f"dihentikan setelah batas waktu {detik(timeout)} detik; laporan sebelumnya "

@@ -40,8 +40,8 @@ from iku_nb.run import (
     FAILED_NOTE_SUFFIX,
     STAGING,
     ReportSpec,
-    missing_data_note,
     prepare_html_export,
+    report_note,
     run_report,
 )
 
@@ -68,7 +68,8 @@ class ReportResult:
     """The outcome of one report of a batch.
 
     ``reason`` gives why a report failed, or, for one that succeeded, which
-    indicators have no data for its period (:func:`iku_nb.run.missing_data_note`).
+    indicators have no data or target for its period, or which format was dropped
+    (:func:`iku_nb.run.report_note`).
     """
 
     spec: ReportSpec
@@ -555,7 +556,7 @@ def _serve(runner: Runner, output: Path, timeout: float, connection: Connection,
             try:
                 files = runner(spec, output, math.ceil(timeout))
                 message = (SUCCEEDED, {kind: str(path) for kind, path in files.items()},
-                           missing_data_note(spec, files))
+                           report_note(spec, files))
             except IkuError as exc:
                 message = (FAILED, {}, _one_line(str(exc)))
             except Exception as exc:  # the parent reports it as this report's failure

@@ -135,7 +135,7 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
         return _promote(files, target, stem, spec.name)
 
 
-def missing_data_note(spec: ReportSpec, files: dict[str, Path]) -> str | None:
+def report_note(spec: ReportSpec, files: dict[str, Path]) -> str | None:
     """Name what a written report lacks: indicators without data or target, and dropped formats.
 
     Such a report is complete, and its text explains each empty figure. The

@@ -65,13 +65,13 @@ def test_yearly_report_figures_in_html(yearly):
     assert "K-2025-017" in text
 
 
-def test_missing_data_note_empty_quarter(yearly, tmp_path):
+def test_report_note_empty_quarter(yearly, tmp_path):
     # 2022 has only yearly rekap rows, so its first quarter has no data at all.
     quarter = spec(tahun=2022, triwulan=1)
     files = run_report(quarter, tmp_path)
-    assert (run_module.missing_data_note(quarter, files)
+    assert (run_module.report_note(quarter, files)
             == "tanpa data Triwulan I Tahun 2022: IKU-1, IKU-2, IKU-3")
-    assert run_module.missing_data_note(spec(tahun=2025), yearly) is None
+    assert run_module.report_note(spec(tahun=2025), yearly) is None
 
 
 def test_yearly_report_hides_code_and_free_text(yearly):
@@ -245,7 +245,7 @@ def test_format_not_written_again_is_removed(tmp_path):
     assert not stale_pdf.exists()
     assert files.dropped == ["pdf"]
     assert ("PDF lama dihapus karena tidak cocok lagi dengan laporan ini; buat lagi dengan "
-            "--format html,pdf") in run_module.missing_data_note(spec(tahun=2025), files)
+            "--format html,pdf") in run_module.report_note(spec(tahun=2025), files)
     again = run_report(spec(tahun=2025), tmp_path)
     assert again.dropped == []
 
@@ -368,7 +368,7 @@ def test_notebook_saved_once_not_per_cell(tmp_path, monkeypatch):
     assert writes == ["papermill.execute"]
 
 
-def test_missing_data_note_names_missing_target(tmp_path):
+def test_report_note_names_missing_target(tmp_path):
     records = [
         {"kode": "IKU-1", "tahun": 2025, "triwulan": None, "asal": "register", "target": "90"},
         {"kode": "IKU-3", "tahun": 2025, "triwulan": None, "asal": "register", "target": None},
@@ -378,7 +378,7 @@ def test_missing_data_note_names_missing_target(tmp_path):
     ]
     path = tmp_path / "laporan_tahunan.angka.json"
     path.write_text(json.dumps({"angka": records}), encoding="utf-8")
-    assert (run_module.missing_data_note(spec(tahun=2025), {"angka": path})
+    assert (run_module.report_note(spec(tahun=2025), {"angka": path})
             == "tanpa data Tahun 2025: IKU-2; tanpa target Tahun 2025: IKU-3")
 
 
