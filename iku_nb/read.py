@@ -204,18 +204,26 @@ def _locate_sheets(path: Path, sources: dict[str, list], problems: list[Problem]
     sheet_names = book.sheetnames
     hidden = {ws.title for ws in book.worksheets
               if getattr(ws, "sheet_state", "visible") != "visible"}
-    book.close()
     # Sheet and file names match a table ignoring case and surrounding spaces,
     # because Excel users type "Konflik " as readily as "konflik".
     named = {_table_name(sheet): sheet for sheet in reversed(sheet_names)}
     stem = _table_name(path.stem)
-    if stem in TABLES:
-        # A table-named workbook contains that table on its sheet of the same
-        # name, or else on its first sheet.
-        sheet = named.get(stem, sheet_names[0])
+    try:
+        sheet = _table_sheet(book, stem, named) if stem in TABLES else None
+    finally:
+        book.close()
+    if sheet is not None:
         # The sheet is named when another sheet could have been meant.
         label = (path.name if len(sheet_names) == 1 or _table_name(sheet) == stem
                  else f"{path.name} [{sheet}]")
+        if sheet != sheet_names[0] and _table_name(sheet) != stem:
+            problems.append(Problem(
+                "lembar-lain-dibaca", label,
+                f"Lembar pertama {sheet_names[0]!r} di {path.name} tidak berisi semua kolom "
+                f"wajib tabel {stem}, jadi lembar {sheet!r}, yang berisi kolom itu, dibaca "
+                f"sebagai tabel {stem}. Ganti nama lembar itu menjadi {stem!r} supaya "
+                "lembar yang dibaca tidak bergantung pada isinya.",
+                value=sheet, expected=f"lembar bernama {stem!r}", severity=WARNING))
         sources.setdefault(stem, []).append(
             (label, lambda p, s=stem, f=path, sh=sheet, lb=label: _read_sheet(s, f, sh, lb, p)))
         _note_hidden(label, sheet, stem, hidden, problems)
@@ -236,6 +244,40 @@ def _locate_sheets(path: Path, sources: dict[str, list], problems: list[Problem]
             sources.setdefault(name, []).append(
                 (label, lambda p, n=name, f=path, sh=sheet, lb=label: _read_sheet(n, f, sh, lb, p)))
             _note_hidden(label, sheet, name, hidden, problems)
+
+
+def _table_sheet(book, name: str, named: dict[str, str]) -> str:
+    """Return the sheet of a workbook named after table ``name`` that contains the table.
+
+    That is the sheet of the same name, else the first sheet. When the first
+    sheet lacks a required column of the table, for instance a sheet of notes
+    placed before the data, the first other sheet with all of them is taken.
+    """
+    if name in named:
+        return named[name]
+    first, *others = book.sheetnames
+    if not others or _has_required_columns(book[first], name):
+        return first
+    return next((sheet for sheet in others if _has_required_columns(book[sheet], name)), first)
+
+
+def _has_required_columns(worksheet, name: str) -> bool:
+    """Return whether the header of a worksheet names every required column of table ``name``.
+
+    A sheet that cannot be parsed counts as lacking them, and reading it reports why.
+    """
+    if not hasattr(worksheet, "iter_rows"):
+        return False  # a chart sheet
+    try:
+        records = [list(row) for row in
+                   worksheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
+    except (ParseError, ValueError, KeyError, zipfile.BadZipFile, OSError):
+        return False
+    start = _header_row(name, records)
+    if start is None:
+        return False
+    header = {header_text(cell) for cell in records[start]}
+    return set(TABLES[name].required) <= header
 
 
 def _note_hidden(label: str, sheet: str, name: str, hidden: set[str],

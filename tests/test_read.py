@@ -624,3 +624,30 @@ def test_unrelated_csv_not_warned(folder):
     (folder / "catatan rapat.csv").write_text("a,b\n", encoding="utf-8")
     _, problems = read_tables(folder)
     assert problems == []
+
+
+def test_notes_sheet_before_data_skipped(folder):
+    book = konflik_workbook(folder)
+    book["konflik"].title = "Data"
+    notes = book.create_sheet("Petunjuk", 0)
+    notes.append(["Isi register di lembar Data."])
+    book.save(folder / "konflik.xlsx")
+    tables, problems = read_tables(folder)
+    assert codes(problems) == ["lembar-lain-dibaca"]
+    problem = problems[0]
+    assert not problem.is_error
+    assert (problem.file, problem.value) == ("konflik.xlsx [Data]", "Data")
+    assert "Lembar pertama 'Petunjuk' di konflik.xlsx tidak berisi" in problem.message
+    assert tables["konflik"].source == "konflik.xlsx [Data]"
+    assert inspect(folder).problems == problems
+
+
+def test_first_sheet_kept_without_better_sheet(folder):
+    book = konflik_workbook(folder)
+    book["konflik"].title = "Data"
+    book["Data"]["A1"] = "nomor"  # the id_konflik column is misnamed
+    book.create_sheet("Petunjuk").append(["Isi register di lembar Data."])
+    book.save(folder / "konflik.xlsx")
+    tables, problems = read_tables(folder)
+    assert problems == []
+    assert tables["konflik"].source == "konflik.xlsx [Data]"
