@@ -182,7 +182,41 @@ def _locate_sources(data_dir: Path, problems: list[Problem]) -> dict[str, list]:
                 f"disimpan Excel), ganti namanya menjadi {table}.csv; bila bukan, "
                 "pindahkan ke luar folder data.",
                 value=path.name, expected=f"{table}.csv", severity=WARNING))
+        elif (intended := _intended_name(path.name)) is not None and (
+                table := _table_in_name(_table_name(Path(intended).stem))) is not None:
+            problems.append(_hidden_suffix_problem(path.name, intended, table))
     return sources
+
+
+def _intended_name(name: str) -> str | None:
+    """Return the .csv or .xlsx name that a file seems to have in Explorer, or None.
+
+    Explorer hides the extensions of registered file types, so a CSV saved
+    by Notepad as "target.csv" with the .txt type is "target.csv.txt" on
+    disk. A space or dot after the extension ("target.csv ") is as hard to see.
+    """
+    trimmed = name.rstrip(" .")
+    if trimmed != name and Path(trimmed).suffix.lower() in SUPPORTED:
+        return trimmed
+    base, dot, extension = name.rpartition(".")
+    if dot and extension.lower() == "txt" and Path(base).suffix.lower() in SUPPORTED:
+        return base
+    return None
+
+
+def _hidden_suffix_problem(name: str, intended: str, table: str) -> Problem:
+    """Return the warning that a file whose name only looks like a table file's is not read."""
+    suffix = Path(intended).suffix.lower()
+    if name.endswith((" ", ".")):
+        cause = f"namanya diakhiri spasi atau titik sesudah {suffix}, jadi bukan berkas {suffix}"
+    else:
+        cause = (f"namanya berakhir .txt, jadi bukan berkas {suffix}; Windows menyembunyikan "
+                 f"akhiran .txt sehingga berkas itu tampak bernama {intended}")
+    return Problem(
+        "berkas-tidak-dibaca", name,
+        f"Berkas {name!r} tidak dibaca: {cause}. Bila berkas ini tabel {table}, ganti namanya "
+        f"menjadi {table}{suffix}.",
+        value=name, expected=f"{table}{suffix}", severity=WARNING)
 
 
 def _table_in_name(stem: str) -> str | None:

@@ -651,3 +651,27 @@ def test_first_sheet_kept_without_better_sheet(folder):
     tables, problems = read_tables(folder)
     assert problems == []
     assert tables["konflik"].source == "konflik.xlsx [Data]"
+
+
+@pytest.mark.parametrize(("name", "cause"), [
+    ("target.csv.txt", "namanya berakhir .txt, jadi bukan berkas .csv"),
+    ("target.csv ", "namanya diakhiri spasi atau titik sesudah .csv"),
+    ("target.csv.", "namanya diakhiri spasi atau titik sesudah .csv"),
+    ("Target_2025.csv.txt", "tampak bernama Target_2025.csv"),
+])
+def test_hidden_name_ending_warned(folder, name, cause):
+    (folder / "target.csv").rename(folder / name)
+    _, problems = read_tables(folder)
+    assert sorted(codes(problems)) == ["berkas-tidak-dibaca", "tabel-tidak-ada"]
+    problem = next(p for p in problems if p.code == "berkas-tidak-dibaca")
+    assert not problem.is_error
+    assert (problem.file, problem.value, problem.expected) == (name, name, "target.csv")
+    assert cause in problem.message
+    assert problem.message.endswith("ganti namanya menjadi target.csv.")
+
+
+def test_plain_text_file_not_warned(folder):
+    (folder / "catatan.txt").write_text("target.csv diperbarui\n", encoding="utf-8")
+    (folder / "konflik lama.txt").write_text("catatan\n", encoding="utf-8")
+    _, problems = read_tables(folder)
+    assert problems == []
