@@ -82,13 +82,22 @@ def _amount(rows: Rows, row: int, cells: dict, column: str) -> Decimal | None:
     if is_blank(value):
         return rows.text(row, cells, column)
     amount = parse_rupiah(value)
+    if amount is None and isinstance(value, str) and value.strip().startswith("-"):
+        # The rupiah reader takes no sign, so "-2.310.000.000" is read without it.
+        unsigned = parse_rupiah(value.strip()[1:].strip())
+        amount = None if unsigned is None else -unsigned
     if amount is not None and amount >= MAX_AMOUNT:
         rows.problem("angka-terlalu-besar", row, column, value,
                      f"{AMOUNT}, kurang dari {rupiah(MAX_AMOUNT)}",
                      f"Nilai {column} {shown(value)!r} terlalu besar untuk anggaran satu "
                      "program; periksa salah ketik.")
         return None
-    if amount is None or amount < 0:
+    if amount is not None and amount < 0:
+        rows.problem("rupiah-negatif", row, column, value, AMOUNT,
+                     f"Nilai {column} {shown(value)!r} negatif, padahal jumlah rupiah {column} "
+                     "tidak boleh kurang dari 0. Periksa angkanya dan tulis tanpa tanda minus.")
+        return None
+    if amount is None:
         rows.problem("rupiah-tidak-sah", row, column, value, AMOUNT,
                      f"Nilai {column} {shown(value)!r} bukan jumlah rupiah; tulis titik sebagai "
                      "pemisah ribuan dan koma untuk sen, misalnya 1.250.000.000 atau "

@@ -10,6 +10,7 @@ from iku_nb.catalogue import Katalog
 from iku_nb.parse import (
     is_blank,
     parse_number,
+    parse_scientific,
     shown,
 )
 from iku_nb.period import MAX_YEAR, MIN_YEAR
@@ -18,6 +19,8 @@ from iku_nb.rows import Rows
 
 # "9.000" is nine thousand to an Indonesian reader and 9 to a parser.
 DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}(\.\d{3})+")
+# A target of 10^15 percent or more is beyond any indicator: a typing error.
+MAX_TARGET = Decimal(10) ** 15
 
 
 def _period_columns(rows: Rows, row: int, cells: dict, katalog: Katalog) -> dict:
@@ -63,12 +66,21 @@ def parse_target(rows: Rows, katalog: Katalog) -> None:
         record = _period_columns(rows, row, cells, katalog)
         raw = cells.get("target", "")
         value = None if is_blank(raw) else parse_number(raw)
+        number = value if value is not None else parse_scientific(raw)
         if is_blank(raw):
             rows.text(row, cells, "target")
+        elif number is not None and abs(number) >= MAX_TARGET:
+            rows.problem("angka-terlalu-besar", row, "target", raw,
+                         "angka persen, misalnya 80 atau 72,5",
+                         f"Target {shown(raw)!r} terlalu besar untuk dihitung; periksa "
+                         "salah ketik.")
+            value = None
         elif value is None:
             rows.problem("target-bukan-angka", row, "target", raw,
                          "angka persen, misalnya 80 atau 72,5",
-                         f"Target {shown(raw)!r} bukan angka.")
+                         f"Target {shown(raw)!r} bukan angka."
+                         + (" Angka dalam notasi ilmiah (dengan E) tidak dibaca; tulis "
+                            "angkanya lengkap." if number is not None else ""))
         elif value < 0:
             rows.problem("target-negatif", row, "target", raw, "angka 0 atau lebih",
                          "Target tidak boleh negatif.")

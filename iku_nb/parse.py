@@ -27,8 +27,12 @@ def shown(value: object) -> str:
     """Return a cell value as the user would read it in the message table.
 
     Text is shown as written. An xlsx number is shown with a decimal comma,
-    as Excel shows it in Indonesian: 0,9, not 0.9.
+    as Excel shows it in Indonesian: 0,9, not 0.9. One of 10^15 or more,
+    beyond the 15 digits that Excel keeps, is shown in E notation as
+    Excel's General format shows it: 1E+300, not 301 digits.
     """
+    if isinstance(value, float) and math.isfinite(value) and abs(value) >= EXCEL_DIGITS_LIMIT:
+        return _scientific(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (float, Decimal)) and not isinstance(value, bool):
@@ -36,6 +40,17 @@ def shown(value: object) -> str:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)
+
+
+# Excel keeps 15 significant digits, so no number from here up is exactly as typed.
+EXCEL_DIGITS_LIMIT = 1e15
+
+
+def _scientific(value: float) -> str:
+    """Write a number in E notation with a decimal comma: 1E+300, 1,5E+20."""
+    mantissa, exponent = f"{value:.14E}".split("E")
+    mantissa = mantissa.rstrip("0").rstrip(".").replace(".", ",")
+    return f"{mantissa}E{exponent[0]}{int(exponent[1:])}"
 
 
 def is_blank(value: object) -> bool:
@@ -120,6 +135,24 @@ def parse_number(value: object) -> Decimal | None:
 
 
 THOUSANDS = re.compile(r"\d{1,3}([.,]\d{3})+")
+# A number in E notation, as Excel writes a large one to CSV: 1E+15, 1,5E+20.
+_SCIENTIFIC = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)[eE][+-]?\d+")
+
+
+def parse_scientific(value: object) -> Decimal | None:
+    """Read a text number in E notation (``1e308``, ``1,5E+20``); None for anything else.
+
+    The number readers reject E notation: in a CSV saved by Excel it stands
+    for a number too wide for the General format, rounded to about six
+    significant digits (1,23457E+11), so it is not the number typed. This
+    reader lets messages tell such a number from text.
+    """
+    if not isinstance(value, str) or not _SCIENTIFIC.fullmatch(value.strip()):
+        return None
+    try:
+        return Decimal(value.strip().replace(",", "."))
+    except InvalidOperation:
+        return None
 
 
 def parse_integer(value: object) -> int | None:

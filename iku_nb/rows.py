@@ -19,6 +19,7 @@ from iku_nb.parse import (
     parse_date,
     parse_integer,
     parse_number,
+    parse_scientific,
     shown,
     unseen_difference,
     without_invisible,
@@ -202,14 +203,20 @@ class Rows:
                 hint = " Tulis tanpa pemisah ribuan, misalnya 1000."
             elif parse_number(value) is not None:
                 hint = f" Nilai itu pecahan, padahal {column} adalah bilangan bulat."
+            elif (large := parse_scientific(value)) is not None and abs(large) > MAX_INTEGER:
+                self._too_large(row, column, value, expected)
+                return None
             else:
                 hint = ""
             self.problem("bukan-bilangan-bulat", row, column, value, expected,
                          f"Nilai {column} {shown(value)!r} bukan {expected}.{hint}")
         elif abs(parsed) > MAX_INTEGER:
-            self.problem("angka-terlalu-besar", row, column, value,
-                         f"{expected}, paling besar {bilangan(MAX_INTEGER)}",
-                         f"Nilai {column} {shown(value)!r} terlalu besar untuk dihitung; "
-                         "periksa salah ketik.")
+            self._too_large(row, column, value, expected)
             return None
         return parsed
+
+    def _too_large(self, row: int, column: str, value: object, expected: str) -> None:
+        self.problem("angka-terlalu-besar", row, column, value,
+                     f"{expected}, paling besar {bilangan(MAX_INTEGER)}",
+                     f"Nilai {column} {shown(value)!r} terlalu besar untuk dihitung; "
+                     "periksa salah ketik.")

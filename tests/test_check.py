@@ -297,7 +297,7 @@ ANGGARAN = ("tahun;program;pagu;realisasi\n"
     ("2025;Program A;Rp 2.000.000;2.500.000", "realisasi-melebihi-pagu", "realisasi",
      "peringatan"),
     ("2025;Program A;dua juta;1.000.000", "rupiah-tidak-sah", "pagu", "galat"),
-    ("2025;Program A;2.000.000;-5", "rupiah-tidak-sah", "realisasi", "galat"),
+    ("2025;Program A;2.000.000;-5", "rupiah-negatif", "realisasi", "galat"),
     ("1800;Program A;2.000.000;1.000.000", "tahun-tidak-sah", "tahun", "galat"),
     ("2025;;2.000.000;1.000.000", "nilai-kosong", "program", "galat"),
     ("2025;Program Penguatan Ideologi Pancasila;1.000;1.000", "anggaran-ganda", "program",
@@ -655,3 +655,37 @@ def test_rows_differing_in_one_cell_not_duplicates(folder):
     add_lines(folder, "partisipasi.csv", "ORG-002,2025-03-05,Kerja bakti Kelurahan  Meri",
               "ORG-002,2025-03-05,kerja bakti Kelurahan Meri")
     assert inspect(folder).problems == []
+
+
+@pytest.mark.parametrize("written", ["-2.310.000.000", "-Rp2.310.000.000", " - 2.310.000.000,-"])
+def test_negative_pagu_named_negative(folder, written):
+    (folder / "anggaran.csv").write_text(
+        f"tahun;program;pagu;realisasi\n2025;Program A;{written};1.000.000\n", encoding="utf-8")
+    problem = only_problem(folder)
+    assert (problem.code, problem.row, problem.column) == ("rupiah-negatif", 2, "pagu")
+    assert problem.value == written
+    assert f"Nilai pagu {written!r} negatif" in problem.message
+    assert "pemisah ribuan" not in problem.message
+
+
+@pytest.mark.parametrize("written", ["1e308", "1E+308", "1,5E+20"])
+def test_target_in_e_notation_too_large(folder, written):
+    replace(folder, "target.csv", "IKU-1;2025;85;", f"IKU-1;2025;{written};")
+    problem = only_problem(folder)
+    assert (problem.code, problem.row, problem.column) == ("angka-terlalu-besar", 5, "target")
+    assert problem.value == written
+    assert f"Target {written!r} terlalu besar untuk dihitung" in problem.message
+
+
+def test_small_target_in_e_notation_rejected(folder):
+    replace(folder, "target.csv", "IKU-1;2025;85;", "IKU-1;2025;8,5E+1;")
+    problem = only_problem(folder)
+    assert problem.code == "target-bukan-angka"
+    assert "notasi ilmiah" in problem.message
+
+
+def test_rekap_count_in_e_notation_too_large(folder):
+    replace(folder, "rekap.csv", "IKU-1,2024,,3,4,", 'IKU-1,2024,,3,"1,5E+20",')
+    problem = only_problem(folder)
+    assert (problem.code, problem.column, problem.value) == (
+        "angka-terlalu-besar", "penyebut", "1,5E+20")

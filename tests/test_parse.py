@@ -17,6 +17,7 @@ from iku_nb.parse import (
     parse_integer,
     parse_number,
     parse_rupiah,
+    parse_scientific,
     shown,
     unseen_difference,
     without_invisible,
@@ -159,3 +160,27 @@ def test_unseen_difference(value, hint, named):
         assert note == ""
     else:
         assert named in note
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (1e300, "1E+300"),
+    (1.5e20, "1,5E+20"),
+    (-2.5e17, "-2,5E+17"),
+    (1e15, "1E+15"),
+    (999999999999999.0, "999999999999999"),
+])
+def test_shown_large_numbers_as_excel(value, expected):
+    assert shown(value) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1e308", Decimal("1e308")),
+    (" 1,5E+20 ", Decimal("1.5e20")),
+    ("-2E-3", Decimal("-0.002")),
+    ("1e", None),
+    ("E5", None),
+    ("80", None),
+    (1e308, None),
+])
+def test_parse_scientific(text, expected):
+    assert parse_scientific(text) == expected

@@ -675,3 +675,27 @@ def test_plain_text_file_not_warned(folder):
     (folder / "konflik lama.txt").write_text("catatan\n", encoding="utf-8")
     _, problems = read_tables(folder)
     assert problems == []
+
+
+def target_workbook(folder):
+    """Replace target.csv with a target.xlsx of the same rows; return the open workbook."""
+    path = folder / "target.csv"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    path.unlink()
+    book = Workbook()
+    book.active.title = "target"
+    for row in rows:
+        book.active.append(row)
+    return book
+
+
+def test_huge_xlsx_number_shown_compactly(folder):
+    book = target_workbook(folder)
+    book.active["C2"] = 1e300
+    book.save(folder / "target.xlsx")
+    problems = inspect(folder).problems
+    assert [(p.code, p.row, p.column) for p in problems] == [
+        ("angka-terlalu-besar", 2, "target")]
+    assert problems[0].value == "1E+300"
+    assert "Target '1E+300' terlalu besar" in problems[0].message
