@@ -27,10 +27,13 @@ def shown(value: object) -> str:
     """Return a cell value as the user would read it in the message table.
 
     Text is shown as written. An xlsx number is shown with a decimal comma,
-    as Excel shows it in Indonesian: 0,9, not 0.9. One of 10^15 or more,
+    as Excel shows it in Indonesian: 0,9, not 0.9. A boolean is TRUE or
+    FALSE, as in Excel. A number of 10^15 or more,
     beyond the 15 digits that Excel keeps, is shown in E notation as
     Excel's General format shows it: 1E+300, not 301 digits.
     """
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and math.isfinite(value) and abs(value) >= EXCEL_DIGITS_LIMIT:
         return _scientific(value)
     if isinstance(value, float) and value.is_integer():

@@ -788,10 +788,13 @@ def _is_blank_cell(value: object) -> bool:
 def _cell_value(cell: object) -> object:
     """Return text as written, an xlsx date or number as itself, blanks as ''.
 
-    A percentage cell arrives here already as the Decimal that Excel shows.
+    A percentage cell arrives here already as the Decimal that Excel shows,
+    and a boolean cell becomes the text Excel shows: TRUE or FALSE.
     """
     if cell is None:
         return ""
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
     if isinstance(cell, datetime):
         return cell.date() if cell.time() == datetime.min.time() else cell
     if isinstance(cell, (date, int, float, Decimal)) and not isinstance(cell, bool):

@@ -168,8 +168,10 @@ def test_unseen_difference(value, hint, named):
     (-2.5e17, "-2,5E+17"),
     (1e15, "1E+15"),
     (999999999999999.0, "999999999999999"),
+    (True, "TRUE"),
+    (False, "FALSE"),
 ])
-def test_shown_large_numbers_as_excel(value, expected):
+def test_shown_large_numbers_and_booleans(value, expected):
     assert shown(value) == expected
 
 

@@ -699,3 +699,15 @@ def test_huge_xlsx_number_shown_compactly(folder):
         ("angka-terlalu-besar", 2, "target")]
     assert problems[0].value == "1E+300"
     assert "Target '1E+300' terlalu besar" in problems[0].message
+
+
+def test_boolean_cells_quoted_as_excel(folder):
+    book = target_workbook(folder)
+    book.active["C2"] = True
+    book.active["C3"] = False
+    book.save(folder / "target.xlsx")
+    problems = inspect(folder).problems
+    assert [(p.code, p.row, p.value) for p in problems] == [
+        ("target-bukan-angka", 2, "TRUE"), ("target-bukan-angka", 3, "FALSE")]
+    assert "Target 'TRUE' bukan angka." in problems[0].message
+    assert "Target 'FALSE' bukan angka." in problems[1].message
