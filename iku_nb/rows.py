@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from iku_nb.formatting import bilangan
+from iku_nb.formatting import bilangan, tanggal
 from iku_nb.parse import (
     DATE_FORMATS,
     THOUSANDS,
@@ -32,11 +32,45 @@ from iku_nb.tables import RawTable
 MAX_INTEGER = 2**63 - 1
 
 
+# Day 0 of Excel's 1900 date system, for serial numbers from 61 (1 March 1900) on.
+# Excel counts a 29 February 1900 that never was, so earlier serials are one day off.
+EXCEL_EPOCH = date(1899, 12, 30)
+_SERIAL = re.compile(r"\d{5}([.,]\d+)?")
+
+
+def excel_serial_date(value: object) -> date | None:
+    """Return the day that an Excel date serial number is, or None.
+
+    The number may be an xlsx number or text of five digits with an optional
+    fraction (the time of day), as a CSV written from an unformatted date
+    column contains. Only days in the years a monitoring date may fall in,
+    MIN_YEAR to MAX_YEAR, count.
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and _SERIAL.fullmatch(value.strip()):
+        number = float(value.strip().replace(",", "."))
+    else:
+        return None
+    if not 61 <= number < 2_958_466:  # 2958465 is 31 December 9999
+        return None
+    day = EXCEL_EPOCH + timedelta(days=int(number))
+    return day if MIN_YEAR <= day.year <= MAX_YEAR else None
+
+
 def _date_hint(value: object) -> str:
     """Explain why a date could not be read when the cause is a common one."""
+    serial = excel_serial_date(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (" Sel berisi angka, bukan tanggal: beri format Tanggal pada sel itu "
-                "di Excel.")
+        meaning = (f" Sebagai nomor seri tanggal Excel, angka itu berarti {tanggal(serial)}."
+                   if serial else "")
+        return (" Sel berisi angka, bukan tanggal." + meaning
+                + " Beri format Tanggal pada sel itu di Excel.")
+    if serial is not None:
+        return (f" Angka itu tampaknya nomor seri tanggal Excel (sistem tanggal 1900), yaitu "
+                f"{tanggal(serial)}: kolom tanggalnya tidak berformat Tanggal saat disimpan "
+                "sebagai CSV. Beri format Tanggal pada kolom itu di Excel lalu simpan ulang, "
+                f"atau tulis {serial:%d/%m/%Y}.")
     parts = re.split(r"[/.-]", str(value).strip())
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
         return ""

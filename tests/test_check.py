@@ -40,6 +40,8 @@ def test_dasar_has_no_problems(folder):
     ("12/03/25", "empat angka"),
     ("2025/03/12", "diawali tahun ditulis dengan tanda hubung: 2025-03-12, atau tulis hari "
                    "lebih dulu: 12/03/2025"),
+    ("44953", "nomor seri tanggal Excel (sistem tanggal 1900), yaitu 27 Januari 2023"),
+    ("44953,5", "yaitu 27 Januari 2023"),
 ])
 def test_unreadable_date_explained(folder, written, hint):
     replace(folder, "konflik.csv", ";12/03/2025;", f";{written};")

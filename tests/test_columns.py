@@ -38,7 +38,8 @@ KONFLIK_CASES = {
     "bad-values": "K-1;31/02/2025;Sosial ;SUKU;magersari;wates;Polres;Selesai;;x\n"
                   "K-2;10/03/2099;budayaa;;Kranggan;Wates;Polres;belum;12/03/2025;x\n"
                   "K-3;10/03/2025;sosial;;Magersari;Wates;;selesai;01/03/2025;x\n"
-                  "K-4;12/30/2025;sosial;;Nowhere;Meri;Dinas X;proses;;x\n",
+                  "K-4;12/30/2025;sosial;;Nowhere;Meri;Dinas X;proses;;x\n"
+                  "K-5;44953;sosial;;Magersari;Wates;Polres;selesai;44960,5;x\n",
     "case-disagreement": f"{GOOD}\nK-1;11/03/2025;politik;agama;Kranggan;Meri;FKUB;selesai;"
                          "12/03/2025;x\nk-1;10/03/2025;sosial;;Magersari;Wates;Kodim;proses;;x\n",
     "title-above-header": "Daftar konflik 2025\n",

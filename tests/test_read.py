@@ -711,3 +711,14 @@ def test_boolean_cells_quoted_as_excel(folder):
         ("target-bukan-angka", 2, "TRUE"), ("target-bukan-angka", 3, "FALSE")]
     assert "Target 'TRUE' bukan angka." in problems[0].message
     assert "Target 'FALSE' bukan angka." in problems[1].message
+
+
+def test_date_serial_in_xlsx_named(folder):
+    book = konflik_workbook(folder)
+    book.active["B2"] = 44953
+    book.save(folder / "konflik.xlsx")
+    problems = inspect(folder).problems
+    assert [(p.code, p.row, p.column, p.value) for p in problems] == [
+        ("tanggal-tidak-terbaca", 2, "tanggal_kejadian", "44953")]
+    assert ("Sel berisi angka, bukan tanggal. Sebagai nomor seri tanggal Excel, angka itu "
+            "berarti 27 Januari 2023.") in problems[0].message
