@@ -21,7 +21,7 @@ from xml.etree.ElementTree import ParseError
 from iku_nb.errors import os_cause
 from iku_nb.parse import excel_decimal, shown
 from iku_nb.problems import ERROR, ROWS_NAMED, WARNING, Problem, row_list
-from iku_nb.read_columnar import read_plain_csv
+from iku_nb.read_columnar import nul_damage, read_plain_csv
 from iku_nb.tables import (
     DELIMITERS,
     HEADER_SEARCH_ROWS,
@@ -347,6 +347,18 @@ def _decode(path: Path, problems: list[Problem]) -> str | None:
                 f"{exc.start + 1} dari {len(data)}. Simpan ulang sebagai 'CSV UTF-8'.",
                 value=f"bita ke-{exc.start + 1}", expected="CSV UTF-8"))
             return None
+    damage = nul_damage(data)
+    if damage is not None:
+        line = data[:damage].count(b"\n") + 1
+        problems.append(Problem(
+            "berkas-rusak", path.name,
+            f"Berkas {path.name} rusak atau bukan teks CSV: berisi bita NUL (0x00) mulai bita "
+            f"ke-{damage + 1} dari {len(data)}, di baris {line}. Biasanya berkas itu tidak "
+            "selesai disimpan (komputer mati atau flashdisk dicabut saat menyimpan), atau "
+            "berupa teks UTF-16 tanpa BOM. Buka berkas itu dan periksa isinya; bila rusak, "
+            "simpan ulang dari data aslinya atau pakai salinan cadangannya.",
+            row=line, value="0x00", expected="teks CSV tanpa bita NUL"))
+        return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

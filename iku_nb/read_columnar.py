@@ -40,6 +40,23 @@ TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 # Below this many rows, starting two threads (1-2 ms on a busy 2-core machine)
 # costs more than encoding the categories on one (about 1 ms per column).
 PARALLEL_ROWS = 100_000
+# Text saved by a spreadsheet has no run of NUL bytes, but a file left
+# incomplete by an interrupted save is often zero-filled in whole disk blocks.
+NUL_RUN = b"\x00" * 16
+
+
+def nul_damage(data: bytes) -> int | None:
+    """Return the offset of the NUL bytes that show a file is damaged or not text, or None.
+
+    These are a NUL in the first line, the header, or a run of NUL_RUN NULs.
+    A lone NUL inside a cell is read like any other invisible character.
+    """
+    # The first line ends at a CR as well, because Excel for Mac ends lines with CR alone.
+    ends = [end for end in (data.find(b"\n"), data.find(b"\r")) if end >= 0]
+    position = data.find(b"\x00", 0, min(ends, default=len(data)))
+    if position < 0:
+        position = data.find(NUL_RUN)
+    return None if position < 0 else position
 
 
 def read_plain_csv(name: str, path: Path) -> RawTable | None:
@@ -229,11 +246,25 @@ def _head(path: Path) -> str | None:
             data += more
     if data.startswith((b"PK\x03\x04", b"\xff\xfe", b"\xfe\xff")):
         return None
+    if nul_damage(data) is not None or _tail_has_nul_run(path):
+        return None
     lines = data.removeprefix(codecs.BOM_UTF8).split(b"\n", HEADER_SEARCH_ROWS)
     try:
         return b"\n".join(lines[:HEADER_SEARCH_ROWS]).decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+def _tail_has_nul_run(path: Path) -> bool:
+    """Return whether the last HEAD_BYTES of a file contain a run of NUL bytes.
+
+    NOTE: a run between the head and the tail of a large file is not looked
+    for, so such a file is read, and its NULs reported as cell values.
+    """
+    with open(path, "rb") as handle:
+        handle.seek(0, io.SEEK_END)
+        handle.seek(max(handle.tell() - HEAD_BYTES, 0))
+        return NUL_RUN in handle.read()
 
 
 def _first_record(head: str, delimiter: str) -> list[str] | None:

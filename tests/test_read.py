@@ -15,7 +15,7 @@ import pytest
 from openpyxl import Workbook
 
 from iku_nb import read as read_module
-from iku_nb import sheet_xml
+from iku_nb import read_columnar, sheet_xml
 from iku_nb.dataset import inspect
 from iku_nb.read import read_tables, unreadable_reason
 
@@ -722,3 +722,44 @@ def test_date_serial_in_xlsx_named(folder):
         ("tanggal-tidak-terbaca", 2, "tanggal_kejadian", "44953")]
     assert ("Sel berisi angka, bukan tanggal. Sebagai nomor seri tanggal Excel, angka itu "
             "berarti 27 Januari 2023.") in problems[0].message
+
+
+def test_nul_filled_csv_reported_as_damaged(folder):
+    (folder / "target.csv").write_bytes(b"\x00" * 431)
+    tables, problems = read_tables(folder)
+    assert codes(problems) == ["berkas-rusak"]
+    problem = problems[0]
+    assert (problem.file, problem.row, problem.value) == ("target.csv", 1, "0x00")
+    assert problem.message.startswith("Berkas target.csv rusak atau bukan teks CSV: berisi "
+                                      "bita NUL (0x00) mulai bita ke-1 dari 431, di baris 1.")
+    assert "target" not in tables
+    assert codes(inspect(folder).problems) == ["berkas-rusak"]
+
+
+@pytest.mark.parametrize("rows", [3, 3000])  # the NUL run within, or after, the first 64 KiB
+def test_nul_block_after_rows_reported(folder, rows):
+    header = "id_organisasi,tanggal,kegiatan\n"
+    body = "".join(f"ORG-001,2025-02-01,Musrenbang {i}\n" for i in range(rows))
+    (folder / "partisipasi.csv").write_bytes((header + body).encode() + b"\x00" * 4096)
+    tables, problems = read_tables(folder)
+    assert codes(problems) == ["berkas-rusak"]
+    assert problems[0].row == rows + 2
+    assert "partisipasi" not in tables
+
+
+def test_utf16_without_bom_reported_as_damaged(folder):
+    path = folder / "target.csv"
+    path.write_bytes(path.read_text(encoding="utf-8-sig").encode("utf-16-le"))
+    _, problems = read_tables(folder)
+    assert codes(problems) == ["berkas-rusak"]
+    assert "teks UTF-16 tanpa BOM" in problems[0].message
+
+
+@pytest.mark.parametrize(("data", "offset"), [
+    (b"a;b\x00\nc\n", 3),  # a NUL in the header line
+    (b"a;b\rc\x00\r", None),  # a lone NUL in a cell, lines ended by CR alone
+    (b"a;b\nc" + b"\x00" * 16, 5),  # a run of NULs
+    (b"a;b\nc\x00d\n", None),
+])
+def test_nul_damage_offsets(data, offset):
+    assert read_columnar.nul_damage(data) == offset
