@@ -271,6 +271,8 @@ def _locate_sheets(path: Path, sources: dict[str, list], problems: list[Problem]
                     "(misalnya pemantauan.xlsx) supaya setiap lembarnya dibaca.",
                     value=other, expected=f"hanya tabel {stem} di {path.name}",
                     severity=WARNING))
+        if _table_name(sheet) == stem:
+            _note_sheet_copies(path.name, sheet_names, {stem}, problems)
         return
     for name, sheet in named.items():
         if name in TABLES:
@@ -278,6 +280,27 @@ def _locate_sheets(path: Path, sources: dict[str, list], problems: list[Problem]
             sources.setdefault(name, []).append(
                 (label, lambda p, n=name, f=path, sh=sheet, lb=label: _read_sheet(n, f, sh, lb, p)))
             _note_hidden(label, sheet, name, hidden, problems)
+    _note_sheet_copies(path.name, sheet_names, set(TABLES), problems)
+
+
+def _note_sheet_copies(file: str, sheets: list[str], tables: set[str],
+                       problems: list[Problem]) -> None:
+    """Warn about sheets not read whose name starts with one of ``tables``, as in 'Konflik (2)'.
+
+    Excel names a copied sheet so, and the copy is easily taken for the table read.
+    """
+    for sheet in sheets:
+        name = _table_name(sheet)
+        table = _table_in_name(name)
+        if name in TABLES or table not in tables:
+            continue
+        problems.append(Problem(
+            "lembar-tidak-dibaca", file,
+            f"Lembar {sheet!r} di {file} tidak dibaca: hanya lembar bernama {table!r} yang "
+            f"dibaca sebagai tabel {table}. Bila lembar ini versi terbarunya (misalnya salinan "
+            f"lembar yang dibuat Excel), ganti namanya menjadi {table!r}; bila bukan, hapus "
+            "lembar itu atau pindahkan ke buku kerja lain.",
+            value=sheet, expected=f"lembar {table!r}", severity=WARNING))
 
 
 def _table_sheet(book, name: str, named: dict[str, str]) -> str:

@@ -763,3 +763,27 @@ def test_utf16_without_bom_reported_as_damaged(folder):
 ])
 def test_nul_damage_offsets(data, offset):
     assert read_columnar.nul_damage(data) == offset
+
+
+@pytest.mark.parametrize("title", ["Konflik (2)", "konflik_lama"])
+def test_sheet_copy_in_workbook_warned(folder, title):
+    book = konflik_workbook(folder)
+    book.create_sheet(title).append(["id_konflik"])
+    book.create_sheet("Catatan")
+    book.save(folder / "pemantauan.xlsx")
+    tables, problems = read_tables(folder)
+    assert codes(problems) == ["lembar-tidak-dibaca"]
+    problem = problems[0]
+    assert not problem.is_error
+    assert (problem.file, problem.value) == ("pemantauan.xlsx", title)
+    assert (f"Lembar {title!r} di pemantauan.xlsx tidak dibaca: hanya lembar bernama "
+            "'konflik' yang dibaca") in problem.message
+    assert tables["konflik"].source == "pemantauan.xlsx [konflik]"
+
+
+def test_sheet_copy_in_table_workbook_warned(folder):
+    book = konflik_workbook(folder)
+    book.create_sheet("Konflik (2)").append(["id_konflik"])
+    book.save(folder / "konflik.xlsx")
+    _, problems = read_tables(folder)
+    assert [(p.code, p.value) for p in problems] == [("lembar-tidak-dibaca", "Konflik (2)")]
