@@ -29,6 +29,13 @@ from iku_nb.formatting import rupiah
 from iku_nb.jsonshape import Fields, ListOf, MapOf, mismatch, place_name
 from iku_nb.params import NAMES, parse_parameters
 from iku_nb.parse import fold
+from iku_nb.published import (
+    SideManifest,
+    choose_parameters,
+    compare_manifests,
+    read_side_manifest,
+    removed_manifest_problem,
+)
 from iku_nb.run import FAILED_SUFFIX, ReportSpec, input_paths, make_notebook, render
 
 # Data errors quoted in a verification's problem line. `iku-nb periksa` lists all.
@@ -264,19 +271,35 @@ def verify(path: Path, data: Path | None = None, katalog: Path | None = None,
 def _verify(path: Path, data: Path | None, katalog: Path | None,
             execution_timeout: int | None, spare: Path) -> Verification:
     notebook = find_notebook(path)
-    recorded, records, papermill = read_recorded(notebook)
-    result = Verification(notebook, recorded or {})
-    if recorded is None:
+    embedded, records, papermill = read_recorded(notebook)
+    side = read_side_manifest(notebook)
+    result = Verification(notebook, {})
+    usable_side = None
+    if side.manifest is not None:
+        problem = mismatch(side.manifest, MANIFEST_SHAPE, side.path.name)
+        if problem is None:
+            usable_side = side.manifest
+        elif embedded is None:
+            # With the notebook's manifest, the differences name the field instead.
+            result.problems.append(f"{side.path.name} rusak: {problem}")
+    # The manifests that explain changes since the report was made, with their
+    # names for messages. Where two copies disagree, neither explains anything.
+    explainers = [(name, record) for name, record in
+                  ((f"metadata {notebook}", embedded), (str(side.path), usable_side))
+                  if record is not None]
+    recorded = choose_parameters(embedded, usable_side, papermill)
+    result.recorded = recorded or {}
+    if embedded is not None or side.exists:
+        result.problems += _check_beside(notebook, embedded, records, side)
+    if recorded is None and not side.exists:
         result.notes.append(
             "notebook ini dijalankan langsung dengan papermill, tanpa manifest: angka tetap "
             "dibandingkan, tetapi perubahan data, katalog dan kode tidak dapat dijelaskan")
-    else:
-        result.problems += _check_beside(notebook, recorded, records)
-        if recorded.get("git", {}).get("ada_perubahan"):
-            result.notes.append(
-                "saat laporan dibuat, kode memuat perubahan yang belum di-commit, jadi commit "
-                "yang tercatat tidak persis sama dengan kode yang dijalankan; sidik jari setiap "
-                "berkas kode tetap tercatat")
+    if recorded is not None and recorded.get("git", {}).get("ada_perubahan"):
+        result.notes.append(
+            "saat laporan dibuat, kode memuat perubahan yang belum di-commit, jadi commit "
+            "yang tercatat tidak persis sama dengan kode yang dijalankan; sidik jari setiap "
+            "berkas kode tetap tercatat")
 
     katalog = _under_recorded_name(katalog, recorded, spare)
     spec = _spec(recorded, papermill, data, katalog)
@@ -290,15 +313,10 @@ def _verify(path: Path, data: Path | None, katalog: Path | None,
     # for an output, code for a cell's source. A new commit alone explains
     # nothing, and without a manifest nothing is known.
     explains = {"keluaran": False, "kode": False}
-    if recorded is not None:
+    if explainers:
         now = manifest.build(spec.name, spec.notebook, {}, current, manifest.now(),
                              manifest.now())
-        try:
-            result.changes = differences(recorded, now)
-            explains = _what_changes_explain(recorded, now)
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise VerifyError(f"Manifest di metadata {notebook} rusak: isian {exc} tidak "
-                              "sesuai bentuk manifest iku-nb.") from exc
+        result.changes, explains = _agreed_changes(explainers, now)
     if current.errors:
         quoted = "; ".join(f"{p.where}: {p.message}" for p in current.errors[:ERRORS_SHOWN])
         result.problems.append(
@@ -603,6 +621,34 @@ def differences(recorded: dict, now: dict) -> list[str]:
     return found
 
 
+def _agreed_changes(named: list[tuple[str, dict]],
+                    now: dict) -> tuple[list[str], dict[str, bool]]:
+    """Return the changes that every manifest in ``named`` shows, and what they explain.
+
+    Two copies of a manifest disagree only when one was edited. A change seen
+    from one copy alone is therefore left out, such as a data file whose
+    recorded SHA-256 was overwritten. A cell difference is explained only
+    when both copies explain it.
+
+    Raises
+    ------
+    VerifyError
+        When a manifest lacks a field that differences() reads.
+    """
+    changes: list[str] | None = None
+    explains = {"keluaran": True, "kode": True}
+    for name, record in named:
+        try:
+            found = differences(record, now)
+            explained = _what_changes_explain(record, now)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise VerifyError(f"Manifest di {name} rusak: isian {exc} tidak sesuai bentuk "
+                              "manifest iku-nb.") from exc
+        changes = found if changes is None else [c for c in changes if c in found]
+        explains = {kind: explains[kind] and explained[kind] for kind in explains}
+    return changes or [], explains
+
+
 def _what_changes_explain(recorded: dict, now: dict) -> dict[str, bool]:
     """Return which kinds of cell difference the changes since the report can explain.
 
@@ -644,42 +690,50 @@ def _input_differences(recorded: dict, now: dict) -> list[str]:
     return found
 
 
-def _check_beside(notebook: Path, recorded: dict, records: list[dict]) -> list[str]:
-    """Compare the notebook with the files written beside it in the same run."""
-    problems = []
-    stem = notebook.name.removesuffix(".ipynb")
-    angka = notebook.with_name(stem + manifest.REGISTRY_SUFFIX)
-    if not angka.is_file():
-        problems.append(f"{angka.name} tidak ada di samping {notebook.name}")
-    else:
-        try:
-            beside = json.loads(angka.read_text(encoding="utf-8"))["angka"]
-            differing = [c.label for c in compare(records, beside) if not c.matches]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            problems.append(f"{angka.name} rusak: bukan daftar angka iku-nb")
-        else:
-            if differing:
-                shown = ", ".join(differing[:5]) + (" dan lainnya" if len(differing) > 5 else "")
-                problems.append(f"daftar angka di {angka.name} berbeda dengan yang tersimpan di "
-                                f"{notebook.name} ({shown}); salah satunya diubah sesudah dibuat")
-    manifest_path = notebook.with_name(stem + manifest.MANIFEST_SUFFIX)
-    if not manifest_path.is_file():
-        return [*problems, f"{manifest_path.name} tidak ada di samping {notebook.name}"]
-    try:
-        written = json.loads(manifest_path.read_text(encoding="utf-8"))
-        files = dict(written.pop("berkas", {}))
-    except (OSError, ValueError, TypeError, AttributeError):
-        return [*problems, f"{manifest_path.name} rusak: bukan manifest iku-nb"]
-    if written != recorded:
-        problems.append(f"{manifest_path.name} berbeda dengan manifest di {notebook.name}")
-    for name, digest in sorted(files.items()):
+def _check_beside(notebook: Path, embedded: dict | None, records: list[dict],
+                  side: SideManifest | None = None) -> list[str]:
+    """Compare the notebook with the files written beside it in the same run.
+
+    ``embedded`` is the manifest in the notebook's metadata, None when it has
+    none, and ``side`` the ``.manifest.json`` beside it, read here when not given.
+    """
+    problems = _check_registry_beside(notebook, records)
+    side = read_side_manifest(notebook) if side is None else side
+    if not side.exists:
+        return [*problems, f"{side.path.name} tidak ada di samping {notebook.name}"]
+    if embedded is None:
+        problems.append(removed_manifest_problem(notebook, side))
+    if side.problem is not None:
+        return [*problems, side.problem]
+    if embedded is not None:
+        differing = compare_manifests(notebook, embedded, side)
+        if differing:
+            problems.append(differing)
+    for name, digest in sorted(side.files.items()):
         path = notebook.with_name(name)
         if not path.is_file():
-            problems.append(f"{name} tercatat di {manifest_path.name} tetapi tidak ada")
+            problems.append(f"{name} tercatat di {side.path.name} tetapi tidak ada")
         elif sha256(path) != digest:
             problems.append(f"{name} berubah sesudah laporan dibuat (SHA-256 tidak sama "
-                            f"dengan {manifest_path.name})")
+                            f"dengan {side.path.name})")
     return problems
+
+
+def _check_registry_beside(notebook: Path, records: list[dict]) -> list[str]:
+    """Compare the value registry in the notebook with ``<report>.angka.json`` beside it."""
+    angka = notebook.with_name(notebook.name.removesuffix(".ipynb") + manifest.REGISTRY_SUFFIX)
+    if not angka.is_file():
+        return [f"{angka.name} tidak ada di samping {notebook.name}"]
+    try:
+        beside = json.loads(angka.read_text(encoding="utf-8"))["angka"]
+        differing = [c.label for c in compare(records, beside) if not c.matches]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return [f"{angka.name} rusak: bukan daftar angka iku-nb"]
+    if not differing:
+        return []
+    shown = ", ".join(differing[:5]) + (" dan lainnya" if len(differing) > 5 else "")
+    return [f"daftar angka di {angka.name} berbeda dengan yang tersimpan di "
+            f"{notebook.name} ({shown}); salah satunya diubah sesudah dibuat"]
 
 
 def _compare_pages(notebook: Path, pages: dict[str, Path], code_changed: bool,

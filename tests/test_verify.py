@@ -384,6 +384,81 @@ def test_missing_side_files_are_problems(made, tmp_path):
         in problems
 
 
+def test_removed_notebook_manifest_flagged(made, tmp_path, capsys):
+    notebook, nb = copy_notebook(made, tmp_path)
+    del nb.metadata["iku_nb"]
+    nbformat.write(nb, notebook)
+    angka = notebook.with_name("laporan_tahunan.angka.json")
+    content = json.loads(angka.read_text(encoding="utf-8"))
+    record = next(r for r in content["angka"] if (r["kode"], r["tahun"]) == ("IKU-1", 2025))
+    assert record["pembilang"] == 16
+    record["pembilang"] = 17
+    angka.write_text(json.dumps(content), encoding="utf-8")
+
+    status = main(["verifikasi", str(notebook.parent)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert status == 1, out
+    assert "tanpa manifest" not in out
+    assert ("laporan_tahunan.ipynb tidak memuat manifest (metadata iku_nb.manifest), padahal "
+            "laporan_tahunan.manifest.json ada di sampingnya") in out
+    # The files beside the notebook are still checked against the .manifest.json.
+    assert ("laporan_tahunan.angka.json berubah sesudah laporan dibuat (SHA-256 tidak sama "
+            "dengan laporan_tahunan.manifest.json)") in out
+    assert "daftar angka di laporan_tahunan.angka.json berbeda" in out
+    assert "Hasil: TIDAK COCOK." in out
+
+
+def edit_embedded(name: str, value: object, *keys: str | int):
+    """Return an edit of the manifest in the notebook's metadata: ``name`` and then ``keys``."""
+    def edit(notebook: Path, manifest_path: Path) -> None:
+        nb = nbformat.read(notebook, as_version=4)
+        _set(nb.metadata["iku_nb"]["manifest"][name], keys, value)
+        nbformat.write(nb, notebook)
+    return edit
+
+
+def edit_beside(name: str, value: object, *keys: str | int):
+    """Return an edit of ``laporan_tahunan.manifest.json``: ``name`` and then ``keys``."""
+    def edit(notebook: Path, manifest_path: Path) -> None:
+        content = json.loads(manifest_path.read_text(encoding="utf-8"))
+        _set(content[name], keys, value)
+        manifest_path.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    return edit
+
+
+def _set(container, keys: tuple, value: object) -> None:
+    for key in keys[:-1]:
+        container = container[key]
+    container[keys[-1]] = value
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    (edit_embedded("masukan", "0" * 64, 0, "sha256"),
+     "masukan ke-1, sha256 di laporan_tahunan.ipynb '00000000000000000000…', di "
+     "laporan_tahunan.manifest.json '"),
+    (edit_embedded("parameter", 2024, "tahun"),
+     "parameter.tahun di laporan_tahunan.ipynb 2024, di laporan_tahunan.manifest.json 2025"),
+    (edit_beside("masukan", "0" * 64, 0, "sha256"),
+     "di laporan_tahunan.manifest.json '00000000000000000000…'"),
+    (edit_beside("parameter", 2024, "tahun"),
+     "parameter.tahun di laporan_tahunan.ipynb 2025, di laporan_tahunan.manifest.json 2024"),
+], ids=["notebook-sha256", "notebook-tahun", "beside-sha256", "beside-tahun"])
+def test_differing_manifest_copies_named(made, tmp_path, capsys, edit, expected):
+    folder = copy_report(made, tmp_path)
+    edit(folder / "laporan_tahunan.ipynb", folder / "laporan_tahunan.manifest.json")
+
+    status = main(["verifikasi", str(folder)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert status == 1, out
+    assert ("Masalah: laporan_tahunan.manifest.json berbeda dengan manifest di metadata "
+            "laporan_tahunan.ipynb (1 isian: ") in out
+    assert expected in out
+    # The edited copy does not make an unchanged data file look changed.
+    assert "berkas data" not in out
+    assert "BEDA" not in out
+    assert "Hasil: TIDAK COCOK. Semua 188 angka sama, tetapi ada masalah di atas." in out
+
+
 def test_failed_notebook_named_as_failed(made, tmp_path):
     failed = tmp_path / "laporan_tahunan.GAGAL.ipynb"
     shutil.copyfile(made["ipynb"], failed)
