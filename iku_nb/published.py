@@ -1,13 +1,15 @@
 """Cross-check the records a published report keeps about itself, without running it.
 
 ``iku-nb laporan`` writes the same manifest twice, into the executed
-notebook's metadata and into ``<report>.manifest.json`` beside it. A reader
-who edits one copy rarely edits both, so every disagreement between the
+notebook's metadata and into ``<report>.manifest.json`` beside it, and the
+parameters once more as papermill's injected-parameters cell. A reader who
+edits one copy rarely edits all of them, so every disagreement between the
 copies is named here, field by field, with both values.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,8 @@ FIELDS_SHOWN = 5
 TEXT_AROUND = 20
 # Characters of any other value, written as JSON, shown before it is cut.
 VALUE_SHOWN = 60
+# The tag papermill gives the cell that it writes with the parameters.
+INJECTED_TAG = "injected-parameters"
 
 
 class _Missing:
@@ -31,6 +35,10 @@ class _Missing:
 
 
 MISSING = _Missing()
+
+
+class Expression(str):
+    """The code of a parameter's value that is not a Python literal, e.g. ``2020 + 5``."""
 
 
 @dataclass(frozen=True)
@@ -80,14 +88,17 @@ def describe_value(value: object, other: object = MISSING) -> str:
     """
     if value is MISSING:
         return "(tidak ada)"
+    if isinstance(value, Expression):
+        return f"kode `{value}`"
     if isinstance(value, str):
         if len(value) <= 2 * TEXT_AROUND:
-            return f"'{value}'"
+            return "'" + value.replace("\n", "\\n") + "'"
         other_text = other if isinstance(other, str) else ""
         start = next((i for i, (a, b) in enumerate(zip(value, other_text, strict=False))
                       if a != b), min(len(value), len(other_text)))
         begin = max(0, start - TEXT_AROUND)
-        piece = value[begin:start + TEXT_AROUND]
+        # Line breaks are escaped so that the message stays on one line.
+        piece = value[begin:start + TEXT_AROUND].replace("\n", "\\n")
         return ("'" + ("…" if begin else "") + piece
                 + ("…" if start + TEXT_AROUND < len(value) else "") + "'")
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
@@ -170,3 +181,106 @@ def choose_parameters(embedded: dict | None, side: dict | None, papermill: dict)
     if side.get("parameter") == papermill:
         return side
     return embedded
+
+
+@dataclass(frozen=True)
+class ParameterCellCheck:
+    """The findings about a notebook's injected-parameters cells."""
+
+    problems: list[str] = field(default_factory=list)
+    # Cells whose values match but whose text another papermill version wrote differently.
+    rewritten: list[int] = field(default_factory=list)
+
+
+def check_parameter_cell(nb, parameters: dict, notebook_name: str, recorded_in: str,
+                         cause: str) -> ParameterCellCheck:
+    """Compare papermill's injected-parameters cell with the parameters recorded for the run.
+
+    The published cell is compared, not the re-run's, so a ``--data`` or
+    ``--katalog`` given to verification changes nothing here: the cell was
+    written with the same parameters as the manifest. Every parameter that
+    differs is named with both values. Then the cell's text is compared with
+    what papermill writes for the values it contains, which finds other
+    statements and edited comments. ``cause`` ends each message.
+    """
+    cells = [(number, cell) for number, cell in
+             enumerate((c for c in nb.cells if c.cell_type == "code"), start=1)
+             if INJECTED_TAG in cell.metadata.get("tags", [])]
+    check = ParameterCellCheck()
+    if not cells:
+        if parameters:
+            check.problems.append(
+                f"{notebook_name} tidak memuat sel parameter yang disuntikkan papermill (tag "
+                f"{INJECTED_TAG}), padahal {recorded_in} mencatat parameter "
+                f"{', '.join(parameters)}; {cause}")
+        return check
+    for number, cell in cells:
+        where = f"sel parameter (sel kode ke-{number}, tag {INJECTED_TAG}) di {notebook_name}"
+        values = _assigned_values(cell.source)
+        if values is None:
+            check.problems.append(f"{where} bukan kode Python yang sah; {cause}")
+            continue
+        differing = field_differences(values, parameters)
+        if differing:
+            parts = [f"{d.place} tertulis {describe_value(d.first, d.second)}, tercatat "
+                     f"{describe_value(d.second, d.first)}" for d in differing[:FIELDS_SHOWN]]
+            more = len(differing) - FIELDS_SHOWN
+            check.problems.append(
+                f"{where} berbeda dengan parameter yang tercatat di {recorded_in} "
+                f"({len(differing)} isian: {'; '.join(parts)}"
+                + (f"; dan {more} isian lain" if more > 0 else "") + f"); {cause}")
+            continue
+        expected = _papermill_source(nb, values)
+        if cell.source == expected:
+            continue
+        if _papermill_version(nb) != _installed_papermill():
+            check.rewritten.append(number)
+            continue
+        check.problems.append(f"{where} memuat teks yang tidak ditulis papermill untuk "
+                              f"parameternya: tertulis {describe_value(cell.source, expected)}, "
+                              f"seharusnya {describe_value(expected, cell.source)}; {cause}")
+    return check
+
+
+def _assigned_values(source: str) -> dict | None:
+    """Return the literal values a parameters cell assigns, by name, in its order.
+
+    A value that is not a literal is kept as its Expression. A statement other
+    than an assignment to one name is skipped here and found by the text
+    comparison. None means the cell is not valid Python.
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    values = {}
+    for statement in tree.body:
+        if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)):
+            name = statement.targets[0].id
+            try:
+                values[name] = ast.literal_eval(statement.value)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                values[name] = Expression(ast.get_source_segment(source, statement.value))
+    return values
+
+
+def _papermill_source(nb, values: dict) -> str:
+    """Return the cell papermill writes for ``values``, as papermill.parameterize_notebook does."""
+    from papermill.translators import translate_parameters  # noqa: PLC0415 - heavy import
+
+    kernelspec = nb.metadata.get("kernelspec", {})
+    return translate_parameters(kernelspec.get("name", "python3"),
+                                kernelspec.get("language", "python"), values, "Parameters")
+
+
+def _papermill_version(nb) -> str | None:
+    papermill = nb.metadata.get("papermill")
+    return papermill.get("version") if isinstance(papermill, dict) else None
+
+
+def _installed_papermill() -> str:
+    import papermill  # noqa: PLC0415 - heavy import
+
+    return papermill.__version__
+

@@ -31,6 +31,7 @@ from iku_nb.params import NAMES, parse_parameters
 from iku_nb.parse import fold
 from iku_nb.published import (
     SideManifest,
+    check_parameter_cell,
     choose_parameters,
     compare_manifests,
     read_side_manifest,
@@ -291,6 +292,7 @@ def _verify(path: Path, data: Path | None, katalog: Path | None,
     result.recorded = recorded or {}
     if embedded is not None or side.exists:
         result.problems += _check_beside(notebook, embedded, records, side)
+    _check_parameter_cell(notebook, result, recorded, embedded, papermill)
     if recorded is None and not side.exists:
         result.notes.append(
             "notebook ini dijalankan langsung dengan papermill, tanpa manifest: angka tetap "
@@ -387,7 +389,8 @@ def compare_cells(published, again) -> list[CellDifference]:
 
     The same inputs and code give the same outputs, so a difference shows an
     edit. The injected parameters cell is left out of the source comparison,
-    because another --data folder changes it.
+    because another --data folder changes it, and check_parameter_cell
+    compares it with the recorded parameters instead.
     """
     def code_cells(nb) -> list:
         return [c for c in nb.cells if c.cell_type == "code"]
@@ -619,6 +622,33 @@ def differences(recorded: dict, now: dict) -> list[str]:
             found.append(f"versi {package} {old_env.get(package, 'tidak tercatat')} menjadi "
                          f"{new_env.get(package, 'tidak terpasang')}")
     return found
+
+
+def _check_parameter_cell(notebook: Path, result: Verification, recorded: dict | None,
+                          embedded: dict | None, papermill: dict) -> None:
+    """Compare the notebook's injected parameters cell with the recorded parameters."""
+    if recorded is None:
+        parameters, recorded_in = papermill, f"metadata.papermill.parameters {notebook.name}"
+    elif recorded is embedded:
+        parameters, recorded_in = recorded.get("parameter"), f"manifest {notebook.name}"
+    else:
+        stem = notebook.name.removesuffix(".ipynb")
+        parameters, recorded_in = recorded.get("parameter"), stem + manifest.MANIFEST_SUFFIX
+    if not isinstance(parameters, dict):
+        # _spec names a parameter record that is not an object.
+        return
+    nb = _read_notebook(notebook)
+    check = check_parameter_cell(nb, parameters, notebook.name, recorded_in,
+                                 "notebook diubah sesudah laporan dibuat")
+    result.problems += check.problems
+    if check.rewritten:
+        result.changed_cells += check.rewritten
+        version = nb.metadata.get("papermill", {}).get("version")
+        numbers = ", ".join(f"ke-{n}" for n in check.rewritten)
+        result.notes.append(
+            f"sel parameter (sel kode {numbers}) ditulis papermill {version}, yang menulisnya "
+            "lain dari papermill yang terpasang, jadi nilainya sama tetapi teksnya tidak "
+            "dapat dipastikan tidak diubah")
 
 
 def _agreed_changes(named: list[tuple[str, dict]],

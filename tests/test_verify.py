@@ -25,6 +25,7 @@ from iku_nb import registry
 from iku_nb.cli import main
 from iku_nb.outputlock import output_root
 from iku_nb.params import parse_parameters
+from iku_nb.published import describe_value, field_differences
 from iku_nb.run import ReportSpec, run_report
 from iku_nb.verify import (
     VerifyError,
@@ -457,6 +458,65 @@ def test_differing_manifest_copies_named(made, tmp_path, capsys, edit, expected)
     assert "berkas data" not in out
     assert "BEDA" not in out
     assert "Hasil: TIDAK COCOK. Semua 188 angka sama, tetapi ada masalah di atas." in out
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("tahun = 2025", "tahun = 2024", "(1 isian: tahun tertulis 2024, tercatat 2025)"),
+    ("katalog = None", 'katalog = "lain.yaml"', "(1 isian: katalog tertulis 'lain.yaml', "
+     "tercatat null)"),
+    ("analisis = {}", 'analisis = {"IKU-1": {"penyebab": "Mediasi."}}',
+     "(1 isian: analisis.IKU-1 tertulis {\"penyebab\": \"Mediasi.\"}, tercatat (tidak ada))"),
+    ("tahun = 2025", "tahun = 2020 + 5",
+     "(1 isian: tahun tertulis kode `2020 + 5`, tercatat 2025)"),
+], ids=["tahun", "katalog", "analisis", "expression"])
+def test_edited_parameter_cell_named(made, tmp_path, capsys, old, new, expected):
+    notebook, nb = copy_notebook(made, tmp_path)
+    cell = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert old in cell.source
+    cell.source = cell.source.replace(old, new, 1)
+    nbformat.write(nb, notebook)
+    forge_hash(notebook.parent, "laporan_tahunan.ipynb")
+
+    status = main(["verifikasi", str(notebook)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert status == 1, out
+    assert ("Masalah: sel parameter (sel kode ke-3, tag injected-parameters) di "
+            "laporan_tahunan.ipynb berbeda dengan parameter yang tercatat di manifest "
+            f"laporan_tahunan.ipynb {expected}; notebook diubah sesudah laporan dibuat") in out
+    assert "Hasil: TIDAK COCOK." in out
+
+
+def test_statement_added_to_parameter_cell(made, tmp_path, capsys):
+    notebook, nb = copy_notebook(made, tmp_path)
+    cell = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    cell.source += "\nimport os"
+    nbformat.write(nb, notebook)
+    forge_hash(notebook.parent, "laporan_tahunan.ipynb")
+
+    status = main(["verifikasi", str(notebook)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert status == 1, out
+    assert ("sel parameter (sel kode ke-3, tag injected-parameters) di laporan_tahunan.ipynb "
+            "memuat teks yang tidak ditulis papermill untuk parameternya: tertulis '…") in out
+    # The line breaks are escaped, so the added statement is quoted on one line.
+    assert re.search(r"tertulis '…[^']*analisis = \{\}\\n\\nimport os', seharusnya '…[^']*"
+                     r"analisis = \{\}\\n'; notebook diubah sesudah laporan dibuat", out)
+
+
+def test_nested_parameter_difference_named():
+    long_text = "Deteksi dini berjalan karena laporan FKDM masuk dalam hitungan hari."
+    recorded = {"tahun": 2025, "analisis": {"IKU-1": {"penyebab": long_text}}}
+    written = {"tahun": 2025, "analisis": {"IKU-1": {"penyebab": long_text.replace(
+        "berjalan", "sangat berhasil")}}}
+    differing = field_differences(written, recorded)
+    assert [d.place for d in differing] == ["analisis.IKU-1.penyebab"]
+    assert describe_value(differing[0].first, differing[0].second) == (
+        "'Deteksi dini sangat berhasil kare…'")
+    assert describe_value(differing[0].second, differing[0].first) == (
+        "'Deteksi dini berjalan karena lapo…'")
+    # True is 1 in Python, but not in the JSON a manifest records.
+    assert [d.place for d in field_differences({"a": True}, {"a": 1})] == ["a"]
+    assert [d.place for d in field_differences({"b": [1]}, {"b": [1, 2]})] == ["b ke-2"]
 
 
 def test_failed_notebook_named_as_failed(made, tmp_path):
