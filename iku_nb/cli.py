@@ -353,10 +353,13 @@ def _hitung(args: argparse.Namespace) -> int:
 
 def _verifikasi(args: argparse.Namespace) -> int:
     """Verify one report, or every report under a folder such as output/."""
+    from iku_nb.pool import terminate_as_exit  # noqa: PLC0415 - loads multiprocessing
     from iku_nb.verify import find_notebooks  # noqa: PLC0415 - loads papermill
 
     notebooks = find_notebooks(args.path)
-    with contextlib.ExitStack() as locks:
+    # SIGTERM raises Terminated, so the temporary folders and the kernel of the
+    # re-run are removed on the way out and _main prints why the command stopped.
+    with terminate_as_exit(), contextlib.ExitStack() as locks:
         # A file that a batch replaces while it is read looks edited, so the
         # reports are read under the output folder's lock. It is held for the
         # whole run, and a batch started meanwhile stops with a message.

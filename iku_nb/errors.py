@@ -100,7 +100,7 @@ def failure_reason(exc: BaseException) -> str:
 
 
 class Terminated(SystemExit):
-    """Exit of a batch ended by SIGTERM or SIGHUP, with status 128 + the signal number."""
+    """Exit of a batch or verifikasi ended by SIGTERM or SIGHUP: status 128 + signal number."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(128 + signum)

@@ -453,11 +453,13 @@ class LocalPool:
 
 @contextlib.contextmanager
 def terminate_as_exit() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into Terminated, a SystemExit, while a batch runs.
+    """Turn SIGTERM and SIGHUP into Terminated, a SystemExit, while a batch or verifikasi runs.
 
     Python's default for these signals ends the parent at once, which would
     leave the workers and their kernels writing reports after it. As an
-    exception, the signal passes through run_batch, which kills them first.
+    exception, the signal passes through run_batch, which kills them first,
+    and through iku_nb.verify.verify, which kills its kernel and removes its
+    temporary folder.
     """
     def stop(signum, frame):
         raise Terminated(signum)

@@ -13,10 +13,12 @@ a library.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -265,8 +267,48 @@ def verify(path: Path, data: Path | None = None, katalog: Path | None = None,
     RunError
         When the notebook fails to run again.
     """
-    with tempfile.TemporaryDirectory(prefix="iku-nb-katalog-") as spare:
+    with _private_temporary_folder(), tempfile.TemporaryDirectory(
+            prefix="iku-nb-katalog-") as spare:
         return _verify(path, data, katalog, execution_timeout, Path(spare))
+
+
+@contextlib.contextmanager
+def _private_temporary_folder() -> Iterator[Path]:
+    """Put every temporary file of a verification into one folder, removed at the end.
+
+    The re-run's work folder and jupyter_client's connection file (which
+    contains the kernel's key) go there too. When an exception stops the
+    verification, such as Terminated from SIGTERM, the processes started
+    meanwhile (the kernel) are killed before the folder is removed, so that
+    no kernel starts in a removed folder or outlives the command.
+    """
+    import psutil  # noqa: PLC0415
+
+    previous = tempfile.tempdir
+    running = {child.pid for child in psutil.Process().children(recursive=True)}
+    with tempfile.TemporaryDirectory(prefix="iku-nb-verifikasi-") as folder:
+        tempfile.tempdir = folder
+        try:
+            yield Path(folder)
+        except BaseException:
+            _kill_started_since(running)
+            raise
+        finally:
+            tempfile.tempdir = previous
+
+
+def _kill_started_since(running: set[int]) -> None:
+    """Kill this process's descendants whose pid is not in ``running``.
+
+    The pid set, not the command line, tells the kernel apart, because a
+    kernel interrupted between fork and exec still shows this command's line.
+    """
+    import psutil  # noqa: PLC0415
+
+    from iku_nb.kernel import kill_all  # noqa: PLC0415 - imports jupyter_client
+
+    kill_all([child for child in psutil.Process().children(recursive=True)
+              if child.pid not in running])
 
 
 def _verify(path: Path, data: Path | None, katalog: Path | None,

@@ -12,12 +12,16 @@ import json
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import nbformat
 import papermill
+import psutil
 import pytest
 from conftest import ROOT
 
@@ -517,6 +521,37 @@ def test_nested_parameter_difference_named():
     # True is 1 in Python, but not in the JSON a manifest records.
     assert [d.place for d in field_differences({"a": True}, {"a": 1})] == ["a"]
     assert [d.place for d in field_differences({"b": [1]}, {"b": [1, 2]})] == ["b ke-2"]
+
+
+COMMAND = Path(sys.executable).with_name("iku-nb")
+
+
+@pytest.mark.skipif(not COMMAND.exists(), reason="the iku-nb command is not installed here")
+def test_sigterm_during_rerun_cleans_up(made, tmp_path):
+    temporary = tmp_path / "sementara"
+    temporary.mkdir()
+    command = subprocess.Popen([str(COMMAND), "verifikasi", str(made["folder"])],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "TMPDIR": str(temporary)})
+    try:
+        # jupyter_client writes the kernel's connection file once the kernel starts.
+        deadline = time.monotonic() + 120
+        while not list(temporary.rglob("*.json")):
+            assert time.monotonic() < deadline, "no kernel started within 120 s"
+            time.sleep(0.05)
+        family = psutil.Process(command.pid).children(recursive=True)
+        command.send_signal(signal.SIGTERM)
+        _, stderr = command.communicate(timeout=60)
+    finally:
+        if command.poll() is None:
+            command.kill()
+    assert command.returncode == 128 + signal.SIGTERM, stderr
+    assert ("Dihentikan oleh sinyal SIGTERM. Laporan yang diverifikasi tidak diubah."
+            in stderr)
+    assert "Traceback" not in stderr
+    assert list(temporary.iterdir()) == []
+    psutil.wait_procs(family, timeout=30)
+    assert not [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
 
 
 def test_failed_notebook_named_as_failed(made, tmp_path):
