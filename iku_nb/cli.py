@@ -425,10 +425,10 @@ def _verify_one(out: Console, notebook: Path, args: argparse.Namespace,
     for c in result.comparisons:
         if c.matches:
             if every_figure:
-                out.print(f"  cocok  {c.label}: {display(c.recorded)}")
+                out.print(f"  cocok  {c.label}: {display(c.recorded, c.unit)}")
         else:
-            out.print(f"  BEDA   {c.label}: tercatat {display(c.recorded)}, "
-                      f"sekarang {display(c.now)}")
+            out.print(f"  BEDA   {c.label}: tercatat {display(c.recorded, c.unit)}, "
+                      f"sekarang {display(c.now, c.unit)}")
     if result.changes:
         out.print("Perubahan sejak laporan dibuat:")
         for change in result.changes:

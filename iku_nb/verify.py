@@ -46,9 +46,11 @@ ERRORS_SHOWN = 5
 # Figures shown with a readable name instead of their registry key.
 LABELS = {"realisasi_tepat": "realisasi (pecahan tepat)",
           "capaian_tepat": "capaian (pecahan tepat)", "rekap_baris": "baris rekap",
-          "asal": "asal angka", "pagu_anggaran": "jumlah pagu anggaran (rupiah)",
-          "realisasi_anggaran": "jumlah realisasi anggaran (rupiah)",
+          "asal": "asal angka", "pagu_anggaran": "jumlah pagu anggaran",
+          "realisasi_anggaran": "jumlah realisasi anggaran",
           "persen_anggaran": "realisasi anggaran terhadap pagu (%)"}
+# Figures that are amounts of money, shown as the report prints rupiah.
+RUPIAH_FIGURES = ("pagu_anggaran", "realisasi_anggaran")
 # Comparison figures whose sign needs saying: the report's table prints
 # realisasi minus the Renstra target, the registry the target minus realisasi.
 PART_LABELS = {
@@ -111,6 +113,8 @@ class Comparison:
     recorded: object
     now: object
     kind: str = "angka"
+    # "rupiah" for an amount of money, which display() writes as Rp1.250.000.
+    unit: str | None = None
 
     @property
     def matches(self) -> bool:
@@ -564,7 +568,8 @@ def compare(recorded: list[dict], now: list[dict]) -> list[Comparison]:
                     comparisons.append(Comparison(f"{label}.{PART_LABELS.get(part, part)}",
                                                   old_value.get(part), new_value.get(part)))
             else:
-                comparisons.append(Comparison(label, old_value, new_value))
+                unit = "rupiah" if name in RUPIAH_FIGURES else None
+                comparisons.append(Comparison(label, old_value, new_value, unit=unit))
         # A printed text that differs from the value it prints is a figure too.
         texts_before, texts_after = before.get("teks", {}), after.get("teks", {})
         for name in sorted(set(texts_before) | set(texts_after)):
@@ -852,16 +857,19 @@ def visible_text(page: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
-def display(value: object) -> str:
+def display(value: object, unit: str | None = None) -> str:
     """Write a registry value as the report does: decimal comma and minus sign.
 
-    A missing value is written "(tidak ada)".
+    An amount whose ``unit`` is "rupiah" is written as ``Rp4.138.000.000``. A
+    missing value is written "(tidak ada)".
     """
     if value is None:
         return "(tidak ada)"
     text = str(value)
     if not _NUMBER.match(text):
         return text
+    if unit == "rupiah" and "/" not in text:
+        return _rupiah_text(text)
     return text.replace(".", ",").replace("-", MINUS)
 
 

@@ -307,8 +307,10 @@ def test_changed_budget_figure_named(made, tmp_path, capsys):
     out = capsys.readouterr().out
     assert status == 1, out
     # 3.989.478.000 + 26.000.000 = 4.015.478.000 spent of the same pagu.
-    assert ("  BEDA   ANGGARAN Tahun 2025 jumlah realisasi anggaran (rupiah): tercatat "
-            "3989478000,00, sekarang 4015478000,00") in out
+    assert ("  BEDA   ANGGARAN Tahun 2025 jumlah realisasi anggaran: tercatat "
+            "Rp3.989.478.000, sekarang Rp4.015.478.000") in out
+    # The totals are written in rupiah, as the rows below them and the report are.
+    assert "  cocok  ANGGARAN Tahun 2025 jumlah pagu anggaran: Rp4.138.000.000\n" in out
     assert ("  BEDA   ANGGARAN Tahun 2025 anggaran Program Penunjang Urusan Pemerintahan "
             "Daerah Kabupaten/Kota: tercatat pagu Rp2.754.000.000, realisasi Rp2.674.134.000 "
             "(baris 22), sekarang pagu Rp2.754.000.000, realisasi Rp2.700.134.000 (baris 22)"
