@@ -14,6 +14,7 @@ a library.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import json
 import re
 import shutil
@@ -51,6 +52,12 @@ LABELS = {"realisasi_tepat": "realisasi (pecahan tepat)",
           "persen_anggaran": "realisasi anggaran terhadap pagu (%)"}
 # Figures that are amounts of money, shown as the report prints rupiah.
 RUPIAH_FIGURES = ("pagu_anggaran", "realisasi_anggaran")
+# Places quoted from a page that differs from the one made again, and the
+# words quoted on each side of a place.
+PLACES_SHOWN = 3
+PLACE_CONTEXT = 6
+# Figures quoted when angka.json differs from the registry in the notebook.
+FIGURES_SHOWN = 5
 # Comparison figures whose sign needs saying: the report's table prints
 # realisasi minus the Renstra target, the registry the target minus realisasi.
 PART_LABELS = {
@@ -803,14 +810,19 @@ def _check_registry_beside(notebook: Path, records: list[dict]) -> list[str]:
         return [f"{angka.name} tidak ada di samping {notebook.name}"]
     try:
         beside = json.loads(angka.read_text(encoding="utf-8"))["angka"]
-        differing = [c.label for c in compare(records, beside) if not c.matches]
+        differing = [c for c in compare(records, beside) if not c.matches]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return [f"{angka.name} rusak: bukan daftar angka iku-nb"]
     if not differing:
         return []
-    shown = ", ".join(differing[:5]) + (" dan lainnya" if len(differing) > 5 else "")
+    shown = "; ".join(f"{c.label}: di {notebook.name} {display(c.recorded, c.unit)}, di "
+                      f"{angka.name} {display(c.now, c.unit)}"
+                      for c in differing[:FIGURES_SHOWN])
+    more = len(differing) - FIGURES_SHOWN
     return [f"daftar angka di {angka.name} berbeda dengan yang tersimpan di "
-            f"{notebook.name} ({shown}); salah satunya diubah sesudah dibuat"]
+            f"{notebook.name} ({len(differing)} isian: {shown}"
+            + (f"; dan {more} isian lain" if more > 0 else "")
+            + "); salah satunya diubah sesudah dibuat"]
 
 
 def _compare_pages(notebook: Path, pages: dict[str, Path], code_changed: bool,
@@ -837,16 +849,46 @@ def _compare_pages(notebook: Path, pages: dict[str, Path], code_changed: bool,
             continue
         where = ""
         if kind == "html":
-            written, now = excerpts(visible_text(published.read_text(encoding="utf-8")),
+            places = changed_places(visible_text(published.read_text(encoding="utf-8")),
                                     visible_text(made.read_text(encoding="utf-8")))
-            if written != now:
-                where = f" (teksnya tertulis {written!r}, dari notebook {now!r})"
+            if places:
+                quoted = "; ".join(f"teksnya tertulis {written!r}, dari notebook {now!r}"
+                                   for written, now in places[:PLACES_SHOWN])
+                more = len(places) - PLACES_SHOWN
+                where = (f" ({len(places)} tempat berbeda: {quoted}"
+                         + (f"; dan {more} tempat lain" if more > 0 else "") + ")")
         cause = ("berkas itu diubah sesudah dibuat, atau kode, katalog atau versi pustaka yang "
                  "berubah (lihat perubahan di atas) membuatnya lain" if code_changed
                  else "berkas itu diubah sesudah dibuat")
         problems.append(f"{published.name} berbeda dengan {kind.upper()} yang dibuat ulang dari "
                         f"{notebook.name}{where}: {cause}")
     return problems
+
+
+def changed_places(written: str, now: str) -> list[tuple[str, str]]:
+    """Return each place where two texts differ, as both texts' words around it.
+
+    The texts are compared word by word. Differences fewer than
+    PLACE_CONTEXT words apart are one place, as a reader sees them together.
+    """
+    written_words, now_words = written.split(), now.split()
+    matcher = difflib.SequenceMatcher(None, written_words, now_words, autojunk=False)
+    spans: list[list[int]] = []
+    for tag, start, end, start_now, end_now in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if spans and start - spans[-1][1] <= PLACE_CONTEXT:
+            spans[-1][1], spans[-1][3] = end, end_now
+        else:
+            spans.append([start, end, start_now, end_now])
+
+    def quote(words: list[str], start: int, end: int) -> str:
+        begin, finish = max(0, start - PLACE_CONTEXT), min(len(words), end + PLACE_CONTEXT)
+        return (("…" if begin else "") + " ".join(words[begin:finish])
+                + ("…" if finish < len(words) else ""))
+
+    return [(quote(written_words, start, end), quote(now_words, start_now, end_now))
+            for start, end, start_now, end_now in spans]
 
 
 def visible_text(page: str) -> str:

@@ -175,12 +175,19 @@ def test_edited_registry_file_flagged(made, tmp_path):
     folder = copy_report(made, tmp_path)
     angka = folder / "laporan_tahunan.angka.json"
     content = json.loads(angka.read_text(encoding="utf-8"))
-    content["angka"][0]["pembilang"] = 99
+    record = content["angka"][0]
+    assert (record["kode"], record["periode"]) == ("IKU-1", "Tahun 2021")
+    written = record["pembilang"]
+    record["pembilang"] = 99
     angka.write_text(json.dumps(content), encoding="utf-8")
     result = verify(folder)
     assert not result.mismatches
     assert not result.ok
-    assert any("laporan_tahunan.angka.json berbeda" in p for p in result.problems)
+    # Both values are named, so the auditor sees which copy holds what.
+    assert (f"daftar angka di laporan_tahunan.angka.json berbeda dengan yang tersimpan di "
+            f"laporan_tahunan.ipynb (1 isian: IKU-1 Tahun 2021 pembilang: di "
+            f"laporan_tahunan.ipynb {written}, di laporan_tahunan.angka.json 99); salah "
+            "satunya diubah sesudah dibuat") in result.problems
 
 
 def test_non_report_clear_error(tmp_path, capsys):
@@ -220,6 +227,32 @@ def test_edited_html_with_forged_hash_fails(made, tmp_path, capsys):
     assert status == 1, out
     assert "BEDA" not in out
     assert "laporan_tahunan.html berbeda dengan HTML yang dibuat ulang" in out
+
+
+def test_edited_html_places_counted(made, tmp_path, capsys):
+    folder = copy_report(made, tmp_path)
+    html = folder / "laporan_tahunan.html"
+    page = html.read_text(encoding="utf-8")
+    # Places far apart in the page, each quoted or counted on its own.
+    edits = page.count("84,21%") + page.count("80,00%")
+    assert edits > 3
+    html.write_text(page.replace("84,21%", "94,21%").replace("80,00%", "90,00%"),
+                    encoding="utf-8")
+    forge_hash(folder, "laporan_tahunan.html")
+
+    status = main(["verifikasi", str(folder)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert status == 1, out
+    found = re.search(r"laporan_tahunan\.html berbeda dengan HTML yang dibuat ulang dari "
+                      r"laporan_tahunan\.ipynb \((\d+) tempat berbeda: (.*); dan (\d+) tempat "
+                      r"lain\): berkas itu diubah sesudah dibuat", out)
+    assert found, out
+    places, more = int(found.group(1)), int(found.group(3))
+    assert 3 < places <= edits
+    assert more == places - 3
+    assert found.group(2).count("teksnya tertulis") == 3
+    assert re.search(r"teksnya tertulis '[^']*94,21%[^']*', dari notebook '[^']*84,21%",
+                     found.group(2))
 
 
 def forge_hash(folder: Path, name: str) -> None:
