@@ -376,16 +376,10 @@ def _announce_wait(root: Path, wait: int) -> None:
 
 def _verify_notebooks(notebooks: list[Path], args: argparse.Namespace) -> int:
     """Verify the notebooks and print their figures, with a summary when there are several."""
-    from iku_nb.verify import find_notebooks_below  # noqa: PLC0415 - loads papermill
-
     out = console()
     if len(notebooks) == 1:
         status = _verify_one(out, notebooks[0], args, every_figure=True)
-        others = [p for p in find_notebooks_below(Path(args.path)) if p != notebooks[0]]
-        if others:
-            out.print(f"Catatan: {len(others)} laporan lain di subfolder {args.path} tidak "
-                      "diverifikasi; berikan folder induknya, misalnya output/, untuk "
-                      "memverifikasi semuanya.")
+        _note_left_out(out, notebooks, args.path)
         return status
     statuses, outcomes = [], []
     for number, notebook in enumerate(notebooks, start=1):
@@ -402,7 +396,19 @@ def _verify_notebooks(notebooks: list[Path], args: argparse.Namespace) -> int:
               ("cocok", "tidak cocok", "tidak dapat dipastikan", "tidak dapat diverifikasi")]
     out.print(f"Ringkasan: {len(notebooks)} laporan di {args.path}: "
               + ", ".join(f"{count} {word}" for count, word in counts) + ".")
+    _note_left_out(out, notebooks, args.path)
     return max(statuses)
+
+
+def _note_left_out(out: Console, notebooks: list[Path], path: Path) -> None:
+    """Name how many reports in the subfolders of ``path`` were not verified."""
+    from iku_nb.verify import find_notebooks_below  # noqa: PLC0415 - loads papermill
+
+    others = [p for p in find_notebooks_below(Path(path)) if p not in notebooks]
+    if others:
+        out.print(f"Catatan: {len(others)} laporan lain di subfolder {path} tidak "
+                  "diverifikasi; berikan folder induknya, misalnya output/, untuk "
+                  "memverifikasi semuanya.")
 
 
 def _verify_one(out: Console, notebook: Path, args: argparse.Namespace,

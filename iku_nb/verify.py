@@ -189,9 +189,10 @@ def find_notebook(path: Path) -> Path:
 def find_notebooks(path: Path) -> list[Path]:
     """Return the report notebooks to verify: the one at ``path``, or every one under it.
 
-    A folder without a notebook of its own, such as ``output/``, gives every
-    executed report notebook in its subfolders, failed ones and hidden
-    folders left out.
+    A folder with several executed report notebooks of its own gives all of
+    them. A folder without one, such as ``output/``, gives every executed
+    report notebook in its subfolders. Failed notebooks and hidden folders
+    are left out.
 
     Raises
     ------
@@ -199,10 +200,14 @@ def find_notebooks(path: Path) -> list[Path]:
         As :func:`find_notebook`, when nothing under ``path`` can be verified.
     """
     path = Path(path)
-    if path.is_dir() and not any(path.glob("*.ipynb")):
-        found = find_notebooks_below(path)
-        if found:
-            return found
+    if path.is_dir():
+        own = sorted(p for p in path.glob("*.ipynb") if not p.name.endswith(FAILED_SUFFIX))
+        if len(own) > 1:
+            return own
+        if not any(path.glob("*.ipynb")):
+            found = find_notebooks_below(path)
+            if found:
+                return found
     return [find_notebook(path)]
 
 

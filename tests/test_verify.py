@@ -330,6 +330,24 @@ def test_whole_output_folder_verified(made, tmp_path, capsys):
     assert "1 cocok, 1 tidak cocok, 0 tidak dapat dipastikan, 0 tidak dapat diverifikasi." in out
 
 
+def test_folder_with_two_notebooks_verified(made, tmp_path, capsys):
+    folder = copy_report(made, tmp_path)
+    bidang = run_report(ReportSpec(parse_parameters({"tahun": 2025, "bidang": "poldagri",
+                                                     "data": str(made["data"])})),
+                        tmp_path / "bidang")
+    for path in bidang["html"].parent.glob("laporan_bidang.*"):
+        shutil.copyfile(path, folder / path.name)
+
+    status = main(["verifikasi", str(folder)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert status == 0, out
+    assert "berisi lebih dari satu notebook" not in out
+    assert f"[1/2] Verifikasi {folder / 'laporan_bidang.ipynb'}" in out
+    assert f"[2/2] Verifikasi {folder / 'laporan_tahunan.ipynb'}" in out
+    assert (f"Ringkasan: 2 laporan di {folder}: 2 cocok, 0 tidak cocok, 0 tidak dapat "
+            "dipastikan, 0 tidak dapat diverifikasi.") in out
+
+
 def test_changed_budget_figure_named(made, tmp_path, capsys):
     data = tmp_path / "data"
     shutil.copytree(made["data"], data)
