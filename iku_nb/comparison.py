@@ -1,7 +1,10 @@
 """Comparisons of an indicator's realisasi with earlier years and the Renstra target.
 
-Every comparison is computed from the exact values of the value registry and
-rounded once, half up, when printed, like every other figure.
+A difference of two percentages (the change from last year, the distance to
+the target or to the Renstra target) is taken between the two figures as the
+report prints them, so a reader who subtracts the printed figures gets the
+printed difference. The trend is fitted through the exact values and rounded
+once when printed, like realisasi and capaian.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ class Comparison:
 
     ``change`` is realisasi minus last year's, in percentage points.
     ``target_gap`` is this period's target minus realisasi and ``gap`` the
-    Renstra target minus realisasi, both in percentage points. ``projection`` is the
+    Renstra target minus realisasi, both in percentage points. All three are
+    differences of the printed (rounded) figures. ``projection`` is the
     least-squares line through the yearly realisasi of ``trend_years``,
     read at the Renstra end year; it needs :data:`MIN_TREND_YEARS` years. A percentage
     projection is kept between 0 and 100, which a share cannot leave.
@@ -38,10 +42,10 @@ class Comparison:
 
     current: Nilai
     previous: Nilai | None
-    change: Fraction | None
-    target_gap: Fraction | None
+    change: Decimal | None
+    target_gap: Decimal | None
     renstra: TargetRenstra | None
-    gap: Fraction | None
+    gap: Decimal | None
     trend_years: tuple[int, ...]
     slope: Fraction | None
     projection: Fraction | None
@@ -61,16 +65,12 @@ class Comparison:
         return stage_in_renstra(self.current.periode.tahun, self.renstra)
 
     @property
-    def rounded_change(self) -> Decimal | None:
-        return None if self.change is None else round_half_up(self.change, self.desimal)
-
-    @property
     def renstra_reached(self) -> bool | None:
-        """Return whether the printed realisasi already reaches the Renstra target."""
-        realisasi = self.current.rounded("realisasi")
-        if self.renstra is None or realisasi is None or self.gap is None:
+        """Return whether the printed realisasi already reaches the printed Renstra target."""
+        if self.gap is None:
             return None
-        return _reaches(realisasi, self.renstra.nilai, self.current.indikator.polaritas)
+        return _reaches(self.current.rounded("realisasi"), self._printed_renstra,
+                        self.current.indikator.polaritas)
 
     @property
     def standard_gap(self) -> Decimal | None:
@@ -94,7 +94,11 @@ class Comparison:
         if self.renstra is None or self.projection is None:
             return None
         projected = round_half_up(self.projection, self.desimal)
-        return _reaches(projected, self.renstra.nilai, self.current.indikator.polaritas)
+        return _reaches(projected, self._printed_renstra, self.current.indikator.polaritas)
+
+    @property
+    def _printed_renstra(self) -> Decimal:
+        return round_half_up(self.renstra.nilai, self.desimal)
 
     def printed(self) -> dict[str, str]:
         """Return the comparison's figures as the report prints them."""
@@ -117,20 +121,19 @@ def compare(history: list[Nilai], current: Nilai, previous: Nilai | None) -> Com
     The trend uses the whole years of ``history`` that have a realisasi, so a
     quarterly period (cumulative, not comparable with a year) is left out.
     """
-    change = None
-    if previous is not None and previous.realisasi is not None and current.realisasi is not None:
-        change = current.realisasi - previous.realisasi
+    realisasi = current.rounded("realisasi")
+    change = None if previous is None else printed_difference(current, previous)
     target_gap = None
-    if current.target is not None and current.realisasi is not None:
-        target_gap = Fraction(current.target) - current.realisasi
+    if current.target is not None and realisasi is not None:
+        target_gap = current.rounded("target") - realisasi
     renstra = current.indikator.target_renstra
     stage = None if renstra is None else stage_in_renstra(current.periode.tahun, renstra)
     gap = None
     # A quarter's figure is cumulative to the quarter's end, so it is set
     # against the end-of-Renstra target only in yearly reports.
     yearly = current.periode.triwulan is None
-    if stage in ("berjalan", "akhir") and current.realisasi is not None and yearly:
-        gap = Fraction(renstra.nilai) - current.realisasi
+    if stage in ("berjalan", "akhir") and realisasi is not None and yearly:
+        gap = round_half_up(renstra.nilai, current.indikator.desimal) - realisasi
     points = [(n.periode.tahun, n.realisasi) for n in history
               if n.periode.triwulan is None and n.realisasi is not None]
     slope = projection = None
@@ -161,13 +164,22 @@ def linear_fit(points: list[tuple[int, Fraction]]) -> tuple[Fraction, Fraction]:
     return slope, mean_y - slope * mean_x
 
 
-def changes(history: list[Nilai]) -> list[Fraction | None]:
-    """Return each period's realisasi minus the one before it (None for the first or a gap)."""
-    result: list[Fraction | None] = [None]
-    for before, after in pairwise(history):
-        both = before.realisasi is not None and after.realisasi is not None
-        result.append(after.realisasi - before.realisasi if both else None)
+def changes(history: list[Nilai]) -> list[Decimal | None]:
+    """Return each printed realisasi minus the previous one, None where either is missing."""
+    result: list[Decimal | None] = [None]
+    result += [printed_difference(after, before) for before, after in pairwise(history)]
     return result[:len(history)]
+
+
+def printed_difference(after: Nilai, before: Nilai) -> Decimal | None:
+    """Return ``after``'s printed realisasi minus ``before``'s, or None when either is missing.
+
+    42/55 = 76,36% after 35/55 = 63,64% gives 12,72 points, as a reader
+    subtracts the printed figures, where the exact 700/55 = 12,727… would
+    print as 12,73.
+    """
+    a, b = after.rounded("realisasi"), before.rounded("realisasi")
+    return None if a is None or b is None else a - b
 
 
 def _reaches(value: Decimal, target: Decimal, polaritas: str) -> bool:

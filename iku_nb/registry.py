@@ -145,17 +145,17 @@ def record(n: Nilai) -> dict:
 
 
 def comparison_record(c: Comparison) -> dict:
-    """Return a comparison's figures as JSON, exact and rounded as printed."""
+    """Return a comparison's figures as JSON, as printed, and the projection also exact."""
     def rounded(value: Fraction | None) -> str | None:
         return None if value is None else str(round_half_up(value, c.desimal))
 
+    # The change and the distance to the Renstra target are differences of
+    # printed figures, so their decimal text is exact and needs no fraction.
     record = {
-        "perubahan_tepat": _exact(c.change),
-        "perubahan": rounded(c.change),
+        "perubahan": _decimal(c.change),
         "target_renstra": None if c.renstra is None else str(c.renstra.nilai),
         "tahun_renstra": None if c.renstra is None else c.renstra.tahun,
-        "jarak_renstra_tepat": _exact(c.gap),
-        "jarak_renstra": rounded(c.gap),
+        "jarak_renstra": _decimal(c.gap),
         "tahun_tren": list(c.trend_years),
         "proyeksi_tepat": _exact(c.projection),
         "proyeksi": rounded(c.projection),

@@ -41,12 +41,13 @@ def evaluated(counts: Counts | None, period: Period, target: str | None = "90",
     return evaluate(katalog, ind, period, counts, table)
 
 
-def test_change_from_exact_values():
+def test_change_from_printed_values():
     current = nilai(4, 6, Period(2025, 1))
     previous = nilai(14, 17, Period(2024, 1))
-    # 14/17 − 4/6 = 8/51 = 15,686… points: 15,69, not 82,35 − 66,67 = 15,68.
+    # 4/6 = 66,666…% prints 66,67% and 14/17 = 82,352…% prints 82,35%, so the
+    # change is 82,35 − 66,67 = 15,68 points (the exact 8/51 = 15,686… would print 15,69).
     assert ("Dibandingkan dengan realisasi Triwulan I Tahun 2024 (82,35%), realisasi ini "
-            "turun 15,69 poin persen." in summary(current, previous))
+            "turun 15,68 poin persen." in summary(current, previous))
 
 
 def test_unchanged_realisasi():
@@ -175,7 +176,7 @@ def test_renstra_end_year_outcome():
     comparison = compare(history, history[-1], history[1])
     # 92,5 − 80 = 12,5 points short in the end year itself; no line is read at 2025.
     assert (comparison.renstra_stage, comparison.gap, comparison.projection) == (
-        "akhir", Fraction(25, 2), None)
+        "akhir", Decimal("12.50"), None)
     text = summary(history[-1], history[1], comparison)
     assert ("Tahun 2025 adalah tahun akhir Renstra, sehingga realisasi tahun ini adalah "
             "realisasi akhir periode Renstra. Target akhir Renstra 92,50% belum tercapai; "

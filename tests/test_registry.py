@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from conftest import ROOT, report, target
 
@@ -30,11 +31,13 @@ def test_sample_2025_records_hold_exact_and_printed_figures():
     assert [r["tahun"] for r in reg.records() if r["kode"] == "IKU-1"] == [
         2021, 2022, 2023, 2024, 2025]
     json.dumps(reg.records())  # every record is plain JSON
-    # 2024: 14/17. Change 1600/19 - 1400/17 = 600/323 = 1,86 points; Renstra
-    # 92,5 - 1600/19 = 315/38 = 8,29 points.
+    # 2024: 14/17 = 82,35%. Change 84,21 − 82,35 = 1,86 points; Renstra
+    # 92,50 − 84,21 = 8,29 points, both from the printed figures.
     comparison = iku1["perbandingan"]
-    assert (comparison["perubahan_tepat"], comparison["perubahan"]) == ("600/323", "1.86")
-    assert (comparison["jarak_renstra_tepat"], comparison["jarak_renstra"]) == ("315/38", "8.29")
+    assert comparison["perubahan"] == "1.86"
+    assert comparison["jarak_renstra"] == "8.29"
+    assert "perubahan_tepat" not in comparison
+    assert "jarak_renstra_tepat" not in comparison
     assert comparison["tahun_tren"] == [2021, 2022, 2023, 2024, 2025]
     assert "perbandingan" not in records[("IKU-1", 2024, None)]
 
@@ -61,10 +64,21 @@ def test_quarter_compares_same_quarter_and_defers_renstra():
     assert [h.periode.triwulan for h in history] == [2] * len(history)
     comparison = reg.comparison("IKU-1")
     # The change is taken from the same quarter a year earlier, which is the
-    # history row just before the current one, so table and sentence agree.
-    assert comparison.change == history[-1].realisasi - history[-2].realisasi
+    # history row just before the current one, so table and sentence agree:
+    # 11/11 = 100,00% after 7/8 = 87,50%.
+    assert comparison.change == Decimal("12.50")
+    assert history[-2].periode == Period(2024, 2)
     assert comparison.gap is None
     assert comparison.projection is None
     sentence = narrative.renstra_sentence(comparison)
     assert "dinilai pada laporan tahunan" in sentence
     assert "sudah mencapai" not in sentence
+
+
+def test_quarter_change_as_printed():
+    dataset = load(ROOT / "data")
+    reg = registry.build(dataset, Period(2025, 2), dataset.katalog.indikator)
+    record = next(r for r in reg.records() if (r["kode"], r["tahun"]) == ("IKU-2", 2025))
+    # 42/55 = 76,36% after 35/55 = 63,64%: 12,72 points as printed (exact 12,727…).
+    assert (record["teks"]["realisasi"], record["perbandingan"]["perubahan"]) == (
+        "76,36%", "12.72")

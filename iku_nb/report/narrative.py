@@ -138,7 +138,8 @@ def _context(n: Nilai, c: Comparison) -> dict:
         "pembilang": n.pembilang, "penyebut": n.penyebut,
         "f": {**f, "sisa": bilangan(None if counts is None
                                    else counts.penyebut - counts.pembilang),
-              "kurang": poin_persen(c.target_gap, n.indikator.desimal)},
+              # The printed target may have more decimals than realisasi.
+              "kurang": poin_persen(c.target_gap, n.places("target"))},
         "realisasi": n.realisasi, "target": n.target, "capaian": n.capaian,
         "petunjuk_kosong": empty_period_hint(n.indikator, period),
         # A quarterly report that falls back to the year's target names it "target tahunan".
@@ -149,7 +150,7 @@ def _context(n: Nilai, c: Comparison) -> dict:
         "lalu": previous is not None, "lalu_label": last_year.label,
         "lalu_periode": None if previous is None else previous.periode.label,
         "lalu_realisasi": None if previous is None else printed(previous)["realisasi"],
-        "perubahan": c.rounded_change, "c": c.printed(),
+        "perubahan": c.change, "c": c.printed(),
         "renstra": c.renstra is not None, "renstra_tercapai": c.renstra_reached,
         "tahap_renstra": c.renstra_stage,
         "renstra_perkiraan": c.renstra is not None and c.renstra.perkiraan,
