@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 
 from iku_nb import columns
 from iku_nb.catalogue import Katalog
+from iku_nb.formatting import tanggal
 from iku_nb.parse import fold, unseen_difference
 from iku_nb.problems import WARNING, Problem
 from iku_nb.rows import Rows
@@ -180,7 +181,9 @@ def check_participation(org: pd.DataFrame, part: pd.DataFrame, source: str,
                 row=row, column="id_organisasi", value=event_id,
                 expected="id_organisasi yang terdaftar di tabel organisasi", ids=(event_id,)))
         elif before.iloc[position]:
-            start = terdaftar.iloc[position].date().isoformat()
+            # The message and the expected value name dates as the reports do
+            # (5 April 2024); the value stays the date as written in the register.
+            start = tanggal(terdaftar.iloc[position].date())
             problems.append(Problem(
                 "partisipasi-sebelum-terdaftar", source,
                 f"Kegiatan {event_id} bertanggal sebelum organisasi terdaftar "
@@ -189,7 +192,7 @@ def check_participation(org: pd.DataFrame, part: pd.DataFrame, source: str,
                 expected=f"pada atau sesudah {start}",
                 severity=WARNING, ids=(event_id,)))
         else:
-            stop = nonaktif.iloc[position].date().isoformat()
+            stop = tanggal(nonaktif.iloc[position].date())
             problems.append(Problem(
                 "partisipasi-sesudah-nonaktif", source,
                 f"Kegiatan {event_id} bertanggal pada atau sesudah organisasi nonaktif "

@@ -63,6 +63,34 @@ def bilangan(value: int | None) -> str:
     return EMPTY if value is None else format_decimal(value, format="#,##0", locale=LOCALE)
 
 
+UNITS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan",
+         "sembilan")
+
+
+def bilangan_kata(value: int) -> str:
+    """Write a count from 0 to 999 in words: 3 gives ``tiga``, 11 ``sebelas``.
+
+    Indonesian spells out a number that opens a sentence. Raises ValueError
+    outside 0 to 999.
+    """
+    if not 0 <= value < 1000:
+        raise ValueError(f"bilangan {value!r} tidak dapat ditulis dengan kata: harus 0 "
+                         "sampai 999")
+    hundreds, rest = divmod(value, 100)
+    tens, units = divmod(rest, 10)
+    words = []
+    if hundreds:
+        words.append("seratus" if hundreds == 1 else f"{UNITS[hundreds]} ratus")
+    if tens == 1:
+        words.append({0: "sepuluh", 1: "sebelas"}.get(units, f"{UNITS[units]} belas"))
+    else:
+        if tens:
+            words.append(f"{UNITS[tens]} puluh")
+        if units or not words:
+            words.append(UNITS[units])
+    return " ".join(words)
+
+
 def rupiah(value: Decimal | int | None) -> str:
     """Format rupiah as an Indonesian report does: ``Rp1.250.000``, or ``Rp1.250,50`` with sen."""
     if value is None:

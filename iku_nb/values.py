@@ -191,9 +191,18 @@ def evaluate(katalog: Katalog, ind: Indikator, period: Period, counts: Counts | 
 
 
 def no_data_note(ind: Indikator, period: Period) -> str:
-    """Explain missing counts and how to record a period that truly had nothing to count."""
-    return (f"Tidak ada data {ind.kode} untuk {period.label}: register tidak memuat catatan "
-            f"pada periode ini dan tidak ada baris rekap. {empty_period_hint(ind, period)}")
+    """Explain missing counts and how to record a period that truly had nothing to count.
+
+    The command line prints this note. Reports print only :func:`no_data_text`,
+    because the advice is meant for the data clerk.
+    """
+    return f"{no_data_text(ind, period)} {empty_period_hint(ind, period)}"
+
+
+def no_data_text(ind: Indikator, period: Period) -> str:
+    """Say that ``ind`` has no counts for ``period``, and why, in the words of the report."""
+    return (f"Data {ind.kode} untuk {period.label} tidak tersedia: register tidak memuat "
+            "catatan pada periode ini dan tidak ada baris rekap.")
 
 
 def empty_period_hint(ind: Indikator, period: Period) -> str:

@@ -83,7 +83,9 @@ def test_hitung_warns_about_missing_data(make_data):
                               report("K-2", "2025-03-01", selesai="2025-03-02")])
     run = run_cli("hitung", "--data", str(data), "--tahun", "2024", "--format", "json")
     assert run.returncode == 0
-    assert "Tidak ada data IKU-2" in run.stderr
+    assert "Data IKU-2 untuk Tahun 2024 tidak tersedia" in run.stderr
+    # The advice to record an empty period stays on the command line.
+    assert "tambahkan baris rekap IKU-2 untuk periode itu" in run.stderr
     iku2 = json.loads(run.stdout)[1]
     assert iku2["penyebut"] is None
 

@@ -12,6 +12,7 @@ import pytest
 from iku_nb.formatting import (
     angka,
     bilangan,
+    bilangan_kata,
     bulan,
     daftar,
     detik,
@@ -57,6 +58,22 @@ def test_persen_and_empty():
 
 def test_bilangan_thousands_dot():
     assert bilangan(915576000) == "915.576.000"
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    (0, "nol"), (1, "satu"), (3, "tiga"), (10, "sepuluh"), (11, "sebelas"),
+    (12, "dua belas"), (20, "dua puluh"), (21, "dua puluh satu"), (100, "seratus"),
+    (111, "seratus sebelas"), (250, "dua ratus lima puluh"),
+    (999, "sembilan ratus sembilan puluh sembilan"),
+])
+def test_bilangan_kata_words(value, words):
+    assert bilangan_kata(value) == words
+
+
+@pytest.mark.parametrize("value", [-1, 1000])
+def test_bilangan_kata_out_of_range(value):
+    with pytest.raises(ValueError, match="harus 0 sampai 999"):
+        bilangan_kata(value)
 
 
 @pytest.mark.parametrize(("seconds", "expected"),

@@ -75,14 +75,14 @@ def test_ikhtisar_summarises_sasaran():
     html = laporan.ikhtisar().data
     assert "Sasaran strategis SS-1 <q>Menguatnya ketahanan sosial masyarakat</q>" in html
     # IKU-2 (80,00% ≥ 75%) meets its target; IKU-1 (84,21% < 90%) and IKU-3 do not.
-    assert ("1 dari 3 indikator mencapai atau melampaui targetnya (IKU-2), sedangkan IKU-1 "
-            "dan IKU-3 belum.") in html
+    assert ("Satu dari tiga indikator mencapai atau melampaui targetnya (IKU-2), sedangkan "
+            "IKU-1 dan IKU-3 belum.") in html
 
 
 def test_penutup_counts_like_ikhtisar():
     laporan = Laporan.siapkan(2025, data=DATA)
-    sentence = ("1 dari 3 indikator mencapai atau melampaui targetnya (IKU-2), sedangkan "
-                "IKU-1 dan IKU-3 belum.")
+    sentence = ("Satu dari tiga indikator mencapai atau melampaui targetnya (IKU-2), "
+                "sedangkan IKU-1 dan IKU-3 belum.")
     assert sentence in laporan.ikhtisar().data
     assert sentence in laporan.penutup().data
 
@@ -107,9 +107,29 @@ def test_indicator_notes_not_repeating_narrative(make_data):
     data = make_data(konflik=[report("K-1", "2024-01-10", selesai="2024-01-11")])
     laporan = Laporan.siapkan(2025, data=str(data))
     html = laporan.bab_akuntabilitas().data
-    assert "Data IKU-1 untuk Tahun 2025 belum tersedia" in html
-    assert "Tidak ada data IKU-1 untuk Tahun 2025" not in html
-    assert "tambahkan baris rekap IKU-1 untuk periode itu dengan pembilang 0" in html
+    assert html.count("Data IKU-1 untuk Tahun 2025 tidak tersedia: register tidak memuat") == 1
+    assert "Tidak ada data IKU-1" not in html
+    assert "Rincian tidak tersedia karena data IKU-1 untuk Tahun 2025 tidak tersedia." in html
+
+
+def test_period_without_data_reads_as_report():
+    # The sample registers start in 2023 and rekap.csv contains only whole years,
+    # so no indicator has data for Triwulan I 2022.
+    laporan = Laporan.siapkan(2022, triwulan=1, data=DATA)
+    pages = {"ikhtisar": laporan.ikhtisar().data, "bab3": laporan.bab_akuntabilitas().data,
+             "penutup": laporan.penutup().data, "lampiran": laporan.lampiran_asal().data}
+    for name, page in pages.items():
+        # The advice to add an empty rekap row is for the data clerk, on the command line.
+        assert "tambahkan baris rekap" not in page, name
+        assert "belum tersedia" not in page, name
+    assert ("<li>Data IKU-1 untuk Triwulan I Tahun 2022 tidak tersedia: register tidak "
+            "memuat catatan pada periode ini dan tidak ada baris rekap.</li>") in pages["ikhtisar"]
+    assert ("IKU-1, IKU-2 dan IKU-3 belum dapat dinilai karena data Triwulan I Tahun 2022 "
+            "tidak tersedia.") in pages["ikhtisar"]
+    assert ("Tidak ada realisasi Triwulan I Tahun 2022 yang dapat dibandingkan dengan target "
+            "akhir Renstra 92,50% untuk tahun 2026.") in pages["bab3"]
+    assert "kumulatif sampai akhir triwulan" not in pages["bab3"]
+    assert "Data IKU-1 untuk Triwulan I Tahun 2022 tidak tersedia." in pages["lampiran"]
 
 
 def data_with_katalog(tmp_path, replacements: dict[str, str]) -> Path:
@@ -165,6 +185,86 @@ def test_quarterly_history_marks_yearly_targets():
     assert "Target bertanda (tahunan)" not in yearly
 
 
+def test_quarter_labels_annual_target_everywhere():
+    laporan = Laporan.siapkan(2025, triwulan=2, data=DATA)
+    # Triwulan II 2025 targets: IKU-1 75% and IKU-2 60% from target.csv; IKU-3 has
+    # only its yearly 95%, which every table marks and the summary names.
+    for page in (laporan.ikhtisar().data, laporan.bab_perencanaan().data):
+        assert '<td class="angka">95,00% (tahunan)</td>' in page
+        assert '<td class="angka">75,00%</td>' in page
+        assert '<td class="angka">60,00%</td>' in page
+    sentence = ("Ketiga indikator (IKU-1, IKU-2 dan IKU-3) mencapai atau melampaui targetnya. "
+                "Untuk IKU-3, realisasi Triwulan II Tahun 2025 dibandingkan dengan target "
+                "tahunan, karena target triwulannya belum ditetapkan.")
+    assert sentence in laporan.ikhtisar().data
+    assert sentence in laporan.penutup().data
+    yearly = Laporan.siapkan(2025, data=DATA)
+    assert "(tahunan)" not in yearly.ikhtisar().data
+    assert "(tahunan)" not in yearly.bab_perencanaan().data
+
+
+def test_changes_from_printed_realisasi():
+    # Yearly IKU-1: 2024 is 14/17 = 82,35%, 2023 is 13/15 = 86,67%: 82,35 − 86,67 = −4,32
+    # (the exact −62/255 × 100 = −4,313… would print −4,31).
+    yearly = Laporan.siapkan(2025, data=DATA).bab_akuntabilitas().data
+    iku1 = yearly.split('<section class="iku-indikator">')[1]
+    assert '<td class="angka">82,35%</td><td class="angka">−4,32</td>' in iku1
+    # Triwulan II IKU-2: 42/55 = 76,36% after 35/55 = 63,64%: 12,72 points (exact 12,727…).
+    quarter = Laporan.siapkan(2025, triwulan=2, data=DATA).bab_akuntabilitas().data
+    iku2 = quarter.split('<section class="iku-indikator">')[2]
+    assert '<td class="angka">76,36%</td><td class="angka">+12,72</td>' in iku2
+    assert "realisasi ini naik 12,72 poin persen." in iku2
+    assert iku2.count("Dibandingkan dengan realisasi Triwulan II Tahun 2024") == 1
+
+
+def test_trend_chart_names_own_sources():
+    # Every 2021 figure comes from rekap.csv and every target from target.csv.
+    html = Laporan.siapkan(2021, data=DATA).bab_akuntabilitas().data
+    captions = re.findall(r"<figcaption>Gambar 3\.\d+ Realisasi dan target [^<]*</figcaption>",
+                          html)
+    assert len(captions) == 3
+    assert all(c.endswith("Sumber: rekap.csv dan target.csv, diolah.</figcaption>")
+               for c in captions)
+    # 2025 history: 2021-2022 from rekap, 2023-2025 from the registers.
+    yearly = Laporan.siapkan(2025, data=DATA).bab_akuntabilitas().data
+    assert ("per tahun. Sumber: organisasi.csv, partisipasi.csv, rekap.csv dan target.csv, "
+            "diolah.") in yearly
+
+
+def test_report_body_names_no_catalogue_fields():
+    laporan = Laporan.siapkan(2025, data=DATA)
+    html = laporan.bab_akuntabilitas().data
+    assert "Standar nasional untuk IKU-1 belum ditetapkan, sehingga perbandingan ini" in html
+    for field in ("standar_nasional", "target_renstra", "isian", "<code>kegiatan"):
+        assert field not in html, field
+    penutup = laporan.penutup().data
+    assert "<code>" not in penutup
+    assert "--tahun" not in penutup
+    assert "verifikasi iku-nb" in penutup
+
+
+def test_pendahuluan_uses_standard_terms():
+    html = Laporan.siapkan(2025, data=DATA).bab_pendahuluan().data
+    assert "<th>Nama Perangkat Daerah</th>" in html
+    assert "SKPD" not in html
+    assert "oleh Wali Kota sesuai" in html
+
+
+def test_indicator_name_spelled_as_formula():
+    laporan = Laporan.siapkan(2025, data=DATA)
+    html = laporan.ikhtisar().data + laporan.bab_perencanaan().data
+    assert "Persentase LSM/ORMAS/Parpol yang berpartisipasi" in html
+    assert "PARPOL" not in html
+
+
+def test_quality_section_writes_indonesian_dates():
+    html = Laporan.siapkan(2025, data=DATA).kualitas_data().data
+    # partisipasi.csv row 183: ORG-056 took part on 2024-02-08, before registering on 2024-04-05.
+    assert "<td>8 Februari 2024</td>" in html
+    assert "bertanggal sebelum organisasi terdaftar (5 April 2024)" in html
+    assert re.search(r"\d{4}-\d{2}-\d{2}", html) is None
+
+
 def test_history_cites_rekap_rows():
     html = Laporan.siapkan(2025, data=DATA).bab_akuntabilitas().data
     iku1 = html.split('<section class="iku-indikator">')[1]
@@ -185,10 +285,14 @@ def test_national_standard_compared_when_catalogued(tmp_path):
     assert '<td class="angka">+4,21</td>' in parts[1]
     assert ("Realisasi 84,21% memenuhi standar nasional 80,00% (Contoh Peraturan 1/2025)."
             in parts[1])
-    assert "Katalog tidak mencantumkan standar nasional untuk IKU-2" in parts[2]
+    assert "Standar nasional untuk IKU-2 belum ditetapkan" in parts[2]
     quarter = Laporan.siapkan(2025, triwulan=2, data=str(data)).bab_akuntabilitas().data
     assert ("Standar nasional IKU-1 adalah 80,00% (Contoh Peraturan 1/2025). Realisasi "
-            "triwulan masih kumulatif") in quarter
+            "Triwulan II Tahun 2025 hanya mencakup 1 Januari 2025 sampai 30 Juni 2025, belum "
+            "setahun penuh, sehingga perbandingannya disajikan pada laporan tahunan.") in quarter
+    empty = Laporan.siapkan(2022, triwulan=1, data=str(data)).bab_akuntabilitas().data
+    assert ("Tidak ada realisasi Triwulan I Tahun 2022 yang dapat dibandingkan dengan standar "
+            "itu.") in empty
 
 
 def test_national_standard_compared_as_printed(tmp_path):
@@ -241,7 +345,9 @@ def test_budget_missing_or_without_year(tmp_path):
             "2025 belum dapat disajikan.") in text
     path.unlink()
     text = budget_section(Laporan.siapkan(2025, data=str(data)).bab_akuntabilitas().data)
-    assert "Data realisasi anggaran belum ada di folder data: tambahkan anggaran.csv" in text
+    assert ("Data realisasi anggaran Tahun 2025 tidak tersedia, sehingga realisasi anggaran "
+            "belum dapat disajikan.") in text
+    assert "tambahkan" not in text
 
 
 def test_national_standard_in_value_registry(tmp_path):

@@ -8,10 +8,17 @@ from fractions import Fraction
 import pandas as pd
 
 from iku_nb.catalogue import SHIPPED_CATALOGUE, Kebijakan, TargetRenstra, load_catalogue
-from iku_nb.comparison import compare
+from iku_nb.comparison import Comparison, compare
 from iku_nb.count import Counts
 from iku_nb.period import Period
-from iku_nb.report.narrative import extra_notes, summary, target_summary
+from iku_nb.report.narrative import (
+    extra_notes,
+    history_sentence,
+    renstra_sentence,
+    report_notes,
+    summary,
+    target_summary,
+)
 from iku_nb.values import Nilai, evaluate
 
 KATALOG = load_catalogue(SHIPPED_CATALOGUE)
@@ -41,34 +48,48 @@ def evaluated(counts: Counts | None, period: Period, target: str | None = "90",
     return evaluate(katalog, ind, period, counts, table)
 
 
+def paragraphs(n: Nilai, previous: Nilai | None = None,
+               comparison: Comparison | None = None) -> str:
+    """Return the summary, the change from last year and the Renstra sentence of ``n``."""
+    comparison = comparison or compare([n], n, previous)
+    return " ".join([summary(n), history_sentence(comparison), renstra_sentence(comparison)])
+
+
 def test_change_from_printed_values():
     current = nilai(4, 6, Period(2025, 1))
     previous = nilai(14, 17, Period(2024, 1))
     # 4/6 = 66,666…% prints 66,67% and 14/17 = 82,352…% prints 82,35%, so the
     # change is 82,35 − 66,67 = 15,68 points (the exact 8/51 = 15,686… would print 15,69).
     assert ("Dibandingkan dengan realisasi Triwulan I Tahun 2024 (82,35%), realisasi ini "
-            "turun 15,68 poin persen." in summary(current, previous))
+            "turun 15,68 poin persen." in paragraphs(current, previous))
+
+
+def test_summary_leaves_comparisons_to_their_sections():
+    current = nilai(4, 6, Period(2025))
+    text = summary(current)
+    assert "Dibandingkan dengan realisasi" not in text
+    assert "Renstra" not in text
 
 
 def test_unchanged_realisasi():
-    text = summary(nilai(1, 2, Period(2025)), nilai(2, 4, Period(2024)))
+    text = paragraphs(nilai(1, 2, Period(2025)), nilai(2, 4, Period(2024)))
     assert "Realisasi ini sama dengan realisasi Tahun 2024 (50,00%)." in text
 
 
 def test_several_cases_counts_and_capaian():
-    # 16 of 19: 84,2105…% → 84,21%; 90 − 84,2105… = 5,789… → 5,79 points;
+    # 16 of 19: 84,2105…% → 84,21%; 90,00 − 84,21 = 5,79 points;
     # capaian 84,2105…/90 × 100 = 93,567… → 93,57%.
-    text = summary(nilai(16, 19, Period(2025)), None)
+    text = paragraphs(nilai(16, 19, Period(2025)))
     assert ("tercatat 19 kasus yang masuk hitungan IKU-1; 16 kasus di antaranya telah "
             "diselesaikan paling lambat 31 Desember 2025 dan 3 kasus belum.") in text
     assert ("Realisasi IKU-1 sebesar 84,21%, masih di bawah target 90,00% "
             "(kurang 5,79 poin persen)") in text
     assert "capaian kinerjanya 93,57% dengan kategori Tinggi." in text
-    assert "Tidak ada data Tahun 2024 sebagai pembanding." in text
+    assert "Realisasi Tahun 2024 sebagai pembanding tidak tersedia." in text
 
 
 def test_singular_case():
-    text = summary(nilai(1, 1, Period(2025)), None)
+    text = summary(nilai(1, 1, Period(2025)))
     assert ("tercatat 1 kasus yang masuk hitungan IKU-1, dan kasus tersebut telah "
             "diselesaikan paling lambat 31 Desember 2025.") in text
     assert "1 dari 1" not in text
@@ -76,18 +97,18 @@ def test_singular_case():
 
 
 def test_singular_case_unresolved():
-    text = summary(nilai(0, 1, Period(2025)), None)
+    text = summary(nilai(0, 1, Period(2025)))
     assert "kasus tersebut belum diselesaikan sampai 31 Desember 2025." in text
 
 
 def test_singular_organisation():
-    text = summary(nilai(1, 1, Period(2025), ind=IKU2), None)
+    text = summary(nilai(1, 1, Period(2025), ind=IKU2))
     assert ("tercatat 1 organisasi yang terdaftar dan aktif, dan organisasi tersebut "
             "berpartisipasi dalam paling sedikit satu kegiatan pembangunan.") in text
 
 
 def test_zero_penyebut():
-    text = summary(nilai(0, 0, Period(2025)), None)
+    text = summary(nilai(0, 0, Period(2025)))
     assert "tidak ada kasus yang masuk hitungan IKU-1." in text
     assert ("Karena penyebutnya 0, realisasi, capaian dan kategori IKU-1 tidak dapat "
             "dihitung.") in text
@@ -96,7 +117,7 @@ def test_zero_penyebut():
 
 def test_target_met_exactly():
     # 9 of 10 = 90,00% against target 90: capaian exactly 100,00%.
-    text = summary(nilai(9, 10, Period(2025)), None)
+    text = summary(nilai(9, 10, Period(2025)))
     assert "Realisasi IKU-1 sebesar 90,00%, tepat sama dengan target 90,00%" in text
     assert "capaian kinerjanya 100,00% dengan kategori" in text
     assert "di atas 100%" not in text
@@ -104,30 +125,31 @@ def test_target_met_exactly():
 
 def test_capaian_above_hundred():
     # All 5 resolved: 100% against target 80: capaian 125,00%.
-    text = summary(nilai(5, 5, Period(2025), target="80"), None)
+    text = summary(nilai(5, 5, Period(2025), target="80"))
     assert "seluruhnya telah diselesaikan" in text
     assert "melampaui target 80,00%" in text
-    assert "capaian kinerjanya 125,00%, di atas 100%, dengan kategori Tinggi." in text
+    assert "capaian kinerjanya 125,00% dengan kategori Tinggi." in text
+    assert "di atas 100%" not in text
 
 
 def test_missing_target():
-    text = summary(nilai(3, 4, Period(2025), target=None), None)
+    text = summary(nilai(3, 4, Period(2025), target=None))
     assert ("Realisasi IKU-1 sebesar 75,00%. Target Tahun 2025 belum ditetapkan, sehingga "
             "capaian dan kategori belum dapat dihitung.") in text
 
 
 def test_rekap_year():
     text = summary(nilai(12, 15, Period(2022), target="82.5", asal="rekap",
-                         keterangan="Rekap manual LKjIP 2022"), None)
+                         keterangan="Rekap manual LKjIP 2022"))
     assert text.startswith("Menurut rekap (Rekap manual LKjIP 2022), tercatat 15 kasus")
-    # 12/15 = 80%; 82,5 − 80 = 2,50 points; 80/82,5 × 100 = 96,969… → 96,97%.
+    # 12/15 = 80%; 82,50 − 80,00 = 2,50 points; 80/82,5 × 100 = 96,969… → 96,97%.
     assert "(kurang 2,50 poin persen)" in text
     assert "capaian kinerjanya 96,97%" in text
 
 
 def test_negative_polarity_below_target_is_better():
     negative = IKU1.model_copy(update={"polaritas": "negatif"})
-    text = summary(nilai(1, 10, Period(2025), target="20", ind=negative), None)
+    text = summary(nilai(1, 10, Period(2025), target="20", ind=negative))
     assert ("Realisasi IKU-1 sebesar 10,00%, lebih rendah dari target 20,00%; karena "
             "indikator ini berpolaritas negatif (makin rendah makin baik), kinerjanya lebih "
             "baik dari target") in text
@@ -137,7 +159,7 @@ def test_negative_polarity_rise_is_worse():
     negative = IKU1.model_copy(update={"polaritas": "negatif"})
     current = nilai(3, 10, Period(2025), target="20", ind=negative)
     previous = nilai(1, 10, Period(2024), target="20", ind=negative)
-    text = summary(current, previous)
+    text = paragraphs(current, previous)
     assert "lebih tinggi dari target 20,00%" in text
     assert "kinerjanya lebih buruk dari target" in text
     assert ("realisasi ini naik 20,00 poin persen, yang bagi indikator berpolaritas negatif "
@@ -145,7 +167,7 @@ def test_negative_polarity_rise_is_worse():
 
 
 def test_positive_polarity_below_target():
-    text = summary(nilai(1, 10, Period(2025), target="20"), None)
+    text = summary(nilai(1, 10, Period(2025), target="20"))
     assert "masih di bawah target 20,00% (kurang 10,00 poin persen)" in text
 
 
@@ -155,8 +177,8 @@ def test_renstra_gap_and_trend():
     history = [nilai(6, 10, Period(2023), ind=ind), nilai(7, 10, Period(2024), ind=ind),
                nilai(8, 10, Period(2025), ind=ind)]
     comparison = compare(history, history[-1], history[1])
-    text = summary(history[-1], history[1], comparison)
-    # 92,5 − 80 = 12,50 points; the line 60, 70, 80 rises 10 a year: 90,00% in 2026.
+    text = paragraphs(history[-1], history[1], comparison)
+    # 92,50 − 80,00 = 12,50 points; the line 60, 70, 80 rises 10 a year: 90,00% in 2026.
     assert ("masih berjarak 12,50 poin persen dari target akhir Renstra 92,50% untuk "
             "tahun 2026.") in text
     assert ("Bila tren realisasi tahunan 2023–2025 berlanjut, realisasi tahun 2026 "
@@ -174,10 +196,10 @@ def renstra_history(end_year: int, periods: list[Period] | None = None) -> list[
 def test_renstra_end_year_outcome():
     history = renstra_history(2025)
     comparison = compare(history, history[-1], history[1])
-    # 92,5 − 80 = 12,5 points short in the end year itself; no line is read at 2025.
+    # 92,50 − 80,00 = 12,50 points short in the end year itself; no line is read at 2025.
     assert (comparison.renstra_stage, comparison.gap, comparison.projection) == (
         "akhir", Decimal("12.50"), None)
-    text = summary(history[-1], history[1], comparison)
+    text = paragraphs(history[-1], history[1], comparison)
     assert ("Tahun 2025 adalah tahun akhir Renstra, sehingga realisasi tahun ini adalah "
             "realisasi akhir periode Renstra. Target akhir Renstra 92,50% belum tercapai; "
             "realisasi berjarak 12,50 poin persen darinya.") in text
@@ -188,7 +210,8 @@ def test_renstra_end_year_outcome():
 def test_renstra_end_year_reached():
     history = renstra_history(2025)
     reached = nilai(19, 20, Period(2025), ind=history[-1].indikator)
-    text = summary(reached, history[1], compare([*history[:2], reached], reached, history[1]))
+    text = paragraphs(reached, history[1],
+                      compare([*history[:2], reached], reached, history[1]))
     # 19/20 = 95,00% ≥ 92,50%.
     assert "Target akhir Renstra 92,50% tercapai." in text
 
@@ -199,11 +222,12 @@ def test_ended_renstra_not_compared():
     assert (comparison.renstra_stage, comparison.gap, comparison.projection,
             comparison.renstra_reached, comparison.trend_reaches) == (
         "lewat", None, None, None, None)
-    text = summary(history[-1], history[1], comparison)
+    text = paragraphs(history[-1], history[1], comparison)
     assert ("Periode Renstra dengan target akhir 92,50% berakhir pada tahun 2024, sebelum "
             "Tahun 2025, sehingga realisasi ini tidak dibandingkan dengan target itu. "
-            "Cantumkan target akhir Renstra yang berlaku untuk IKU-1 di katalog "
-            "(isian target_renstra).") in text
+            "Target akhir Renstra yang berlaku untuk IKU-1 belum tercantum dalam katalog "
+            "IKU.") in text
+    assert "target_renstra" not in text
     assert "berjarak" not in text
     assert "diperkirakan" not in text
 
@@ -211,33 +235,48 @@ def test_ended_renstra_not_compared():
 def test_renstra_stage_of_quarters():
     quarters = [Period(2024, 2), Period(2025, 2)]
     in_end_year = renstra_history(2025, quarters)
-    text = summary(in_end_year[-1], in_end_year[0],
-                   compare(in_end_year, in_end_year[-1], in_end_year[0]))
-    assert ("jaraknya ke target akhir Renstra 92,50% untuk tahun 2025 dinilai pada laporan "
-            "tahunan.") in text
+    text = paragraphs(in_end_year[-1], in_end_year[0],
+                      compare(in_end_year, in_end_year[-1], in_end_year[0]))
+    assert ("Realisasi Triwulan II Tahun 2025 hanya mencakup 1 Januari 2025 sampai 30 Juni "
+            "2025, belum setahun penuh, sehingga jaraknya ke target akhir Renstra 92,50% "
+            "untuk tahun 2025 dinilai pada laporan tahunan.") in text
+    assert "kumulatif" not in text
     after_end = renstra_history(2024, quarters)
-    text = summary(after_end[-1], after_end[0], compare(after_end, after_end[-1], after_end[0]))
+    text = paragraphs(after_end[-1], after_end[0],
+                      compare(after_end, after_end[-1], after_end[0]))
     assert "berakhir pada tahun 2024, sebelum Triwulan II Tahun 2025" in text
 
 
+def test_renstra_quarter_without_realisasi():
+    ind = renstra_history(2026)[0].indikator
+    n = evaluated(None, Period(2022, 1), ind=ind)
+    text = renstra_sentence(compare([n], n, None))
+    assert text.startswith("Tidak ada realisasi Triwulan I Tahun 2022 yang dapat "
+                           "dibandingkan dengan target akhir Renstra 92,50% untuk tahun 2026.")
+    assert "dinilai pada laporan tahunan" not in text
+
+
 def test_renstra_trend_needs_two_years():
-    text = summary(nilai(8, 10, Period(2025)), None)
+    text = paragraphs(nilai(8, 10, Period(2025)))
     assert "Tren belum dapat dinilai karena realisasi tahunan baru tersedia" in text
 
 
 def test_renstra_missing():
     ind = IKU1.model_copy(update={"target_renstra": None})
-    text = summary(nilai(8, 10, Period(2025), ind=ind), None)
-    assert "Target akhir Renstra IKU-1 belum dicantumkan di katalog." in text
+    text = paragraphs(nilai(8, 10, Period(2025), ind=ind))
+    assert "Target akhir Renstra untuk IKU-1 belum tercantum dalam katalog IKU." in text
 
 
-def test_no_data_explains_empty_period():
+def test_no_data_says_unavailable_without_advice():
     n = evaluated(None, Period(2025))
-    text = summary(n, None)
-    assert "Data IKU-1 untuk Tahun 2025 belum tersedia" in text
-    assert ("Bila pada Tahun 2025 memang tidak ada kasus yang dihitung, tambahkan baris "
-            "rekap IKU-1 untuk periode itu dengan pembilang 0 dan penyebut 0.") in text
-    assert "pembilang 0 dan penyebut 0" in n.catatan[0]
+    text = summary(n)
+    assert text == ("Data IKU-1 untuk Tahun 2025 tidak tersedia: register tidak memuat "
+                    "catatan pada periode ini dan tidak ada baris rekap.")
+    assert report_notes(n) == [text]
+    # The command line keeps the advice for the data clerk.
+    assert n.catatan[0] == (f"{text} Bila pada Tahun 2025 memang tidak ada kasus yang "
+                            "dihitung, tambahkan baris rekap IKU-1 untuk periode itu dengan "
+                            "pembilang 0 dan penyebut 0.")
 
 
 def test_no_data_note_not_repeated():
@@ -247,7 +286,7 @@ def test_no_data_note_not_repeated():
 def test_missing_target_note_not_repeated():
     n = evaluated(Counts(3, 4, "register"), Period(2025), target=None)
     assert len(n.catatan) == 1
-    assert "Target Tahun 2025 belum ditetapkan" in summary(n, None)
+    assert "Target Tahun 2025 belum ditetapkan" in summary(n)
     assert extra_notes(n) == []
 
 
@@ -274,15 +313,21 @@ def test_zero_penyebut_note_names_organisations_under_seratus():
 
 
 def test_quarter_with_annual_target_says_so():
-    text = summary(nilai(1, 10, Period(2025, 2), target="20"), None)
+    text = summary(nilai(1, 10, Period(2025, 2), target="20"))
     assert "masih di bawah target tahunan 20,00%" in text
-    quarterly = summary(nilai(1, 10, Period(2025, 2), target="20", target_asal="triwulan"),
-                        None)
+    quarterly = summary(nilai(1, 10, Period(2025, 2), target="20", target_asal="triwulan"))
     assert "masih di bawah target 20,00%" in quarterly
 
 
 def test_year_target_not_called_annual():
-    assert "target tahunan" not in summary(nilai(1, 10, Period(2025), target="20"), None)
+    assert "target tahunan" not in summary(nilai(1, 10, Period(2025), target="20"))
+
+
+def test_target_gap_from_printed_figures():
+    # 7/9 = 77,777…% prints 77,78%: 82,125 − 77,78 = 4,345 points, printed with the
+    # target's three decimals; the exact 82,125 − 700/9 = 4,347… would print 4,347.
+    text = summary(nilai(7, 9, Period(2025), target="82.125"))
+    assert "masih di bawah target 82,125% (kurang 4,345 poin persen)" in text
 
 
 IKU3 = KATALOG.indikator[2]
@@ -306,7 +351,7 @@ def test_target_summary_single_judged_is_named():
     assert text.startswith("Satu-satunya indikator yang dapat dinilai, IKU-2, mencapai "
                            "atau melampaui targetnya.")
     assert "IKU-1 belum dapat dinilai karena target Tahun 2025 belum ditetapkan." in text
-    assert "IKU-3 belum dapat dinilai karena data Tahun 2025 belum tersedia." in text
+    assert "IKU-3 belum dapat dinilai karena data Tahun 2025 tidak tersedia." in text
 
 
 def test_target_summary_mixed_and_zero_penyebut():
@@ -315,8 +360,8 @@ def test_target_summary_mixed_and_zero_penyebut():
     rows = [nilai(5, 10, period), nilai(9, 10, period, ind=IKU2),
             nilai(0, 0, period, ind=IKU3)]
     text = target_summary(rows, period)
-    assert text.startswith("1 dari 2 indikator yang dapat dinilai mencapai atau melampaui "
-                           "targetnya (IKU-2), sedangkan IKU-1 belum.")
+    assert text.startswith("Satu dari dua indikator yang dapat dinilai mencapai atau "
+                           "melampaui targetnya (IKU-2), sedangkan IKU-1 belum.")
     assert ("IKU-3 belum dapat dinilai karena realisasinya tidak dapat dihitung "
             "(penyebut 0).") in text
 
@@ -335,7 +380,8 @@ def test_target_summary_nothing_judged():
     text = target_summary(rows, period)
     assert text.startswith("Belum ada indikator yang dapat dibandingkan dengan target pada "
                            "Tahun 2025.")
-    assert "IKU-1 belum dapat dinilai karena data dan target Tahun 2025 belum ada." in text
+    assert ("IKU-1 belum dapat dinilai karena data Tahun 2025 tidak tersedia dan targetnya "
+            "belum ditetapkan.") in text
     assert ("IKU-2 belum dapat dinilai karena realisasinya tidak dapat dihitung "
             "(penyebut 0) dan target Tahun 2025 belum ditetapkan.") in text
 
@@ -345,3 +391,17 @@ def test_target_summary_many_indicators():
     rows = [nilai(9, 10, period, ind=IKU1.model_copy(update={"kode": f"IKU-{i}"}))
             for i in range(1, 12)]
     assert target_summary(rows, period).startswith("Seluruh 11 indikator (IKU-1, IKU-2")
+
+
+def test_target_summary_names_annual_target_of_quarter():
+    period = Period(2025, 2)
+    # IKU-1 has a Triwulan II target; IKU-2 and IKU-3 fall back to the year's.
+    rows = [nilai(9, 10, period, target_asal="triwulan"), nilai(9, 10, period, ind=IKU2),
+            nilai(9, 10, period, ind=IKU3)]
+    assert target_summary(rows, period) == (
+        "Ketiga indikator (IKU-1, IKU-2 dan IKU-3) mencapai atau melampaui targetnya. "
+        "Untuk IKU-2 dan IKU-3, realisasi Triwulan II Tahun 2025 dibandingkan dengan target "
+        "tahunan, karena target triwulannya belum ditetapkan.")
+    # A year's own target is not called annual.
+    yearly = [nilai(9, 10, Period(2025), ind=IKU2)]
+    assert "target tahunan" not in target_summary(yearly, Period(2025))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.metadata
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -163,7 +164,7 @@ class Laporan:
     def ikhtisar(self) -> HTML:
         cakupan = ("Badan Kesatuan Bangsa dan Politik" if self.bidang is None
                    else f"yang menjadi tanggung jawab {self.bidang.nama}")
-        notes = [c for n in self.nilai for c in n.catatan]
+        notes = [c for n in self.nilai for c in narrative.report_notes(n)]
         return self._render("ikhtisar.html.j2", nilai=self.nilai, cakupan=cakupan,
                             periode=self.periode.label, tabel=self.tabel_ringkasan(),
                             catatan=notes, sasaran=self.sasaran_summary())
@@ -181,7 +182,8 @@ class Laporan:
         return rows
 
     def tabel_ringkasan(self) -> Markup:
-        rows = [{"kode": n.kode, "nama": n.indikator.nama, **printed(n)} for n in self.nilai]
+        rows = [{"kode": n.kode, "nama": n.indikator.nama, **printed(n),
+                 "target_tahunan": _yearly_target_in_quarter(n)} for n in self.nilai]
         return Markup(TEMPLATES.get_template("ringkasan.html.j2").render(baris=rows))
 
     def bab_pendahuluan(self) -> HTML:
@@ -197,6 +199,7 @@ class Laporan:
             "sumber_data": n.indikator.sumber_data,
             "penanggung_jawab": katalog.penanggung_jawab_text(n.indikator),
             "target": persen(n.target, n.places("target")),
+            "target_tahunan": _yearly_target_in_quarter(n),
         } for n in self.nilai]
         return self._render("perencanaan.html.j2", baris=rows, periode=self.periode.label)
 
@@ -220,9 +223,8 @@ class Laporan:
                       "berisi judul kolom dan baris data, sehingga realisasi anggaran belum "
                       "dapat disajikan.")
         elif budget is None:
-            reason = ("Data realisasi anggaran belum ada di folder data: tambahkan "
-                      "anggaran.csv dengan kolom tahun, program, pagu dan realisasi (kolom "
-                      "kegiatan dan keterangan boleh ditambahkan), lalu buat ulang laporan ini.")
+            reason = (f"Data realisasi anggaran {self.periode.label} tidak tersedia, sehingga "
+                      "realisasi anggaran belum dapat disajikan.")
         elif not budget.rows and self.dataset.tables["anggaran"].empty:
             reason = (f"{budget.source} hanya berisi judul kolom, tanpa baris data, sehingga "
                       f"realisasi anggaran {self.periode.label} belum dapat disajikan.")
@@ -271,7 +273,10 @@ class Laporan:
 
     def kualitas_data(self) -> HTML:
         """Return the warnings about the tables this report's indicators read."""
-        return self._render("kualitas.html.j2", masalah=self.relevant_warnings())
+        rows = [{"code": p.code, "file": p.file, "row": p.row or "", "column": p.column or "",
+                 "value": _date_text(p.column, p.value), "message": p.message, "ids": p.ids}
+                for p in self.relevant_warnings()]
+        return self._render("kualitas.html.j2", masalah=rows)
 
     def relevant_warnings(self) -> list:
         """Return the warnings on the tables behind this report's figures.
@@ -314,8 +319,7 @@ class Laporan:
         text = Markup("Laporan ini menilai {} indikator kinerja utama untuk {}. {}").format(
             len(self.nilai), self.periode.label,
             narrative.target_summary(self.nilai, self.periode))
-        return self._render("penutup.html.j2", kalimat=text, tahun=self.periode.tahun,
-                            triwulan=self.periode.triwulan,
+        return self._render("penutup.html.j2", kalimat=text,
                             versi=importlib.metadata.version("iku-nb"))
 
     def lampiran_asal(self) -> HTML:
@@ -327,8 +331,8 @@ class Laporan:
             items.append({
                 "kode": n.kode, "nama": n.indikator.nama, "anchor": n.kode.lower(),
                 "pembilang": f["pembilang"], "penyebut": f["penyebut"], "rekap": trace.rekap,
-                "kosong": (f"Tidak ada data {n.kode} untuk {n.periode.label}." if n.counts is None
-                           else "Penyebut 0: tidak ada id yang dihitung."),
+                "kosong": (f"Data {n.kode} untuk {n.periode.label} tidak tersedia."
+                           if n.counts is None else "Penyebut 0: tidak ada id yang dihitung."),
                 "baris": [{"id": s.id,
                            "peran": "penyebut dan pembilang" if s.in_pembilang else "penyebut",
                            "sumber": [(name, lineage.row_ranges(rows)) for name, rows in s.rows]}
@@ -374,23 +378,22 @@ class Laporan:
         return self._render(
             "indikator.html.j2", n=n, f=printed(n), anchor=n.kode.lower(), nomor=numbering,
             target_asal=n.target_asal,
-            kalimat=narrative.summary(n, comparison.previous, comparison),
+            kalimat=narrative.summary(n),
             catatan=narrative.extra_notes(n),
             riwayat=[{"periode": h.periode.label, **printed(h),
                       "perubahan": selisih(change, h.indikator.desimal),
                       "asal": _source_of(h, self.dataset.sources),
-                      "target_tahunan": (h.periode.triwulan is not None
-                                         and h.target_asal == "tahunan"
-                                         and h.target is not None)}
+                      "target_tahunan": _yearly_target_in_quarter(h)}
                      for h, change in zip(history, changes, strict=True)],
             kalimat_riwayat=narrative.history_sentence(comparison),
             grafik_tren=self._chart(
                 trend_chart(history, trend_title), trend_title,
-                self._sources(n, "target", "rekap"), ""),
+                self._history_sources(history), ""),
             renstra=comparison.renstra is not None, c=comparison.printed(),
             tahap_renstra=comparison.renstra_stage,
             sumber_target=self.dataset.sources.get("target", "target.csv"),
             standar=_national_standard(comparison),
+            rentang=f"{tanggal(n.periode.start)} sampai {tanggal(n.periode.end)}",
             renstra_perkiraan=comparison.renstra is not None and comparison.renstra.perkiraan,
             kalimat_renstra=narrative.renstra_sentence(comparison),
             rincian=self._breakdown(n),
@@ -406,8 +409,8 @@ class Laporan:
         title = "kasus" if cases else "organisasi dan kegiatan partisipasi"
         if n.counts is None:
             return {"jenis": "kosong", "judul": title,
-                    "kalimat": f"Rincian tidak tersedia: tidak ada data {n.kode} untuk "
-                               f"{n.periode.label}."}
+                    "kalimat": f"Rincian tidak tersedia karena data {n.kode} untuk "
+                               f"{n.periode.label} tidak tersedia."}
         if n.counts.asal == "rekap":
             return {"jenis": "kosong", "judul": title,
                     "kalimat": f"Rincian tidak tersedia untuk {n.periode.label}: angka "
@@ -466,14 +469,33 @@ class Laporan:
                  "paragraf": paragraphs(texts[topic]) if topic in texts else []}
                 for topic, heading in TOPICS.items()]
 
-    def _sources(self, n: Nilai, *extra: str) -> str:
-        """Name the data files behind an indicator's figures, e.g. ``konflik.csv``."""
+    def _sources(self, n: Nilai) -> str:
+        """Name the register files behind an indicator's counts, e.g. ``konflik.csv``."""
         register = n.indikator.hitung.register_name
         names = ["organisasi", register] if register == "partisipasi" else [register]
-        files = [self.dataset.sources[name] for name in [*names, *extra]
-                 if name in self.dataset.sources]
-        files = list(dict.fromkeys(files))
-        return daftar(files)
+        # Tables read from one workbook share its file name.
+        files = [self.dataset.sources[name] for name in names if name in self.dataset.sources]
+        return daftar(list(dict.fromkeys(files)))
+
+    def _history_sources(self, history: list[Nilai]) -> str:
+        """Name the files behind a history's realisasi and targets: ``rekap.csv dan target.csv``.
+
+        Years counted from the register name the register's files, years taken
+        from rekap the rekap file, and years without counts neither, so a chart
+        of rekap years only does not cite the register.
+        """
+        origins = {h.counts.asal for h in history if h.counts is not None}
+        register = history[-1].indikator.hitung.register_name if history else ""
+        names = []
+        if "register" in origins:
+            names += ["organisasi", register] if register == "partisipasi" else [register]
+        if "rekap" in origins:
+            names.append("rekap")
+        if any(h.target is not None for h in history):
+            names.append("target")
+        # Tables read from one workbook share its file name.
+        files = [self.dataset.sources[name] for name in names if name in self.dataset.sources]
+        return daftar(list(dict.fromkeys(files)))
 
     def _chart(self, png: bytes | None, title: str, source: str, empty: str) -> dict:
         return {"uri": None if png is None else png_data_uri(png), "judul": title,
@@ -534,10 +556,27 @@ def _national_standard(c: Comparison) -> dict | None:
             "banding": gap is not None, "terpenuhi": met, "selisih": selisih(gap, c.desimal)}
 
 
+def _date_text(column: str | None, value: str | None) -> str:
+    """Write a warning's cell value in a date column as an Indonesian date when it is ISO."""
+    if value is None:
+        return ""
+    if column is not None and column.startswith("tanggal"):
+        try:
+            return tanggal(date.fromisoformat(value))
+        except ValueError:
+            pass
+    return value
+
+
+def _yearly_target_in_quarter(n: Nilai) -> bool:
+    """Return whether a quarter's figures are judged against the year's target."""
+    return n.periode.triwulan is not None and n.target_asal == "tahunan" and n.target is not None
+
+
 def _source_of(n: Nilai, sources: dict[str, str]) -> str:
     """Say where a period's counts come from: the register, or the rekap file and its row."""
     if n.counts is None:
-        return "tidak ada data"
+        return "data tidak tersedia"
     if n.counts.asal == "rekap" and n.counts.rekap_baris is not None:
         return f"rekap ({sources.get('rekap', 'rekap')} baris {n.counts.rekap_baris})"
     return n.counts.asal

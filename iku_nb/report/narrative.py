@@ -9,10 +9,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from iku_nb.comparison import Comparison, compare
-from iku_nb.formatting import bilangan, daftar, poin_persen, tanggal
+from iku_nb.formatting import bilangan, bilangan_kata, daftar, poin_persen, tanggal
 from iku_nb.period import Period
 from iku_nb.registry import printed
-from iku_nb.values import Nilai, empty_period_hint
+from iku_nb.values import Nilai, no_data_text
 
 # Autoescaped like the HTML templates, because the paragraph goes into the page.
 NARRATIVE = Environment(
@@ -37,15 +37,16 @@ def noun(n: Nilai) -> tuple[str, str]:
     return NOUNS[n.indikator.hitung.metode]
 
 
-def summary(n: Nilai, previous: Nilai | None, comparison: Comparison | None = None) -> str:
-    """Describe counts, realisasi, target, capaian, the change from last year and the Renstra.
+def summary(n: Nilai) -> str:
+    """Describe counts, realisasi, target and capaian of one period.
 
     The sentences come from ``narasi.txt.j2``; every figure in them is the
-    value registry's, printed by :mod:`iku_nb.formatting`. Without
-    ``comparison`` the trend is judged from ``n`` alone, so it is not judged.
+    value registry's, printed by :mod:`iku_nb.formatting`. The change from
+    last year and the Renstra comparison are separate paragraphs
+    (:func:`history_sentence`, :func:`renstra_sentence`), each printed once
+    in its own part of the report.
     """
-    comparison = comparison or compare([n], n, previous)
-    return _render("narasi.txt.j2", n, comparison)
+    return _render("narasi.txt.j2", n, compare([n], n, None))
 
 
 def target_summary(nilai: list[Nilai], periode: Period) -> str:
@@ -57,6 +58,9 @@ def target_summary(nilai: list[Nilai], periode: Period) -> str:
     met = [n.kode for n in nilai if n.meets_target is True]
     missed = [n.kode for n in nilai if n.meets_target is False]
     judged = len(met) + len(missed)
+    # A quarter without its own target is judged against the year's.
+    yearly_target = [n.kode for n in nilai if n.meets_target is not None
+                     and periode.triwulan is not None and n.target_asal == "tahunan"]
     reasons: dict[str, list[str]] = {}
     for n in nilai:
         if n.meets_target is None:
@@ -64,7 +68,9 @@ def target_summary(nilai: list[Nilai], periode: Period) -> str:
     context = {
         "periode": periode.label, "jumlah": len(nilai), "dinilai": judged,
         "tercapai": len(met), "sudah": met, "belum": missed,
+        "tercapai_kata": bilangan_kata(len(met)), "dinilai_kata": bilangan_kata(judged),
         "kelompok": COLLECTIVE.get(judged, f"Seluruh {judged}"),
+        "target_tahunan": yearly_target,
         "tanpa_nilai": [{"kode": codes, "alasan": reason} for reason, codes in reasons.items()],
     }
     text = NARRATIVE.get_template("narasi_target.txt.j2").render(**context)
@@ -76,12 +82,18 @@ def unjudged_reason(n: Nilai) -> str:
     label = n.periode.label
     no_target = n.target is None
     if n.counts is None:
-        return (f"data dan target {label} belum ada" if no_target
-                else f"data {label} belum tersedia")
+        return f"data {label} tidak tersedia" + (" dan targetnya belum ditetapkan"
+                                                 if no_target else "")
     if n.realisasi is None:
         reason = "realisasinya tidak dapat dihitung (penyebut 0)"
         return reason + (f" dan target {label} belum ditetapkan" if no_target else "")
     return f"target {label} belum ditetapkan"
+
+
+def report_notes(n: Nilai) -> list[str]:
+    """Return the notes of ``n`` as a report prints them, without advice on keeping the data."""
+    return [no_data_text(n.indikator, n.periode) if kind == "tanpa_data" else text
+            for kind, text in zip(n.catatan_jenis, n.catatan, strict=True)]
 
 
 def extra_notes(n: Nilai) -> list[str]:
@@ -125,7 +137,6 @@ def _context(n: Nilai, c: Comparison) -> dict:
     if realisasi is not None and target is not None:
         relation = ("sama" if realisasi == target
                     else "di atas" if realisasi > target else "di bawah")
-    capaian = n.rounded("capaian")
     counts = n.counts
     return {
         "kode": n.kode, "periode": period.label, "triwulan": period.triwulan,
@@ -141,12 +152,11 @@ def _context(n: Nilai, c: Comparison) -> dict:
               # The printed target may have more decimals than realisasi.
               "kurang": poin_persen(c.target_gap, n.places("target"))},
         "realisasi": n.realisasi, "target": n.target, "capaian": n.capaian,
-        "petunjuk_kosong": empty_period_hint(n.indikator, period),
+        "kalimat_kosong": no_data_text(n.indikator, period),
         # A quarterly report that falls back to the year's target names it "target tahunan".
         "nama_target": ("target tahunan" if period.triwulan and n.target_asal == "tahunan"
                         else "target"),
         "relasi": relation, "negatif": n.indikator.polaritas == "negatif",
-        "di_atas_seratus": capaian is not None and capaian > 100,
         "lalu": previous is not None, "lalu_label": last_year.label,
         "lalu_periode": None if previous is None else previous.periode.label,
         "lalu_realisasi": None if previous is None else printed(previous)["realisasi"],
