@@ -60,6 +60,8 @@ PLACE_CONTEXT = 6
 FIGURES_SHOWN = 5
 # Comparison figures whose sign needs saying: the report's table prints
 # realisasi minus the Renstra target, the registry the target minus realisasi.
+# The two _tepat fields appear only in registries written by earlier versions,
+# before changes were taken from the printed figures.
 PART_LABELS = {
     "perubahan": "perubahan (realisasi dikurangi tahun lalu)",
     "perubahan_tepat": "perubahan_tepat (realisasi dikurangi tahun lalu)",
