@@ -1,0 +1,117 @@
+"""Page layout of real PDF reports (papermill, nbconvert, WeasyPrint), read back with pypdfium2.
+
+One yearly, one quarterly and one bidang report of the sample data are
+made once for the module. pypdfium2 gives each character's box, so the
+tests see text that WeasyPrint drew outside the page, which pypdf's text
+extraction still returns.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from conftest import ROOT
+
+from iku_nb.params import parse_parameters
+from iku_nb.run import ReportSpec, run_report
+
+pdfium = pytest.importorskip("pypdfium2")
+pdfium_raw = pytest.importorskip("pypdfium2.raw")
+pytest.importorskip("weasyprint")
+
+pytestmark = pytest.mark.slow
+
+DATA = str(ROOT / "data")
+MARGIN = 12.7 / 25.4 * 72  # the @page margin of print.css, in points
+TOLERANCE = 1.0  # points
+# The chapters of an LKjIP, each of which starts on a new page.
+CHAPTER = re.compile(r"(Ikhtisar Eksekutif|Bab [IV]+ |Lampiran)")
+FOOTER = re.compile(r"Halaman \d+ dari \d+")
+
+
+def _parameters(name: str) -> dict:
+    return yaml.safe_load((ROOT / "parameters" / name).read_text(encoding="utf-8"))
+
+
+REPORTS = {
+    "tahunan": lambda: _parameters("2025.yaml"),
+    "triwulan": lambda: {"tahun": 2025, "triwulan": 2},
+    "bidang": lambda: {"tahun": 2025, "triwulan": 2, "bidang": "poldagri"},
+}
+
+
+class Report:
+    """A made report: its HTML and, for each PDF page, the body's lines and how full it is."""
+
+    def __init__(self, html: str, pdf: Path) -> None:
+        self.soup = BeautifulSoup(html, "html.parser")
+        document = pdfium.PdfDocument(str(pdf))
+        self.outside: list[tuple[int, str]] = []
+        self.pages: list[list[str]] = []
+        self.filled: list[float] = []
+        for number, page in enumerate(document, start=1):
+            width, height = page.get_size()
+            text = page.get_textpage()
+            for index in range(text.count_rects()):
+                left, bottom, right, top = text.get_rect(index)
+                if left < MARGIN - TOLERANCE or right > width - MARGIN + TOLERANCE:
+                    self.outside.append((number, text.get_text_bounded(left, bottom, right, top)))
+            # The running header and the footer sit in the top and bottom margins.
+            body = text.get_text_bounded(MARGIN - TOLERANCE, MARGIN, width - MARGIN + TOLERANCE,
+                                         height - MARGIN)
+            # PDFium returns a hyphen that ends a line as U+0002.
+            lines = [" ".join(line.replace("\x02", "-").split()) for line in body.splitlines()]
+            self.pages.append([line for line in lines if line])
+            bottoms = [item.get_bounds()[1] for item in page.get_objects(
+                filter=[pdfium_raw.FPDF_PAGEOBJ_TEXT, pdfium_raw.FPDF_PAGEOBJ_IMAGE],
+                max_depth=5)]
+            lowest = min((b for b in bottoms if b >= MARGIN - TOLERANCE), default=height)
+            self.filled.append((height - MARGIN - lowest) / (height - 2 * MARGIN))
+        document.close()
+
+    def body(self, number: int) -> list[str]:
+        """Return the text lines of a page inside its margins."""
+        return self.pages[number - 1]
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> dict[str, Report]:
+    output = tmp_path_factory.mktemp("output")
+    built = {}
+    for name, raw in REPORTS.items():
+        spec = ReportSpec(parse_parameters({**raw(), "data": DATA}), ("html", "pdf"))
+        files = run_report(spec, output)
+        built[name] = Report(files["html"].read_text(encoding="utf-8"), files["pdf"])
+    return built
+
+
+def _squeezed(text: str) -> str:
+    """Return the text without whitespace, as a cell's text reads in any line wrapping."""
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("kind", REPORTS)
+def test_pdf_text_inside_margins(reports, kind):
+    assert reports[kind].outside == []
+
+
+@pytest.mark.parametrize("kind", REPORTS)
+def test_pdf_every_table_cell_printed(reports, kind):
+    """Every cell of every table, header included, is drawn inside the page margins."""
+    report = reports[kind]
+    printed = _squeezed(" ".join(" ".join(lines) for lines in report.pages))
+    for table in report.soup.find_all("table"):
+        caption = table.find("caption")
+        name = caption.get_text(" ", strip=True) if caption else table.find("th").get_text()
+        position = 0
+        # WeasyPrint draws a table cell by cell, row by row, so the cells
+        # come in document order in the page text.
+        for cell in table.find_all(["th", "td"]):
+            text = _squeezed(cell.get_text())
+            found = printed.find(text, position)
+            assert found >= 0, f"{kind}: {name}: {cell.get_text(' ', strip=True)!r} not printed"
+            position = found + len(text)
