@@ -115,3 +115,56 @@ def test_pdf_every_table_cell_printed(reports, kind):
             found = printed.find(text, position)
             assert found >= 0, f"{kind}: {name}: {cell.get_text(' ', strip=True)!r} not printed"
             position = found + len(text)
+
+
+@pytest.mark.parametrize("kind", REPORTS)
+def test_pdf_heading_not_last_on_page(reports, kind):
+    """A heading has at least three lines under it, unless its part ends on that page."""
+    report = reports[kind]
+    headings = {" ".join(h.get_text(" ").split())
+                for h in report.soup.find_all(["h2", "h3", "h4", "h5"])}
+    # Pages 1 and 2 are the cover and the table of contents.
+    for number in range(3, len(report.pages) + 1):
+        lines = report.body(number)
+        following = report.body(number + 1) if number < len(report.pages) else []
+        part_ends = not following or following[0] in headings
+        for index, line in enumerate(lines):
+            below = len(lines) - index - 1
+            if line in headings and not part_ends:
+                assert below >= 3, f"{kind} page {number}: {line!r} has {below} lines under it"
+
+
+@pytest.mark.parametrize("kind", REPORTS)
+def test_pdf_caption_has_three_rows(reports, kind):
+    """A table's caption and header have its first three rows, or all its rows, under them."""
+    report = reports[kind]
+    for table in report.soup.find_all("table"):
+        caption = table.find("caption")
+        if caption is None:
+            continue
+        title = " ".join(caption.get_text(" ").split())
+        rows = [row for row in table.find_all("tr") if row.find_parent("thead") is None]
+        expected_rows = [_squeezed(row.find(["th", "td"]).get_text()) for row in rows[:3]]
+        # A long caption wraps, so its first line is matched by its start.
+        number, index = next((n, i) for n in range(1, len(report.pages) + 1)
+                             for i, line in enumerate(report.body(n))
+                             if line.startswith(title[:40]))
+        rest = _squeezed(" ".join(report.body(number)[index + 1:]))
+        position = 0
+        for text in expected_rows:
+            found = rest.find(text, position)
+            assert found >= 0, f"{kind} page {number}: {title!r} without its row {text!r}"
+            position = found + len(text)
+
+
+@pytest.mark.parametrize("kind", REPORTS)
+def test_pdf_page_filled_unless_chapter_follows(reports, kind):
+    """Only the last page of a chapter may stay less than a third full."""
+    report = reports[kind]
+    for number in range(3, len(report.pages)):
+        following = report.body(number + 1)
+        if following and CHAPTER.match(following[0]):
+            continue
+        assert report.filled[number - 1] >= 1 / 3, (
+            f"{kind} page {number} is {report.filled[number - 1]:.0%} full before a page "
+            f"that starts with {following[:1]}")
