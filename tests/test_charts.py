@@ -6,12 +6,21 @@ import gc
 import re
 import weakref
 
+import matplotlib.pyplot as plt
 import pandas as pd
 from conftest import ROOT, report
 from matplotlib.figure import Figure
 
 import iku_nb
-from iku_nb.report.charts import count_chart, rate_chart, status_chart, trend_chart, trend_frame
+from iku_nb.report.charts import (
+    count_chart,
+    rate_chart,
+    status_chart,
+    target_runs,
+    trend_chart,
+    trend_figure,
+    trend_frame,
+)
 from iku_nb.report.laporan import Laporan
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -135,3 +144,45 @@ def test_breakdown_charts_are_reproducible():
     assert status_chart(rows, "Status kasus") == first
     assert count_chart(rows, "Per kecamatan", "Kecamatan") == count_chart(
         rows, "Per kecamatan", "Kecamatan")
+
+
+def quarter_history():
+    dataset = iku_nb.load(ROOT / "data")
+    return iku_nb.history(dataset, dataset.katalog.indikator[0], iku_nb.Period(2025, 2))
+
+
+def test_target_runs_split_by_kind():
+    frame = pd.DataFrame({"target": [80.0, 82.5, None, 85.0, 75.0, 76.0],
+                          "target_tahunan": [True, True, True, True, False, False]})
+    assert target_runs(frame) == [(True, [0, 1]), (True, [3]), (False, [4, 5])]
+
+
+def test_trend_chart_keeps_target_kinds_apart():
+    """The quarter's own target is not joined to the yearly targets of earlier years."""
+    figure = trend_figure(quarter_history())
+    try:
+        axes = figure.axes[0]
+        targets = [line for line in axes.lines if line.get_marker() == "D"]
+        points = [(list(line.get_xdata()), list(line.get_ydata())) for line in targets]
+        labels = axes.get_legend_handles_labels()[1]
+    finally:
+        plt.close(figure)
+    # Triwulan II 2021-2024 have only yearly targets, and 2025 has its own target of 75%.
+    assert points == [([0, 1, 2, 3], [80.0, 82.5, 85.0, 87.5]), ([4], [75.0])]
+    assert targets[0].get_markerfacecolor() == "white"
+    assert targets[1].get_markerfacecolor() != "white"
+    assert labels == ["Target tahunan (tanpa target triwulan)", "Target triwulan", "Realisasi"]
+
+
+def test_trend_chart_of_years_has_one_target_line():
+    figure = trend_figure(sample_history())
+    try:
+        axes = figure.axes[0]
+        targets = [line for line in axes.lines if line.get_marker() == "D"]
+        labels = axes.get_legend_handles_labels()[1]
+    finally:
+        plt.close(figure)
+    assert len(targets) == 1
+    assert list(targets[0].get_xdata()) == [0, 1, 2, 3, 4]
+    assert labels == ["Target", "Realisasi"]
+

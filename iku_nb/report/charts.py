@@ -60,24 +60,17 @@ def empty_reason(n: Nilai) -> str | None:
 
 def trend_chart(history: list[Nilai], title: str = "Realisasi dan target per tahun") -> bytes:
     """Draw realisasi (bars) against target (line) over the years; return PNG bytes."""
+    return _png(trend_figure(history, title))
+
+
+def trend_figure(history: list[Nilai], title: str = "Realisasi dan target per tahun"):
+    """Draw the trend chart and return its matplotlib figure, which the caller closes."""
     frame = trend_frame(history)
     figure, axes = _figure()
     sns.barplot(data=frame, x="periode", y="realisasi", color=REALISASI_COLOUR,
                 ax=axes, label="Realisasi")
     if frame["target"].notna().any():
-        # A matplotlib line on the bars' positions (0, 1, 2, ...). seaborn's
-        # pointplot reads Line2D.properties(), and matplotlib 3.11 then keeps
-        # the line, with its whole figure, in a cache for as long as the kernel
-        # lives: about 10,000 objects per report, which made every later
-        # garbage collection in the kernel slower.
-        axes.plot(range(len(frame)), frame["target"], color=TARGET_COLOUR, marker="D",
-                  markersize=8, linewidth=2.5, linestyle="--", label="Target")
-        yearly = frame.index[frame["target_tahunan"] & frame["target"].notna()]
-        if len(yearly):
-            # Hollow markers for the yearly targets that replace a missing quarterly one.
-            axes.plot(yearly, frame.loc[yearly, "target"], color=TARGET_COLOUR, marker="D",
-                      markersize=8, linestyle="none", markerfacecolor="white",
-                      markeredgewidth=2, label="Target tahunan (tanpa target triwulan)")
+        _plot_targets(axes, frame)
         # The bars fill the width, as on seaborn's categorical axes.
         axes.set_xlim(-0.5, len(frame) - 0.5)
 
@@ -92,7 +85,56 @@ def trend_chart(history: list[Nilai], title: str = "Realisasi dan target per tah
     entries = len(axes.get_legend_handles_labels()[0])
     axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=entries, frameon=False,
                 fontsize=8)
-    return _png(figure)
+    return figure
+
+
+def target_runs(frame: pd.DataFrame) -> list[tuple[bool, list[int]]]:
+    """Split the periods with a target into runs of neighbours with the same kind of target.
+
+    Returns ``(yearly, positions)`` for each run, where ``yearly`` is true for
+    the yearly targets that stand in for a missing quarterly one. A line
+    joins the targets of one run only, because a quarterly target and a
+    year's target measure different spans and a line between them would show
+    a change that did not happen.
+    """
+    runs: list[tuple[bool, list[int]]] = []
+    previous = None
+    for position, row in enumerate(frame.itertuples()):
+        if row.target is None or pd.isna(row.target):
+            previous = None
+            continue
+        kind = bool(row.target_tahunan)
+        if previous is not None and previous == kind:
+            runs[-1][1].append(position)
+        else:
+            runs.append((kind, [position]))
+        previous = kind
+    return runs
+
+
+def _plot_targets(axes, frame: pd.DataFrame) -> None:
+    """Draw the targets as dashed lines with diamonds, hollow for yearly targets of quarters.
+
+    The lines are plain matplotlib lines on the bars' positions (0, 1, 2, ...).
+    seaborn's pointplot reads Line2D.properties(), and matplotlib 3.11 then
+    keeps the line, with its whole figure, in a cache for as long as the
+    kernel lives: about 10,000 objects per report, which made every later
+    garbage collection in the kernel slower.
+    """
+    runs = target_runs(frame)
+    mixed = len({yearly for yearly, _ in runs}) > 1
+    labelled = set()
+    for yearly, positions in runs:
+        if yearly:
+            label = "Target tahunan (tanpa target triwulan)"
+            style = {"markerfacecolor": "white", "markeredgewidth": 2}
+        else:
+            label = "Target triwulan" if mixed else "Target"
+            style = {}
+        axes.plot(positions, frame.loc[positions, "target"], color=TARGET_COLOUR, marker="D",
+                  markersize=8, linewidth=2.5, linestyle="--",
+                  label=None if label in labelled else label, **style)
+        labelled.add(label)
 
 
 def status_chart(rows: list[dict], title: str) -> bytes | None:
