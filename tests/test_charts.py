@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 import iku_nb
 from iku_nb.report.charts import (
     count_chart,
+    count_figure,
     rate_chart,
     status_chart,
     target_runs,
@@ -186,3 +187,20 @@ def test_trend_chart_of_years_has_one_target_line():
     assert list(targets[0].get_xdata()) == [0, 1, 2, 3, 4]
     assert labels == ["Target", "Realisasi"]
 
+
+def test_count_chart_labels_below_frame():
+    rows = [{"nilai": "Magersari", "jumlah": 8}, {"nilai": "Prajurit Kulon", "jumlah": 8},
+            {"nilai": "Kranggan", "jumlah": 3}]
+    figure = count_figure(rows, "Kasus per kecamatan", "Kecamatan")
+    try:
+        figure.tight_layout()
+        renderer = figure.canvas.get_renderer()
+        axes = figure.axes[0]
+        frame_top = axes.get_window_extent(renderer).y1
+        label_tops = [text.get_window_extent(renderer).y1 for text in axes.texts]
+    finally:
+        plt.close(figure)
+    assert len(label_tops) == 3
+    # At least 5 pixels between a label and the frame, at the chart's 110 dpi.
+    for top in label_tops:
+        assert top <= frame_top - 5

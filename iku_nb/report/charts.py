@@ -159,6 +159,11 @@ def count_chart(rows: list[dict], title: str, xlabel: str) -> bytes | None:
     """Draw the number of cases per value (e.g. per kecamatan); None without cases."""
     if not any(r["jumlah"] for r in rows):
         return None
+    return _png(count_figure(rows, title, xlabel))
+
+
+def count_figure(rows: list[dict], title: str, xlabel: str):
+    """Draw the count chart and return its matplotlib figure, which the caller closes."""
     frame = pd.DataFrame({"nilai": [str(r["nilai"]) for r in rows],
                           "jumlah": [r["jumlah"] for r in rows]})
     figure, axes = _figure()
@@ -167,10 +172,12 @@ def count_chart(rows: list[dict], title: str, xlabel: str) -> bytes | None:
         axes.annotate(bilangan(int(value)), (patch.get_x() + patch.get_width() / 2,
                                              patch.get_height()),
                       ha="center", va="bottom", fontsize=8)
+    # The axis ends 15% above the highest bar, which leaves room for its label.
+    axes.set_ylim(0, max(1.0, float(frame["jumlah"].max()) * 1.15))
     _count_axis(axes, "Jumlah kasus")
     axes.set_xlabel(xlabel)
     axes.set_title(title, fontsize=10)
-    return _png(figure)
+    return figure
 
 
 def rate_chart(rows: list[dict], title: str) -> bytes | None:
