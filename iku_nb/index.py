@@ -116,7 +116,7 @@ def _own_index(path: Path) -> bool:
     except FileNotFoundError:
         return True
     except OSError:
-        # Whose it is cannot be told, so it is kept.
+        # Who wrote it cannot be determined, so it is kept.
         return False
     return any(mark in head for mark in OWN_INDEX_MARKS)
 
