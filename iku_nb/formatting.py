@@ -187,20 +187,25 @@ def daftar(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " dan " + items[-1]
 
 
+def runs(numbers: list[int]) -> list[str]:
+    """Write sorted whole numbers as runs: [3, 4, 5, 9] gives ``["3–5", "9"]``."""
+    if not numbers:
+        return []
+    written = []
+    first = previous = numbers[0]
+    for number in [*numbers[1:], None]:
+        if number is not None and number == previous + 1:
+            previous = number
+            continue
+        written.append(str(first) if first == previous else f"{first}–{previous}")
+        if number is not None:
+            first = previous = number
+    return written
+
+
 def rentang_tahun(years: list[int]) -> str:
     """Write sorted years as runs: 2021, 2023, 2024 and 2025 give ``2021, 2023–2025``.
 
     No years gives ``tidak ada``.
     """
-    if not years:
-        return "tidak ada"
-    runs = []
-    first = previous = years[0]
-    for year in [*years[1:], None]:
-        if year is not None and year == previous + 1:
-            previous = year
-            continue
-        runs.append(str(first) if first == previous else f"{first}–{previous}")
-        if year is not None:
-            first = previous = year
-    return ", ".join(runs)
+    return ", ".join(runs(years)) or "tidak ada"

@@ -91,18 +91,30 @@ def describe_value(value: object, other: object = MISSING) -> str:
     if isinstance(value, Expression):
         return f"kode `{value}`"
     if isinstance(value, str):
-        if len(value) <= 2 * TEXT_AROUND:
-            return "'" + value.replace("\n", "\\n") + "'"
         other_text = other if isinstance(other, str) else ""
-        start = next((i for i, (a, b) in enumerate(zip(value, other_text, strict=False))
-                      if a != b), min(len(value), len(other_text)))
-        begin = max(0, start - TEXT_AROUND)
         # Line breaks are escaped so that the message stays on one line.
-        piece = value[begin:start + TEXT_AROUND].replace("\n", "\\n")
-        return ("'" + ("…" if begin else "") + piece
-                + ("…" if start + TEXT_AROUND < len(value) else "") + "'")
+        piece = value if len(value) <= 2 * TEXT_AROUND else excerpts(
+            value, other_text, TEXT_AROUND)[0]
+        return "'" + piece.replace("\n", "\\n") + "'"
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     return text if len(text) <= VALUE_SHOWN else text[:VALUE_SHOWN] + "…"
+
+
+def excerpts(written: str, now: str, around: int = 40) -> tuple[str, str]:
+    """Return the two texts around their first difference, shortened with an ellipsis."""
+    start = next((i for i, (a, b) in enumerate(zip(written, now, strict=False)) if a != b),
+                 min(len(written), len(now)))
+    begin = max(0, start - around)
+
+    def cut(text: str) -> str:
+        piece = text[begin:start + around]
+        if begin:
+            piece = "…" + piece
+        if start + around < len(text):
+            piece += "…"
+        return piece
+
+    return cut(written), cut(now)
 
 
 def describe_differences(differences: list[FieldDifference], first_name: str,

@@ -19,6 +19,7 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from iku_nb.errors import os_cause
+from iku_nb.formatting import runs
 from iku_nb.parse import excel_decimal, shown
 from iku_nb.problems import ERROR, ROWS_NAMED, WARNING, Problem, row_list
 from iku_nb.read_columnar import nul_damage, read_plain_csv
@@ -602,7 +603,7 @@ def _note_hidden_rows(start: int | None, label: str, records: list[list], hidden
                  if start + 1 < row <= len(records) and not _blank_record(records[row - 1])]
     if not data_rows:
         return
-    spans = _spans(data_rows)
+    spans = runs(data_rows)
     shown_spans = ", ".join(spans[:ROWS_NAMED]) + (", …" if len(spans) > ROWS_NAMED else "")
     problems.append(Problem(
         "baris-tersembunyi", label,
@@ -780,19 +781,6 @@ def _report_cells_outside(source: str, outside: list[tuple[int, list]], delimite
 
 def _span(first: int, last: int) -> str:
     return str(first) if first == last else f"{first}–{last}"
-
-
-def _spans(rows: list[int]) -> list[str]:
-    """Return sorted row numbers as runs: [3, 4, 5, 9] gives ["3–5", "9"]."""
-    spans = []
-    first = previous = rows[0]
-    for row in rows[1:]:
-        if row != previous + 1:
-            spans.append(_span(first, previous))
-            first = row
-        previous = row
-    spans.append(_span(first, previous))
-    return spans
 
 
 def _header_row(name: str, records: list[list]) -> int | None:

@@ -38,6 +38,7 @@ from iku_nb.published import (
     check_parameter_cell,
     choose_parameters,
     compare_manifests,
+    excerpts,
     read_side_manifest,
     removed_manifest_problem,
 )
@@ -501,23 +502,6 @@ def _output_text(cell) -> str:
         if output.get("output_type") == "error":
             parts.append(f"{output.get('ename')}: {output.get('evalue')}")
     return "\n".join(parts)
-
-
-def excerpts(written: str, now: str, around: int = 40) -> tuple[str, str]:
-    """Return the two texts around their first difference, shortened with an ellipsis."""
-    start = next((i for i, (a, b) in enumerate(zip(written, now, strict=False)) if a != b),
-                 min(len(written), len(now)))
-    begin = max(0, start - around)
-
-    def cut(text: str) -> str:
-        piece = text[begin:start + around]
-        if begin:
-            piece = "…" + piece
-        if start + around < len(text):
-            piece += "…"
-        return piece
-
-    return cut(written), cut(now)
 
 
 def _read_notebook(path: Path):
