@@ -322,9 +322,9 @@ def _private_temporary_folder() -> Iterator[Path]:
 
 
 def _kill_started_since(running: set[int]) -> None:
-    """Kill this process's descendants whose pid is not in ``running``.
+    """Kill this process's descendants whose pid is not in ``running``, until no new one appears.
 
-    The pid set, not the command line, tells the kernel apart, because a
+    The pid set, not the command line, identifies the kernel, because a
     kernel interrupted between fork and exec still shows this command's line.
     """
     import psutil  # noqa: PLC0415

@@ -181,7 +181,7 @@ def test_edited_registry_file_flagged(made, tmp_path):
     result = verify(folder)
     assert not result.mismatches
     assert not result.ok
-    # Both values are named, so the auditor sees which copy holds what.
+    # Both values are named, so the auditor can tell which copy contains which value.
     assert (f"daftar angka di laporan_tahunan.angka.json berbeda dengan yang tersimpan di "
             f"laporan_tahunan.ipynb (1 isian: IKU-1 Tahun 2021 pembilang: di "
             f"laporan_tahunan.ipynb {written}, di laporan_tahunan.angka.json 99); salah "
