@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import re
 
 import nbformat
@@ -50,7 +51,8 @@ def stock_exporter() -> HTMLExporter:
 
 def test_same_page_as_nbconvert():
     nb = notebook()
-    ours, _ = _html_exporter().from_notebook_node(nb, resources=resources())
+    # The report exporter converts the notebook it is given, so it gets a copy.
+    ours, _ = _html_exporter().from_notebook_node(copy.deepcopy(nb), resources=resources())
     stock, _ = stock_exporter().from_notebook_node(nb, resources=resources())
 
     # nbconvert writes its English alt text where the exporter writes an Indonesian one.
