@@ -222,26 +222,34 @@ def make_notebook(spec: ReportSpec, dataset: Dataset, katalog: Path | None, work
         parameters.pop("bidang")
     started = manifest.now()
     kept = {} if kernel is None else {"kernel": kernel}
-    nb = _execute(spec, notebook, parameters, work, failed_folder, execution_timeout, **kept)
+    record: dict = {}
+
+    def finish(nb) -> None:
+        """Record in the executed notebook how it was made, before papermill writes it.
+
+        A notebook whose cell failed gets no manifest: it is kept only for
+        diagnosis.
+        """
+        if nb.metadata.get("papermill", {}).get("exception"):
+            return
+        record.update(manifest.build(spec.name, spec.notebook, parameters, dataset, started,
+                                     manifest.now()))
+        nb.metadata[manifest.NOTEBOOK_KEY] = {"manifest": dict(record)}
+        # Papermill recorded the private temporary folder, which no longer
+        # exists once the report is promoted.
+        nb.metadata.get("papermill", {})["output_path"] = notebook.name
+        _fix_cell_ids(nb)
+        if manifest.fixed_time():
+            _clamp_times(nb, manifest.timestamp(started))
+
+    nb = _execute(spec, notebook, parameters, work, failed_folder, execution_timeout,
+                  finish=finish, **kept)
     _check_inputs_unchanged(spec, dataset, katalog)
-    finished = manifest.now()
-
-    import nbformat  # noqa: PLC0415
-
     records = registry.from_notebook(nb)
     if records is None:
         raise RunError(f"Notebook {spec.notebook} tidak menampilkan daftar angka "
                        f"(sel laporan.daftar_angka()), jadi laporan {spec.name} tidak dapat "
                        "diperiksa ulang; laporan sebelumnya tidak diubah.")
-    record = manifest.build(spec.name, spec.notebook, parameters, dataset, started, finished)
-    nb.metadata[manifest.NOTEBOOK_KEY] = {"manifest": record}
-    # Papermill recorded the private temporary folder, which no longer exists
-    # once the report is promoted.
-    nb.metadata.get("papermill", {})["output_path"] = notebook.name
-    _fix_cell_ids(nb)
-    if manifest.fixed_time():
-        _clamp_times(nb, manifest.timestamp(started))
-    nbformat.write(nb, notebook)
     return Made(notebook, record, records, nb)
 
 
@@ -283,8 +291,11 @@ def _write_json(path: Path, content: dict) -> None:
 
 def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
              failed_folder: Path | None, execution_timeout: int | None,
-             kernel: WarmKernel | None = None):
-    """Execute the notebook with papermill into ``notebook``, and return it as executed."""
+             kernel: WarmKernel | None = None, finish=None):
+    """Execute the notebook with papermill into ``notebook``, and return it as executed.
+
+    ``finish`` changes the executed notebook before papermill writes it once.
+    """
     import papermill  # noqa: PLC0415 - heavy import, only needed here
     from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415
 
@@ -299,7 +310,7 @@ def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
             str(template), str(notebook), parameters=parameters, cwd=str(work),
             engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False,
             log_output=False, execution_timeout=execution_timeout, report_mode=False,
-            extra_arguments=list(KERNEL_ARGUMENTS), **manager)
+            extra_arguments=list(KERNEL_ARGUMENTS), finish=finish, **manager)
     except PapermillExecutionError as exc:
         failed = _keep_failed(notebook, failed_folder, spec.stem)
         raise RunError(

@@ -21,7 +21,7 @@ from papermill.exceptions import PapermillExecutionError
 from pypdf import PdfReader
 
 import iku_nb
-from iku_nb import registry
+from iku_nb import manifest, registry
 from iku_nb import run as run_module
 from iku_nb.dataset import sha256
 from iku_nb.errors import DataError, RunError
@@ -233,7 +233,10 @@ def test_failing_cell_keeps_previous_report(yearly, tmp_path, monkeypatch):
         run_report(spec(tahun=2025), output)
     assert "laporan sebelumnya tidak diubah" in str(failure.value)
     assert yearly["html"].read_bytes() == before
-    assert (yearly["html"].parent / "laporan_tahunan.GAGAL.ipynb").is_file()
+    failed = nbformat.read(yearly["html"].parent / "laporan_tahunan.GAGAL.ipynb", as_version=4)
+    assert failed.cells[-1].outputs[0].evalue == "sel rusak"
+    # A failed notebook is kept for diagnosis and does not claim to be a report.
+    assert manifest.NOTEBOOK_KEY not in failed.metadata
 
 
 def test_format_not_written_again_is_removed(tmp_path):
@@ -277,7 +280,7 @@ def test_papermill_bad_data_names_file_row_column(make_data, tmp_path):
 def test_data_changed_during_run_is_rejected(make_data, tmp_path, monkeypatch):
     data = make_data()
 
-    def execute_while_someone_saves(spec, notebook, parameters, work, target, timeout):
+    def execute_while_someone_saves(spec, notebook, parameters, work, target, timeout, finish):
         with open(data / "konflik.csv", "a", encoding="utf-8") as handle:
             handle.write("K-9,2025-02-01,sosial,,Magersari,Wates,Polres,proses,,x\n")
 
