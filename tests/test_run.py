@@ -364,11 +364,22 @@ def test_notebook_saved_once_not_per_cell(tmp_path, monkeypatch):
 
     counting(papermill.engines)
     counting(papermill.execute)
+    serialised = []
+    real_writes = nbformat.writes
+
+    def serialise(nb, *args, **kwargs):
+        serialised.append(nb.metadata)
+        return real_writes(nb, *args, **kwargs)
+
+    monkeypatch.setattr(nbformat, "writes", serialise)
     run_report(spec(tahun=2025, bidang="poldagri"), tmp_path)
     # papermill.execute_notebook writes the executed notebook once. papermill's
     # own engine writes it also when the run starts, when it ends, and twice
     # for every cell.
     assert writes == ["papermill.execute"]
+    # That one write already holds the manifest.
+    assert len(serialised) == 1
+    assert manifest.NOTEBOOK_KEY in serialised[0]
 
 
 def test_report_note_names_missing_target(tmp_path):
