@@ -254,6 +254,9 @@ def _become_kernel(request: dict, output: int) -> None:
     # machine). The kernel then lists no debugger in its kernel_info and
     # ignores debug requests.
     sys.modules.setdefault("debugpy", None)
+    quick_imports = sys.modules.get("iku_nb.quick_imports")
+    if quick_imports is not None:
+        quick_imports.allow_skipped()
     from ipykernel.kernelapp import IPKernelApp  # noqa: PLC0415 - in the child only
 
     # These two defaults are read from the environment when ipykernel is

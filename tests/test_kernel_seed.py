@@ -15,6 +15,7 @@ from iku_nb.forkserver import worker_context
 from iku_nb.kernel_seed import KernelSeed
 from iku_nb.params import RunParameters
 from iku_nb.pool import SUCCEEDED, run_batch
+from iku_nb.quick_imports import SKIPPED
 from iku_nb.run import ReportSpec, run_report
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -35,6 +36,7 @@ print(json.dumps({
     "display": sorted(formats),
     "numpy_random": __import__("numpy").random.rand(),
     "debugpy": sys.modules.get("debugpy") is not None,
+    "blocked": sorted(name for name, module in sys.modules.items() if module is None),
 }))
 """
 
@@ -104,6 +106,9 @@ def test_forked_kernel_matches_new(tmp_path):
     for name in ("MPLBACKEND", "PROBE_VARIABLE", "backend", "shell", "main",
                  "session_leader", "display"):
         assert forked[name] == new[name], name
+    # The worker skips some of jsonschema's format libraries (iku_nb.quick_imports);
+    # a report's cells may still import them.
+    assert not set(forked["blocked"]) & set(SKIPPED)
     # The one intended difference: a forked report kernel starts without debugpy.
     assert new["debugpy"] is True
     assert forked["debugpy"] is False
