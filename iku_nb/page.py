@@ -14,7 +14,8 @@ times per conversion (before and inside its preprocessing, and to
 normalise it), and then checks it against the notebook schema.
 ReportExporter converts the notebook it is given, which the caller no longer
 needs, and leaves the schema check to the notebook's writing
-(``nbformat.write`` checks the same notebook just before).
+(``nbformat.writes``, which papermill calls, checks the same notebook just
+before).
 """
 
 from __future__ import annotations
