@@ -33,9 +33,9 @@ log = logging.getLogger("iku_nb")
 
 MISSING_ALT = "Gambar tanpa keterangan"
 # One pass over the page. Scripts and style sheets are skipped whole, so that
-# text such as "<img" inside them stays as written; their text is matched up
-# to each "<" at a time, because a lazy ".*?" tries the end tag at every
-# character of the page's 250 kB of inline CSS. A markdown cell's wrapper
+# text such as "<img" inside them stays as written. Their text is matched from
+# one "<" to the next, because a lazy ".*?" would try the end tag at every
+# character of the page's 260 kB of inline CSS. A markdown cell's wrapper
 # and each output are opening tags that the lab template writes, and an
 # output div may carry an id before its class. An image tag's attributes are
 # matched one by one, so that ">" or "alt=" inside a quoted value does not
@@ -85,7 +85,7 @@ class ReportExporter(HTMLExporter):
         return focusable(page), resources
 
     def _validate_preprocessor(self, nbc, preprocessor):
-        """Skip nbconvert's schema check; the notebook was checked when it was written."""
+        """Skip nbconvert's schema check, because the notebook was checked when it was written."""
 
 
 def focusable(page: str) -> str:
