@@ -8,7 +8,7 @@ from iku_nb.dataset import Dataset
 from iku_nb.errors import NoDataError
 from iku_nb.params import check_year
 from iku_nb.period import Period
-from iku_nb.values import Nilai, evaluate
+from iku_nb.values import Nilai, evaluate, find_target
 
 
 def hitung(dataset: Dataset, tahun: int, triwulan: int | None = None,
@@ -29,11 +29,31 @@ def hitung(dataset: Dataset, tahun: int, triwulan: int | None = None,
     for ind in dataset.katalog.indikator if indikator is None else indikator:
         result = figure(dataset, ind, period)
         if result.counts is None and result.target is None:
-            raise NoDataError(
-                f"{ind.kode} ({ind.nama}) tidak punya data maupun target untuk "
-                f"{period.label}: isi register atau rekap, dan tabel target.")
+            raise NoDataError(_no_data_message(ind, period))
         results.append(result)
     return results
+
+
+def check_period(dataset: Dataset, tahun: int, triwulan: int | None = None,
+                 indikator: list[Indikator] | None = None) -> None:
+    """Raise what :func:`hitung` raises for the same arguments, and compute no figure.
+
+    An indicator with a target for the period passes without counting its
+    data, so the check is quick where targets are set. A report run makes
+    this check before its notebook starts.
+    """
+    period = Period(tahun, triwulan)
+    check_year(tahun, dataset.years)
+    targets = dataset.tables.get("target")
+    for ind in dataset.katalog.indikator if indikator is None else indikator:
+        target, _ = find_target(targets, ind.kode, period)
+        if target is None and count(dataset.tables, ind, period) is None:
+            raise NoDataError(_no_data_message(ind, period))
+
+
+def _no_data_message(ind: Indikator, period: Period) -> str:
+    return (f"{ind.kode} ({ind.nama}) tidak punya data maupun target untuk "
+            f"{period.label}: isi register atau rekap, dan tabel target.")
 
 
 def figure(dataset: Dataset, ind: Indikator, period: Period) -> Nilai:

@@ -114,7 +114,7 @@ def run_report(spec: ReportSpec, output: Path | str = "output",
     output = Path(output).resolve()
     data_dir, katalog = input_paths(spec.params)
     dataset = load(data_dir, katalog)
-    _figures(spec, dataset)  # fails early when an indicator has neither data nor target
+    _check_period(spec, dataset)  # fails early when an indicator has neither data nor target
 
     target = spec.folder(output)
     staging_root = output / STAGING
@@ -393,12 +393,12 @@ def _html_exporter():
     return exporter
 
 
-def _figures(spec: ReportSpec, dataset) -> list:
-    """Compute the figures the report shows: every indicator, or the bidang's own."""
+def _check_period(spec: ReportSpec, dataset) -> None:
+    """Raise NoDataError when an indicator of the report (all, or the bidang's own) has nothing."""
     katalog = dataset.katalog
     indikator = (katalog.indikator if spec.params.bidang is None
                  else katalog.indikator_of_bidang(spec.params.bidang))
-    return api.hitung(dataset, spec.params.tahun, spec.params.triwulan, indikator)
+    api.check_period(dataset, spec.params.tahun, spec.params.triwulan, indikator)
 
 
 def _check_inputs_unchanged(spec: ReportSpec, before, katalog: Path | None) -> None:

@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 from iku_nb import api
 from iku_nb.cli import main
 from iku_nb.dataset import load
+from iku_nb.errors import IkuError, NoDataError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "periksa"
 BASE = FIXTURES / "dasar"
@@ -393,3 +394,44 @@ def test_periksa_json_broken_catalogue_on_stdout(tmp_path, capsys):
     problems = json.loads(capsys.readouterr().out)
     assert [(p["tingkat"], p["kode"]) for p in problems] == [("galat", "katalog-tidak-sah")]
     assert "harus berupa pemetaan YAML" in problems[0]["keterangan"]
+
+
+def sample_without_2025_targets():
+    """Return the sample data with its 2025 targets removed: data without a target."""
+    dataset = load(Path(__file__).parents[1] / "data")
+    target = dataset.tables["target"]
+    dataset.tables["target"] = target[target["tahun"] != 2025]
+    return dataset
+
+
+@pytest.mark.parametrize("make", [
+    lambda: load(FIXTURES / "periode-tanpa-data"), lambda: load(FIXTURES / "dasar"),
+    lambda: load(FIXTURES / "ketikan-tangan"), lambda: load(Path(__file__).parents[1] / "data"),
+    sample_without_2025_targets])
+def test_check_period_agrees_with_hitung(make):
+    """The quick check before a report raises exactly where hitung raises."""
+    dataset = make()
+    katalog = dataset.katalog
+    choices = [None, *(katalog.indikator_of_bidang(b.kode) for b in katalog.bidang)]
+    for tahun in range(dataset.years[0] - 1, dataset.years[-1] + 2):
+        for triwulan in (None, 1, 2, 3, 4):
+            for indikator in choices:
+                outcomes = []
+                for call in (api.hitung, api.check_period):
+                    try:
+                        call(dataset, tahun, triwulan, indikator)
+                        outcomes.append(None)
+                    except IkuError as exc:
+                        outcomes.append((type(exc), str(exc)))
+                assert outcomes[0] == outcomes[1], (tahun, triwulan, indikator)
+
+
+def test_check_period_counts_data_without_target():
+    dataset = sample_without_2025_targets()
+    api.check_period(dataset, 2025)
+    assert all(n.target is None for n in api.hitung(dataset, 2025))
+
+
+def test_check_period_rejects_period_without_anything():
+    with pytest.raises(NoDataError, match="tidak punya data maupun target untuk Tahun 2024"):
+        api.check_period(load(FIXTURES / "periode-tanpa-data"), 2024)
