@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import threading
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -225,22 +226,13 @@ def make_notebook(spec: ReportSpec, dataset: Dataset, katalog: Path | None, work
     record: dict = {}
 
     def finish(nb) -> None:
-        """Record in the executed notebook how it was made, before papermill writes it.
+        """Record the manifest in the executed notebook before papermill writes it.
 
         A notebook whose cell failed gets no manifest: it is kept only for
         diagnosis.
         """
-        if nb.metadata.get("papermill", {}).get("exception"):
-            return
-        record.update(manifest.build(spec.name, spec.notebook, parameters, dataset, started,
-                                     manifest.now()))
-        nb.metadata[manifest.NOTEBOOK_KEY] = {"manifest": dict(record)}
-        # Papermill recorded the private temporary folder, which no longer
-        # exists once the report is promoted.
-        nb.metadata.get("papermill", {})["output_path"] = notebook.name
-        _fix_cell_ids(nb)
-        if manifest.fixed_time():
-            _clamp_times(nb, manifest.timestamp(started))
+        if not nb.metadata.get("papermill", {}).get("exception"):
+            record.update(_record_manifest(nb, spec, parameters, dataset, started, notebook))
 
     nb = _execute(spec, notebook, parameters, work, failed_folder, execution_timeout,
                   finish=finish, **kept)
@@ -250,7 +242,32 @@ def make_notebook(spec: ReportSpec, dataset: Dataset, katalog: Path | None, work
         raise RunError(f"Notebook {spec.notebook} tidak menampilkan daftar angka "
                        f"(sel laporan.daftar_angka()), jadi laporan {spec.name} tidak dapat "
                        "diperiksa ulang; laporan sebelumnya tidak diubah.")
+    if not record:
+        # papermill 2.7 (execute.raise_for_execution_errors) returns a run whose
+        # cell raised SystemExit with code 0 or none as a success, though it
+        # marks the notebook with an exception, so finish recorded no manifest.
+        # Such a report is published, so it gets its manifest here and the
+        # notebook is written a second time.
+        from papermill.iorw import write_ipynb  # noqa: PLC0415 - imported by _execute
+
+        record.update(_record_manifest(nb, spec, parameters, dataset, started, notebook))
+        write_ipynb(nb, str(notebook))
     return Made(notebook, record, records, nb)
+
+
+def _record_manifest(nb, spec: ReportSpec, parameters: dict, dataset: Dataset,
+                     started: datetime, notebook: Path) -> dict:
+    """Record in an executed notebook how it was made, and return that manifest."""
+    record = manifest.build(spec.name, spec.notebook, parameters, dataset, started,
+                            manifest.now())
+    nb.metadata[manifest.NOTEBOOK_KEY] = {"manifest": dict(record)}
+    # Papermill recorded the private temporary folder, which no longer
+    # exists once the report is promoted.
+    nb.metadata.get("papermill", {})["output_path"] = notebook.name
+    _fix_cell_ids(nb)
+    if manifest.fixed_time():
+        _clamp_times(nb, manifest.timestamp(started))
+    return record
 
 
 def _fix_cell_ids(nb) -> None:

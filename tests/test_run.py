@@ -239,6 +239,19 @@ def test_failing_cell_keeps_previous_report(yearly, tmp_path, monkeypatch):
     assert manifest.NOTEBOOK_KEY not in failed.metadata
 
 
+def test_exit_zero_report_keeps_manifest(tmp_path, monkeypatch):
+    # papermill marks the cell as an exception but returns the run as a success.
+    yearly_notebook_with(tmp_path, monkeypatch, "import sys\nsys.exit(0)")
+
+    files = run_report(spec(tahun=2025), tmp_path / "output")
+    side = json.loads(files["manifest"].read_text(encoding="utf-8"))
+    assert side["laporan"] == "2025"
+    assert sha256(files["ipynb"]) == side["berkas"]["laporan_tahunan.ipynb"]
+    published = nbformat.read(files["ipynb"], as_version=4)
+    assert published.metadata.papermill["exception"] is True
+    assert published.metadata[manifest.NOTEBOOK_KEY]["manifest"]["laporan"] == "2025"
+
+
 def test_format_not_written_again_is_removed(tmp_path):
     first = run_report(ReportSpec(spec(tahun=2025).params, ("html",)), tmp_path)
     stale_pdf = first["html"].with_suffix(".pdf")
