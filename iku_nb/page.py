@@ -13,9 +13,8 @@ nbconvert also copies the whole notebook, embedded charts included, three
 times per conversion (before and inside its preprocessing, and to
 normalise it), and then checks it against the notebook schema.
 ReportExporter converts the notebook it is given, which the caller no longer
-needs, and leaves the schema check to the notebook's writing
-(``nbformat.writes``, which papermill calls, checks the same notebook just
-before).
+needs, and leaves the schema check to the report run, which checks the
+executed notebook before converting it (iku_nb.run).
 """
 
 from __future__ import annotations
@@ -68,8 +67,8 @@ class ReportExporter(HTMLExporter):
 
     The preprocessors change the given notebook's cells in place, so the
     caller passes a notebook it no longer needs. The notebook is not checked
-    against the schema again after them: removing tagged cells keeps a valid
-    notebook valid.
+    against the schema after them, because the report run checked it before
+    the conversion, and removing tagged cells or outputs keeps it valid.
     """
 
     def from_notebook_node(self, nb, resources=None, **kw):
@@ -85,7 +84,7 @@ class ReportExporter(HTMLExporter):
         return focusable(page), resources
 
     def _validate_preprocessor(self, nbc, preprocessor):
-        """Skip nbconvert's schema check, because the notebook was checked when it was written."""
+        """Skip nbconvert's schema check, because the report run checked the notebook before."""
 
 
 def focusable(page: str) -> str:

@@ -252,7 +252,37 @@ def make_notebook(spec: ReportSpec, dataset: Dataset, katalog: Path | None, work
 
         record.update(_record_manifest(nb, spec, parameters, dataset, started, notebook))
         write_ipynb(nb, str(notebook))
+    _check_schema(nb, spec)
+    _end_with_newline(notebook)
     return Made(notebook, record, records, nb)
+
+
+def _check_schema(nb, spec: ReportSpec) -> None:
+    """Raise RunError when the executed notebook breaks the notebook schema.
+
+    papermill's write only logs such a notebook, and the HTML conversion no
+    longer checks it (iku_nb.page).
+    """
+    import nbformat  # noqa: PLC0415 - imported by _execute
+
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError as exc:
+        raise RunError(f"Notebook {spec.name} yang sudah dijalankan tidak sah menurut skema "
+                       f"notebook Jupyter ({exc.message}); laporan sebelumnya tidak "
+                       "diubah.") from exc
+
+
+def _end_with_newline(notebook: Path) -> None:
+    """End the notebook file with a newline, as nbformat.write and JupyterLab's save do.
+
+    papermill writes the notebook without one, so a published notebook that
+    an auditor opened and saved unchanged would otherwise differ by a byte.
+    """
+    with notebook.open("rb+") as handle:
+        handle.seek(-1, os.SEEK_END)
+        if handle.read(1) != b"\n":
+            handle.write(b"\n")
 
 
 def _record_manifest(nb, spec: ReportSpec, parameters: dict, dataset: Dataset,

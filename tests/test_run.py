@@ -133,6 +133,29 @@ def test_executed_notebook_carries_manifest_and_registry(yearly):
     assert registry.from_notebook(nb) == records
 
 
+def test_notebook_bytes_as_jupyter_saves_them(yearly, tmp_path):
+    """An auditor who opens and saves the notebook unchanged gets the same bytes."""
+    saved = tmp_path / "disimpan.ipynb"
+    nbformat.write(nbformat.read(yearly["ipynb"], as_version=4), saved)
+    assert yearly["ipynb"].read_bytes().endswith(b"}\n")
+    assert saved.read_bytes() == yearly["ipynb"].read_bytes()
+
+
+def test_invalid_executed_notebook_rejected(tmp_path, monkeypatch):
+    real = run_module._execute
+
+    def execute_then_break(*args, **kwargs):
+        nb = real(*args, **kwargs)
+        nb.cells[0]["bukan_kunci_skema"] = 1
+        return nb
+
+    monkeypatch.setattr(run_module, "_execute", execute_then_break)
+    output = tmp_path / "output"
+    with pytest.raises(RunError, match="tidak sah menurut skema notebook Jupyter"):
+        run_report(spec(tahun=2025, bidang="poldagri"), output)
+    assert not (output / "2025").exists()
+
+
 def test_notebook_runs_as_is_without_papermill():
     nb = nbformat.read(ROOT / "notebooks" / "laporan_tahunan.ipynb", as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3",
