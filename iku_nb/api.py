@@ -36,7 +36,7 @@ def hitung(dataset: Dataset, tahun: int, triwulan: int | None = None,
 
 def check_period(dataset: Dataset, tahun: int, triwulan: int | None = None,
                  indikator: list[Indikator] | None = None) -> None:
-    """Raise what :func:`hitung` raises for the same arguments, and compute no figure.
+    """Raise the ParameterError or NoDataError that :func:`hitung` raises, and compute no figure.
 
     An indicator with a target for the period passes without counting its
     data, so the check is quick where targets are set. A report run makes

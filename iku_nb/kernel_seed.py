@@ -24,6 +24,9 @@ that talks to nbclient over ZeroMQ. What still differs from a new process:
   Python object of the worker close a descriptor number the kernel reuses.
 - Standard input is os.devnull, not an unused pipe. The kernel keeps the
   worker's warning filters and multiprocessing process name.
+- jsonschema, imported by the worker, lacks the checkers of the string
+  formats whose libraries :mod:`iku_nb.quick_imports` skips ("iri", "uri",
+  "uri-reference" and "duration"). No report notebook uses jsonschema.
 
 A command line other than this interpreter's ``-m ipykernel_launcher``, such
 as a kernel spec of another environment, is started with ``Popen``. So is
@@ -254,6 +257,8 @@ def _become_kernel(request: dict, output: int) -> None:
     # machine). The kernel then lists no debugger in its kernel_info and
     # ignores debug requests.
     sys.modules.setdefault("debugpy", None)
+    # The worker skipped some of jsonschema's format libraries; a report's cells
+    # may import them. jsonschema itself keeps the checkers it was built with.
     quick_imports = sys.modules.get("iku_nb.quick_imports")
     if quick_imports is not None:
         quick_imports.allow_skipped()
