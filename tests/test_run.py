@@ -413,7 +413,7 @@ def test_notebook_saved_once_not_per_cell(tmp_path, monkeypatch):
     # own engine writes it also when the run starts, when it ends, and twice
     # for every cell.
     assert writes == ["papermill.execute"]
-    # That one write already holds the manifest.
+    # That one write already contains the manifest.
     assert len(serialised) == 1
     assert manifest.NOTEBOOK_KEY in serialised[0]
 
