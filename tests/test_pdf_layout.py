@@ -94,6 +94,17 @@ def _squeezed(text: str) -> str:
     return "".join(text.split())
 
 
+def _first_missing_in_order(printed: str, texts: list[str]) -> str | None:
+    """Return the first of ``texts`` that ``printed`` lacks after the texts before it."""
+    position = 0
+    for text in texts:
+        found = printed.find(text, position)
+        if found < 0:
+            return text
+        position = found + len(text)
+    return None
+
+
 @pytest.mark.parametrize("kind", REPORTS)
 def test_pdf_text_inside_margins(reports, kind):
     assert reports[kind].outside == []
@@ -107,14 +118,11 @@ def test_pdf_every_table_cell_printed(reports, kind):
     for table in report.soup.find_all("table"):
         caption = table.find("caption")
         name = caption.get_text(" ", strip=True) if caption else table.find("th").get_text()
-        position = 0
         # WeasyPrint draws a table cell by cell, row by row, so the cells
         # come in document order in the page text.
-        for cell in table.find_all(["th", "td"]):
-            text = _squeezed(cell.get_text())
-            found = printed.find(text, position)
-            assert found >= 0, f"{kind}: {name}: {cell.get_text(' ', strip=True)!r} not printed"
-            position = found + len(text)
+        cells = [_squeezed(cell.get_text()) for cell in table.find_all(["th", "td"])]
+        missing = _first_missing_in_order(printed, cells)
+        assert missing is None, f"{kind}: {name}: {missing!r} not printed"
 
 
 @pytest.mark.parametrize("kind", REPORTS)
@@ -150,11 +158,8 @@ def test_pdf_caption_has_three_rows(reports, kind):
                              for i, line in enumerate(report.body(n))
                              if line.startswith(title[:40]))
         rest = _squeezed(" ".join(report.body(number)[index + 1:]))
-        position = 0
-        for text in expected_rows:
-            found = rest.find(text, position)
-            assert found >= 0, f"{kind} page {number}: {title!r} without its row {text!r}"
-            position = found + len(text)
+        missing = _first_missing_in_order(rest, expected_rows)
+        assert missing is None, f"{kind} page {number}: {title!r} without its row {missing!r}"
 
 
 @pytest.mark.parametrize("kind", REPORTS)

@@ -515,6 +515,20 @@ def test_differing_manifest_copies_named(made, tmp_path, capsys, edit, expected)
     assert "Hasil: TIDAK COCOK. Semua 182 angka sama, tetapi ada masalah di atas." in out
 
 
+def verify_edited_parameter_cell(made, tmp_path, capsys, edit) -> tuple[int, str]:
+    """Edit a copy's injected-parameters cell with ``edit``, keep its hash valid, and verify it.
+
+    Return the exit status and the output on one line.
+    """
+    notebook, nb = copy_notebook(made, tmp_path)
+    cell = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    cell.source = edit(cell.source)
+    nbformat.write(nb, notebook)
+    forge_hash(notebook.parent, "laporan_tahunan.ipynb")
+    status = main(["verifikasi", str(notebook)])
+    return status, " ".join(capsys.readouterr().out.split())
+
+
 @pytest.mark.parametrize(("old", "new", "expected"), [
     ("tahun = 2025", "tahun = 2024", "(1 isian: tahun tertulis 2024, tercatat 2025)"),
     ("katalog = None", 'katalog = "lain.yaml"', "(1 isian: katalog tertulis 'lain.yaml', "
@@ -525,15 +539,11 @@ def test_differing_manifest_copies_named(made, tmp_path, capsys, edit, expected)
      "(1 isian: tahun tertulis kode `2020 + 5`, tercatat 2025)"),
 ], ids=["tahun", "katalog", "analisis", "expression"])
 def test_edited_parameter_cell_named(made, tmp_path, capsys, old, new, expected):
-    notebook, nb = copy_notebook(made, tmp_path)
-    cell = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
-    assert old in cell.source
-    cell.source = cell.source.replace(old, new, 1)
-    nbformat.write(nb, notebook)
-    forge_hash(notebook.parent, "laporan_tahunan.ipynb")
+    def edit(source: str) -> str:
+        assert old in source
+        return source.replace(old, new, 1)
 
-    status = main(["verifikasi", str(notebook)])
-    out = " ".join(capsys.readouterr().out.split())
+    status, out = verify_edited_parameter_cell(made, tmp_path, capsys, edit)
     assert status == 1, out
     assert ("Masalah: sel parameter (sel kode ke-3, tag injected-parameters) di "
             "laporan_tahunan.ipynb berbeda dengan parameter yang tercatat di manifest "
@@ -542,14 +552,8 @@ def test_edited_parameter_cell_named(made, tmp_path, capsys, old, new, expected)
 
 
 def test_statement_added_to_parameter_cell(made, tmp_path, capsys):
-    notebook, nb = copy_notebook(made, tmp_path)
-    cell = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
-    cell.source += "\nimport os"
-    nbformat.write(nb, notebook)
-    forge_hash(notebook.parent, "laporan_tahunan.ipynb")
-
-    status = main(["verifikasi", str(notebook)])
-    out = " ".join(capsys.readouterr().out.split())
+    status, out = verify_edited_parameter_cell(made, tmp_path, capsys,
+                                               lambda source: source + "\nimport os")
     assert status == 1, out
     assert ("sel parameter (sel kode ke-3, tag injected-parameters) di laporan_tahunan.ipynb "
             "memuat teks yang tidak ditulis papermill untuk parameternya: tertulis '…") in out
