@@ -257,8 +257,8 @@ def _become_kernel(request: dict, output: int) -> None:
     # machine). The kernel then lists no debugger in its kernel_info and
     # ignores debug requests.
     sys.modules.setdefault("debugpy", None)
-    # The worker skipped some of jsonschema's format libraries; a report's cells
-    # may import them. jsonschema itself keeps the checkers it was built with.
+    # The worker skipped some of jsonschema's format libraries, and a report's
+    # cells may import them. jsonschema keeps the checkers it was built with.
     quick_imports = sys.modules.get("iku_nb.quick_imports")
     if quick_imports is not None:
         quick_imports.allow_skipped()

@@ -67,8 +67,8 @@ class ReportExporter(HTMLExporter):
 
     The preprocessors change the given notebook's cells in place, so the
     caller passes a notebook it no longer needs. The notebook is not checked
-    against the schema after them, because the report run checked it before
-    the conversion, and removing tagged cells or outputs keeps it valid.
+    against the schema after them. The report run checked it before the
+    conversion, and removing tagged cells or outputs keeps it valid.
     """
 
     def from_notebook_node(self, nb, resources=None, **kw):

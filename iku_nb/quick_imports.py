@@ -26,7 +26,7 @@ if "jsonschema" not in sys.modules:
 
 
 def allow_skipped() -> None:
-    """Let this process import the libraries skipped above, as any other."""
+    """Make the libraries skipped above importable again in this process."""
     for name in SKIPPED:
         if name in sys.modules and sys.modules[name] is None:
             del sys.modules[name]

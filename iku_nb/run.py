@@ -228,8 +228,9 @@ def make_notebook(spec: ReportSpec, dataset: Dataset, katalog: Path | None, work
     def finish(nb) -> None:
         """Record the manifest in the executed notebook before papermill writes it.
 
-        A notebook whose cell failed gets no manifest: it is kept only for
-        diagnosis.
+        A notebook whose cell failed gets no manifest, because it is kept only
+        for diagnosis. NOTE: an error raised here is reported as a failed run,
+        although the notebook's cells ran.
         """
         if not nb.metadata.get("papermill", {}).get("exception"):
             record.update(_record_manifest(nb, spec, parameters, dataset, started, notebook))
@@ -243,11 +244,8 @@ def make_notebook(spec: ReportSpec, dataset: Dataset, katalog: Path | None, work
                        f"(sel laporan.daftar_angka()), jadi laporan {spec.name} tidak dapat "
                        "diperiksa ulang; laporan sebelumnya tidak diubah.")
     if not record:
-        # papermill 2.7 (execute.raise_for_execution_errors) returns a run whose
-        # cell raised SystemExit with code 0 or none as a success, though it
-        # marks the notebook with an exception, so finish recorded no manifest.
-        # Such a report is published, so it gets its manifest here and the
-        # notebook is written a second time.
+        # papermill 2.7 marks a cell that raised SystemExit(0) as an exception but
+        # returns the run as a success, so this published notebook is written again.
         from papermill.iorw import write_ipynb  # noqa: PLC0415 - imported by _execute
 
         record.update(_record_manifest(nb, spec, parameters, dataset, started, notebook))
@@ -291,7 +289,7 @@ def _record_manifest(nb, spec: ReportSpec, parameters: dict, dataset: Dataset,
     record = manifest.build(spec.name, spec.notebook, parameters, dataset, started,
                             manifest.now())
     nb.metadata[manifest.NOTEBOOK_KEY] = {"manifest": dict(record)}
-    # Papermill recorded the private temporary folder, which no longer
+    # papermill recorded the private temporary folder, which no longer
     # exists once the report is promoted.
     nb.metadata.get("papermill", {})["output_path"] = notebook.name
     _fix_cell_ids(nb)
@@ -441,7 +439,7 @@ def _html_exporter():
 
 
 def _check_period(spec: ReportSpec, dataset) -> None:
-    """Raise NoDataError when an indicator of the report (all, or the bidang's own) has nothing."""
+    """Raise NoDataError when an indicator of the report has neither data nor a target."""
     katalog = dataset.katalog
     indikator = (katalog.indikator if spec.params.bidang is None
                  else katalog.indikator_of_bidang(spec.params.bidang))

@@ -432,6 +432,6 @@ def test_check_period_counts_data_without_target():
     assert all(n.target is None for n in api.hitung(dataset, 2025))
 
 
-def test_check_period_rejects_period_without_anything():
+def test_check_period_rejects_empty_period():
     with pytest.raises(NoDataError, match="tidak punya data maupun target untuk Tahun 2024"):
         api.check_period(load(FIXTURES / "periode-tanpa-data"), 2024)

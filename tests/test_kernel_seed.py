@@ -106,8 +106,8 @@ def test_forked_kernel_matches_new(tmp_path):
     for name in ("MPLBACKEND", "PROBE_VARIABLE", "backend", "shell", "main",
                  "session_leader", "display"):
         assert forked[name] == new[name], name
-    # The worker skips some of jsonschema's format libraries (iku_nb.quick_imports);
-    # a report's cells may still import them.
+    # The worker skips some of jsonschema's format libraries (iku_nb.quick_imports),
+    # but a report's cells may still import them.
     assert not set(forked["blocked"]) & set(SKIPPED)
     # The one intended difference: a forked report kernel starts without debugpy.
     assert new["debugpy"] is True

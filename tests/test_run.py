@@ -133,7 +133,7 @@ def test_executed_notebook_carries_manifest_and_registry(yearly):
     assert registry.from_notebook(nb) == records
 
 
-def test_notebook_bytes_as_jupyter_saves_them(yearly, tmp_path):
+def test_notebook_bytes_match_jupyter_save(yearly, tmp_path):
     """An auditor who opens and saves the notebook unchanged gets the same bytes."""
     saved = tmp_path / "disimpan.ipynb"
     nbformat.write(nbformat.read(yearly["ipynb"], as_version=4), saved)
