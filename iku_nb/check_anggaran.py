@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from iku_nb.catalogue import Katalog
 from iku_nb.formatting import rupiah
-from iku_nb.parse import fold, is_blank, parse_rupiah, shown
+from iku_nb.parse import SCIENTIFIC_ADVICE, fold, is_blank, parse_rupiah, parse_scientific, shown
 from iku_nb.period import MAX_YEAR, MIN_YEAR
 from iku_nb.problems import WARNING
 from iku_nb.rows import Rows
@@ -96,6 +96,11 @@ def _amount(rows: Rows, row: int, cells: dict, column: str) -> Decimal | None:
         rows.problem("rupiah-negatif", row, column, value, AMOUNT,
                      f"Nilai {column} {shown(value)!r} negatif, padahal jumlah rupiah {column} "
                      "tidak boleh kurang dari 0. Periksa angkanya dan tulis tanpa tanda minus.")
+        return None
+    if amount is None and parse_scientific(value) is not None:
+        rows.problem("rupiah-tidak-sah", row, column, value, AMOUNT,
+                     f"Nilai {column} {shown(value)!r} bukan jumlah rupiah yang lengkap."
+                     + SCIENTIFIC_ADVICE)
         return None
     if amount is None:
         rows.problem("rupiah-tidak-sah", row, column, value, AMOUNT,

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from iku_nb.catalogue import Katalog
 from iku_nb.parse import (
+    SCIENTIFIC_ADVICE,
     is_blank,
     parse_number,
     parse_scientific,
@@ -79,8 +80,7 @@ def parse_target(rows: Rows, katalog: Katalog) -> None:
             rows.problem("target-bukan-angka", row, "target", raw,
                          "angka persen, misalnya 80 atau 72,5",
                          f"Target {shown(raw)!r} bukan angka."
-                         + (" Angka dalam notasi ilmiah (dengan E) tidak dibaca; tulis "
-                            "angkanya lengkap." if number is not None else ""))
+                         + (SCIENTIFIC_ADVICE if number is not None else ""))
         elif value < 0:
             rows.problem("target-negatif", row, "target", raw, "angka 0 atau lebih",
                          "Target tidak boleh negatif.")

@@ -141,6 +141,12 @@ THOUSANDS = re.compile(r"\d{1,3}([.,]\d{3})+")
 # A number in E notation, as Excel writes a large one to CSV: 1E+15, 1,5E+20.
 _SCIENTIFIC = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)[eE][+-]?\d+")
 
+# Advice on such a number, shared by the messages of every number column.
+SCIENTIFIC_ADVICE = (" Angka dalam notasi ilmiah (dengan E) tidak dibaca, karena Excel menulis "
+                     "angka yang terlalu lebar untuk format General dengan cara itu, dibulatkan "
+                     "sampai sekitar enam angka penting. Ubah format selnya menjadi Angka lalu "
+                     "simpan ulang, atau tulis angkanya lengkap.")
+
 
 def parse_scientific(value: object) -> Decimal | None:
     """Read a text number in E notation (``1e308``, ``1,5E+20``); None for anything else.

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from iku_nb.formatting import bilangan, tanggal
 from iku_nb.parse import (
     DATE_FORMATS,
+    SCIENTIFIC_ADVICE,
     THOUSANDS,
     canonical,
     closest,
@@ -240,6 +241,8 @@ class Rows:
             elif (large := parse_scientific(value)) is not None and abs(large) > MAX_INTEGER:
                 self._too_large(row, column, value, expected)
                 return None
+            elif large is not None:
+                hint = SCIENTIFIC_ADVICE
             else:
                 hint = ""
             self.problem("bukan-bilangan-bulat", row, column, value, expected,

@@ -691,3 +691,23 @@ def test_rekap_count_in_e_notation_too_large(folder):
     problem = only_problem(folder)
     assert (problem.code, problem.column, problem.value) == (
         "angka-terlalu-besar", "penyebut", "1,5E+20")
+
+
+@pytest.mark.parametrize("written", ["1,23457E+11", "4.138E+09", "-2,31E+09"])
+def test_pagu_in_e_notation(folder, written):
+    (folder / "anggaran.csv").write_text(
+        f"tahun;program;pagu;realisasi\n2025;Program A;{written};1.000.000\n", encoding="utf-8")
+    problem = only_problem(folder)
+    assert (problem.code, problem.row, problem.column) == ("rupiah-tidak-sah", 2, "pagu")
+    assert problem.value == written
+    assert f"Nilai pagu {written!r} bukan jumlah rupiah yang lengkap" in problem.message
+    assert "notasi ilmiah" in problem.message
+    assert "pemisah ribuan" not in problem.message
+
+
+def test_small_rekap_count_in_e_notation(folder):
+    replace(folder, "rekap.csv", "IKU-1,2024,,3,4,", "IKU-1,2024,,3,4E+0,")
+    problem = only_problem(folder)
+    assert (problem.code, problem.column, problem.value) == (
+        "bukan-bilangan-bulat", "penyebut", "4E+0")
+    assert "notasi ilmiah" in problem.message
