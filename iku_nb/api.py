@@ -8,7 +8,7 @@ from iku_nb.dataset import Dataset
 from iku_nb.errors import NoDataError
 from iku_nb.params import check_year
 from iku_nb.period import Period
-from iku_nb.values import Nilai, evaluate, find_target
+from iku_nb.values import Nilai, empty_period_hint, evaluate, find_target
 
 
 def hitung(dataset: Dataset, tahun: int, triwulan: int | None = None,
@@ -53,7 +53,8 @@ def check_period(dataset: Dataset, tahun: int, triwulan: int | None = None,
 
 def _no_data_message(ind: Indikator, period: Period) -> str:
     return (f"{ind.kode} ({ind.nama}) tidak punya data maupun target untuk "
-            f"{period.label}: isi register atau rekap, dan tabel target.")
+            f"{period.label}: isi register atau rekap, dan tabel target. "
+            + empty_period_hint(ind, period))
 
 
 def figure(dataset: Dataset, ind: Indikator, period: Period) -> Nilai:

@@ -301,6 +301,7 @@ def test_hitung_period_without_data():
     assert run.returncode == 2
     assert "IKU-2" in run.stderr
     assert "tidak punya data maupun target untuk Tahun 2024" in run.stderr
+    assert "tambahkan baris rekap IKU-2 untuk periode itu" in run.stderr
     assert "Traceback" not in run.stderr
 
 
