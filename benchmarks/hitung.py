@@ -247,7 +247,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path,
                         help="folder tempat data sintetis ditulis (bawaan: folder sementara)")
     parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "benchmarks-baris.png",
-                        help="berkas PNG grafik waktu terhadap baris")
+                        help="berkas PNG grafik waktu terhadap baris (bawaan: "
+                             "docs/benchmarks-baris.png, grafik di docs/benchmarks.md, yang "
+                             "ditimpa; beri jalur lain untuk putaran sebagian)")
     parser.add_argument("--measure-memory", nargs=2, metavar=("LANGKAH", "FOLDER"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
