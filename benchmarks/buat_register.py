@@ -29,8 +29,9 @@ FIRST_DAY = dt.date(YEARS[0], 1, 1)
 LAST_DAY = dt.date(YEARS[-1], 12, 31)
 ORGANISATIONS_PER = 20
 EVENTS_PER = 4
-# Share of cases reported twice: first "proses" by one source, then
-# "selesai" by another, as the office records a case that is followed up.
+# Chance that a report follows up the case of the report before it, so that
+# about a quarter of cases have two reports or more. Only a case's last
+# report is "selesai", and only when the case ends within the register.
 SECOND_REPORT_SHARE = 0.25
 URAIAN = (
     "Perselisihan warga soal batas lahan, dimediasi perangkat kelurahan.",
