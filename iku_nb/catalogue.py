@@ -96,6 +96,10 @@ ListedValue = Annotated[str, _filled(
 EventPrefix = Annotated[str, _filled(
     "awalan kosong cocok dengan setiap kegiatan, sehingga semua kegiatan masuk jenis ini; "
     "hapus awalan kosong itu atau tulis awal teks kegiatannya, misalnya Musrenbang Kota")]
+# A blank category would print as if no category could be computed.
+CategoryName = Annotated[str, _filled(
+    "setiap pita harus bernama kategori yang dicetak di laporan, misalnya Sangat Tinggi; "
+    "tulis nama kategorinya")]
 
 
 class _Model(BaseModel):
@@ -143,7 +147,7 @@ class Bidang(_Model):
 
 class Pita(_Model):
     batas_bawah: float | None
-    kategori: str
+    kategori: CategoryName
 
 
 class Skala(_Model):

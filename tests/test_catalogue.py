@@ -369,6 +369,13 @@ def test_blank_filter_text_rejected(tmp_path, blank, change, expected):
     assert "bukan nilai sah kolom itu" not in message
 
 
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_blank_category_rejected(tmp_path, blank):
+    message = errors_of(tmp_path, setter("skala", "pita", 0, "kategori", value=blank))
+    assert ("skala.pita ke-1, kategori: tertulis teks kosong, padahal setiap pita harus "
+            "bernama kategori yang dicetak di laporan") in message
+
+
 def test_bidang_without_sources_accepted(tmp_path):
     raw = copy.deepcopy(SHIPPED)
     raw["bidang"][0]["sumber"] = []
