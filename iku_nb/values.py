@@ -206,11 +206,20 @@ def no_data_text(ind: Indikator, period: Period) -> str:
 
 
 def empty_period_hint(ind: Indikator, period: Period) -> str:
-    """Say how to record a period without any case or organisation to count.
+    """Say how to record a period without any case, or without any participation event.
 
     A register without rows dated in the period reads as missing data, not as
-    zero, so an empty period needs a rekap row with pembilang 0 and penyebut 0.
+    zero, so an empty period needs a rekap row. A period without cases has
+    pembilang 0 and penyebut 0. A period without participation events still
+    has its active organisations as penyebut, because they come from the
+    organisasi table, not from the partisipasi register.
     """
+    if ind.hitung.metode == "organisasi_berpartisipasi":
+        return (f"Bila pada {period.label} memang tidak ada organisasi yang berpartisipasi, "
+                f"tambahkan baris rekap {ind.kode} untuk periode itu dengan pembilang 0 dan "
+                "penyebut sebanyak organisasi yang aktif pada periode itu (terdaftar paling "
+                "lambat pada akhir periode dan tidak nonaktif sebelum awal periode), bukan 0, "
+                "karena penyebut 0 berarti tidak ada organisasi yang dihitung.")
     return (f"Bila pada {period.label} memang tidak ada {COUNTED[ind.hitung.metode]} "
             f"yang dihitung, tambahkan baris rekap {ind.kode} untuk periode itu dengan "
             "pembilang 0 dan penyebut 0.")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, report, target
+from conftest import ROOT, event, organisation, report, target, write_table
 from openpyxl import Workbook
 from rich.console import Console
 
@@ -88,6 +88,38 @@ def test_hitung_warns_about_missing_data(make_data):
     assert "tambahkan baris rekap IKU-2 untuk periode itu" in run.stderr
     iku2 = json.loads(run.stdout)[1]
     assert iku2["penyebut"] is None
+
+
+def test_empty_participation_advice_keeps_penyebut(make_data):
+    # Two organisations are active in 2024, but the register has no 2024 event.
+    organisasi = [organisation("O-1", "2020-01-01"), organisation("O-2", "2020-01-01")]
+    konflik = [report("K-1", "2024-03-01", selesai="2024-03-02"),
+               report("K-2", "2025-03-01", selesai="2025-03-02")]
+    data = make_data(konflik=konflik, organisasi=organisasi)
+    run = run_cli("hitung", "--data", str(data), "--tahun", "2024", "--format", "json")
+    assert run.returncode == 0
+    assert ("tambahkan baris rekap IKU-2 untuk periode itu dengan pembilang 0 dan penyebut "
+            "sebanyak organisasi yang aktif pada periode itu") in run.stderr
+    assert "IKU-2 untuk periode itu dengan pembilang 0 dan penyebut 0" not in run.stderr
+
+    # Following the advice gives 0 of the 2 active organisations, which is 0%.
+    write_table(data, "rekap", [{"kode_indikator": "IKU-2", "tahun": 2024, "triwulan": "",
+                                 "pembilang": 0, "penyebut": 2, "keterangan": "nihil"}])
+    run = run_cli("hitung", "--data", str(data), "--tahun", "2024", "--format", "json")
+    assert run.returncode == 0
+    iku2 = json.loads(run.stdout)[1]
+    assert iku2["penyebut"] == 2
+    assert iku2["realisasi"] == 0.0
+
+
+def test_empty_case_advice_is_zero_of_zero(make_data):
+    # The konflik register has a 2025 row only, so IKU-1 2024 has no data.
+    data = make_data(konflik=[report("K-2", "2025-03-01", selesai="2025-03-02")],
+                     partisipasi=[event("O-1", "2024-02-01"), event("O-1", "2025-02-01")])
+    run = run_cli("hitung", "--data", str(data), "--tahun", "2024", "--format", "json")
+    assert run.returncode == 0
+    assert ("Bila pada Tahun 2024 memang tidak ada kasus yang dihitung, tambahkan baris rekap "
+            "IKU-1 untuk periode itu dengan pembilang 0 dan penyebut 0.") in run.stderr
 
 
 def test_argparse_messages_are_indonesian():
