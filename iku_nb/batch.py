@@ -21,7 +21,7 @@ from rich.text import Text
 from iku_nb.analysis import PERIOD_FORM, analysis_period, parse_analysis, warn_missing
 from iku_nb.errors import ParameterError, os_cause
 from iku_nb.formatting import angka, detik
-from iku_nb.outputlock import LOCK_NAME, lock_exclusive, unlock
+from iku_nb.outputlock import LOCK_NAME, OutputBusyError, lock_exclusive, unlock
 from iku_nb.parse import THOUSANDS, parse_number
 from iku_nb.paths import path_option
 from iku_nb.pool import (
@@ -66,7 +66,9 @@ def add_report_command(commands, data_options) -> None:
             "-f, lalu -p, lalu opsi --tahun/--triwulan/--bidang/--data/--katalog. "
             "Kode keluar: 0 bila semua laporan berhasil, 1 bila ada laporan yang gagal "
             "atau melewati batas waktu atau data berubah selama batch berjalan, 2 bila "
-            "data atau parameter ditolak sebelum laporan mana pun dimulai."))
+            "data, parameter atau folder keluaran ditolak sebelum laporan mana pun dimulai, "
+            "3 bila folder keluaran sedang dipakai `iku-nb laporan` atau `iku-nb verifikasi` "
+            "lain."))
 
     data_options(report)
     report.set_defaults(data=None)  # so that -f and -p can set data when --data is absent
@@ -423,7 +425,7 @@ def _output_lock(output: Path):
         try:
             lock_exclusive(handle.fileno())
         except OSError as exc:
-            raise ParameterError(
+            raise OutputBusyError(
                 f"Folder {output} sedang dipakai oleh `iku-nb laporan` lain atau sedang "
                 "dibaca `iku-nb verifikasi`; tunggu sampai selesai atau pilih --output "
                 "lain.") from exc

@@ -20,7 +20,13 @@ from rich.table import Table
 from iku_nb import api
 from iku_nb.dataset import inspect, load
 from iku_nb.entry import EXIT_INTERRUPTED
-from iku_nb.errors import CatalogueError, DataError, IkuError, Terminated, failure_reason
+from iku_nb.errors import (
+    CatalogueError,
+    DataError,
+    IkuError,
+    Terminated,
+    failure_reason,
+)
 from iku_nb.formatting import waktu_tercatat
 from iku_nb.outputlock import OutputBusyError, output_root, shared_lock
 from iku_nb.params import parse_parameters
@@ -33,6 +39,7 @@ log = logging.getLogger("iku_nb")
 EXIT_DATA = 2
 # verifikasi: a batch was still writing to the output folder when the wait ended.
 EXIT_BUSY = 3
+STDOUT_NAME = "keluaran standar (stdout)"
 # Default seconds that verifikasi waits for a batch writing to the same output
 # folder. An estimate, not a measurement: long enough for a batch that is
 # under way to finish, and bounded so that a script beside a stuck batch ends.
@@ -61,6 +68,14 @@ def _main(argv: list[str] | None) -> int:
     handler = log_handler(everything=args.debug or args.log_level == "debug")
     logging.basicConfig(level=getattr(logging, args.log_level.upper()), handlers=[handler])
     err = console(stderr=True)
+    if sys.stdout is None:
+        # Python sets sys.stdout to None when descriptor 1 is closed at start,
+        # and print() then writes nothing, so a script would get no result.
+        err.print("Galat: keluaran standar (stdout) tertutup, jadi hasil perintah ini tidak "
+                  "dapat ditulis. Jalankan lagi dengan keluaran ke layar, berkas atau pipa.",
+                  style="bold red")
+        return 1
+    sys.stdout = _NamedStdout(sys.stdout)
     try:
         return args.handler(args)
     except OutputBusyError as exc:
@@ -107,6 +122,36 @@ def _main(argv: list[str] | None) -> int:
         err.print(f"{prefix}{reason[0].upper()}{reason[1:]}\n"
                   "Jalankan lagi dengan --debug untuk melihat jejak lengkapnya.")
         return 1
+
+
+class _NamedStdout:
+    """Standard output whose write errors name it, as the error of a file names the file.
+
+    Without a name, a full disk behind ``> hasil.json`` reads as an unnamed
+    file that could not be read or written.
+    """
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, STDOUT_NAME) from exc
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, STDOUT_NAME) from exc
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 def log_handler(everything: bool) -> logging.Handler:
@@ -222,7 +267,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="iku-nb", description="Hitung IKU dan susun laporan kinerja Bakesbangpol.")
+        prog="iku-nb", description="Hitung IKU dan susun laporan kinerja Bakesbangpol.",
+        epilog="Kode keluar setiap perintah ada di bantuannya, misalnya "
+        "`iku-nb laporan --help`: 130 bila dihentikan dengan Ctrl-C, 143 dengan SIGTERM.")
     parser.add_argument("--version", action="version", version=_version(),
                         help="tampilkan versi iku-nb dan Python lalu keluar")
     parser.add_argument("--debug", action="store_true",
@@ -232,13 +279,22 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, title="perintah",
                                      metavar="{periksa,hitung,laporan,verifikasi}")
 
-    check = commands.add_parser("periksa", help="periksa semua tabel pemantauan")
+    check = commands.add_parser(
+        "periksa", help="periksa semua tabel pemantauan",
+        description="Periksa semua tabel pemantauan dan katalognya, lalu tampilkan setiap "
+        "masalah dengan berkas, baris, kolom dan nilainya. Kode keluar: 0 bila tidak ada "
+        "galat (peringatan boleh ada), 2 bila ada galat di data atau katalog, 1 bila "
+        "terjadi galat lain, misalnya daftar masalah tidak dapat ditulis.")
     _data_options(check)
     check.add_argument("--format", choices=["tabel", "json"], default="tabel",
                        help="bentuk keluaran daftar masalah")
     check.set_defaults(handler=_periksa, interrupted="")
 
-    compute = commands.add_parser("hitung", help="hitung IKU satu periode")
+    compute = commands.add_parser(
+        "hitung", help="hitung IKU satu periode",
+        description="Hitung setiap IKU untuk satu tahun atau satu triwulan. Kode keluar: "
+        "0 bila angka dihitung, 2 bila data, katalog atau parameter ditolak, 1 bila "
+        "terjadi galat lain, misalnya hasilnya tidak dapat ditulis.")
     _data_options(compute)
     compute.add_argument("--tahun", required=True, help="tahun pelaporan, misalnya 2025")
     compute.add_argument("--triwulan", help="1 sampai 4; kosongkan untuk setahun penuh")

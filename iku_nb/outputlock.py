@@ -29,7 +29,7 @@ POLL_SECONDS = 0.5
 
 
 class OutputBusyError(IkuError):
-    """A batch still holds the lock of the output folder that verifikasi is to read."""
+    """An output folder that another run holds: a batch, or a verifikasi for a new batch."""
 
 
 def output_root(notebook: Path) -> Path | None:

@@ -146,7 +146,7 @@ def test_laporan_output_locked_by_other_run(tmp_path, held):
     with open(output / ".kunci", "a+") as handle:
         fcntl.flock(handle, held)
         run = run_cli("laporan", "--tahun", "2025", "--output", str(output))
-    assert run.returncode == 2
+    assert run.returncode == 3
     message = " ".join(run.stderr.split())
     assert (f"Folder {output} sedang dipakai oleh `iku-nb laporan` lain atau sedang dibaca "
             "`iku-nb verifikasi`; tunggu sampai selesai atau pilih --output lain.") in message
@@ -570,3 +570,26 @@ def test_empty_path_option_rejected(tmp_path, monkeypatch, capsys, arguments):
     assert stopped.value.code == 2
     assert "jalurnya kosong; tulis nama folder atau berkasnya" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_closed_stdout_is_an_error():
+    # The shell closes descriptor 1 before it starts the command.
+    command = [sys.executable, "-m", "iku_nb", "hitung", "--tahun", "2025", "--format", "json"]
+    run = subprocess.run(["bash", "-c", 'exec "$@" >&-', "bash", *command], cwd=ROOT,
+                         stderr=subprocess.PIPE, text=True, timeout=300, check=False)
+    assert run.returncode == 1
+    assert "keluaran standar (stdout) tertutup" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs the Linux /dev/full device")
+def test_full_stdout_named_in_error():
+    with open("/dev/full", "w") as full:
+        run = subprocess.run([sys.executable, "-m", "iku_nb", "periksa"], cwd=ROOT,
+                             stdout=full, stderr=subprocess.PIPE, text=True, timeout=300,
+                             check=False)
+    assert run.returncode == 1
+    message = " ".join(run.stderr.split())
+    assert ("Berkas keluaran standar (stdout) tidak dapat dibaca atau ditulis: ruang disk "
+            "habis (ENOSPC)") in message
+    assert "Traceback" not in run.stderr
