@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -690,7 +691,7 @@ def build_activity_calendar(rng: random.Random, year: int) -> list[Activity]:
         held_on = random_date(rng, dt.date(year, 4, 1), dt.date(year, 11, 28))
         activities.append(Activity(held_on, f"Konsultasi publik {topic}", ALL_JENIS))
 
-    for kelurahan in rng.sample(sorted(sum(WILAYAH.values(), [])), 4):
+    for kelurahan in rng.sample(sorted(itertools.chain.from_iterable(WILAYAH.values())), 4):
         held_on = random_date(rng, dt.date(year, 1, 5), dt.date(year, 12, 20))
         activities.append(
             Activity(held_on, f"Kerja bakti Kelurahan {kelurahan}", ("ORMAS", "Parpol"))
@@ -925,7 +926,7 @@ SPENT = {
 def anggaran_rows() -> list[list[str]]:
     """Return pagu and realisasi per programme and year, written as Excel shows rupiah."""
     rows = []
-    for year, growth in PAGU_GROWTH.items():
+    for year in PAGU_GROWTH:
         for (programme, base), spent in zip(PROGRAMMES, SPENT[year], strict=True):
             factor = 1
             for earlier in range(2022, year + 1):
