@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,19 @@ def test_rincian_states_cumulative_range():
     laporan = Laporan.siapkan(2025, triwulan=4, bidang="hanbang", data=DATA)
     html = laporan.rincian_bidang().data
     assert "1 Januari 2025 sampai 31 Desember 2025 (Triwulan IV Tahun 2025" in html
+
+
+@pytest.mark.parametrize(("bidang", "captions"), [
+    ("hanbang", ["Kasus yang dilaporkan sumber Hanbang & Wasnas, Tahun 2025",
+                 "Kasus sumber Hanbang & Wasnas per jenis, Tahun 2025",
+                 "Kasus sumber Hanbang & Wasnas per kecamatan, Tahun 2025"]),
+    ("poldagri", ["Organisasi aktif dan yang berpartisipasi per jenis (IKU-2, Tahun 2025)"]),
+])
+def test_rincian_tables_have_captions(bidang, captions):
+    html = Laporan.siapkan(2025, bidang=bidang, data=DATA).rincian_bidang().data
+    found = re.findall(r"<caption>(.*?)</caption>", html)
+    assert [unescape(c) for c in found] == captions
+    assert html.count("<table") == len(captions)
 
 
 def test_case_ids_do_not_wrap():
