@@ -26,6 +26,7 @@ from iku_nb.errors import (
     IkuError,
     Terminated,
     failure_reason,
+    os_cause,
 )
 from iku_nb.formatting import waktu_tercatat
 from iku_nb.outputlock import OutputBusyError, output_root, shared_lock
@@ -58,8 +59,17 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader of the output (head, for example) has stopped, so the
         # command stops quietly, as other Unix tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _discard_stdout()
         return EXIT_BROKEN_PIPE
+
+
+def _discard_stdout() -> None:
+    """Point descriptor 1 at os.devnull, so that the output still buffered goes nowhere.
+
+    Python flushes stdout again at exit, and a second failure there would
+    end the command with status 120 instead of its own.
+    """
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _main(argv: list[str] | None) -> int:
@@ -75,7 +85,28 @@ def _main(argv: list[str] | None) -> int:
                   "dapat ditulis. Jalankan lagi dengan keluaran ke layar, berkas atau pipa.",
                   style="bold red")
         return 1
+    original_stdout = sys.stdout
     sys.stdout = _NamedStdout(sys.stdout)
+    try:
+        status = _run(args, err)
+        # Output to a file or pipe is buffered, so its last part is written
+        # here. At exit, a failure would end the command with status 120 and
+        # no message.
+        sys.stdout.flush()
+        return status
+    except OSError as exc:
+        # Writing stdout failed in a message about another error, or in the flush.
+        if not _is_stdout_error(exc) or args.debug:
+            raise
+        _print_failure(err, exc)
+        _discard_stdout()
+        return 1
+    finally:
+        sys.stdout = original_stdout
+
+
+def _run(args: argparse.Namespace, err: Console) -> int:
+    """Run the command's handler and turn each error into its message and exit status."""
     try:
         return args.handler(args)
     except OutputBusyError as exc:
@@ -117,11 +148,28 @@ def _main(argv: list[str] | None) -> int:
     except Exception as exc:
         if args.debug:
             raise
-        reason = failure_reason(exc)
-        prefix = "Galat: " if isinstance(exc, OSError) and not reason.startswith("galat") else ""
-        err.print(f"{prefix}{reason[0].upper()}{reason[1:]}\n"
-                  "Jalankan lagi dengan --debug untuk melihat jejak lengkapnya.")
+        _print_failure(err, exc)
+        if _is_stdout_error(exc):
+            _discard_stdout()
         return 1
+
+
+def _print_failure(err: Console, exc: Exception) -> None:
+    if _is_stdout_error(exc):
+        err.print(f"Galat: {STDOUT_NAME} tidak dapat ditulis: {os_cause(exc)}, jadi hasil "
+                  "perintah ini tidak lengkap. Arahkan keluaran ke tempat yang dapat ditulis, "
+                  "lalu jalankan lagi.")
+        return
+    reason = failure_reason(exc)
+    prefix = "Galat: " if isinstance(exc, OSError) and not reason.startswith("galat") else ""
+    err.print(f"{prefix}{reason[0].upper()}{reason[1:]}\n"
+              "Jalankan lagi dengan --debug untuk melihat jejak lengkapnya.")
+
+
+def _is_stdout_error(exc: BaseException) -> bool:
+    """Return whether writing stdout failed for another reason than a closed pipe."""
+    return (isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError)
+            and exc.filename == STDOUT_NAME)
 
 
 class _NamedStdout:

@@ -7,6 +7,7 @@ import fcntl
 import io
 import json
 import logging
+import os
 import platform
 import subprocess
 import sys
@@ -498,12 +499,14 @@ def test_problems_as_blocks_in_narrow_terminal():
     assert "│ galat   │ tanggal-tidak-terbaca │ konflik.csv │" in wide.file.getvalue()
 
 
+@pytest.mark.parametrize("buffered", [True, False])
 @pytest.mark.parametrize("bad_data", [False, True])
-def test_closed_output_pipe_ends_quietly(make_data, bad_data):
+def test_closed_output_pipe_ends_quietly(make_data, bad_data, buffered):
     data = make_data(targets=[target("IKU-1", 2025, "sembilan")]) if bad_data else ROOT / "data"
     command = subprocess.Popen([sys.executable, "-m", "iku_nb", "hitung", "--data",
                                 str(data), "--tahun", "2025", "--format", "json"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=output_env(buffered))
     command.stdout.close()  # as head does once it has read enough
     _, stderr = command.communicate(timeout=120)
     assert command.returncode == 141, stderr
@@ -582,14 +585,46 @@ def test_closed_stdout_is_an_error():
     assert "Traceback" not in run.stderr
 
 
+def output_env(buffered: bool) -> dict[str, str]:
+    """Return the environment of a command whose stdout Python buffers, or writes at once."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    if not buffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+# Buffered, the output of hitung is written only when the command ends.
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs the Linux /dev/full device")
-def test_full_stdout_named_in_error():
+@pytest.mark.parametrize("buffered", [True, False])
+@pytest.mark.parametrize("arguments", [
+    ["periksa"],
+    ["periksa", "--format", "json"],
+    ["hitung", "--tahun", "2025", "--format", "json"],
+    ["hitung", "--tahun", "2025"],
+])
+def test_full_stdout_named_in_error(arguments, buffered):
     with open("/dev/full", "w") as full:
-        run = subprocess.run([sys.executable, "-m", "iku_nb", "periksa"], cwd=ROOT,
+        run = subprocess.run([sys.executable, "-m", "iku_nb", *arguments], cwd=ROOT,
                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=300,
-                             check=False)
+                             check=False, env=output_env(buffered))
     assert run.returncode == 1
     message = " ".join(run.stderr.split())
-    assert ("Berkas keluaran standar (stdout) tidak dapat dibaca atau ditulis: ruang disk "
-            "habis (ENOSPC)") in message
+    assert ("Galat: keluaran standar (stdout) tidak dapat ditulis: ruang disk habis (ENOSPC), "
+            "jadi hasil perintah ini tidak lengkap.") in message
+    assert message.count("tidak dapat ditulis") == 1
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs the Linux /dev/full device")
+@pytest.mark.parametrize("buffered", [True, False])
+def test_full_stdout_with_data_errors(make_data, buffered):
+    # The problem list that replaces the result cannot be written either.
+    data = make_data(targets=[target("IKU-1", 2025, "sembilan")])
+    with open("/dev/full", "w") as full:
+        run = subprocess.run([sys.executable, "-m", "iku_nb", "hitung", "--data", str(data),
+                              "--tahun", "2025", "--format", "json"], cwd=ROOT, stdout=full,
+                             stderr=subprocess.PIPE, text=True, timeout=300, check=False,
+                             env=output_env(buffered))
+    assert run.returncode == 1
+    assert "keluaran standar (stdout) tidak dapat ditulis" in run.stderr
     assert "Traceback" not in run.stderr
