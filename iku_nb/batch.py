@@ -21,7 +21,13 @@ from rich.text import Text
 from iku_nb.analysis import PERIOD_FORM, analysis_period, parse_analysis, warn_missing
 from iku_nb.errors import ParameterError, os_cause
 from iku_nb.formatting import angka, detik
-from iku_nb.outputlock import LOCK_NAME, OutputBusyError, lock_exclusive, unlock
+from iku_nb.outputlock import (
+    HELD_ERRNOS,
+    LOCK_NAME,
+    OutputBusyError,
+    lock_exclusive,
+    unlock,
+)
 from iku_nb.parse import THOUSANDS, parse_number
 from iku_nb.paths import path_option
 from iku_nb.pool import (
@@ -425,6 +431,11 @@ def _output_lock(output: Path):
         try:
             lock_exclusive(handle.fileno())
         except OSError as exc:
+            if exc.errno not in HELD_ERRNOS:
+                raise ParameterError(
+                    f"Folder keluaran {output} tidak dapat dikunci, karena {output / LOCK_NAME} "
+                    f"menolak kunci berkas: {os_cause(exc)}. Pilih --output di sistem berkas "
+                    "yang mendukung kunci berkas, misalnya disk lokal.") from exc
             raise OutputBusyError(
                 f"Folder {output} sedang dipakai oleh `iku-nb laporan` lain atau sedang "
                 "dibaca `iku-nb verifikasi`; tunggu sampai selesai atau pilih --output "

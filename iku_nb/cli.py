@@ -38,7 +38,8 @@ from iku_nb.values import Nilai
 
 log = logging.getLogger("iku_nb")
 EXIT_DATA = 2
-# verifikasi: a batch was still writing to the output folder when the wait ended.
+# The output folder is held by another run: laporan found another batch or a
+# verifikasi there, or verifikasi waited for a batch until --tunggu ran out.
 EXIT_BUSY = 3
 STDOUT_NAME = "keluaran standar (stdout)"
 # Default seconds that verifikasi waits for a batch writing to the same output

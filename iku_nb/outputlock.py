@@ -11,6 +11,7 @@ reads.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import time
@@ -26,6 +27,11 @@ log = logging.getLogger("iku_nb")
 LOCK_NAME = ".kunci"
 # Seconds between two attempts to take a lock that a batch holds.
 POLL_SECONDS = 0.5
+# The errors of a lock that another process holds: EWOULDBLOCK (EAGAIN on
+# Linux) from flock with LOCK_NB, and EACCES, which the Microsoft C runtime
+# documents for _locking on a locked range. Any other error, such as ENOLCK
+# on a network file system without locks, is not a busy folder.
+HELD_ERRNOS = frozenset({errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES})
 
 
 class OutputBusyError(IkuError):
@@ -78,24 +84,31 @@ def shared_lock(root: Path, wait: float,
         yield
         return
     try:
-        _wait_for_shared_lock(descriptor, root, wait, announce)
+        locked = _wait_for_shared_lock(descriptor, root, wait, announce)
         try:
             yield
         finally:
-            unlock(descriptor)
+            if locked:
+                unlock(descriptor)
     finally:
         os.close(descriptor)
 
 
 def _wait_for_shared_lock(descriptor: int, root: Path, wait: float,
-                          announce: Callable[[Path], None] | None) -> None:
+                          announce: Callable[[Path], None] | None) -> bool:
+    """Take the shared lock; return False, with a warning, when the file cannot be locked."""
     deadline = time.monotonic() + wait
     announced = False
     while True:
         try:
             lock_shared(descriptor)
-            return
+            return True
         except OSError as exc:
+            if exc.errno not in HELD_ERRNOS:
+                log.warning("%s tidak dapat dikunci: %s. Karena itu verifikasi tidak dapat "
+                            "memastikan bahwa `iku-nb laporan` tidak sedang menulis ke %s.",
+                            root / LOCK_NAME, os_cause(exc), root)
+                return False
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise _busy(root, wait) from exc

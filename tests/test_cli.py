@@ -20,10 +20,10 @@ from conftest import ROOT, event, organisation, report, target, write_table
 from openpyxl import Workbook
 from rich.console import Console
 
-from iku_nb import cli
+from iku_nb import batch, cli, outputlock
 from iku_nb.catalogue import SHIPPED_CATALOGUE
 from iku_nb.cli import main
-from iku_nb.errors import failure_reason, os_cause
+from iku_nb.errors import ParameterError, failure_reason, os_cause
 from iku_nb.problems import Problem
 
 
@@ -152,6 +152,35 @@ def test_laporan_output_locked_by_other_run(tmp_path, held):
     assert (f"Folder {output} sedang dipakai oleh `iku-nb laporan` lain atau sedang dibaca "
             "`iku-nb verifikasi`; tunggu sampai selesai atau pilih --output lain.") in message
     assert not (output / "2025").exists()
+
+
+def lock_unavailable(descriptor: int) -> None:
+    raise OSError(errno.ENOLCK, "No locks available")
+
+
+def test_laporan_output_lock_unsupported(tmp_path, monkeypatch):
+    # A file system without locks is not a folder that another run holds.
+    monkeypatch.setattr(batch, "lock_exclusive", lock_unavailable)
+    output = tmp_path / "output"
+    output.mkdir()
+    with pytest.raises(ParameterError) as error, batch._output_lock(output):
+        pass
+    message = str(error.value)
+    assert f"Folder keluaran {output} tidak dapat dikunci" in message
+    assert "galat sistem berkas (ENOLCK)" in message
+    assert "sedang dipakai" not in message
+
+
+def test_verifikasi_lock_unsupported(tmp_path, monkeypatch, caplog):
+    # verifikasi reads without the lock, with a warning, instead of waiting for a batch.
+    monkeypatch.setattr(outputlock, "lock_shared", lock_unavailable)
+    (tmp_path / ".kunci").touch()
+    with caplog.at_level(logging.WARNING, logger="iku_nb"), \
+            outputlock.shared_lock(tmp_path, wait=60,
+                                   announce=lambda root: pytest.fail(f"waited for {root}")):
+        pass
+    assert f"{tmp_path / '.kunci'} tidak dapat dikunci: galat sistem berkas (ENOLCK)." in (
+        caplog.text)
 
 
 @pytest.mark.parametrize("value", ["-1", "1,5", "sepuluh", "604801"])
