@@ -215,11 +215,18 @@ def empty_period_hint(ind: Indikator, period: Period) -> str:
     organisasi table, not from the partisipasi register.
     """
     if ind.hitung.metode == "organisasi_berpartisipasi":
+        # The same organisations as count.active_organisations, saringan included.
+        rules = [f"kolom {rule.kolom} berisi salah satu dari {', '.join(rule.salah_satu)}"
+                 if rule.salah_satu is not None
+                 else f"kolom {rule.kolom} {'terisi' if rule.terisi else 'kosong'}"
+                 for rule in ind.hitung.saringan]
+        filtered = f", dengan {' dan '.join(rules)}" if rules else ""
         return (f"Bila pada {period.label} memang tidak ada organisasi yang berpartisipasi, "
                 f"tambahkan baris rekap {ind.kode} untuk periode itu dengan pembilang 0 dan "
-                "penyebut sebanyak organisasi yang aktif pada periode itu (terdaftar paling "
-                "lambat pada akhir periode dan tidak nonaktif sebelum awal periode), bukan 0, "
-                "karena penyebut 0 berarti tidak ada organisasi yang dihitung.")
+                "penyebut sebanyak organisasi yang aktif pada periode itu, bukan 0, karena "
+                "penyebut 0 berarti tidak ada organisasi yang dihitung. Organisasi aktif "
+                "adalah yang terdaftar paling lambat pada akhir periode dan tidak nonaktif "
+                f"sebelum awal periode{filtered}.")
     return (f"Bila pada {period.label} memang tidak ada {COUNTED[ind.hitung.metode]} "
             f"yang dihitung, tambahkan baris rekap {ind.kode} untuk periode itu dengan "
             "pembilang 0 dan penyebut 0.")

@@ -113,6 +113,31 @@ def test_empty_participation_advice_keeps_penyebut(make_data):
     assert iku2["realisasi"] == 0.0
 
 
+def test_empty_participation_advice_names_filter(make_data):
+    # IKU-2 counts LSM and ORMAS only, so the Parpol is not in its penyebut.
+    organisasi = [organisation("O-1", "2020-01-01", jenis="LSM"),
+                  organisation("O-2", "2020-01-01", jenis="Parpol")]
+    konflik = [report("K-1", "2024-03-01", selesai="2024-03-02"),
+               report("K-2", "2025-03-01", selesai="2025-03-02")]
+    data = make_data(konflik=konflik, organisasi=organisasi,
+                     partisipasi=[event("O-1", "2025-02-01")])
+    raw = shipped_katalog()
+    iku2 = next(ind for ind in raw["indikator"] if ind["kode"] == "IKU-2")
+    iku2["hitung"]["saringan"] = [{"kolom": "jenis", "salah_satu": ["LSM", "ORMAS"]}]
+    write_katalog(data, raw)
+    run = run_cli("hitung", "--data", str(data), "--tahun", "2024", "--format", "json")
+    assert run.returncode == 0
+    message = " ".join(run.stderr.split())
+    assert ("Organisasi aktif adalah yang terdaftar paling lambat pada akhir periode dan tidak "
+            "nonaktif sebelum awal periode, dengan kolom jenis berisi salah satu dari LSM, "
+            "ORMAS.") in message
+
+    # In 2025 the register counts the same organisations: one, not two.
+    run = run_cli("hitung", "--data", str(data), "--tahun", "2025", "--format", "json")
+    assert run.returncode == 0
+    assert json.loads(run.stdout)[1]["penyebut"] == 1
+
+
 def test_empty_case_advice_is_zero_of_zero(make_data):
     # The konflik register has a 2025 row only, so IKU-1 2024 has no data.
     data = make_data(konflik=[report("K-2", "2025-03-01", selesai="2025-03-02")],
