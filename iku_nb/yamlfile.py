@@ -112,8 +112,11 @@ def syntax_reason(exc: yaml.YAMLError) -> str:
     opened = getattr(exc, "context_mark", None)
     opened_at = "" if opened is None else f" di baris {opened.line + 1}, kolom {opened.column + 1}"
     if "'\\t'" in problem or "tab" in problem:
-        reason = ("ada karakter tab, padahal YAML hanya menerima spasi untuk indentasi dan "
-                  "sesudah titik dua. Ganti tab itu dengan spasi.")
+        # PyYAML rejects a tab anywhere outside quotes: in indentation, after
+        # ":" or "-", and inside unquoted text.
+        reason = ("ada karakter tab di luar tanda kutip, padahal di luar tanda kutip YAML "
+                  "hanya menerima spasi, misalnya untuk indentasi dan sesudah titik dua. "
+                  "Ganti tab itu dengan spasi.")
     elif "quoted scalar" in context:
         reason = (f"tanda kutip yang dibuka{opened_at} tidak ditutup. Tutup teksnya dengan "
                   "tanda kutip yang sama.")

@@ -62,9 +62,12 @@ def test_duplicate_key_in_catalogue(tmp_path):
 
 @pytest.mark.parametrize(("text", "reason"), [
     ("tahun: 2025\nanalisis:\n\tIKU-1: a\n",
-     "(baris 3, kolom 1): ada karakter tab, padahal YAML hanya menerima spasi untuk "
-     "indentasi dan sesudah titik dua. Ganti tab itu dengan spasi."),
-    ("tahun:\t2025\n", "(baris 1, kolom 7): ada karakter tab"),
+     "(baris 3, kolom 1): ada karakter tab di luar tanda kutip, padahal di luar tanda "
+     "kutip YAML hanya menerima spasi, misalnya untuk indentasi dan sesudah titik dua. "
+     "Ganti tab itu dengan spasi."),
+    ("tahun:\t2025\n", "(baris 1, kolom 7): ada karakter tab di luar tanda kutip"),
+    ("bidang:\n-\tpoldagri\n", "(baris 2, kolom 2): ada karakter tab di luar tanda kutip"),
+    ("nama_skpd: BADAN\tKESATUAN\n", "(baris 1, kolom 17): ada karakter tab di luar tanda kutip"),
     ("tahun: 2025\nbidang: \"poldagri\ndata: data\n",
      "(baris 4, kolom 1): tanda kutip yang dibuka di baris 2, kolom 9 tidak ditutup."),
     ("tahun: 2025\nanalisis: IKU-1: a\n",
