@@ -318,7 +318,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="iku-nb", description="Hitung IKU dan susun laporan kinerja Bakesbangpol.",
         epilog="Kode keluar setiap perintah ada di bantuannya, misalnya "
-        "`iku-nb laporan --help`: 130 bila dihentikan dengan Ctrl-C, 143 dengan SIGTERM.")
+        "`iku-nb laporan --help`. Setiap perintah keluar dengan 130 bila dihentikan dengan "
+        "Ctrl-C, 143 bila dihentikan dengan SIGTERM, dan 141 bila pembaca keluarannya "
+        "berhenti lebih dulu.")
     parser.add_argument("--version", action="version", version=_version(),
                         help="tampilkan versi iku-nb dan Python lalu keluar")
     parser.add_argument("--debug", action="store_true",

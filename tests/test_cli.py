@@ -148,6 +148,16 @@ def test_empty_case_advice_is_zero_of_zero(make_data):
             "IKU-1 untuk periode itu dengan pembilang 0 dan penyebut 0.") in run.stderr
 
 
+def test_top_help_names_common_exit_codes(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["--help"])
+    assert stopped.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert ("Setiap perintah keluar dengan 130 bila dihentikan dengan Ctrl-C, 143 bila "
+            "dihentikan dengan SIGTERM, dan 141 bila pembaca keluarannya berhenti lebih "
+            "dulu.") in text
+
+
 def test_argparse_messages_are_indonesian():
     run = run_cli("hitung")
     assert run.returncode == 2
