@@ -212,8 +212,14 @@ def empty_period_hint(ind: Indikator, period: Period) -> str:
     zero, so an empty period needs a rekap row. A period without cases has
     pembilang 0 and penyebut 0. A period without participation events still
     has its active organisations as penyebut, because they come from the
-    organisasi table, not from the partisipasi register.
+    organisasi table, not from the partisipasi register. Quarterly figures
+    are cumulative from January, so a quarter's row may not fall below an
+    earlier quarter's row of the same year.
     """
+    cumulative = ("" if period.triwulan is None else
+                  " Angka triwulan kumulatif sejak Januari, jadi pembilang dan penyebut itu "
+                  "tidak boleh lebih kecil daripada baris rekap triwulan sebelumnya pada tahun "
+                  "yang sama.")
     if ind.hitung.metode == "organisasi_berpartisipasi":
         # The same organisations as count.active_organisations, saringan included.
         rules = [f"kolom {rule.kolom} berisi salah satu dari {', '.join(rule.salah_satu)}"
@@ -226,10 +232,10 @@ def empty_period_hint(ind: Indikator, period: Period) -> str:
                 "penyebut sebanyak organisasi yang aktif pada periode itu, bukan 0, karena "
                 "penyebut 0 berarti tidak ada organisasi yang dihitung. Organisasi aktif "
                 "adalah yang terdaftar paling lambat pada akhir periode dan tidak nonaktif "
-                f"sebelum awal periode{filtered}.")
+                f"sebelum awal periode{filtered}.{cumulative}")
     return (f"Bila pada {period.label} memang tidak ada {COUNTED[ind.hitung.metode]} "
             f"yang dihitung, tambahkan baris rekap {ind.kode} untuk periode itu dengan "
-            "pembilang 0 dan penyebut 0.")
+            f"pembilang 0 dan penyebut 0.{cumulative}")
 
 
 def _zero_note(katalog: Katalog, ind: Indikator, period: Period) -> str:

@@ -279,6 +279,14 @@ def test_no_data_says_unavailable_without_advice():
                             "pembilang 0 dan penyebut 0.")
 
 
+def test_quarter_advice_keeps_rekap_cumulative():
+    n = evaluated(None, Period(2025, 2))
+    assert n.catatan[0].endswith(
+        "dengan pembilang 0 dan penyebut 0. Angka triwulan kumulatif sejak Januari, jadi "
+        "pembilang dan penyebut itu tidak boleh lebih kecil daripada baris rekap triwulan "
+        "sebelumnya pada tahun yang sama.")
+
+
 def test_no_data_note_not_repeated():
     assert extra_notes(evaluated(None, Period(2025))) == []
 
