@@ -142,10 +142,11 @@ THOUSANDS = re.compile(r"\d{1,3}([.,]\d{3})+")
 _SCIENTIFIC = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)[eE][+-]?\d+")
 
 # Advice on such a number, shared by the messages of every number column.
-SCIENTIFIC_ADVICE = (" Angka dalam notasi ilmiah (dengan E) tidak dibaca, karena Excel menulis "
-                     "angka yang terlalu lebar untuk format General dengan cara itu, dibulatkan "
-                     "sampai sekitar enam angka penting. Ubah format selnya menjadi Angka lalu "
-                     "simpan ulang, atau tulis angkanya lengkap.")
+SCIENTIFIC_ADVICE = (" Angka dalam notasi ilmiah (dengan E) tidak dibaca, karena angka seperti "
+                     "itu mungkin sudah dibulatkan: Excel menulis angka yang terlalu lebar untuk "
+                     "format General begitu, dengan sekitar enam angka penting. Tulis angkanya "
+                     "lengkap tanpa E. Bila berkasnya CSV dari Excel, ubah format selnya menjadi "
+                     "Angka lalu simpan ulang.")
 
 
 def parse_scientific(value: object) -> Decimal | None:
