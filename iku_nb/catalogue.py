@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from iku_nb.errors import CatalogueError
-from iku_nb.parse import closest, fold
+from iku_nb.parse import closest, fold, without_invisible
 from iku_nb.validation import describe_errors
 from iku_nb.yamlfile import describe_value, parse_mapping, read_text
 
@@ -67,9 +67,13 @@ RESERVED_BIDANG_CODES = {
 
 
 def _filled(reason: str) -> AfterValidator:
-    """Return a validator that rejects an empty or whitespace-only text, saying ``reason``."""
+    """Return a validator that rejects a text that reads as empty, saying ``reason``.
+
+    Spaces alone, and invisible characters such as a zero-width space, print
+    as nothing in the report, so both count as empty.
+    """
     def check(value: str) -> str:
-        if not value.strip():
+        if not without_invisible(value).strip():
             raise ValueError(f"tertulis teks kosong, padahal {reason}")
         return value
     return AfterValidator(check)

@@ -349,7 +349,7 @@ def test_empty_filter_list_rejected(tmp_path, change, expected):
     assert expected in errors_of(tmp_path, change)
 
 
-@pytest.mark.parametrize("blank", ["", "   ", "\t"])
+@pytest.mark.parametrize("blank", ["", "   ", "\t", "\u200b"])
 @pytest.mark.parametrize(("change", "expected"), [
     (lambda blank: filter_setter(0, {"kolom": "jenis", "salah_satu": ["politik", blank]}),
      "indikator IKU-1, hitung.saringan ke-1, salah_satu ke-2: tertulis teks kosong, padahal "
@@ -369,7 +369,7 @@ def test_blank_filter_text_rejected(tmp_path, blank, change, expected):
     assert "bukan nilai sah kolom itu" not in message
 
 
-@pytest.mark.parametrize("blank", ["", "  "])
+@pytest.mark.parametrize("blank", ["", "  ", "\u200b", " \ufeff "])
 def test_blank_category_rejected(tmp_path, blank):
     message = errors_of(tmp_path, setter("skala", "pita", 0, "kategori", value=blank))
     assert ("skala.pita ke-1, kategori: tertulis teks kosong, padahal setiap pita harus "
