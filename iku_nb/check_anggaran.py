@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from iku_nb.catalogue import Katalog
@@ -97,7 +98,7 @@ def _amount(rows: Rows, row: int, cells: dict, column: str) -> Decimal | None:
                      f"Nilai {column} {shown(value)!r} negatif, padahal jumlah rupiah {column} "
                      "tidak boleh kurang dari 0. Periksa angkanya dan tulis tanpa tanda minus.")
         return None
-    if amount is None and parse_scientific(value) is not None:
+    if amount is None and _scientific(value):
         rows.problem("rupiah-tidak-sah", row, column, value, AMOUNT,
                      f"Nilai {column} {shown(value)!r} bukan jumlah rupiah yang lengkap."
                      + SCIENTIFIC_ADVICE)
@@ -109,3 +110,10 @@ def _amount(rows: Rows, row: int, cells: dict, column: str) -> Decimal | None:
                      "1.250.000,50.")
         return None
     return amount
+
+
+def _scientific(value: object) -> bool:
+    """Return whether a rupiah cell is a number in E notation, with Rp or spaces around it."""
+    if not isinstance(value, str):
+        return False
+    return parse_scientific(re.sub(r"(?i)rp\.?|\s", "", value)) is not None

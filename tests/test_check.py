@@ -666,7 +666,8 @@ E_NOTATION = ("rupiah-tidak-sah", "bukan jumlah rupiah yang lengkap", "notasi il
 @pytest.mark.parametrize(("written", "expected"), [
     ("-2.310.000.000", NEGATIVE), ("-Rp2.310.000.000", NEGATIVE),
     (" - 2.310.000.000,-", NEGATIVE), ("1,23457E+11", E_NOTATION), ("4.138E+09", E_NOTATION),
-    ("-2,31E+09", E_NOTATION),
+    ("-2,31E+09", E_NOTATION), ("Rp1,2E+10", E_NOTATION), ("1,23457 E+11", E_NOTATION),
+    ("- 2,31E+09", E_NOTATION),
 ])
 def test_pagu_named_without_thousands_advice(folder, written, expected):
     code, phrase, advice = expected
