@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import nbformat
+from nbclient import NotebookClient
 import pytest
 from conftest import ROOT
 
@@ -35,3 +36,41 @@ def test_template_parameters_cell(path):
 
 def test_two_templates_present():
     assert [p.name for p in NOTEBOOKS] == ["laporan_bidang.ipynb", "laporan_tahunan.ipynb"]
+
+
+
+def run_twice(path, second_run: str) -> list:
+    """Run a template up to its title cell, set tahun to 2024, and run it again.
+
+    ``second_run`` is "semua" for a second Run All in the same kernel, or
+    "sel" for running only the parameters cell and the report cell again.
+    Return the outputs of the report cell and the title cell.
+    """
+    nb = nbformat.read(path, as_version=4)
+    parameters = next(i for i, c in enumerate(nb.cells)
+                      if "parameters" in c.metadata.get("tags", []))
+    build = next(i for i, c in enumerate(nb.cells) if "Laporan.dari_parameter" in c.source)
+    title = next(i for i, c in enumerate(nb.cells) if c.source == "laporan.halaman_judul()")
+    client = NotebookClient(nb, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    with client.setup_kernel():
+        for i in range(title + 1):
+            if nb.cells[i].cell_type == "code":
+                client.execute_cell(nb.cells[i], i)
+        nb.cells[parameters].source = nb.cells[parameters].source.replace(
+            "tahun: int = 2025", "tahun: int = 2024")
+        again = range(title + 1) if second_run == "semua" else (parameters, build, title)
+        for i in again:
+            if nb.cells[i].cell_type == "code":
+                client.execute_cell(nb.cells[i], i)
+    return [nb.cells[build].outputs, nb.cells[title].outputs]
+
+
+@pytest.mark.parametrize("second_run", ["semua", "sel"])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_second_run_in_same_kernel(path, second_run):
+    build_outputs, title_outputs = run_twice(path, second_run)
+    assert build_outputs == []
+    page = title_outputs[0]["data"]["text/html"]
+    assert "Tahun 2024" in page
+    assert "Tahun 2025" not in page

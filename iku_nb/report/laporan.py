@@ -144,10 +144,17 @@ class Laporan:
         Names defined after ``names_before`` was taken and not in ``allowed``
         came from a misspelled ``papermill -p`` and are rejected, so the same
         rules apply whether parameters come from the CLI, a YAML file or papermill.
+        A name bound to a report is skipped, because it is the ``laporan`` of
+        an earlier run of the same cell and papermill cannot inject a report.
+        The ``allowed`` names are read even when ``names_before`` contains
+        them, because a second Run All in the same kernel takes
+        ``names_before`` after the first run has defined the parameters.
         """
         added = {n for n in set(namespace) - names_before
-                 if not n.startswith("_") and n not in ("names_before", "nama_awal")}
-        raw = {name: namespace[name] for name in added}
+                 if not n.startswith("_") and n not in ("names_before", "nama_awal")
+                 and not isinstance(namespace[n], Laporan)}
+        present = {n for n in allowed if n in namespace}
+        raw = {name: namespace[name] for name in added | present}
         parse_parameters(raw, None, allowed)  # rejects unknown names before any work
         return cls.siapkan(**{k: v for k, v in raw.items() if k in allowed})
 
