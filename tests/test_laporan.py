@@ -304,6 +304,12 @@ def test_national_standard_compared_when_catalogued(tmp_path):
     assert ("Standar nasional IKU-1 adalah 80,00% (Contoh Peraturan 1/2025). Realisasi "
             "Triwulan II Tahun 2025 hanya mencakup 1 Januari 2025 sampai 30 Juni 2025, belum "
             "setahun penuh, sehingga perbandingannya disajikan pada laporan tahunan.") in quarter
+    fourth = Laporan.siapkan(2025, triwulan=4, data=str(data)).bab_akuntabilitas().data
+    assert ("Standar nasional IKU-1 adalah 80,00% (Contoh Peraturan 1/2025). Realisasi "
+            "Triwulan IV Tahun 2025 mencakup setahun penuh (1 Januari 2025 sampai 31 Desember "
+            "2025), tetapi seperti pada laporan triwulan lain, perbandingannya disajikan pada "
+            "laporan tahunan.") in fourth
+    assert "belum setahun penuh" not in fourth
     empty = Laporan.siapkan(2022, triwulan=1, data=str(data)).bab_akuntabilitas().data
     assert ("Tidak ada realisasi Triwulan I Tahun 2022 yang dapat dibandingkan dengan standar "
             "itu.") in empty

@@ -247,6 +247,17 @@ def test_renstra_stage_of_quarters():
     assert "berakhir pada tahun 2024, sebelum Triwulan II Tahun 2025" in text
 
 
+def test_renstra_fourth_quarter_is_full_year():
+    quarters = [Period(2024, 4), Period(2025, 4)]
+    history = renstra_history(2026, quarters)
+    text = paragraphs(history[-1], history[0], compare(history, history[-1], history[0]))
+    assert ("Realisasi Triwulan IV Tahun 2025 mencakup setahun penuh (1 Januari 2025 sampai "
+            "31 Desember 2025), tetapi seperti pada laporan triwulan lain, jaraknya ke target "
+            "akhir Renstra 92,50% untuk tahun 2026 dan arah trennya dinilai pada laporan "
+            "tahunan.") in text
+    assert "belum setahun penuh" not in text
+
+
 def test_renstra_quarter_without_realisasi():
     ind = renstra_history(2026)[0].indikator
     n = evaluated(None, Period(2022, 1), ind=ind)
