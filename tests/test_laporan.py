@@ -199,6 +199,13 @@ def test_quarterly_history_marks_yearly_targets():
     assert "Target bertanda (tahunan)" not in yearly
 
 
+def test_fourth_quarter_yearly_target_note():
+    html = Laporan.siapkan(2025, triwulan=4, data=DATA).bab_akuntabilitas().data
+    note = re.search(r'<p class="iku-catatan-target">(.*?)</p>', html).group(1)
+    assert "realisasi kumulatif Triwulan IV mencakup setahun penuh" in note
+    assert "tidak setara" not in note
+
+
 def test_quarter_labels_annual_target_everywhere():
     laporan = Laporan.siapkan(2025, triwulan=2, data=DATA)
     # Triwulan II 2025 targets: IKU-1 75% and IKU-2 60% from target.csv; IKU-3 has
