@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import nbformat
-from nbclient import NotebookClient
 import pytest
 from conftest import ROOT
+from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
