@@ -45,6 +45,18 @@ def test_rincian_tables_have_captions(bidang, captions):
     assert html.count("<table") == len(captions)
 
 
+def test_rincian_counts_in_catalogue_order():
+    html = Laporan.siapkan(2025, bidang="hanbang", data=DATA).rincian_bidang().data
+    per_jenis, per_kecamatan = html.split("<table")[2:4]
+    # The catalogue lists ideologi, politik, ekonomi, sosial, budaya and
+    # Magersari, Prajurit Kulon, Kranggan; Bab III uses the same order.
+    assert re.findall(r"<tr><td>([^<]*)</td>", per_jenis) == [
+        "politik", "ekonomi", "sosial", "budaya"]
+    assert re.findall(r"<tr><td>([^<]*)</td>", per_kecamatan) == [
+        "Magersari", "Prajurit Kulon", "Kranggan"]
+
+
+
 def test_case_ids_do_not_wrap():
     laporan = Laporan.siapkan(2025, data=DATA)
     html = laporan.bab_akuntabilitas().data

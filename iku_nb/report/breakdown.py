@@ -50,8 +50,9 @@ def render(dataset: Dataset, bidang: Bidang, nilai: list[Nilai], env: Environmen
         "status": (f"selesai {tanggal(r.tanggal_selesai.date())}" if r.selesai
                    else "belum selesai pada akhir periode"),
     } for r in table.itertuples()]
-    by_jenis = table.groupby("jenis").size().to_dict() if not table.empty else {}
-    by_kecamatan = table.groupby("kecamatan").size().to_dict() if not table.empty else {}
+    katalog = dataset.katalog
+    by_jenis = _catalogue_order(table, "jenis", katalog.nilai_sah.get("konflik.jenis", []))
+    by_kecamatan = _catalogue_order(table, "kecamatan", list(katalog.wilayah))
     organisations = [_organisation_rows(dataset, n) for n in nilai
                      if n.indikator.hitung.metode == "organisasi_berpartisipasi"
                      and n.counts is not None and n.counts.asal == "register"]
@@ -60,6 +61,13 @@ def render(dataset: Dataset, bidang: Bidang, nilai: list[Nilai], env: Environmen
         rentang=(f"{tanggal(nilai[0].periode.start)} sampai {tanggal(nilai[0].periode.end)}"
                  if nilai else ""),
         per_jenis=by_jenis, per_kecamatan=by_kecamatan, organisasi=organisations)
+
+
+def _catalogue_order(table: pd.DataFrame, column: str, order: list[str]) -> dict[str, int]:
+    """Count the cases per value of ``column``, in catalogue order as in Bab III, others after."""
+    counts = table.groupby(column).size().to_dict() if not table.empty else {}
+    return {value: counts[value] for value in dict.fromkeys([*order, *sorted(counts)])
+            if value in counts}
 
 
 def _organisation_rows(dataset: Dataset, n: Nilai) -> dict:
