@@ -596,7 +596,9 @@ def _results_table(results: list[Nilai]) -> Table:
     for n in results:
         # The same printed figures as the report (iku_nb.registry.printed).
         f = printed(n)
-        table.add_row(n.kode, f["pembilang"], f["penyebut"], f["realisasi"], f["target"],
+        # A quarter judged against the year's target is marked as in the reports.
+        target = f"{f['target']} (tahunan)" if n.yearly_target_in_quarter else f["target"]
+        table.add_row(n.kode, f["pembilang"], f["penyebut"], f["realisasi"], target,
                       f["capaian"], f["kategori"], n.counts.asal if n.counts else "–")
     return table
 

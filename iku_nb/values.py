@@ -26,7 +26,7 @@ NOTE_KINDS = ("tanpa_data", "penyebut_nol", "tanpa_target", "capaian_nol")
 COUNTED = {"kasus_selesai": "kasus", "organisasi_berpartisipasi": "organisasi"}
 
 JSON_KEYS = ("kode", "tahun", "triwulan", "pembilang", "penyebut", "realisasi",
-             "target", "capaian", "kategori")
+             "target", "target_asal", "capaian", "kategori")
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,12 @@ class Nilai:
         return None if value is None else round_half_up(value, self.places(name))
 
     @property
+    def yearly_target_in_quarter(self) -> bool:
+        """Return whether a quarter's figures are judged against the year's target."""
+        return (self.periode.triwulan is not None and self.target_asal == "tahunan"
+                and self.target is not None)
+
+    @property
     def meets_target(self) -> bool | None:
         """Return whether the printed realisasi reaches the printed target, by polarity."""
         realisasi, target = self.rounded("realisasi"), self.rounded("target")
@@ -102,6 +108,7 @@ class Nilai:
             "penyebut": self.penyebut,
             "realisasi": number("realisasi"),
             "target": number("target"),
+            "target_asal": self.target_asal,
             "capaian": number("capaian"),
             "kategori": self.kategori,
         }

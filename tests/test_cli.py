@@ -692,3 +692,16 @@ def test_full_stdout_with_data_errors(make_data, buffered):
     assert run.returncode == 1
     assert "keluaran standar (stdout) tidak dapat ditulis" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_hitung_marks_yearly_target_in_quarter():
+    # target.csv holds Triwulan II targets for IKU-1 and IKU-2 in 2025, not for IKU-3.
+    table = run_cli("hitung", "--tahun", "2025", "--triwulan", "2")
+    assert table.returncode == 0
+    assert "95,00% (tahunan)" in table.stdout
+    assert "75,00% (tahunan)" not in table.stdout
+    records = json.loads(run_cli("hitung", "--tahun", "2025", "--triwulan", "2",
+                                 "--format", "json").stdout)
+    assert [r["target_asal"] for r in records] == ["triwulan", "triwulan", "tahunan"]
+    yearly = json.loads(run_cli("hitung", "--tahun", "2025", "--format", "json").stdout)
+    assert [r["target_asal"] for r in yearly] == ["tahunan", "tahunan", "tahunan"]

@@ -89,6 +89,6 @@ def test_json_record_has_contract_keys():
     record = nilai.as_json()
     assert tuple(record) == JSON_KEYS
     assert JSON_KEYS == ("kode", "tahun", "triwulan", "pembilang", "penyebut", "realisasi",
-                         "target", "capaian", "kategori")
+                         "target", "target_asal", "capaian", "kategori")
     assert record["triwulan"] == 2
     assert record["realisasi"] is None

@@ -190,7 +190,7 @@ class Laporan:
 
     def tabel_ringkasan(self) -> Markup:
         rows = [{"kode": n.kode, "nama": n.indikator.nama, **printed(n),
-                 "target_tahunan": _yearly_target_in_quarter(n)} for n in self.nilai]
+                 "target_tahunan": n.yearly_target_in_quarter} for n in self.nilai]
         return Markup(TEMPLATES.get_template("ringkasan.html.j2").render(baris=rows))
 
     def bab_pendahuluan(self) -> HTML:
@@ -206,7 +206,7 @@ class Laporan:
             "sumber_data": n.indikator.sumber_data,
             "penanggung_jawab": katalog.penanggung_jawab_text(n.indikator),
             "target": persen(n.target, n.places("target")),
-            "target_tahunan": _yearly_target_in_quarter(n),
+            "target_tahunan": n.yearly_target_in_quarter,
         } for n in self.nilai]
         return self._render("perencanaan.html.j2", baris=rows, periode=self.periode.label)
 
@@ -390,7 +390,7 @@ class Laporan:
             riwayat=[{"periode": h.periode.label, **printed(h),
                       "perubahan": selisih(change, h.indikator.desimal),
                       "asal": _source_of(h, self.dataset.sources),
-                      "target_tahunan": _yearly_target_in_quarter(h)}
+                      "target_tahunan": h.yearly_target_in_quarter}
                      for h, change in zip(history, changes, strict=True)],
             kalimat_riwayat=narrative.history_sentence(comparison),
             grafik_tren=self._chart(
@@ -573,11 +573,6 @@ def _date_text(column: str | None, value: str | None) -> str:
         except ValueError:
             pass
     return value
-
-
-def _yearly_target_in_quarter(n: Nilai) -> bool:
-    """Return whether a quarter's figures are judged against the year's target."""
-    return n.periode.triwulan is not None and n.target_asal == "tahunan" and n.target is not None
 
 
 def _source_of(n: Nilai, sources: dict[str, str]) -> str:
