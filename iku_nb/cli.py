@@ -82,7 +82,7 @@ def _main(argv: list[str] | None) -> int:
     if sys.stdout is None:
         # Python sets sys.stdout to None when descriptor 1 is closed at start,
         # and print() then writes nothing, so a script would get no result.
-        err.print("Galat: keluaran standar (stdout) tertutup, jadi hasil perintah ini tidak "
+        err.print(f"Galat: {STDOUT_NAME} tertutup, jadi hasil perintah ini tidak "
                   "dapat ditulis. Jalankan lagi dengan keluaran ke layar, berkas atau pipa.",
                   style="bold red")
         return 1
@@ -96,10 +96,13 @@ def _main(argv: list[str] | None) -> int:
         sys.stdout.flush()
         return status
     except OSError as exc:
-        # Writing stdout failed in a message about another error, or in the flush.
+        # Writing stdout failed in the handler, in a message about another
+        # error, or in the flush.
         if not _is_stdout_error(exc) or args.debug:
             raise
-        _print_failure(err, exc)
+        err.print(f"Galat: {STDOUT_NAME} tidak dapat ditulis: {os_cause(exc)}, jadi hasil "
+                  "perintah ini tidak lengkap. Arahkan keluaran ke tempat yang dapat ditulis, "
+                  "lalu jalankan lagi.")
         _discard_stdout()
         return 1
     finally:
@@ -147,24 +150,14 @@ def _run(args: argparse.Namespace, err: Console) -> int:
         err.print(f"Dihentikan oleh sinyal {exc.signal_name}. {args.interrupted}".strip())
         return exc.code
     except Exception as exc:
-        if args.debug:
+        # _main reports a failed write to stdout.
+        if args.debug or _is_stdout_error(exc):
             raise
-        _print_failure(err, exc)
-        if _is_stdout_error(exc):
-            _discard_stdout()
+        reason = failure_reason(exc)
+        prefix = "Galat: " if isinstance(exc, OSError) and not reason.startswith("galat") else ""
+        err.print(f"{prefix}{reason[0].upper()}{reason[1:]}\n"
+                  "Jalankan lagi dengan --debug untuk melihat jejak lengkapnya.")
         return 1
-
-
-def _print_failure(err: Console, exc: Exception) -> None:
-    if _is_stdout_error(exc):
-        err.print(f"Galat: {STDOUT_NAME} tidak dapat ditulis: {os_cause(exc)}, jadi hasil "
-                  "perintah ini tidak lengkap. Arahkan keluaran ke tempat yang dapat ditulis, "
-                  "lalu jalankan lagi.")
-        return
-    reason = failure_reason(exc)
-    prefix = "Galat: " if isinstance(exc, OSError) and not reason.startswith("galat") else ""
-    err.print(f"{prefix}{reason[0].upper()}{reason[1:]}\n"
-              "Jalankan lagi dengan --debug untuk melihat jejak lengkapnya.")
 
 
 def _is_stdout_error(exc: BaseException) -> bool:
@@ -184,23 +177,26 @@ class _NamedStdout:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        try:
-            return self._stream.write(text)
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise OSError(exc.errno, exc.strerror, STDOUT_NAME) from exc
+        return _named_errors(self._stream.write, text)
 
     def flush(self) -> None:
-        try:
-            self._stream.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise OSError(exc.errno, exc.strerror, STDOUT_NAME) from exc
+        _named_errors(self._stream.flush)
 
     def __getattr__(self, name: str):
         return getattr(self._stream, name)
+
+
+def _named_errors(call, *args):
+    """Call a method of stdout; raise its OSError again with stdout named as the file.
+
+    A closed pipe stays a BrokenPipeError, which main ends quietly.
+    """
+    try:
+        return call(*args)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, STDOUT_NAME) from exc
 
 
 def log_handler(everything: bool) -> logging.Handler:
