@@ -38,7 +38,7 @@ from iku_nb.values import Nilai
 
 log = logging.getLogger("iku_nb")
 EXIT_DATA = 2
-# The output folder is held by another run: laporan found another batch or a
+# The output folder is locked by another run: laporan found another batch or a
 # verifikasi there, or verifikasi waited for a batch until --tunggu ran out.
 EXIT_BUSY = 3
 STDOUT_NAME = "keluaran standar (stdout)"

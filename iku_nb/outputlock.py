@@ -27,15 +27,15 @@ log = logging.getLogger("iku_nb")
 LOCK_NAME = ".kunci"
 # Seconds between two attempts to take a lock that a batch holds.
 POLL_SECONDS = 0.5
-# The errors of a lock that another process holds: EWOULDBLOCK (EAGAIN on
-# Linux) from flock with LOCK_NB, and EACCES, which the Microsoft C runtime
-# documents for _locking on a locked range. Any other error, such as ENOLCK
-# on a network file system without locks, is not a busy folder.
+# The errors of a lock that another process has taken: EWOULDBLOCK (EAGAIN
+# on Linux) from flock with LOCK_NB, and EACCES from msvcrt.locking on a
+# locked range, as the filelock library also reads it. Any other error, such
+# as ENOLCK on a network file system without locks, is not a busy folder.
 HELD_ERRNOS = frozenset({errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES})
 
 
 class OutputBusyError(IkuError):
-    """An output folder that another run holds: a batch, or a verifikasi for a new batch."""
+    """An output folder that another run has locked: a batch, or a verifikasi for a new batch."""
 
 
 def output_root(notebook: Path) -> Path | None:

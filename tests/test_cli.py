@@ -695,7 +695,7 @@ def test_full_stdout_with_data_errors(make_data, buffered):
 
 
 def test_hitung_marks_yearly_target_in_quarter():
-    # target.csv holds Triwulan II targets for IKU-1 and IKU-2 in 2025, not for IKU-3.
+    # target.csv contains Triwulan II targets for IKU-1 and IKU-2 in 2025, not for IKU-3.
     table = run_cli("hitung", "--tahun", "2025", "--triwulan", "2")
     assert table.returncode == 0
     assert "95,00% (tahunan)" in table.stdout
