@@ -29,7 +29,15 @@ def test_quality_section_lists_own_tables(bidang, expected):
 def test_rincian_states_cumulative_range():
     laporan = Laporan.siapkan(2025, triwulan=4, bidang="hanbang", data=DATA)
     html = laporan.rincian_bidang().data
-    assert "1 Januari 2025 sampai 31 Desember 2025 (Triwulan IV Tahun 2025" in html
+    assert ("1 Januari 2025 sampai 31 Desember 2025 (Triwulan IV Tahun 2025, kumulatif sejak "
+            "Januari)") in html
+
+
+def test_rincian_year_not_called_cumulative():
+    # A year runs from January by its own dates; "kumulatif" is for quarters.
+    html = Laporan.siapkan(2025, bidang="hanbang", data=DATA).rincian_bidang().data
+    assert "1 Januari 2025 sampai 31 Desember 2025 (Tahun 2025) yang dilaporkan" in html
+    assert "kumulatif" not in html
 
 
 @pytest.mark.parametrize(("bidang", "captions"), [
