@@ -34,7 +34,7 @@ def test_rincian_states_cumulative_range():
 
 
 def test_rincian_year_not_called_cumulative():
-    # A year runs from January by its own dates; "kumulatif" is for quarters.
+    # The dates of a year already start in January, so only quarters add "kumulatif".
     html = Laporan.siapkan(2025, bidang="hanbang", data=DATA).rincian_bidang().data
     assert "1 Januari 2025 sampai 31 Desember 2025 (Tahun 2025) yang dilaporkan" in html
     assert "kumulatif" not in html

@@ -58,7 +58,7 @@ def render(dataset: Dataset, bidang: Bidang, nilai: list[Nilai], env: Environmen
                      and n.counts is not None and n.counts.asal == "register"]
     return env.get_template("rincian.html.j2").render(
         bidang=bidang, periode=nilai[0].periode.label if nilai else "", kasus=case_rows,
-        # A quarter counts from January; a year says so by its dates alone.
+        # A quarter counts from January. A year's dates already show that it starts there.
         kumulatif=bool(nilai) and nilai[0].periode.triwulan is not None,
         rentang=(f"{tanggal(nilai[0].periode.start)} sampai {tanggal(nilai[0].periode.end)}"
                  if nilai else ""),
