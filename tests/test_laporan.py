@@ -113,6 +113,22 @@ def test_ikhtisar_summarises_sasaran():
             "IKU-1 dan IKU-3 belum.") in html
 
 
+def test_ikhtisar_whole_office_lists_all():
+    html = Laporan.siapkan(2025, data=DATA).ikhtisar().data
+    assert "diukur dengan 3 indikator (IKU-1, IKU-2 dan IKU-3)." in html
+    assert "di antaranya" not in html
+
+
+@pytest.mark.parametrize(("bidang", "own", "codes"), [
+    ("hanbang", 2, "IKU-1 dan IKU-3"), ("poldagri", 1, "IKU-2"), ("iwasbang", 1, "IKU-1")])
+def test_ikhtisar_bidang_counts_whole_sasaran(bidang, own, codes):
+    # SS-1 has three indicators in the catalogue, whichever bidang reports on it.
+    html = Laporan.siapkan(2025, bidang=bidang, data=DATA).ikhtisar().data
+    assert "<q>Menguatnya ketahanan sosial masyarakat</q> diukur dengan 3 indikator." in html
+    assert (f"Laporan ini menyajikan {own} di antaranya, yang menjadi tanggung jawab bidang "
+            f"ini ({codes}).") in html
+
+
 def test_penutup_counts_like_ikhtisar():
     laporan = Laporan.siapkan(2025, data=DATA)
     sentence = ("Satu dari tiga indikator mencapai atau melampaui targetnya (IKU-2), "

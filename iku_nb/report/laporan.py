@@ -179,12 +179,16 @@ class Laporan:
     def sasaran_summary(self) -> list[dict]:
         """Return, per sasaran strategis of this report, its indicators and target summary."""
         rows = []
-        for sasaran in self.dataset.katalog.sasaran:
+        katalog = self.dataset.katalog
+        for sasaran in katalog.sasaran:
             own = [n for n in self.nilai if n.indikator.sasaran == sasaran.kode]
             if not own:
                 continue
-            rows.append({"kode": sasaran.kode, "uraian": sasaran.uraian, "jumlah": len(own),
-                         "kode_indikator": [n.kode for n in own],
+            # A bidang report shows only its own indicators of the sasaran, so
+            # the count of the sasaran itself comes from the catalogue.
+            catalogued = [i.kode for i in katalog.indikator if i.sasaran == sasaran.kode]
+            rows.append({"kode": sasaran.kode, "uraian": sasaran.uraian, "jumlah": len(catalogued),
+                         "jumlah_sendiri": len(own), "kode_indikator": [n.kode for n in own],
                          "kalimat": narrative.target_summary(own, self.periode)})
         return rows
 
