@@ -46,6 +46,9 @@ from pathlib import Path
 
 import psutil
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from options import positive_int
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 NOTEBOOKS = ROOT / "notebooks"
@@ -62,7 +65,8 @@ PARTNER_TIMEOUT = 600
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=5, help="rounds; medians are printed")
+    parser.add_argument("--repeat", type=positive_int, default=5,
+                        help="jumlah putaran; median setiap cara dicetak")
     parser.add_argument("--tahun", help="tahun of the batch (default: every year of the data)")
     parser.add_argument("--bidang", default="semua", help="bidang option of the batch")
     parser.add_argument("--triwulan", help="triwulan option of the batch (default: yearly reports)")

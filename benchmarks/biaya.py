@@ -35,6 +35,7 @@ import tempfile
 from pathlib import Path
 
 import psutil
+from options import positive_int
 
 from iku_nb.dataset import load
 from iku_nb.forkserver import PRELOAD, worker_context
@@ -109,10 +110,10 @@ def measure_in_worker(specs, output: Path, results) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=3, help="ulangan; median dicetak")
+    parser.add_argument("--repeat", type=positive_int, default=3, help="ulangan; median dicetak")
     parser.add_argument("--tahun", help="tahun batch (bawaan: semua tahun data)")
     parser.add_argument("--bidang", default="semua", help="pilihan bidang batch")
-    parser.add_argument("--jobs", type=int, default=2, help="jumlah kernel batch")
+    parser.add_argument("--jobs", type=positive_int, default=2, help="jumlah kernel batch")
     args = parser.parse_args()
 
     dataset = load(DATA)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from options import positive_int
 
 from iku_nb.catalogue import SHIPPED_CATALOGUE, Katalog, load_catalogue
 
@@ -44,6 +45,8 @@ KEGIATAN = ("Musrenbang Kelurahan", "Kerja bakti Kelurahan", "Sosialisasi wawasa
 def write_register(folder: Path | str, rows: int, seed: int = SEED,
                    katalog: Katalog | None = None) -> Path:
     """Write the four tables of a data folder with ``rows`` konflik reports; return the folder."""
+    if rows < 1:
+        raise ValueError(f"rows must be 1 or more, got {rows}")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     katalog = katalog or load_catalogue(SHIPPED_CATALOGUE)
@@ -183,7 +186,8 @@ def _target(katalog: Katalog) -> pd.DataFrame:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("rows", type=int, help="jumlah laporan konflik (baris konflik.csv)")
+    parser.add_argument("rows", type=positive_int,
+                        help="jumlah laporan konflik (baris konflik.csv)")
     parser.add_argument("folder", type=Path, help="folder data yang ditulis")
     parser.add_argument("--seed", type=int, default=SEED, help="benih bilangan acak")
     args = parser.parse_args()

@@ -51,6 +51,7 @@ from iku_nb.tables import TABLES
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from buat_register import write_register
+from options import positive_int, row_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 TAHUN = 2024
@@ -241,9 +242,9 @@ def plot(times: dict, path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", default="10000,100000,1000000",
+    parser.add_argument("--rows", type=row_counts, default="10000,100000,1000000",
                         help="jumlah baris konflik, dipisah koma")
-    parser.add_argument("--repeat", type=int, default=5, help="ulangan per langkah")
+    parser.add_argument("--repeat", type=positive_int, default=5, help="ulangan per langkah")
     parser.add_argument("--data", type=Path,
                         help="folder tempat data sintetis ditulis (bawaan: folder sementara)")
     parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "benchmarks-baris.png",
@@ -257,7 +258,7 @@ def main() -> None:
         measure_memory(args.measure_memory[0], Path(args.measure_memory[1]))
         return
 
-    sizes = [int(rows) for rows in args.rows.split(",")]
+    sizes = args.rows
     with tempfile.TemporaryDirectory() as scratch:
         base = args.data or Path(scratch)
         folders = {rows: base / f"register-{rows}" for rows in sizes}

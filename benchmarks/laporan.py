@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from options import positive_int
+
 from iku_nb.params import parse_parameters
 from iku_nb.run import ReportSpec, run_report
 
@@ -32,7 +34,7 @@ def median_seconds(action: Callable[[], object], repeat: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=3, help="ulangan per format")
+    parser.add_argument("--repeat", type=positive_int, default=3, help="ulangan per format")
     args = parser.parse_args()
 
     params = parse_parameters({"tahun": 2025, "data": str(ROOT / "data")})

@@ -53,6 +53,28 @@ def test_hitung_benchmark_tiny_sizes(tmp_path):
     assert plot.read_bytes().startswith(b"\x89PNG")
 
 
+@pytest.mark.parametrize("arguments", [
+    ("hitung.py", "--rows", "0"),
+    ("hitung.py", "--rows", "10000,,"),
+    ("hitung.py", "--rows", "abc"),
+    ("hitung.py", "--repeat", "0"),
+    ("hitung.py", "--repeat=-1"),
+    ("buat_register.py", "--", "-5", "register"),
+    ("laporan.py", "--repeat", "0"),
+    ("biaya.py", "--jobs", "0"),
+    ("batch.py", "--repeat", "0"),
+])
+def test_scripts_reject_counts_below_one(tmp_path, arguments):
+    script, *options = arguments
+    result = subprocess.run([sys.executable, str(BENCHMARKS / script), *options], cwd=tmp_path,
+                            check=False, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "tidak sah" in result.stderr
+    assert "bilangan bulat 1 atau lebih" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.slow
 def test_laporan_benchmark_runs(tmp_path):
     output = run_script(BENCHMARKS / "laporan.py", "--repeat", "1", cwd=tmp_path)
