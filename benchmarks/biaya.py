@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import queue
 import resource
 import statistics
 import subprocess
@@ -76,7 +77,18 @@ def measure_kernel(specs, output: Path) -> dict[str, list[float]]:
     results = context.Queue()
     worker = context.Process(target=measure_in_worker, args=(specs, output, results))
     worker.start()
-    times = results.get()
+    # A worker that raises or is killed never sends its times, so the wait
+    # ends once the worker has ended without them.
+    while True:
+        alive = worker.is_alive()
+        try:
+            times = results.get(timeout=1)
+            break
+        except queue.Empty:
+            if not alive:
+                raise SystemExit(f"pekerja pengukuran berhenti dengan kode keluar "
+                                 f"{worker.exitcode} tanpa mengirim waktunya; galatnya, "
+                                 "bila ada, tercetak di atas") from None
     worker.join()
     return times
 
