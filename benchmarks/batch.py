@@ -31,6 +31,7 @@ methods wrote the same value registry (``<notebook>.angka.json``).
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import json
 import shutil
@@ -119,6 +120,8 @@ def main() -> None:
     floor_cells: list[float] = []
     pair_cells: list[list[float]] = []
     work = Path(tempfile.mkdtemp(prefix="iku-bench-"))
+    # Removed at exit, also when a method fails or Ctrl-C stops the run.
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
     for round_number in range(args.repeat):
         for index, (name, (_, action)) in enumerate(methods.items()):
             out = work / f"{round_number}-{index}"
@@ -148,7 +151,6 @@ def main() -> None:
     else:
         print(f"\nKeluaran sel semua metode dan daftar angka semua batch sama "
               f"({len(reports)} laporan, putaran terakhir).")
-    shutil.rmtree(work, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -205,9 +207,21 @@ def _cli(arguments: list[str]) -> None:
 
 
 def _run(command: list[str]) -> None:
-    finished = subprocess.run(command, capture_output=True, text=True, check=False)
-    if finished.returncode != 0:
-        raise SystemExit(f"{command[:3]} gagal:\n{finished.stderr[-3000:]}")
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as process:
+        try:
+            _, stderr = process.communicate()
+        except KeyboardInterrupt:
+            # Ctrl-C in a terminal reaches the child too. subprocess.run would
+            # kill it at once, before iku-nb stops its workers and kernels and
+            # removes their temporary folders, so it gets time to end first.
+            try:
+                process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            raise
+    if process.returncode != 0:
+        raise SystemExit(f"{command[:3]} gagal:\n{stderr[-3000:]}")
 
 
 def _by_hand(reports: list, out: Path) -> None:
