@@ -48,6 +48,7 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from formats import number
 from options import positive_int
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,8 +57,10 @@ NOTEBOOKS = ROOT / "notebooks"
 BIN = Path(sys.executable).parent
 JOBS = 2
 CLUSTER_METHOD = "iku-nb laporan --cluster (LocalCluster, 2 pekerja)"
-FLOOR_METHOD = "lantai: sel saja, satu kernel hangat"
-PAIR_METHOD = "lantai: sel saja, dua kernel hangat bersamaan"
+# Both floor methods are timed as whole processes, kernel start included.
+# The sums of the cell times alone are printed below the table.
+FLOOR_METHOD = "lantai: satu kernel hangat, semua laporan berurutan (jam dinding)"
+PAIR_METHOD = "lantai: dua kernel hangat bersamaan, masing-masing separuh laporan (jam dinding)"
 FLOOR_TIMES = "detik-sel.json"
 READY = "kernel-siap"
 ERRORS = "galat.txt"
@@ -65,25 +68,33 @@ PARTNER_TIMEOUT = 600
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description="Bandingkan cara-cara membuat satu batch laporan, berdampingan dalam satu "
+                    "pengukuran: iku-nb laporan, klaster Dask, papermill + nbconvert dengan "
+                    "tangan, loop Python, dan lantai (sel saja di kernel hangat).")
     parser.add_argument("--repeat", type=positive_int, default=5,
                         help="jumlah putaran; median setiap cara dicetak")
-    parser.add_argument("--tahun", help="tahun of the batch (default: every year of the data)")
-    parser.add_argument("--bidang", default="semua", help="bidang option of the batch")
-    parser.add_argument("--triwulan", help="triwulan option of the batch (default: yearly reports)")
+    parser.add_argument("--tahun", help="tahun batch, seperti di iku-nb laporan (bawaan: semua "
+                                        "tahun data contoh)")
+    parser.add_argument("--bidang", default="semua", help="pilihan bidang batch (bawaan: semua)")
+    parser.add_argument("--triwulan", help="triwulan batch (bawaan: laporan tahunan)")
     parser.add_argument("--batch-and-floor-only", action="store_true",
-                        help="time only iku-nb laporan and the floor, e.g. for a large matrix")
-    parser.add_argument("--no-dask", action="store_true", help="skip the Dask cluster")
-    parser.add_argument("--no-pdf", action="store_true", help="skip the HTML+PDF batch")
+                        help="ukur hanya iku-nb laporan dan lantai, misalnya untuk matriks besar")
+    parser.add_argument("--no-dask", action="store_true", help="lewati klaster Dask")
+    parser.add_argument("--no-pdf", action="store_true", help="lewati batch HTML+PDF")
     args = parser.parse_args()
 
     from iku_nb.dataset import load  # noqa: PLC0415
+    from iku_nb.errors import IkuError  # noqa: PLC0415
     from iku_nb.matrix import expand  # noqa: PLC0415
 
     dataset = load(DATA)
     tahun = args.tahun or f"{dataset.years[0]}-{dataset.years[-1]}"
-    specs = expand({"tahun": tahun, "triwulan": args.triwulan, "bidang": args.bidang,
-                    "data": str(DATA)}, "html", dataset.katalog, dataset.years)
+    try:
+        specs = expand({"tahun": tahun, "triwulan": args.triwulan, "bidang": args.bidang,
+                        "data": str(DATA)}, "html", dataset.katalog, dataset.years)
+    except IkuError as exc:
+        parser.error(str(exc))
     reports = [(spec.name, spec.notebook, _parameters(spec)) for spec in specs]
 
     # The address of the round's cluster, which runs only around its own method.
@@ -139,7 +150,7 @@ def main() -> None:
             elif name == PAIR_METHOD:
                 pair_cells.append([_floor_times(out / kernel)["jumlah"]
                                    for kernel in ("kernel-1", "kernel-2")])
-            print(f"putaran {round_number + 1}: {name}: {elapsed:.1f} s", file=sys.stderr)
+            print(f"putaran {round_number + 1}: {name}: {number(elapsed, 1)} s", file=sys.stderr)
     last = args.repeat - 1
     outputs = {name: work / f"{last}-{i}" for i, name in enumerate(methods)}
     problems = _compare(reports, {spec.name: spec.stem for spec in specs}, outputs)
@@ -148,9 +159,10 @@ def main() -> None:
     if problems:
         print("\n**Hasil berbeda:**\n")
         print("\n".join(f"- {p}" for p in problems))
-    else:
-        print(f"\nKeluaran sel semua metode dan daftar angka semua batch sama "
-              f"({len(reports)} laporan, putaran terakhir).")
+        # The timings mean nothing when the methods made different reports.
+        raise SystemExit(1)
+    print(f"\nKeluaran sel semua metode dan daftar angka semua batch sama "
+          f"({len(reports)} laporan, putaran terakhir).")
 
 
 @contextlib.contextmanager
@@ -256,13 +268,13 @@ def _floor_pair(reports: list, floor_times: dict[str, float], out: Path) -> None
     """
     folders = [out / "kernel-1", out / "kernel-2"]
     runs = []
-    for number, (half, folder) in enumerate(zip(halves(reports, floor_times), folders,
-                                                strict=True)):
+    for index, (half, folder) in enumerate(zip(halves(reports, floor_times), folders,
+                                               strict=True)):
         folder.mkdir()
         with open(folder / ERRORS, "w", encoding="utf-8") as errors:
             runs.append(subprocess.Popen(
                 [sys.executable, __file__, "--floor", json.dumps(half), str(folder),
-                 str(folders[1 - number])],
+                 str(folders[1 - index])],
                 stdout=subprocess.DEVNULL, stderr=errors))
     while any(run.poll() is None for run in runs):
         # A floor that ended with an error may never become ready, and the
@@ -467,12 +479,13 @@ def _print_table(count, repeat, methods, seconds, memory, cpu_seconds, floor_cel
         median = statistics.median(seconds[name])
         cpu = statistics.median(cpu_seconds[name])
         peak = max(memory[name]) / 2**20
-        print(f"| {name} | {kind} | {median:.1f} | {median / count:.2f} | "
-              f"{median / batch:.2f} | {cpu:.1f} | {peak:.0f} |")
+        print(f"| {name} | {kind} | {number(median, 1)} | {number(median / count, 2)} | "
+              f"{number(median / batch, 2)} | {number(cpu, 1)} | {number(peak, 0)} |")
     if floor is None:
         return
-    print(f"| lantai: jumlah waktu sel saja / {JOBS} inti | html | {floor / JOBS:.1f} | "
-          f"{floor / JOBS / count:.2f} | {floor / JOBS / batch:.2f} | – | – |")
+    print(f"| lantai: jumlah waktu sel saja ({number(floor, 1)} s) / {JOBS} inti | html | "
+          f"{number(floor / JOBS, 1)} | {number(floor / JOBS / count, 2)} | "
+          f"{number(floor / JOBS / batch, 2)} | – | – |")
     # pair_cells contains each round's two cell sums. A kernel without reports
     # makes the comparison moot.
     paired = [(cells, single) for cells, single in zip(pair_cells, floor_cells, strict=True)
@@ -480,22 +493,23 @@ def _print_table(count, repeat, methods, seconds, memory, cpu_seconds, floor_cel
     if paired:
         longer = statistics.median(max(cells) for cells, _ in paired)
         print(f"| lantai: sel kernel yang lebih lama dari dua kernel bersamaan | html | "
-              f"{longer:.1f} | {longer / count:.2f} | {longer / batch:.2f} | – | – |")
-    print(f"\nJumlah waktu sel {floor:.1f} s. Batch ÷ (lantai / {JOBS} inti) = "
-          f"{batch / (floor / JOBS):.2f}.")
+              f"{number(longer, 1)} | {number(longer / count, 2)} | "
+              f"{number(longer / batch, 2)} | – | – |")
+    print(f"\nJumlah waktu sel {number(floor, 1)} s. Batch ÷ (lantai / {JOBS} inti) = "
+          f"{number(batch / (floor / JOBS), 2)}.")
     # A batch cannot end before its CPU time, spread over every core, has
     # passed, so this ratio bounds the one above from below.
     cpu = statistics.median(cpu_seconds["iku-nb laporan"])
-    print(f"Waktu CPU batch {cpu:.1f} s ÷ {cores} inti = {cpu / cores:.1f} s, jadi "
-          f"dengan semua inti sibuk sepanjang batch pun rasionya tidak kurang dari "
-          f"{cpu / cores / (floor / JOBS):.2f}.")
+    print(f"Waktu CPU batch {number(cpu, 1)} s ÷ {cores} inti = {number(cpu / cores, 1)} s, "
+          f"jadi dengan semua inti sibuk sepanjang batch pun rasionya tidak kurang dari "
+          f"{number(cpu / cores / (floor / JOBS), 2)}.")
     if paired:
         both = statistics.median(sum(cells) for cells, _ in paired)
         slower = statistics.median(sum(cells) / single for cells, single in paired)
-        print(f"Lantai dua kernel bersamaan: sel kernel yang lebih lama {longer:.1f} s, "
-              f"jumlah sel kedua kernel {both:.1f} s; per putaran, jumlah itu {slower:.2f}× "
-              f"jumlah sel satu kernel (median). Batch ÷ lantai dua kernel = "
-              f"{batch / longer:.2f}.")
+        print(f"Lantai dua kernel bersamaan: sel kernel yang lebih lama {number(longer, 1)} s, "
+              f"jumlah sel kedua kernel {number(both, 1)} s; per putaran, jumlah itu "
+              f"{number(slower, 2)}× jumlah sel satu kernel (median). Batch ÷ lantai dua "
+              f"kernel = {number(batch / longer, 2)}.")
     elif pair_cells:
         print("Lantai dua kernel tidak dibandingkan: satu kernelnya tidak mendapat laporan.")
 

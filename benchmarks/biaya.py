@@ -36,9 +36,11 @@ import tempfile
 from pathlib import Path
 
 import psutil
+from formats import number
 from options import positive_int
 
 from iku_nb.dataset import load
+from iku_nb.errors import IkuError
 from iku_nb.forkserver import PRELOAD, worker_context
 from iku_nb.kernel import WarmKernel
 from iku_nb.matrix import expand
@@ -121,7 +123,8 @@ def measure_in_worker(specs, output: Path, results) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description="Ukur waktu CPU setiap bagian batch laporan: impor, kernel, sel dan pekerja.")
     parser.add_argument("--repeat", type=positive_int, default=3, help="ulangan; median dicetak")
     parser.add_argument("--tahun", help="tahun batch (bawaan: semua tahun data)")
     parser.add_argument("--bidang", default="semua", help="pilihan bidang batch")
@@ -130,8 +133,11 @@ def main() -> None:
 
     dataset = load(DATA)
     tahun = args.tahun or f"{dataset.years[0]}-{dataset.years[-1]}"
-    specs = expand({"tahun": tahun, "triwulan": None, "bidang": args.bidang,
-                    "data": str(DATA)}, "html", dataset.katalog, dataset.years)
+    try:
+        specs = expand({"tahun": tahun, "triwulan": None, "bidang": args.bidang,
+                        "data": str(DATA)}, "html", dataset.katalog, dataset.years)
+    except IkuError as exc:
+        parser.error(str(exc))
     times: dict[str, list[float]] = {name: [] for name in
                                      [*IMPORTS, KERNEL_START, KERNEL_REPORT, WORKER_REPORT]}
     for round_number in range(args.repeat):
@@ -145,15 +151,16 @@ def main() -> None:
     medians = {name: statistics.median(values) for name, values in times.items()}
     count, kernels = len(specs), args.jobs
     print(f"{count} laporan, median {args.repeat} putaran; waktu CPU (user + system).\n")
-    print("| bagian | CPU median (s) | kali dalam batch | jumlah (s) |")
+    print("| bagian | kali dalam batch | CPU median (s) | jumlah (s) |")
     print("| --- | --- | --- | --- |")
     multiples = {KERNEL_START: kernels, KERNEL_REPORT: count, WORKER_REPORT: count}
     total = 0.0
     for name, median in medians.items():
         times_in_batch = multiples.get(name, 1)
         total += median * times_in_batch
-        print(f"| {name} | {median:.3f} | {times_in_batch} | {median * times_in_batch:.2f} |")
-    print(f"\nJumlah untuk {count} laporan dengan {kernels} kernel: {total:.1f} s CPU. "
+        print(f"| {name} | {times_in_batch} | {number(median, 3)} | "
+              f"{number(median * times_in_batch, 2)} |")
+    print(f"\nJumlah untuk {count} laporan dengan {kernels} kernel: {number(total, 1)} s CPU. "
           f"Di luar itu ada pemeriksaan data oleh CLI, proses pekerja, dan indeks.")
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from options import positive_int
+from options import positive_int, seed_number
 
 from iku_nb.catalogue import SHIPPED_CATALOGUE, Katalog, load_catalogue
 
@@ -185,12 +185,25 @@ def _target(katalog: Katalog) -> pd.DataFrame:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description="Tulis folder data sintetis yang sah dengan N laporan konflik, untuk "
+                    "pengukuran kecepatan.")
     parser.add_argument("rows", type=positive_int,
                         help="jumlah laporan konflik (baris konflik.csv)")
     parser.add_argument("folder", type=Path, help="folder data yang ditulis")
-    parser.add_argument("--seed", type=int, default=SEED, help="benih bilangan acak")
+    parser.add_argument("--seed", type=seed_number, default=SEED,
+                        help=f"benih bilangan acak (bawaan: {SEED})")
+    parser.add_argument("--timpa", action="store_true",
+                        help="tulis juga ke folder yang sudah berisi berkas; keempat tabel "
+                             "ditimpa, berkas lain di folder itu tetap ada")
     args = parser.parse_args()
+    if args.folder.exists() and not args.folder.is_dir():
+        parser.error(f"{args.folder} bukan folder")
+    if args.folder.is_dir() and any(args.folder.iterdir()) and not args.timpa:
+        # The shipped data/ folder is one, and its sample tables would be replaced.
+        parser.error(f"folder {args.folder} sudah berisi berkas; pilih folder kosong atau "
+                     "baru, atau tambahkan --timpa untuk menimpa konflik.csv, organisasi.csv, "
+                     "partisipasi.csv dan target.csv di sana")
     write_register(args.folder, args.rows, args.seed)
 
 

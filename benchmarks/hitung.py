@@ -51,6 +51,7 @@ from iku_nb.tables import TABLES
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from buat_register import write_register
+from formats import count, number
 from options import positive_int, row_counts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,6 +122,16 @@ def run_step(step: str, folder: Path) -> Callable[[], object]:
     return lambda: calculate(dataset)
 
 
+def register_rows(folder: Path) -> int:
+    """Count the reports of a synthetic konflik.csv: its lines after the header.
+
+    The generator writes no line break inside a cell, so each line is one report.
+    """
+    with open(folder / "konflik.csv", "rb") as file:
+        lines = sum(block.count(b"\n") for block in iter(lambda: file.read(1 << 20), b""))
+    return lines - 1
+
+
 def time_sizes(folders: dict[int, Path], repeat: int) -> dict[int, dict[str, list[float]]]:
     """Time every step on every folder ``repeat`` times, alternating steps within a repeat."""
     times = {rows: {step: [] for step in STEPS} for rows in folders}
@@ -175,8 +186,8 @@ def print_tables(times: dict, memory: dict) -> None:
     print("| baris konflik | " + " | ".join(f"{label} (s)" for label in STEPS.values()) + " |")
     print("|" + " --- |" * (len(STEPS) + 1))
     for rows in sizes:
-        cells = " | ".join(_number(medians[rows][step], 3) for step in STEPS)
-        print(f"| {_count(rows)} | {cells} |")
+        cells = " | ".join(number(medians[rows][step], 3) for step in STEPS)
+        print(f"| {count(rows)} | {cells} |")
     print()
     print("Rasio median terhadap pandas.read_csv (tercepat = yang lebih cepat dari C dan "
           "pyarrow pada ukuran itu; tabel sama = yang lebih cepat dari dua cara pandas "
@@ -193,35 +204,26 @@ def print_tables(times: dict, memory: dict) -> None:
         times_by_divisor = {"tercepat": min(m["c"], m["pyarrow"]), "c": m["c"],
                             "pyarrow": m["pyarrow"],
                             "sama": min(m["c_category"], m["pyarrow_category"])}
-        cells = " | ".join(_number(m[step] / times_by_divisor[divisor], 2)
+        cells = " | ".join(number(m[step] / times_by_divisor[divisor], 2)
                            for step, divisor in ratios)
-        print(f"| {_count(rows)} | {cells} |")
+        print(f"| {count(rows)} | {cells} |")
     print()
-    print("Pertumbuhan waktu dari ukuran ke ukuran berikutnya (10× baris; 10,0 = linear):")
+    print("Pertumbuhan waktu dari ukuran ke ukuran berikutnya (waktu ukuran besar ÷ waktu "
+          "ukuran kecil; tepat sebanding dengan baris bila sama dengan kelipatan baris):")
     print()
-    print("| dari → ke | " + " | ".join(STEPS.values()) + " |")
-    print("|" + " --- |" * (len(STEPS) + 1))
+    print("| dari → ke | kelipatan baris | " + " | ".join(STEPS.values()) + " |")
+    print("|" + " --- |" * (len(STEPS) + 2))
     for small, large in itertools.pairwise(sizes):
-        growth = " | ".join(_number(medians[large][s] / medians[small][s], 1) for s in STEPS)
-        print(f"| {_count(small)} → {_count(large)} | {growth} |")
+        growth = " | ".join(number(medians[large][s] / medians[small][s], 1) for s in STEPS)
+        print(f"| {count(small)} → {count(large)} | {number(large / small, 1)} | {growth} |")
     print()
     print("| baris konflik | " + " | ".join(f"{label}: puncak / naik (MiB)"
                                              for label in STEPS.values()) + " |")
     print("|" + " --- |" * (len(STEPS) + 1))
     for rows in sizes:
-        cells = " | ".join(f"{memory[rows][s]['puncak']:.0f} / {memory[rows][s]['kenaikan']:.0f}"
-                           for s in STEPS)
-        print(f"| {_count(rows)} | {cells} |")
-
-
-def _number(value: float, digits: int) -> str:
-    """Format with a decimal comma, as the Indonesian documentation writes numbers."""
-    return f"{value:.{digits}f}".replace(".", ",")
-
-
-def _count(rows: int) -> str:
-    """Format a row count with a thousands point, e.g. 1.000.000."""
-    return f"{rows:,}".replace(",", ".")
+        cells = " | ".join(f"{number(memory[rows][s]['puncak'], 0)} / "
+                           f"{number(memory[rows][s]['kenaikan'], 0)}" for s in STEPS)
+        print(f"| {count(rows)} | {cells} |")
 
 
 def plot(times: dict, path: Path) -> None:
@@ -241,7 +243,9 @@ def plot(times: dict, path: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description="Ukur waktu membaca, memeriksa dan menghitung terhadap jumlah laporan "
+                    "konflik, berdampingan dengan pandas.read_csv.")
     parser.add_argument("--rows", type=row_counts, default="10000,100000,1000000",
                         help="jumlah baris konflik, dipisah koma")
     parser.add_argument("--repeat", type=positive_int, default=5, help="ulangan per langkah")
@@ -258,6 +262,10 @@ def main() -> None:
         measure_memory(args.measure_memory[0], Path(args.measure_memory[1]))
         return
 
+    if args.plot.suffix.lower() != ".png" or args.plot.is_dir():
+        parser.error(f"argument --plot: {args.plot} bukan jalur berkas .png; "
+                     "tulis misalnya --plot /tmp/grafik.png")
+
     sizes = args.rows
     with tempfile.TemporaryDirectory() as scratch:
         base = args.data or Path(scratch)
@@ -265,6 +273,13 @@ def main() -> None:
         for rows, folder in folders.items():
             if not (folder / "konflik.csv").exists():
                 write_register(folder, rows)
+                continue
+            # A folder kept from an earlier run is reused only with the rows in its name.
+            found = register_rows(folder)
+            if found != rows:
+                parser.error(f"{folder / 'konflik.csv'} berisi {count(found)} laporan, bukan "
+                             f"{count(rows)}; hapus folder {folder} supaya ditulis ulang, atau "
+                             "pakai --data lain")
         times = time_sizes(folders, args.repeat)
         memory = {rows: {step: peak_memory(step, folder) for step in STEPS}
                   for rows, folder in folders.items()}
@@ -272,7 +287,12 @@ def main() -> None:
           f"pandas {pd.__version__}.")
     print()
     print_tables(times, memory)
-    plot(times, args.plot)
+    try:
+        plot(times, args.plot)
+    except OSError as exc:
+        # The tables above are already printed, so only the chart is lost.
+        reason = exc.strerror or exc
+        raise SystemExit(f"\nGrafik tidak dapat ditulis ke {args.plot}: {reason}") from None
     print()
     print(f"Grafik: {args.plot}")
 

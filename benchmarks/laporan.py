@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from formats import number
 from options import positive_int
 
 from iku_nb.params import parse_parameters
@@ -33,7 +34,8 @@ def median_seconds(action: Callable[[], object], repeat: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description="Ukur waktu satu laporan tahunan 2025 dari data contoh, HTML dan HTML+PDF.")
     parser.add_argument("--repeat", type=positive_int, default=3, help="ulangan per format")
     args = parser.parse_args()
 
@@ -45,11 +47,11 @@ def main() -> None:
             spec = ReportSpec(params, formats)
             seconds = median_seconds(lambda s=spec: run_report(s, output), args.repeat)
             stages.append(("+".join(formats), seconds))
-    print("| laporan tahunan 2025 | median (s) | rasio |")
+    print(f"Laporan tahunan 2025, median {args.repeat} ulangan.\n")
+    print("| format | median (s) | rasio |")
     print("| --- | --- | --- |")
     for label, seconds in stages:
-        ratio = f"{seconds / stages[0][1]:.2f}".replace(".", ",")
-        print(f"| {label} | {f'{seconds:.2f}'.replace('.', ',')} | {ratio} |")
+        print(f"| {label} | {number(seconds, 2)} | {number(seconds / stages[0][1], 2)} |")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import argparse
 
 
 def positive_int(value: str) -> int:
-    """Read a whole number of 1 or more, such as a repeat count or a row count."""
+    """Parse a whole number of 1 or more, such as a repeat count or a row count."""
     text = value.strip()
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(
@@ -15,7 +15,7 @@ def positive_int(value: str) -> int:
 
 
 def row_counts(value: str) -> list[int]:
-    """Read comma-separated row counts of 1 or more, such as 10000,100000."""
+    """Parse comma-separated row counts of 1 or more, such as 10000,100000."""
     counts = []
     for part in value.split(","):
         text = part.strip()
@@ -26,3 +26,12 @@ def row_counts(value: str) -> list[int]:
                 "lebih, dipisah koma, misalnya 10000,100000")
         counts.append(int(text))
     return counts
+
+
+def seed_number(value: str) -> int:
+    """Parse a random seed: a whole number of 0 or more, as numpy accepts."""
+    text = value.strip()
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(
+            f"{value!r} tidak sah: benih harus bilangan bulat 0 atau lebih, misalnya 20251231")
+    return int(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -47,7 +48,9 @@ def test_hitung_benchmark_tiny_sizes(tmp_path):
                         "--data", tmp_path / "data", "--plot", plot, cwd=tmp_path)
     assert "| 200 |" in output
     assert "| 400 |" in output
-    assert "| 200 → 400 |" in output
+    # Twice the rows: the growth column reads against 2,0, not against 10.
+    assert "| 200 → 400 | 2,0 |" in output
+    assert "10× baris" not in output
     assert "pandas C lalu astype kategori (s)" in output
     assert "iku_nb membaca ÷ pandas tercepat, tabel sama" in output
     assert plot.read_bytes().startswith(b"\x89PNG")
@@ -75,9 +78,63 @@ def test_scripts_reject_counts_below_one(tmp_path, arguments):
     assert list(tmp_path.iterdir()) == []
 
 
+def run_failing(*arguments: str | Path, cwd: Path) -> str:
+    """Run a script that must reject its arguments; return its standard error."""
+    result = subprocess.run([sys.executable, *map(str, arguments)], cwd=cwd, check=False,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stderr
+
+
+def test_generator_keeps_filled_folder(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "konflik.csv").write_text("milik kantor\n", encoding="utf-8")
+    error = run_failing(BENCHMARKS / "buat_register.py", 10, folder, cwd=tmp_path)
+    assert "sudah berisi berkas" in error
+    assert "--timpa" in error
+    assert (folder / "konflik.csv").read_text(encoding="utf-8") == "milik kantor\n"
+    run_script(BENCHMARKS / "buat_register.py", 10, folder, "--timpa", cwd=tmp_path)
+    assert inspect(folder).row_counts()["konflik"] == 10
+
+
+def test_generator_rejects_negative_seed(tmp_path):
+    error = run_failing(BENCHMARKS / "buat_register.py", 10, tmp_path / "r", "--seed", "-1",
+                        cwd=tmp_path)
+    assert "benih harus bilangan bulat 0 atau lebih" in error
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("plot", ["grafik", "grafik.svg", "."])
+def test_hitung_rejects_plot_not_png(tmp_path, plot):
+    error = run_failing(BENCHMARKS / "hitung.py", "--rows", "200", "--repeat", "1",
+                        "--plot", plot, cwd=tmp_path)
+    assert "bukan jalur berkas .png" in error
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_hitung_rejects_register_of_other_size(tmp_path):
+    data = tmp_path / "data"
+    run_script(BENCHMARKS / "buat_register.py", 300, data / "register-200", cwd=tmp_path)
+    error = run_failing(BENCHMARKS / "hitung.py", "--rows", "200", "--repeat", "1",
+                        "--data", data, "--plot", tmp_path / "g.png", cwd=tmp_path)
+    assert "berisi 300 laporan, bukan 200" in error
+    assert not (tmp_path / "g.png").exists()
+
+
+@pytest.mark.parametrize("script", ["batch.py", "biaya.py"])
+def test_batch_scripts_reject_unknown_year(tmp_path, script):
+    error = run_failing(BENCHMARKS / script, "--tahun", "2031", "--repeat", "1", cwd=tmp_path)
+    assert "2031" in error
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.slow
 def test_laporan_benchmark_runs(tmp_path):
     output = run_script(BENCHMARKS / "laporan.py", "--repeat", "1", cwd=tmp_path)
+    assert "| format | median (s) | rasio |" in output
+    assert "| html | " in output
     assert "| html+pdf |" in output
 
 
@@ -95,9 +152,14 @@ def test_batch_benchmark_one_round():
     assert "dengan semua inti sibuk sepanjang batch pun rasionya tidak kurang dari" in table
     assert "Batch ÷ lantai dua kernel = " in table
     assert "| lantai: sel kernel yang lebih lama dari dua kernel bersamaan |" in table
-    for method in ("iku-nb laporan", "papermill + nbconvert CLI", "loop papermill",
-                   "lantai: sel saja, satu kernel", "lantai: sel saja, dua kernel"):
-        assert f"| {method}" in table
+    for method in ("iku-nb laporan", "papermill + nbconvert CLI, berurutan",
+                   "loop papermill.execute_notebook + HTMLExporter",
+                   "lantai: satu kernel hangat, semua laporan berurutan (jam dinding)",
+                   "lantai: dua kernel hangat bersamaan, masing-masing separuh laporan "
+                   "(jam dinding)"):
+        assert f"| {method} |" in table
+    # Numbers are written as the documentation writes them, with a decimal comma.
+    assert re.search(r"Batch ÷ \(lantai / 2 inti\) = \d+,\d\d\.", table)
     assert "Keluaran sel semua metode dan daftar angka semua batch sama" in table
 
 
