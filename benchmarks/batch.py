@@ -65,6 +65,8 @@ FLOOR_TIMES = "detik-sel.json"
 READY = "kernel-siap"
 ERRORS = "galat.txt"
 PARTNER_TIMEOUT = 600
+# Seconds a child that Ctrl-C reached gets to stop its kernels before it is killed.
+INTERRUPT_GRACE = 30
 
 
 def main() -> None:
@@ -228,7 +230,7 @@ def _run(command: list[str]) -> None:
             # kill it at once, before iku-nb stops its workers and kernels and
             # removes their temporary folders, so it gets time to end first.
             try:
-                process.communicate(timeout=30)
+                process.communicate(timeout=INTERRUPT_GRACE)
             except subprocess.TimeoutExpired:
                 process.kill()
             raise
@@ -276,12 +278,18 @@ def _floor_pair(reports: list, floor_times: dict[str, float], out: Path) -> None
                 [sys.executable, __file__, "--floor", json.dumps(half), str(folder),
                  str(folders[1 - index])],
                 stdout=subprocess.DEVNULL, stderr=errors))
-    while any(run.poll() is None for run in runs):
-        # A floor that ended with an error may never become ready, and the
-        # other one would wait for it, so the other one is interrupted.
-        if any(run.returncode for run in runs):
-            _interrupt(runs)
-        time.sleep(0.01)
+    try:
+        while any(run.poll() is None for run in runs):
+            # A floor that ended with an error may never become ready, and the
+            # other one would wait for it, so the other one is interrupted.
+            if any(run.returncode for run in runs):
+                _interrupt(runs)
+            time.sleep(0.01)
+    except KeyboardInterrupt:
+        # As in _run: Ctrl-C reached the floors too. Without this wait they
+        # would outlive this process, and its exit would remove their folders.
+        _wait_or_kill(runs, INTERRUPT_GRACE)
+        raise
     failures = [f"{folder.name}: kode keluar {run.returncode}\n"
                 f"{(folder / ERRORS).read_text(encoding='utf-8')[-3000:]}"
                 for run, folder in zip(runs, folders, strict=True) if run.returncode]
@@ -314,6 +322,17 @@ def _interrupt(runs: list[subprocess.Popen]) -> None:
     for run in runs:
         try:
             run.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            run.kill()
+            run.wait()
+
+
+def _wait_or_kill(runs: list[subprocess.Popen], timeout: float) -> None:
+    """Wait up to ``timeout`` seconds in all for the runs to end, then kill those still running."""
+    deadline = time.monotonic() + timeout
+    for run in runs:
+        try:
+            run.wait(timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             run.kill()
             run.wait()

@@ -7,8 +7,11 @@ import importlib.util
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
+import psutil
 import pytest
 
 from iku_nb.dataset import inspect
@@ -223,3 +226,22 @@ def test_partner_wait_ends_at_deadline(tmp_path, monkeypatch):
     with pytest.raises(SystemExit, match="tidak siap dalam"):
         batch._wait_for_partner(tmp_path / "sini", tmp_path / "sana")
     assert (tmp_path / "sini" / batch.READY).exists()
+
+
+def test_floor_pair_waits_after_ctrl_c(tmp_path, monkeypatch):
+    batch = batch_script()
+
+    def interrupted(seconds):
+        raise KeyboardInterrupt
+
+    # Ctrl-C arrives in this process's first wait for the floors. In a test
+    # the floors do not receive it, so they run to their end.
+    monkeypatch.setattr(batch, "time", SimpleNamespace(sleep=interrupted,
+                                                       monotonic=time.monotonic))
+    with pytest.raises(KeyboardInterrupt):
+        batch._floor_pair([], {}, tmp_path)
+    floors = [p for p in psutil.Process().children(recursive=True)
+              if "--floor" in " ".join(p.cmdline())]
+    assert floors == []
+    assert (tmp_path / "kernel-1" / batch.FLOOR_TIMES).exists()
+    assert (tmp_path / "kernel-2" / batch.FLOOR_TIMES).exists()
