@@ -245,3 +245,29 @@ def test_floor_pair_waits_after_ctrl_c(tmp_path, monkeypatch):
     assert floors == []
     assert (tmp_path / "kernel-1" / batch.FLOOR_TIMES).exists()
     assert (tmp_path / "kernel-2" / batch.FLOOR_TIMES).exists()
+
+
+def benchmark_formats():
+    spec = importlib.util.spec_from_file_location("benchmark_formats", BENCHMARKS / "formats.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(("value", "digits", "expected"), [
+    (7.25, 1, "7,2"),
+    (1100.5, 1, "1.100,5"),
+    (-1234.5, 1, "-1.234,5"),
+    (0, 2, "0,00"),
+    (-0.0004, 3, "0,000"),
+    (1e20, 0, "100.000.000.000.000.000.000"),
+])
+def test_number_uses_decimal_comma(value, digits, expected):
+    assert benchmark_formats().number(value, digits) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (0, "0"), (200, "200"), (1_000_000, "1.000.000"),
+    (2**53 + 1, "9.007.199.254.740.993")])
+def test_count_keeps_every_digit(value, expected):
+    assert benchmark_formats().count(value) == expected
