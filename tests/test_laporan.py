@@ -129,6 +129,26 @@ def test_ikhtisar_bidang_counts_whole_sasaran(bidang, own, codes):
             f"ini ({codes}).") in html
 
 
+def test_ikhtisar_bidang_owning_whole_sasaran(tmp_path):
+    # IKU-2 moves to a sasaran of its own, so Poldagri reports all of SS-2,
+    # and Iwasbang still reports only one of the two indicators left in SS-1.
+    data = data_with_katalog(tmp_path, {
+        "    uraian: Menguatnya ketahanan sosial masyarakat\n":
+            "    uraian: Menguatnya ketahanan sosial masyarakat\n"
+            "  - kode: SS-2\n    uraian: Meningkatnya partisipasi politik\n",
+        "    sasaran: SS-1\n    pembilang: Jml LSM/ORMAS":
+            "    sasaran: SS-2\n    pembilang: Jml LSM/ORMAS"})
+    poldagri = Laporan.siapkan(2025, bidang="poldagri", data=str(data)).ikhtisar().data
+    assert ("<q>Meningkatnya partisipasi politik</q> diukur dengan 1 indikator (IKU-2)."
+            in poldagri)
+    assert "SS-1" not in poldagri
+    assert "di antaranya" not in poldagri
+    iwasbang = Laporan.siapkan(2025, bidang="iwasbang", data=str(data)).ikhtisar().data
+    assert ("<q>Menguatnya ketahanan sosial masyarakat</q> diukur dengan 2 indikator. "
+            "Laporan ini menyajikan 1 di antaranya") in iwasbang
+    assert "SS-2" not in iwasbang
+
+
 def test_penutup_counts_like_ikhtisar():
     laporan = Laporan.siapkan(2025, data=DATA)
     sentence = ("Satu dari tiga indikator mencapai atau melampaui targetnya (IKU-2), "
