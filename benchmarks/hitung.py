@@ -265,6 +265,9 @@ def main() -> None:
     if args.plot.suffix.lower() != ".png" or args.plot.is_dir():
         parser.error(f"argument --plot: {args.plot} bukan jalur berkas .png; "
                      "tulis misalnya --plot /tmp/grafik.png")
+    if args.data is not None and args.data.exists() and not args.data.is_dir():
+        parser.error(f"argument --data: {args.data} bukan folder; beri folder yang belum ada "
+                     "atau folder register dari putaran sebelumnya")
 
     sizes = args.rows
     with tempfile.TemporaryDirectory() as scratch:

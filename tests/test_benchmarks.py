@@ -141,6 +141,14 @@ def test_hitung_rejects_plot_not_png(tmp_path, plot):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_hitung_rejects_data_file(tmp_path):
+    (tmp_path / "data").write_text("", encoding="utf-8")
+    error = run_failing(BENCHMARKS / "hitung.py", "--rows", "200", "--repeat", "1",
+                        "--data", "data", "--plot", tmp_path / "g.png", cwd=tmp_path)
+    assert "data bukan folder" in error
+    assert not (tmp_path / "g.png").exists()
+
+
 def test_hitung_rejects_register_of_other_size(tmp_path):
     data = tmp_path / "data"
     run_script(BENCHMARKS / "buat_register.py", 300, data / "register-200", cwd=tmp_path)
