@@ -109,7 +109,8 @@ class Comparison:
             "renstra": "–" if self.renstra is None else persen(self.renstra.nilai, d),
             "renstra_tahun": "–" if self.renstra is None else str(self.renstra.tahun),
             "jarak": poin_persen(self.gap, d),
-            "realisasi_kurang_renstra": selisih(None if self.gap is None else -self.gap, d),
+            # The same sign as the registry's jarak_renstra and the narrative's "berjarak".
+            "renstra_kurang_realisasi": selisih(self.gap, d),
             "proyeksi": persen(self.projection, d),
             "kemiringan": poin_persen(self.slope, d),
         }

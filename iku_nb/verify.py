@@ -64,8 +64,8 @@ PLACES_SHOWN = 3
 PLACE_CONTEXT = 6
 # Figures quoted when angka.json differs from the registry in the notebook.
 FIGURES_SHOWN = 5
-# Comparison figures whose sign needs saying: the report's table prints
-# realisasi minus the Renstra target, the registry the target minus realisasi.
+# Comparison figures whose sign needs saying. The registry, the report's
+# table and its narrative all give the Renstra target minus realisasi.
 # The two _tepat fields appear only in registries written by earlier versions,
 # before changes were taken from the printed figures.
 PART_LABELS = {

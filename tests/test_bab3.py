@@ -12,7 +12,7 @@ import yaml
 from conftest import ROOT
 
 from iku_nb.params import parse_parameters
-from iku_nb.registry import printed
+from iku_nb.registry import comparison_record, printed
 from iku_nb.report.laporan import Laporan
 from iku_nb.run import ReportSpec, run_report
 
@@ -59,11 +59,22 @@ def test_figures_come_from_registry(report_2025):
                 assert f">{figures[name]}<" in part, (kode, period.periode.label, name)
         comparison = laporan.angka.comparison(kode)
         printed_comparison = comparison.printed()
-        for name in ("proyeksi", "realisasi_kurang_renstra"):
+        for name in ("proyeksi", "renstra_kurang_realisasi"):
             assert f">{printed_comparison[name]}<" in part, (kode, name)
         # The sample catalogue's Renstra targets are estimates, and the table marks them.
         assert comparison.renstra.perkiraan
         assert f">{printed_comparison['renstra']} (perkiraan)<" in part, kode
+
+
+def test_renstra_gap_sign_as_registry(report_2025):
+    # Renstra targets 92,50% and 77,50% against realisasi 84,21% and 80,00%.
+    laporan = Laporan.siapkan(2025, data=DATA)
+    found = sections(report_2025)
+    for kode, cell, recorded in (("IKU-1", "+8,29", "8.29"), ("IKU-2", "−2,50", "-2.50")):
+        assert "<th>Target Renstra dikurangi realisasi (poin persen)</th>" in found[kode]
+        assert f'<td class="angka">{cell}</td>' in found[kode], kode
+        record = comparison_record(laporan.angka.comparison(kode))
+        assert record["jarak_renstra"] == recorded, kode
 
 
 def test_hand_worked_values_of_2025(report_2025):
