@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import re
 import subprocess
 import sys
@@ -97,7 +98,8 @@ def test_options_read_valid_values():
 def test_scripts_reject_counts_below_one(tmp_path, arguments):
     script, *options = arguments
     result = subprocess.run([sys.executable, str(BENCHMARKS / script), *options], cwd=tmp_path,
-                            check=False, capture_output=True, text=True, timeout=120)
+                            check=False, capture_output=True, text=True, timeout=120,
+                            env=temporary_here(tmp_path))
     assert result.returncode == 2
     assert "tidak sah" in result.stderr
     assert "bilangan bulat 1 atau lebih" in result.stderr
@@ -105,10 +107,16 @@ def test_scripts_reject_counts_below_one(tmp_path, arguments):
     assert list(tmp_path.iterdir()) == []
 
 
+def temporary_here(folder: Path) -> dict[str, str]:
+    """Return the environment with TMPDIR set to ``folder``, where leftovers then show."""
+    return {**os.environ, "TMPDIR": str(folder)}
+
+
 def run_failing(*arguments: str | Path, cwd: Path) -> str:
     """Run a script that must reject its arguments; return its standard error."""
     result = subprocess.run([sys.executable, *map(str, arguments)], cwd=cwd, check=False,
-                            capture_output=True, text=True, timeout=120)
+                            capture_output=True, text=True, timeout=120,
+                            env=temporary_here(cwd))
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     return result.stderr
