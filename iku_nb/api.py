@@ -46,7 +46,7 @@ def check_period(dataset: Dataset, tahun: int, triwulan: int | None = None,
     check_year(tahun, dataset.years)
     targets = dataset.tables.get("target")
     for ind in dataset.katalog.indikator if indikator is None else indikator:
-        target, _ = find_target(targets, ind.kode, period)
+        target, _, _ = find_target(targets, ind.kode, period)
         if target is None and count(dataset.tables, ind, period) is None:
             raise NoDataError(_no_data_message(ind, period))
 

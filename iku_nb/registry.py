@@ -24,7 +24,7 @@ from iku_nb.values import Nilai
 # The notebook output type that carries the registry in an executed notebook.
 MIME = "application/vnd.iku-nb.angka+json"
 # The figures of a record that verification compares, in report order.
-FIGURES = ("pembilang", "penyebut", "realisasi_tepat", "realisasi", "target",
+FIGURES = ("pembilang", "penyebut", "realisasi_tepat", "realisasi", "target", "target_baris",
            "capaian_tepat", "capaian", "kategori", "asal", "rekap_baris", "perbandingan",
            "asal_baris", "pagu_anggaran", "realisasi_anggaran", "persen_anggaran",
            "baris_anggaran")
@@ -129,6 +129,7 @@ def record(n: Nilai) -> dict:
         "realisasi": _decimal(n.rounded("realisasi")),
         "target": _decimal(n.target),
         "target_asal": n.target_asal,
+        "target_baris": n.target_baris,
         "capaian_tepat": _exact(n.capaian),
         "capaian": _decimal(n.rounded("capaian")),
         "kategori": n.kategori,

@@ -48,6 +48,8 @@ class Nilai:
     kategori: str | None
     catatan: tuple[str, ...] = field(default=())
     catatan_jenis: tuple[str, ...] = field(default=())
+    # The spreadsheet row of the target table that gave ``target``, or None.
+    target_baris: int | None = None
 
     @property
     def kode(self) -> str:
@@ -154,26 +156,35 @@ def kategori(capaian_printed: Decimal, skala: Skala) -> str:
 
 
 def find_target(target: pd.DataFrame | None, kode: str,
-                period: Period) -> tuple[Decimal | None, str | None]:
-    """Return the target of a period and whether it is the quarter's or the year's."""
+                period: Period) -> tuple[Decimal | None, str | None, int | None]:
+    """Return the target of a period, whether it is the quarter's or the year's, and its row.
+
+    The row is the spreadsheet row number of the target table, for the report
+    to cite as it cites the rows behind each count.
+    """
     if target is None:
-        return None, None
+        return None, None, None
     rows = target[(target["kode_indikator"] == kode) & (target["tahun"] == period.tahun)]
     if period.triwulan is not None:
         quarter = rows[rows["triwulan"] == period.triwulan]
         if not quarter.empty and quarter.iloc[0]["target"] is not None:
-            return quarter.iloc[0]["target"], "triwulan"
+            return quarter.iloc[0]["target"], "triwulan", _row_number(quarter.iloc[0])
     year = rows[rows["triwulan"].isna()]
     if not year.empty and year.iloc[0]["target"] is not None:
-        return year.iloc[0]["target"], "tahunan"
-    return None, None
+        return year.iloc[0]["target"], "tahunan", _row_number(year.iloc[0])
+    return None, None, None
+
+
+def _row_number(row: pd.Series) -> int | None:
+    """Return a loaded table row's spreadsheet row, or None for a table built in code."""
+    return int(row["baris"]) if "baris" in row.index and pd.notna(row["baris"]) else None
 
 
 def evaluate(katalog: Katalog, ind: Indikator, period: Period, counts: Counts | None,
              target_table: pd.DataFrame | None) -> Nilai:
     """Combine counts and target into one :class:`Nilai` with its notes."""
     notes: list[tuple[str, str]] = []
-    target, target_asal = find_target(target_table, ind.kode, period)
+    target, target_asal, target_row = find_target(target_table, ind.kode, period)
     value = None
     if counts is None:
         notes.append(("tanpa_data", no_data_note(ind, period)))
@@ -194,7 +205,8 @@ def evaluate(katalog: Katalog, ind: Indikator, period: Period, counts: Counts | 
     if achieved is not None:
         category = kategori(round_half_up(achieved, ind.desimal), katalog.skala)
     return Nilai(ind, period, counts, value, target, target_asal, achieved, category,
-                 tuple(text for _, text in notes), tuple(kind for kind, _ in notes))
+                 tuple(text for _, text in notes), tuple(kind for kind, _ in notes),
+                 target_baris=target_row)
 
 
 def no_data_note(ind: Indikator, period: Period) -> str:

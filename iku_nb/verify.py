@@ -49,6 +49,7 @@ ERRORS_SHOWN = 5
 # Figures shown with a readable name instead of their registry key.
 LABELS = {"realisasi_tepat": "realisasi (pecahan tepat)",
           "capaian_tepat": "capaian (pecahan tepat)", "rekap_baris": "baris rekap",
+          "target_baris": "baris target",
           "asal": "asal angka", "pagu_anggaran": "jumlah pagu anggaran",
           "realisasi_anggaran": "jumlah realisasi anggaran",
           "persen_anggaran": "realisasi anggaran terhadap pagu (%)"}

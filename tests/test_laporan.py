@@ -149,6 +149,21 @@ def test_ikhtisar_bidang_owning_whole_sasaran(tmp_path):
     assert "SS-2" not in iwasbang
 
 
+def test_target_rows_cited():
+    laporan = Laporan.siapkan(2025, data=DATA)
+    assert "dengan target Tahun 2025 dari target.csv." in laporan.bab_perencanaan().data
+    lampiran = laporan.lampiran_asal().data
+    for sentence in ("Target 90,00% diambil dari target.csv baris 6.",
+                     "Target 75,00% diambil dari target.csv baris 11.",
+                     "Target 95,00% diambil dari target.csv baris 16."):
+        assert sentence in lampiran
+        assert sentence in laporan.bab_akuntabilitas().data
+    # A quarter without its own target names the yearly row it is judged against.
+    quarter = Laporan.siapkan(2025, triwulan=2, data=DATA).lampiran_asal().data
+    assert "Target 75,00% diambil dari target.csv baris 18." in quarter
+    assert "Target tahunan 95,00% diambil dari target.csv baris 16." in quarter
+
+
 def test_penutup_counts_like_ikhtisar():
     laporan = Laporan.siapkan(2025, data=DATA)
     sentence = ("Satu dari tiga indikator mencapai atau melampaui targetnya (IKU-2), "
@@ -311,7 +326,8 @@ def test_trend_chart_names_own_sources():
 def test_report_body_names_no_catalogue_fields():
     laporan = Laporan.siapkan(2025, data=DATA)
     html = laporan.bab_akuntabilitas().data
-    assert "Standar nasional untuk IKU-1 belum ditetapkan, sehingga perbandingan ini" in html
+    assert ("Katalog IKU belum mencantumkan standar nasional untuk IKU-1, sehingga perbandingan "
+            "ini") in html
     for field in ("standar_nasional", "target_renstra", "isian", "<code>kegiatan"):
         assert field not in html, field
     penutup = laporan.penutup().data
@@ -362,7 +378,7 @@ def test_national_standard_compared_when_catalogued(tmp_path):
     assert '<td class="angka">+4,21</td>' in parts[1]
     assert ("Realisasi 84,21% memenuhi standar nasional 80,00% (Contoh Peraturan 1/2025)."
             in parts[1])
-    assert "Standar nasional untuk IKU-2 belum ditetapkan" in parts[2]
+    assert "Katalog IKU belum mencantumkan standar nasional untuk IKU-2" in parts[2]
     quarter = Laporan.siapkan(2025, triwulan=2, data=str(data)).bab_akuntabilitas().data
     assert ("Standar nasional IKU-1 adalah 80,00% (Contoh Peraturan 1/2025). Realisasi "
             "Triwulan II Tahun 2025 hanya mencakup 1 Januari 2025 sampai 30 Juni 2025, belum "

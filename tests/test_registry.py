@@ -42,6 +42,30 @@ def test_sample_2025_records_hold_exact_and_printed_figures():
     assert "perbandingan" not in records[("IKU-1", 2024, None)]
 
 
+def test_target_rows_recorded():
+    # target.csv rows 6, 11 and 16 hold the 2025 yearly targets 90, 75 and 95.
+    # For Triwulan II, IKU-1 and IKU-2 have quarter rows 18 and 22; IKU-3 has none.
+    dataset = load(ROOT / "data")
+    ind = dataset.katalog.indikator
+    for period, expected in ((Period(2025), {"IKU-1": 6, "IKU-2": 11, "IKU-3": 16}),
+                             (Period(2025, 2), {"IKU-1": 18, "IKU-2": 22, "IKU-3": 16})):
+        records = [r for r in registry.build(dataset, period, ind).records()
+                   if (r["tahun"], r["triwulan"]) == (period.tahun, period.triwulan)]
+        assert {r["kode"]: r["target_baris"] for r in records} == expected, period.label
+    assert "target_baris" in registry.FIGURES
+
+
+def test_target_row_change_verified():
+    from iku_nb.verify import compare  # noqa: PLC0415
+
+    record = {"kode": "IKU-1", "tahun": 2025, "triwulan": None, "periode": "Tahun 2025",
+              "target": "90", "target_baris": 6, "teks": {}}
+    found = [c for c in compare([record], [{**record, "target_baris": 7}])
+             if c.recorded != c.now]
+    assert [c.label for c in found] == ["IKU-1 Tahun 2025 baris target"]
+    assert (found[0].recorded, found[0].now) == (6, 7)
+
+
 def test_quarter_registry_same_quarter(make_data):
     data = make_data(
         konflik=[report("K1", "2024-02-01", selesai="2024-03-01"),

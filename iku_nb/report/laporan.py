@@ -212,7 +212,8 @@ class Laporan:
             "target": persen(n.target, n.places("target")),
             "target_tahunan": n.yearly_target_in_quarter,
         } for n in self.nilai]
-        return self._render("perencanaan.html.j2", baris=rows, periode=self.periode.label)
+        return self._render("perencanaan.html.j2", baris=rows, periode=self.periode.label,
+                            tabel_target=self.dataset.sources.get("target", "tabel target"))
 
     def bab_akuntabilitas(self) -> HTML:
         """Return Bab III: per indicator the figures, history, chart, narrative and sources."""
@@ -342,6 +343,7 @@ class Laporan:
             items.append({
                 "kode": n.kode, "nama": n.indikator.nama, "anchor": n.kode.lower(),
                 "pembilang": f["pembilang"], "penyebut": f["penyebut"], "rekap": trace.rekap,
+                "target": narrative.target_provenance(n, self.dataset.sources),
                 "kosong": (f"Data {n.kode} untuk {n.periode.label} tidak tersedia."
                            if n.counts is None else "Penyebut 0: tidak ada id yang dihitung."),
                 "baris": [{"id": s.id,
@@ -410,6 +412,7 @@ class Laporan:
             rincian=self._breakdown(n),
             analisis=self._analysis(n),
             asal=narrative.provenance(n, self.dataset.sources),
+            asal_target=narrative.target_provenance(n, self.dataset.sources),
             ids_pembilang=ids, ids_lain=others,
             label_pembilang=f"Id {thing} {done} (pembilang)",
             label_lain=f"Id {thing} lain pada penyebut")

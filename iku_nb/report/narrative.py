@@ -177,6 +177,16 @@ def _years_text(years: tuple[int, ...]) -> str:
     return daftar([str(y) for y in years])
 
 
+def target_provenance(n: Nilai, sources: dict[str, str]) -> str:
+    """Return the sentence that names the target table row of the period's target, if any."""
+    table = sources.get("target", "tabel target")
+    if n.target is None:
+        return f"Target {n.kode} untuk {n.periode.label} tidak tercantum di {table}."
+    kind = " tahunan" if n.yearly_target_in_quarter else ""
+    row = "" if n.target_baris is None else f" baris {n.target_baris}"
+    return f"Target{kind} {printed(n)['target']} diambil dari {table}{row}."
+
+
 def provenance(n: Nilai, sources: dict[str, str]) -> str:
     """Say where the counts come from: the register file and ids, or the rekap row."""
     if n.counts is None:
