@@ -65,15 +65,26 @@ PLACES_SHOWN = 3
 PLACE_CONTEXT = 6
 # Figures quoted when angka.json differs from the registry in the notebook.
 FIGURES_SHOWN = 5
-# Comparison figures whose sign needs saying. The registry, the report's
-# table and its narrative all give the Renstra target minus realisasi.
-# The two _tepat fields appear only in registries written by earlier versions,
-# before changes were taken from the printed figures.
+# The comparison figures by the names the report uses, with the sign of each
+# difference. The registry, the report's table and its narrative all give the
+# Renstra target minus realisasi. The two _tepat fields appear only in
+# registries written by earlier versions, before changes were taken from the
+# printed figures. A part not listed keeps its registry name.
 PART_LABELS = {
-    "perubahan": "perubahan (realisasi dikurangi tahun lalu)",
-    "perubahan_tepat": "perubahan_tepat (realisasi dikurangi tahun lalu)",
-    "jarak_renstra": "jarak_renstra (target Renstra dikurangi realisasi)",
-    "jarak_renstra_tepat": "jarak_renstra_tepat (target Renstra dikurangi realisasi)",
+    "perubahan": "perubahan dari tahun lalu (realisasi dikurangi tahun lalu)",
+    "perubahan_tepat": "perubahan dari tahun lalu, pecahan tepat (realisasi dikurangi "
+                       "tahun lalu)",
+    "target_renstra": "target akhir Renstra",
+    "tahun_renstra": "tahun akhir Renstra",
+    "jarak_renstra": "jarak ke target akhir Renstra (target dikurangi realisasi)",
+    "jarak_renstra_tepat": "jarak ke target akhir Renstra, pecahan tepat (target dikurangi "
+                           "realisasi)",
+    "tahun_tren": "tahun garis tren",
+    "proyeksi": "proyeksi tren pada tahun akhir Renstra",
+    "proyeksi_tepat": "proyeksi tren pada tahun akhir Renstra (pecahan tepat)",
+    "standar_nasional": "standar nasional",
+    "sumber_standar_nasional": "sumber standar nasional",
+    "realisasi_dikurangi_standar": "realisasi dikurangi standar nasional",
 }
 # A number as the registry writes it: a decimal, a whole number or an exact fraction.
 _NUMBER = re.compile(r"^-?\d+(\.\d+|/\d+)?$")
@@ -582,7 +593,8 @@ def compare(recorded: list[dict], now: list[dict]) -> list[Comparison]:
             elif isinstance(old_value, dict) or isinstance(new_value, dict):
                 old_value, new_value = old_value or {}, new_value or {}
                 for part in [*old_value, *(p for p in new_value if p not in old_value)]:
-                    comparisons.append(Comparison(f"{label}.{PART_LABELS.get(part, part)}",
+                    part_label = PART_LABELS.get(part, f"{name}.{part}")
+                    comparisons.append(Comparison(f"{prefix} {part_label}",
                                                   old_value.get(part), new_value.get(part)))
             else:
                 unit = "rupiah" if name in RUPIAH_FIGURES else None

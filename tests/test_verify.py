@@ -77,21 +77,25 @@ def test_clean_verification_matches_untouched(made, capsys):
     out = capsys.readouterr().out
     assert status == 0, out
     lines = [line for line in out.splitlines() if line.startswith("  ")]
-    # 3 indicators x 5 years (2021-2025) with 10 figures each. Each 2025 record
+    # 3 indicators x 5 years (2021-2025) with 11 figures each, the target's
+    # row among them. Each 2025 record
     # adds 7 comparison figures and one line for the ids behind its counts. The
     # budget adds its three totals and its five rows of anggaran.csv.
-    assert len(lines) == 3 * 5 * 10 + 3 * (7 + 1) + 3 + 5
+    assert len(lines) == 3 * 5 * 11 + 3 * (7 + 1) + 3 + 5
     assert all(line.startswith("  cocok") for line in lines)
     assert "  cocok  IKU-1 Tahun 2025 realisasi: 84,21" in out
-    assert "  cocok  IKU-1 Tahun 2025 perbandingan.proyeksi: 83,21" in out
+    assert "  cocok  IKU-1 Tahun 2025 baris target: 6" in out
+    assert "  cocok  IKU-1 Tahun 2025 proyeksi tren pada tahun akhir Renstra: 83,21" in out
+    assert "  cocok  IKU-1 Tahun 2025 target akhir Renstra: 92,5" in out
+    assert "perbandingan." not in out
     # 92,50 − 84,21 = 8,29 points to go, and IKU-3 fell from 100,00% to 75,00%.
-    assert ("  cocok  IKU-1 Tahun 2025 perbandingan.jarak_renstra (target Renstra dikurangi "
+    assert ("  cocok  IKU-1 Tahun 2025 jarak ke target akhir Renstra (target dikurangi "
             "realisasi): 8,29") in out
-    assert ("  cocok  IKU-3 Tahun 2025 perbandingan.perubahan (realisasi dikurangi tahun "
+    assert ("  cocok  IKU-3 Tahun 2025 perubahan dari tahun lalu (realisasi dikurangi tahun "
             "lalu): \u221225,00") in out
     assert "perubahan_tepat" not in out
     assert "  cocok  IKU-1 Tahun 2025 id dan baris sumber: 19 id" in out
-    assert "Hasil: COCOK. Semua 182 angka sama" in out
+    assert "Hasil: COCOK. Semua 197 angka sama" in out
     assert snapshot(made["folder"]) == before
     assert not list(made["folder"].parent.parent.glob(".sementara/*"))
 
@@ -120,8 +124,8 @@ def test_changed_data_file_named(made, tmp_path, capsys):
     assert re.search(r"berkas data konflik\.csv berubah: SHA-256 [0-9a-f]{12} menjadi "
                      r"[0-9a-f]{12}", out)
     assert "rekap.csv berubah" not in out
-    # The printed texts that differ are counted apart, so the total stays 182.
-    assert re.search(r"Hasil: TIDAK COCOK\. \d+ dari 182 angka berbeda, dan \d+ teks "
+    # The printed texts that differ are counted apart, so the total stays 197.
+    assert re.search(r"Hasil: TIDAK COCOK\. \d+ dari 197 angka berbeda, dan \d+ teks "
                      r"tertulis berbeda", out)
 
 
@@ -381,7 +385,7 @@ def test_uraian_change_cannot_confirm_cells(made, tmp_path, capsys):
     assert status == 1, out
     assert "BEDA" not in out
     assert "berkas data konflik.csv berubah" in out
-    assert re.search(r"Hasil: TIDAK DAPAT DIPASTIKAN\. Semua 182 angka sama, tetapi sel kode "
+    assert re.search(r"Hasil: TIDAK DAPAT DIPASTIKAN\. Semua 197 angka sama, tetapi sel kode "
                      r"ke-\d+", out)
 
 
@@ -512,7 +516,7 @@ def test_differing_manifest_copies_named(made, tmp_path, capsys, edit, expected)
     # The edited copy does not make an unchanged data file look changed.
     assert "berkas data" not in out
     assert "BEDA" not in out
-    assert "Hasil: TIDAK COCOK. Semua 182 angka sama, tetapi ada masalah di atas." in out
+    assert "Hasil: TIDAK COCOK. Semua 197 angka sama, tetapi ada masalah di atas." in out
 
 
 def verify_edited_parameter_cell(made, tmp_path, capsys, edit) -> tuple[int, str]:
