@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import multiprocessing
 import os
 import re
 import subprocess
@@ -287,3 +288,38 @@ def test_number_uses_decimal_comma(value, digits, expected):
     (2**53 + 1, "9.007.199.254.740.993")])
 def test_count_keeps_every_digit(value, expected):
     assert benchmark_formats().count(value) == expected
+
+
+def test_batch_exits_one_when_results_differ(monkeypatch, capsys):
+    # No method runs: every measurement is faked, and the comparison finds one difference.
+    batch = batch_script()
+    monkeypatch.setattr(sys, "argv", ["batch.py", "--batch-and-floor-only", "--repeat", "1",
+                                      "--tahun", "2025", "--bidang", "poldagri"])
+    monkeypatch.setattr(batch, "_measure", lambda action, include_self=False: (1.0, 2**20, 1.0))
+    monkeypatch.setattr(batch, "_floor_times", lambda out: {
+        "jumlah": 0.5, "laporan": {"2025": 0.3, "2025-poldagri": 0.2}})
+    monkeypatch.setattr(batch, "_compare", lambda reports, stems, outputs: [
+        "2025: keluaran sel lantai berbeda dari iku-nb laporan"])
+    with pytest.raises(SystemExit) as ended:
+        batch.main()
+    assert ended.value.code == 1
+    out = capsys.readouterr().out
+    assert "**Hasil berbeda:**" in out
+    assert "- 2025: keluaran sel lantai berbeda dari iku-nb laporan" in out
+    assert "daftar angka semua batch sama" not in out
+
+
+def test_cost_wait_ends_with_dead_worker(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    spec = importlib.util.spec_from_file_location("cost_benchmark", BENCHMARKS / "biaya.py")
+    biaya = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(biaya)
+
+    def die(specs, output, results):
+        os._exit(3)
+
+    # A forked worker can run a local function; the real one starts from the forkserver.
+    monkeypatch.setattr(biaya, "worker_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(biaya, "measure_in_worker", die)
+    with pytest.raises(SystemExit, match="berhenti dengan kode keluar 3 tanpa mengirim waktunya"):
+        biaya.measure_kernel([], Path("."))
