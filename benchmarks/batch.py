@@ -361,15 +361,22 @@ def _floor(reports: list, out: Path, partner: Path | None = None) -> None:
     start slows the other's cells.
     """
     import nbformat  # noqa: PLC0415
-    from jupyter_client.manager import start_new_kernel  # noqa: PLC0415
+    from jupyter_client.manager import KernelManager  # noqa: PLC0415
     from papermill.iorw import load_notebook_node  # noqa: PLC0415
     from papermill.parameterize import parameterize_notebook  # noqa: PLC0415
 
     from iku_nb.kernel import WARM_UP  # noqa: PLC0415
 
-    manager, client = start_new_kernel(kernel_name="python3",
-                                       extra_arguments=["--HistoryManager.hist_file=:memory:"])
+    # The steps of jupyter_client's start_new_kernel, inside the try: it
+    # cleans up only after a RuntimeError, so Ctrl-C while the kernel starts
+    # left the kernel's connection file in the temporary folder.
+    manager = KernelManager(kernel_name="python3")
+    client = None
     try:
+        manager.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        client = manager.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
         # The same warm-up as the batch's kernels, so no runner gets faster cells.
         client.execute_interactive(WARM_UP, silent=True, store_history=False, timeout=600)
         if partner is not None:
@@ -400,8 +407,12 @@ def _floor(reports: list, out: Path, partner: Path | None = None) -> None:
         (out / FLOOR_TIMES).write_text(json.dumps(
             {"jumlah": sum(per_report.values()), "laporan": per_report}), encoding="utf-8")
     finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
+        if client is not None:
+            client.stop_channels()
+        if manager.has_kernel:
+            manager.shutdown_kernel(now=True)
+        else:
+            manager.cleanup_resources()
 
 
 def _measure(action: Callable[[], None],
