@@ -348,7 +348,8 @@ def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
 
     template = NOTEBOOK_DIR / f"{spec.notebook}.ipynb"
     log.info("menjalankan %s dengan %s", template.name, parameters)
-    try:
+
+    def run():
         # nbclient leaves a kernel manager that it was given running.
         manager = {} if kernel is None else {"km": kernel.prepare(work)}
         return papermill.execute_notebook(
@@ -356,6 +357,20 @@ def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
             engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False,
             log_output=False, execution_timeout=execution_timeout, report_mode=False,
             extra_arguments=list(KERNEL_ARGUMENTS), finish=finish, **manager)
+
+    try:
+        try:
+            return run()
+        except Exception as exc:
+            if not _died_at_start(exc):
+                raise
+            # No cell ran, so the report runs once more in a new kernel. A new
+            # kernel may fail to bind the port that jupyter_client picked for
+            # it, when another process took that port in between.
+            log.warning("%s; laporan %s dijalankan lagi di kernel baru", _cause(exc), spec.name)
+            if kernel is not None:
+                kernel.discard()
+            return run()
     except PapermillExecutionError as exc:
         failed = _keep_failed(notebook, failed_folder, spec.stem)
         raise RunError(
@@ -369,6 +384,14 @@ def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
             f"Laporan {spec.name} gagal dijalankan: {_cause(exc)}. "
             + (f"Notebook yang gagal disimpan di {failed}; " if failed else "")
             + "laporan sebelumnya tidak diubah.") from exc
+
+
+def _died_at_start(exc: Exception) -> bool:
+    """Return whether a kernel ended before it replied to its first request, before any cell."""
+    # KernelDied is raised by a kept kernel's client, the RuntimeError by
+    # jupyter_client 8.10 for a kernel that papermill starts.
+    return isinstance(exc, KernelDied) or (
+        type(exc) is RuntimeError and str(exc).startswith("Kernel died before replying"))
 
 
 def _cause(exc: Exception) -> str:

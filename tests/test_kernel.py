@@ -269,3 +269,55 @@ def test_discard_signals_no_reaped_kernel(tmp_path, monkeypatch):
     kernel.discard()
     assert signalled == []
     assert not Path(manager.connection_file).exists(), "the connection file is removed"
+
+
+class DiesAtFirstStart(WarmKernel):
+    """A kept kernel whose first kernel is killed as soon as it starts, as a failed bind ends it."""
+
+    killed: int | None = None
+
+    def prepare(self, work: Path):
+        manager = super().prepare(work)
+        if self.killed is None:
+            self.killed = self.pid
+            self.kill()
+        return manager
+
+
+@pytest.mark.slow
+def test_kernel_dead_at_start_retried(tmp_path, caplog):
+    kernel = DiesAtFirstStart()
+    try:
+        files = run_report(spec(bidang="poldagri"), tmp_path, 600, kernel=kernel)
+        assert kernel.pid != kernel.killed
+    finally:
+        kernel.discard()
+    assert files["html"].exists()
+    assert "dijalankan lagi di kernel baru" in caplog.text
+    assert not list(tmp_path.rglob("*.GAGAL.ipynb"))
+
+
+@pytest.mark.slow
+def test_kernel_dead_twice_fails_report(tmp_path):
+    class DiesEveryStart(WarmKernel):
+        def prepare(self, work: Path):
+            manager = super().prepare(work)
+            self.kill()
+            return manager
+
+    kernel = DiesEveryStart()
+    try:
+        with pytest.raises(RunError, match="kernel Jupyter berhenti sebelum laporan selesai"):
+            run_report(spec(bidang="poldagri"), tmp_path, 600, kernel=kernel)
+    finally:
+        kernel.discard()
+
+
+def test_died_at_start_only_before_cells():
+    from iku_nb.run import _died_at_start  # noqa: PLC0415
+
+    assert _died_at_start(KernelDied("kernel berhenti sebelum menjawab permintaan pertamanya"))
+    assert _died_at_start(RuntimeError("Kernel died before replying to kernel_info"))
+    # A kernel that dies while cells run is not retried: its cells may have written files.
+    assert not _died_at_start(DeadKernelError("Kernel died"))
+    assert not _died_at_start(RuntimeError("kernel tidak menjawab: batas waktu"))
