@@ -164,6 +164,14 @@ def test_target_rows_cited():
     assert "Target tahunan 95,00% diambil dari target.csv baris 16." in quarter
 
 
+def test_metode_states_rekap_rules():
+    html = Laporan.siapkan(2025, data=DATA).metode().data
+    assert ("Triwulan tanpa catatan register dan tanpa baris rekap, dalam tahun yang "
+            "registernya berisi, dihitung dari register sebagai 0 dari 0") in html
+    assert "baris triwulan IV sama dengan baris tahunan" in html
+    assert "ditolak sebagai kesalahan data" in html
+
+
 def test_penutup_counts_like_ikhtisar():
     laporan = Laporan.siapkan(2025, data=DATA)
     sentence = ("Satu dari tiga indikator mencapai atau melampaui targetnya (IKU-2), "
