@@ -55,7 +55,7 @@ LABELS = {"realisasi_tepat": "realisasi (pecahan tepat)",
           "persen_anggaran": "realisasi anggaran terhadap pagu (%)"}
 # Figures that are amounts of money, shown as the report prints rupiah.
 RUPIAH_FIGURES = ("pagu_anggaran", "realisasi_anggaran")
-# After SIGTERM, how long no new process may appear before the temporary
+# After SIGTERM, how long no new process may appear before the re-run's
 # folder is removed, and the maximum time spent killing. Estimates.
 QUIET_SECONDS = 0.3
 KILL_SECONDS = 5.0
@@ -313,24 +313,33 @@ def _private_temporary_folder() -> Iterator[Path]:
     """Put every temporary file of a verification into one folder, removed at the end.
 
     The re-run's work folder and jupyter_client's connection file (which
-    contains the kernel's key) go there too. When an exception stops the
-    verification, such as Terminated from SIGTERM, the processes started
-    meanwhile (the kernel) are killed before the folder is removed, so that
-    no kernel starts in a removed folder or outlives the command.
+    contains the kernel's key) go there too.
     """
-    import psutil  # noqa: PLC0415
-
     previous = tempfile.tempdir
-    running = {child.pid for child in psutil.Process().children(recursive=True)}
     with tempfile.TemporaryDirectory(prefix="iku-nb-verifikasi-") as folder:
         tempfile.tempdir = folder
         try:
             yield Path(folder)
-        except BaseException:
-            _kill_started_since(running)
-            raise
         finally:
             tempfile.tempdir = previous
+
+
+@contextlib.contextmanager
+def _kill_new_processes_on_error() -> Iterator[None]:
+    """Kill the processes started inside the block when an exception leaves it.
+
+    Entered inside their working folder, so they end before it is removed. A
+    kernel still starting when SIGTERM arrives would otherwise fail on the
+    missing folder and print a traceback on this command's stderr.
+    """
+    import psutil  # noqa: PLC0415
+
+    running = {child.pid for child in psutil.Process().children(recursive=True)}
+    try:
+        yield
+    except BaseException:
+        _kill_started_since(running)
+        raise
 
 
 def _kill_started_since(running: set[int]) -> None:
@@ -338,15 +347,13 @@ def _kill_started_since(running: set[int]) -> None:
 
     The pid set, not the command line, identifies the kernel, because a
     kernel interrupted between fork and exec still shows this command's line.
+    The passes repeat until no new descendant has appeared for QUIET_SECONDS,
+    because a process being killed may start another one meanwhile.
     """
     import psutil  # noqa: PLC0415
 
     from iku_nb.kernel import kill_all  # noqa: PLC0415 - imports jupyter_client
 
-    # NOTE: under load a kernel was seen to start after the first pass, and
-    # to fail on its removed working folder with a traceback on this
-    # command's stderr. What starts it was not identified, so the passes repeat
-    # until no new process has appeared for QUIET_SECONDS.
     quiet_since = time.monotonic()
     deadline = quiet_since + KILL_SECONDS
     while time.monotonic() < deadline:
@@ -420,7 +427,9 @@ def _verify(path: Path, data: Path | None, katalog: Path | None,
 
     formats = tuple(kind for kind in ("pdf",)
                     if notebook.with_suffix(f".{kind}").is_file())
-    with tempfile.TemporaryDirectory(prefix="iku-nb-verifikasi-") as tmp:
+    # The re-run's processes are killed before their working folder is removed.
+    with (tempfile.TemporaryDirectory(prefix="iku-nb-verifikasi-") as tmp,
+          _kill_new_processes_on_error()):
         work = Path(tmp)
         made = make_notebook(spec, current, katalog_path, work, None, execution_timeout)
         result.rerun = True

@@ -27,6 +27,7 @@ from conftest import ROOT
 
 from iku_nb import registry
 from iku_nb.cli import main
+from iku_nb.errors import Terminated
 from iku_nb.outputlock import output_root
 from iku_nb.params import parse_parameters
 from iku_nb.published import describe_value, field_differences
@@ -611,6 +612,44 @@ def test_sigterm_during_rerun_cleans_up(made, tmp_path):
     assert list(temporary.iterdir()) == []
     psutil.wait_procs(family, timeout=30)
     assert not [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
+# Started with the re-run's folder as its working folder, this writes its
+# first argument once it runs, and its second once that folder is gone.
+WATCH_WORKING_FOLDER = """
+import os, sys, time
+open(sys.argv[1], "w").close()
+while True:
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        open(sys.argv[2], "w").close()
+        break
+    time.sleep(0.001)
+"""
+
+
+def test_stopped_rerun_kills_kernel_first(made, tmp_path, monkeypatch):
+    """A kernel starting when SIGTERM arrives is killed before its working folder is removed."""
+    started, removed = tmp_path / "mulai", tmp_path / "folder_hilang"
+    processes = []
+
+    def start_then_stop(spec, dataset, katalog, work, *_):
+        processes.append(subprocess.Popen(
+            [sys.executable, "-c", WATCH_WORKING_FOLDER, str(started), str(removed)],
+            cwd=work))
+        deadline = time.monotonic() + 60
+        while not started.exists():
+            assert time.monotonic() < deadline, "the stand-in kernel did not start"
+            time.sleep(0.01)
+        raise Terminated(signal.SIGTERM)
+
+    monkeypatch.setattr("iku_nb.verify.make_notebook", start_then_stop)
+    with pytest.raises(Terminated):
+        verify(made["folder"] / "laporan_tahunan.ipynb")
+    # psutil.wait_procs in kill_all collects its status, so this only confirms it ended.
+    processes[0].wait(timeout=10)
+    assert not removed.exists()
 
 
 def test_failed_notebook_named_as_failed(made, tmp_path):
