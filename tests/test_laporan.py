@@ -64,6 +64,17 @@ def test_rincian_counts_in_catalogue_order():
         "Magersari", "Prajurit Kulon", "Kranggan"]
 
 
+def test_rincian_counts_use_thousands_dot(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    with (data / "organisasi.csv").open("a", encoding="utf-8") as table:
+        for number in range(1200):
+            table.write(f"ORG-B{number:04d},Ormas Baru {number},ORMAS,2020-01-01,\n")
+    html = Laporan.siapkan(2025, bidang="poldagri", data=str(data)).rincian_bidang().data
+    ormas = re.search(r"<tr><td>ORMAS</td><td class=\"angka\">([^<]*)</td>", html)
+    assert ormas is not None
+    assert re.fullmatch(r"1\.2\d\d", ormas.group(1))
+
 
 def test_case_ids_do_not_wrap():
     laporan = Laporan.siapkan(2025, data=DATA)

@@ -24,7 +24,7 @@ from iku_nb.comparison import Comparison
 from iku_nb.comparison import changes as compare_changes
 from iku_nb.dataset import Dataset, load
 from iku_nb.errors import DataError, IkuError
-from iku_nb.formatting import daftar, persen, rupiah, selisih, tanggal
+from iku_nb.formatting import bilangan, daftar, persen, rupiah, selisih, tanggal
 from iku_nb.formatting import triwulan as triwulan_label
 from iku_nb.params import parse_parameters
 from iku_nb.paths import resolve
@@ -45,6 +45,7 @@ TEMPLATES = Environment(
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True, lstrip_blocks=True)
 TEMPLATES.filters["daftar"] = daftar
+TEMPLATES.filters["bilangan"] = bilangan
 
 METHOD_RULES = {
     "kasus_selesai": (
