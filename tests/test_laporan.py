@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, report
 
+from iku_nb.errors import ParameterError
 from iku_nb.report import breakdown
 from iku_nb.report.laporan import Laporan
 
@@ -513,3 +514,31 @@ def test_quality_section_skips_later_rows(tahun, rows):
     """A warning about a row dated after the report's year does not touch its figures."""
     laporan = Laporan.siapkan(tahun, data=DATA)
     assert [p.row for p in laporan.relevant_warnings()] == rows
+
+
+PARAMETER_NAMES = ("tahun", "triwulan", "bidang", "data", "katalog", "analisis")
+
+
+def test_dari_parameter_rejects_misspelled_name():
+    namespace = {"Laporan": Laporan}
+    before = set(namespace)
+    namespace.update(tahun=2025, tahunn=2024, data=DATA)
+    with pytest.raises(ParameterError) as raised:
+        Laporan.dari_parameter(namespace, before, PARAMETER_NAMES)
+    message = str(raised.value)
+    assert "parameter 'tahunn' tidak dikenal; maksudnya 'tahun'?" in message
+    assert message.endswith("\nBila nama itu bukan parameter tetapi dibuat di sel notebook ini, "
+                            "jalankan notebook dari sel pertama (Run All).")
+
+
+def test_dari_parameter_rerun_skips_later_names():
+    namespace = {"Laporan": Laporan}
+    before = set(namespace)
+    namespace.update(tahun=2025, data=DATA)
+    namespace["laporan"] = Laporan.dari_parameter(namespace, before, PARAMETER_NAMES)
+    namespace.update(ringkasan=[], tahun=2024)
+    assert Laporan.dari_parameter(namespace, before, PARAMETER_NAMES).periode.tahun == 2024
+    # A new snapshot, as when the first cell runs again, checks every name again.
+    namespace["tahunn"] = 2023
+    with pytest.raises(ParameterError, match="'tahunn' tidak dikenal"):
+        Laporan.dari_parameter(namespace, set(namespace) - {"tahunn"}, PARAMETER_NAMES)

@@ -39,12 +39,13 @@ def test_two_templates_present():
 
 
 
-def run_twice(path, second_run: str) -> list:
+def run_twice(path, second_run: str, own_cell: str | None = None) -> list:
     """Run a template up to its title cell, set tahun to 2024, and run it again.
 
     ``second_run`` is "semua" for a second Run All in the same kernel, or
     "sel" for running only the parameters cell and the report cell again.
-    Return the outputs of the report cell and the title cell.
+    ``own_cell`` is the source of an analyst's cell run after the title cell,
+    before the second run. Return the outputs of the report cell and the title cell.
     """
     nb = nbformat.read(path, as_version=4)
     parameters = next(i for i, c in enumerate(nb.cells)
@@ -57,6 +58,9 @@ def run_twice(path, second_run: str) -> list:
         for i in range(title + 1):
             if nb.cells[i].cell_type == "code":
                 client.execute_cell(nb.cells[i], i)
+        if own_cell is not None:
+            nb.cells.append(nbformat.v4.new_code_cell(own_cell))
+            client.execute_cell(nb.cells[-1], len(nb.cells) - 1)
         nb.cells[parameters].source = nb.cells[parameters].source.replace(
             "tahun: int = 2025", "tahun: int = 2024")
         again = range(title + 1) if second_run == "semua" else (parameters, build, title)
@@ -74,3 +78,13 @@ def test_second_run_in_same_kernel(path, second_run):
     page = title_outputs[0]["data"]["text/html"]
     assert "Tahun 2024" in page
     assert "Tahun 2025" not in page
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_analyst_names_not_parameters(path):
+    # An analyst's own variable and import, defined after the report was
+    # built, are not unknown parameters when the parameters cell runs again.
+    build_outputs, title_outputs = run_twice(
+        path, "sel", "import pandas as pd\nringkasan = [n.kode for n in laporan.nilai]")
+    assert build_outputs == []
+    assert "Tahun 2024" in title_outputs[0]["data"]["text/html"]

@@ -23,7 +23,7 @@ from iku_nb.catalogue import Bidang
 from iku_nb.comparison import Comparison
 from iku_nb.comparison import changes as compare_changes
 from iku_nb.dataset import Dataset, load
-from iku_nb.errors import DataError, IkuError
+from iku_nb.errors import DataError, IkuError, ParameterError
 from iku_nb.formatting import bilangan, daftar, persen, rupiah, selisih, tanggal
 from iku_nb.formatting import triwulan as triwulan_label
 from iku_nb.params import parse_parameters
@@ -46,6 +46,9 @@ TEMPLATES = Environment(
     trim_blocks=True, lstrip_blocks=True)
 TEMPLATES.filters["daftar"] = daftar
 TEMPLATES.filters["bilangan"] = bilangan
+# The namespace key where Laporan.dari_parameter keeps the snapshot it
+# checked and the names present at its first successful call.
+CHECKED_NAMES = "_iku_nama_diperiksa"
 
 METHOD_RULES = {
     "kasus_selesai": (
@@ -150,14 +153,34 @@ class Laporan:
         The ``allowed`` names are read even when ``names_before`` contains
         them, because a second Run All in the same kernel takes
         ``names_before`` after the first run has defined the parameters.
+
+        Only the names present when the report was first built from
+        ``names_before`` are checked. When an analyst runs the parameters cell
+        and this cell again, the names that the analyst's own later cells
+        defined in the meantime are not parameters.
         """
-        added = {n for n in set(namespace) - names_before
-                 if not n.startswith("_") and n not in ("names_before", "nama_awal")
+        checked = namespace.get(CHECKED_NAMES)
+        if isinstance(checked, tuple) and len(checked) == 2 and checked[0] is names_before:
+            candidates = checked[1]
+        else:
+            candidates = frozenset(namespace)
+        added = {n for n in candidates - names_before
+                 if n in namespace and not n.startswith("_")
+                 and n not in ("names_before", "nama_awal")
                  and not isinstance(namespace[n], Laporan)}
         present = {n for n in allowed if n in namespace}
         raw = {name: namespace[name] for name in added | present}
-        parse_parameters(raw, None, allowed)  # rejects unknown names before any work
-        return cls.siapkan(**{k: v for k, v in raw.items() if k in allowed})
+        try:
+            parse_parameters(raw, None, allowed)  # rejects unknown names before any work
+        except ParameterError as exc:
+            if set(raw) - set(allowed):
+                raise ParameterError(
+                    f"{exc}\nBila nama itu bukan parameter tetapi dibuat di sel notebook ini, "
+                    "jalankan notebook dari sel pertama (Run All).") from None
+            raise
+        laporan = cls.siapkan(**{k: v for k, v in raw.items() if k in allowed})
+        namespace[CHECKED_NAMES] = (names_before, candidates)
+        return laporan
 
     @property
     def judul(self) -> str:
