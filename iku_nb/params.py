@@ -134,6 +134,17 @@ def _bidang(value: Any, katalog: Katalog | None, problems: list[str]) -> str | N
     return found
 
 
+def require_bidang(value: Any, katalog: Katalog) -> None:
+    """Reject an empty bidang in the bidang notebook, which would report the whole office."""
+    if not _empty(value):
+        return
+    codes = [b.kode for b in katalog.bidang if katalog.indikator_of_bidang(b.kode)]
+    raise ParameterError(
+        f"Parameter tidak sah:\n  - bidang belum diisi ({written(value)}), padahal notebook "
+        f"laporan_bidang membuat laporan satu bidang (pilihan: {', '.join(codes)}); laporan "
+        "seluruh badan dibuat dengan notebook laporan_tahunan")
+
+
 def _integer(value: Any) -> int | None:
     """Read a whole number given as int, float or text (``2025``, ``2025.0``, ``2``)."""
     if isinstance(value, (int, float, str)):

@@ -516,7 +516,8 @@ def test_quality_section_skips_later_rows(tahun, rows):
     assert [p.row for p in laporan.relevant_warnings()] == rows
 
 
-PARAMETER_NAMES = ("tahun", "triwulan", "bidang", "data", "katalog", "analisis")
+# The parameters of the yearly notebook, which has no bidang.
+PARAMETER_NAMES = ("tahun", "triwulan", "data", "katalog", "analisis")
 
 
 def test_dari_parameter_rejects_misspelled_name():

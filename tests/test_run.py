@@ -189,6 +189,16 @@ def test_papermill_invalid_triwulan_rejected(tmp_path):
             parameters={"tahun": 2025, "triwulan": 5}, progress_bar=False)
 
 
+@pytest.mark.parametrize("bidang", ["", None])
+def test_papermill_bidang_notebook_needs_bidang(tmp_path, bidang):
+    # Without a bidang the notebook would build the whole office's report under its name.
+    with pytest.raises(PapermillExecutionError,
+                       match=r"bidang belum diisi .* \(pilihan: iwasbang, poldagri, hanbang\)"):
+        papermill.execute_notebook(
+            str(ROOT / "notebooks" / "laporan_bidang.ipynb"), str(tmp_path / "x.ipynb"),
+            parameters={"tahun": 2025, "bidang": bidang}, progress_bar=False)
+
+
 def test_papermill_analysis_of_other_year_rejected(tmp_path):
     # The command rejects this too, so papermill run directly must not print 2025's text in 2024.
     parameters = yaml.safe_load((ROOT / "parameters" / "2025.yaml").read_text(encoding="utf-8"))

@@ -26,7 +26,7 @@ from iku_nb.dataset import Dataset, load
 from iku_nb.errors import DataError, IkuError, ParameterError
 from iku_nb.formatting import bilangan, daftar, persen, rupiah, selisih, tanggal
 from iku_nb.formatting import triwulan as triwulan_label
-from iku_nb.params import parse_parameters
+from iku_nb.params import parse_parameters, require_bidang
 from iku_nb.paths import resolve
 from iku_nb.period import Period, report_title
 from iku_nb.registry import Registry, printed
@@ -178,7 +178,13 @@ class Laporan:
                     f"{exc}\nBila nama itu bukan parameter tetapi dibuat di sel notebook ini, "
                     "jalankan notebook dari sel pertama (Run All).") from None
             raise
-        laporan = cls.siapkan(**{k: v for k, v in raw.items() if k in allowed})
+        arguments = {k: v for k, v in raw.items() if k in allowed}
+        if "bidang" in allowed:
+            katalog = arguments.get("katalog")
+            dataset = load(resolve(arguments.get("data", "data")),
+                           None if katalog in (None, "") else resolve(katalog))
+            require_bidang(arguments.get("bidang"), dataset.katalog)
+        laporan = cls.siapkan(**arguments)
         namespace[CHECKED_NAMES] = (names_before, candidates)
         return laporan
 
