@@ -181,6 +181,8 @@ def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:
     raw = merge_parameters(file_values, args.parameters, options)
     _check_analysis_period(file_values, raw, args)
     _check_paths(raw, args.parameters_file)
+    for name in ("data", "katalog"):
+        _reject_ambiguous_path(raw.get(name), name, args)
     katalog = raw.get("katalog")
     dataset = load(resolve(str(raw.get("data") or "data")),
                    None if katalog in (None, "") else resolve(str(katalog)))
@@ -287,6 +289,30 @@ def _check_paths(raw: dict, parameters_file: Path | None) -> None:
                              f"{'data' if name == 'data' else 'data/katalog.yaml'}.")
 
 
+def _reject_ambiguous_path(value: object, name: str, args: argparse.Namespace) -> None:
+    """Reject a relative path from -f or -p that names another file or folder here.
+
+    Such a path is read from the project folder, as in the notebooks, so a
+    folder of the same name in the current folder would silently not be used.
+    """
+    from iku_nb.paths import resolve  # noqa: PLC0415
+
+    if not isinstance(value, str) or not value.strip():
+        return
+    path = Path(value).expanduser()
+    if path.is_absolute():
+        return
+    from_project, from_here = resolve(path), path.resolve()
+    if from_here == from_project or not from_here.exists():
+        return
+    where = ("Parameter -p" if name in dict(args.parameters)
+             else f"Berkas {args.parameters_file}")
+    raise ParameterError(
+        f"{where}: {name} {value} dibaca dari folder proyek ({from_project}), tetapi folder "
+        f"tempat perintah dijalankan juga berisi {value} ({from_here}). Tulis jalur lengkap "
+        f"yang dimaksud, misalnya --{name} {from_here}.")
+
+
 def _analysis_source(raw: dict, parameters_file: Path | None) -> str:
     """Name where the analysts' text comes from, for warnings and errors."""
     if parameters_file is not None:
@@ -349,7 +375,8 @@ def _run_matrix(args, specs, dataset, console, write_index, pool: LocalPool | No
         # The opening line comes after SIGTERM is caught, so that a script
         # that stops the batch once it has started always gets the message.
         with terminate_as_exit():
-            err.print(f"Menyusun {len(specs)} laporan dengan {jobs} proses sekaligus{where} "
+            err.print(f"Menyusun {len(specs)} laporan dari data {dataset.data_dir} dengan "
+                      f"{jobs} proses sekaligus{where} "
                       f"({kernels}, batas waktu {detik(args.timeout)} detik per laporan) ke "
                       f"{args.output}.")
             with _ProgressDisplay(err, len(specs)) as display:

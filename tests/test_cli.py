@@ -606,6 +606,23 @@ def test_parameter_pair_given_twice_rejected(tmp_path, capsys):
     assert not (tmp_path / "keluaran").exists()
 
 
+@pytest.mark.parametrize("source", ["-p", "-f"])
+def test_relative_data_also_here_rejected(tmp_path, monkeypatch, capsys, source):
+    # data is read from the project folder, so ./data here would silently go unused.
+    (tmp_path / "data").mkdir()
+    (tmp_path / "saya.yaml").write_text("tahun: 2025\ndata: data\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    given = ["-p", "data", "data"] if source == "-p" else ["-f", "saya.yaml"]
+    status = main(["laporan", "--tahun", "2025", *given, "--output", "keluaran"])
+    error = " ".join(capsys.readouterr().err.split())
+    where = "Parameter -p" if source == "-p" else "Berkas saya.yaml"
+    assert status == 2
+    assert (f"{where}: data data dibaca dari folder proyek ({ROOT / 'data'}), tetapi folder "
+            f"tempat perintah dijalankan juga berisi data ({tmp_path / 'data'}).") in error
+    assert f"misalnya --data {tmp_path / 'data'}." in error
+    assert not (tmp_path / "keluaran").exists()
+
+
 def test_output_under_file_in_indonesian(tmp_path, capsys):
     (tmp_path / "berkas").write_text("bukan folder", encoding="utf-8")
     status = main(["laporan", "--tahun", "2025", "--output", str(tmp_path / "berkas" / "sub")])
