@@ -12,7 +12,7 @@ from conftest import ROOT, report
 
 from iku_nb.errors import ParameterError
 from iku_nb.report import breakdown
-from iku_nb.report.laporan import Laporan
+from iku_nb.report.laporan import Laporan, _date_text
 
 DATA = str(ROOT / "data")
 
@@ -543,3 +543,14 @@ def test_dari_parameter_rerun_skips_later_names():
     namespace["tahunn"] = 2023
     with pytest.raises(ParameterError, match="'tahunn' tidak dikenal"):
         Laporan.dari_parameter(namespace, set(namespace) - {"tahunn"}, PARAMETER_NAMES)
+
+
+@pytest.mark.parametrize(("column", "value", "expected"), [
+    ("tanggal_kejadian", "03/01/2025", "3 Januari 2025"),
+    ("tanggal", "2024-02-08", "8 Februari 2024"),
+    ("tanggal_selesai", "31/02/2023", "31/02/2023"),
+    ("status", "03/01/2025", "03/01/2025"),
+    (None, "2024-02-08", "2024-02-08"),
+])
+def test_quality_value_date_written_once(column, value, expected):
+    assert _date_text(column, value) == expected

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.metadata
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from iku_nb.errors import DataError, IkuError, ParameterError
 from iku_nb.formatting import bilangan, daftar, persen, rupiah, selisih, tanggal
 from iku_nb.formatting import triwulan as triwulan_label
 from iku_nb.params import parse_parameters, require_bidang
+from iku_nb.parse import parse_date
 from iku_nb.paths import resolve
 from iku_nb.period import Period, report_title
 from iku_nb.registry import Registry, printed
@@ -601,14 +601,17 @@ def _national_standard(c: Comparison) -> dict | None:
 
 
 def _date_text(column: str | None, value: str | None) -> str:
-    """Write a warning's cell value in a date column as an Indonesian date when it is ISO."""
+    """Write a warning's cell value in a date column as an Indonesian date, when readable.
+
+    Both forms that the tables accept, ISO and dd/mm/yyyy, are written the
+    same way, so one table does not mix 03/01/2025 with 8 Februari 2024.
+    """
     if value is None:
         return ""
     if column is not None and column.startswith("tanggal"):
-        try:
-            return tanggal(date.fromisoformat(value))
-        except ValueError:
-            pass
+        day = parse_date(value)
+        if day is not None:
+            return tanggal(day)
     return value
 
 
