@@ -117,6 +117,44 @@ def parse_target(rows: Rows, katalog: Katalog) -> None:
         record["target"] = value
         rows.records.append(record)
     _check_unique_periods(rows, "target")
+    _check_year_end_target(rows)
+
+
+def _check_year_end_target(rows: Rows) -> None:
+    """Warn about a triwulan IV target that differs from, or stands without, the yearly one.
+
+    Triwulan IV is counted from 1 January to 31 December, as the year is,
+    so the two reports would print different capaian for the same counts.
+    """
+    periods: dict[tuple, dict] = {}
+    for record in rows.records:
+        key = (record["kode_indikator"], record["tahun"])
+        if None in key or not record["periode_sah"] or record["triwulan"] not in (None, 4):
+            continue
+        periods.setdefault(key, {}).setdefault(record["triwulan"], record)
+    for (kode, tahun), found in periods.items():
+        quarter, year = found.get(4), found.get(None)
+        if quarter is None or quarter["target"] is None:
+            continue
+        quarter_text = _decimal_comma(quarter["target"])
+        if year is None:
+            rows.problem(
+                "target-tahunan-tidak-ada", quarter["baris"], "triwulan", "4",
+                f"juga baris target {kode} tahun {tahun} dengan triwulan kosong",
+                f"Target {kode} triwulan IV {tahun} ada ({quarter_text}), tetapi target "
+                "tahunannya tidak, jadi laporan tahunan menyebut target belum ditetapkan "
+                "sedangkan laporan triwulan IV, untuk hari-hari yang sama, mencetak capaian. "
+                "Tambahkan baris target tahunan.", severity=WARNING, ids=(kode,))
+        elif year["target"] is not None and year["target"] != quarter["target"]:
+            year_text = _decimal_comma(year["target"])
+            rows.problem(
+                "target-triwulan-iv-beda-tahunan", quarter["baris"], "target",
+                quarter_text, f"{year_text} seperti target tahunan di baris {year['baris']}",
+                f"Target {kode} triwulan IV {tahun} ({quarter_text}) berbeda dari target "
+                f"tahunan di baris {year['baris']} ({year_text}). Triwulan IV kumulatif sejak "
+                "Januari mencakup setahun penuh, jadi laporan triwulan IV dan laporan tahunan "
+                "akan mencetak capaian berbeda untuk angka yang sama.",
+                severity=WARNING, ids=(kode,))
 
 
 def parse_rekap(rows: Rows, katalog: Katalog) -> None:

@@ -452,6 +452,38 @@ def test_rekap_consistent_quarters_accepted(folder):
     assert inspect(folder).problems == []
 
 
+def add_target_rows(folder: Path, *lines: str) -> None:
+    with (folder / "target.csv").open("a", encoding="utf-8") as handle:
+        handle.writelines(f"{line}\n" for line in lines)
+
+
+def test_quarter_iv_target_differing_from_year_warned(folder):
+    # Triwulan IV covers the same days as the year, whose target is 85 in row 5.
+    add_target_rows(folder, "IKU-1;2025;88;4")
+    problem = only_problem(folder)
+    assert problem.code == "target-triwulan-iv-beda-tahunan"
+    assert problem.severity == "peringatan"
+    assert (problem.row, problem.column, problem.value) == (8, "target", "88")
+    assert problem.expected == "85 seperti target tahunan di baris 5"
+    assert ("Target IKU-1 triwulan IV 2025 (88) berbeda dari target tahunan di baris 5 "
+            "(85).") in problem.message
+
+
+def test_quarter_iv_target_without_year_warned(folder):
+    add_target_rows(folder, "IKU-1;2026;90;4")
+    problem = only_problem(folder)
+    assert problem.code == "target-tahunan-tidak-ada"
+    assert problem.severity == "peringatan"
+    assert (problem.row, problem.column) == (8, "triwulan")
+    assert "Target IKU-1 triwulan IV 2026 ada (90), tetapi target tahunannya tidak" in (
+        problem.message)
+
+
+def test_quarter_targets_equal_to_year_accepted(folder):
+    add_target_rows(folder, "IKU-1;2025;40;2", "IKU-1;2025;85,0;4")
+    assert inspect(folder).problems == []
+
+
 @pytest.mark.parametrize("written", ["K\u20132025\u2013001", "K-2025-1", "K-2025-0O1",
                                      "K-2025-001.", "K 2025 001", "K_2025_001", "K/2025/001",
                                      "\uff2b-2025-001",
