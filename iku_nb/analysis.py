@@ -41,6 +41,14 @@ EXAMPLE = """\
       upaya: Teks satu paragraf."""
 
 
+class AnalysisError(ParameterError):
+    """The ``analisis`` parameter is invalid; ``problems`` lists each fault without its source."""
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
 def parse_analysis(value: Any, codes: list[str] | None,
                    source: str) -> dict[str, dict[str, str]]:
     """Check the ``analisis`` parameter and return its non-empty texts.
@@ -50,17 +58,17 @@ def parse_analysis(value: Any, codes: list[str] | None,
 
     Raises
     ------
-    ParameterError
+    AnalysisError
         Listing every unknown indicator code or topic and every text that is
         not text, with its key.
     """
     if value is None or value in ("", {}):
         return {}
     if not isinstance(value, dict):
-        raise ParameterError(
-            f"{source}: analisis tertulis sebagai {describe_value(value)}, padahal harus "
-            "pemetaan kode indikator ke topik. Tulis setiap kode indikator sebagai kunci "
-            "dan topiknya di bawahnya, misalnya:\n" + EXAMPLE)
+        problem = (f"analisis tertulis sebagai {describe_value(value)}, padahal harus "
+                   "pemetaan kode indikator ke topik. Tulis setiap kode indikator sebagai "
+                   "kunci dan topiknya di bawahnya, misalnya:\n" + EXAMPLE)
+        raise AnalysisError(f"{source}: {problem}", [problem])
     problems = []
     texts: dict[str, dict[str, str]] = {}
     for kode, topics in value.items():
@@ -102,8 +110,8 @@ def parse_analysis(value: Any, codes: list[str] | None,
                         "analis ini, misalnya periode: \"2025\" atau periode: \"2025-tw2\", "
                         "supaya teks itu tidak tercetak di laporan periode lain")
     if problems:
-        raise ParameterError(f"Parameter analisis di {source} tidak sah:\n"
-                             + "\n".join(f"  - {p}" for p in problems))
+        raise AnalysisError(f"Parameter analisis di {source} tidak sah:\n"
+                            + "\n".join(f"  - {p}" for p in problems), problems)
     return texts
 
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from iku_nb.analysis import PERIOD_KEY, analysis_period, parse_analysis
+from iku_nb.analysis import PERIOD_KEY, AnalysisError, analysis_period, parse_analysis
 from iku_nb.catalogue import Katalog
 from iku_nb.errors import ParameterError
 from iku_nb.formatting import rentang_tahun
@@ -84,8 +84,12 @@ def parse_parameters(raw: dict[str, Any], katalog: Katalog | None = None,
     try:
         codes = None if katalog is None else [i.kode for i in katalog.indikator]
         analisis = parse_analysis(raw.get("analisis"), codes, "parameter")
-    except ParameterError as exc:
-        problems.append(str(exc))
+    except AnalysisError as exc:
+        problems.extend(exc.problems)
+        if isinstance(raw.get("analisis"), str):
+            problems.append("bila teks itu berasal dari papermill -p, berikan analisis dengan "
+                            "papermill -y dalam bentuk YAML, karena -p memberi pemetaan "
+                            "sebagai teks")
     written_for = analysis_period(raw.get("analisis"))
     if analisis and written_for and tahun is not None and not problems:
         period = Period(tahun, triwulan)

@@ -61,6 +61,27 @@ def test_parse_parameters_lists_every_problem():
     assert "parameter 'warna' tidak dikenal" in text
 
 
+
+def test_analysis_problems_listed_with_others():
+    analysis = {"periode": "2025", "IKU-1": {"sebab": "Mediasi berjalan."}}
+    with pytest.raises(ParameterError) as error:
+        parse_parameters({"tahun": 2025, "warna": "merah", "analisis": analysis})
+    lines = str(error.value).splitlines()
+    assert lines[0] == "Parameter tidak sah:"
+    assert ("  - analisis.IKU-1.sebab: topik tidak dikenal (yang ada: penyebab, upaya, "
+            "efisiensi, program)") in lines
+    assert not [line for line in lines[1:] if "tidak sah:" in line and "analisis" in line]
+
+
+def test_analysis_as_text_points_to_papermill_y():
+    with pytest.raises(ParameterError) as error:
+        parse_parameters({"tahun": 2025, "analisis": '{"IKU-1": {"penyebab": "x"}}'})
+    text = str(error.value)
+    assert "  - analisis tertulis sebagai teks" in text
+    assert ("  - bila teks itu berasal dari papermill -p, berikan analisis dengan papermill -y "
+            "dalam bentuk YAML") in text
+
+
 TEXT = {"IKU-1": {"penyebab": "Mediasi berjalan."}}
 
 
