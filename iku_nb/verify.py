@@ -63,6 +63,10 @@ KILL_SECONDS = 5.0
 # words quoted on each side of a place.
 PLACES_SHOWN = 3
 PLACE_CONTEXT = 6
+# The most words quoted from one place.
+QUOTE_WORDS = 40
+# The tag that the report template writes into each iku-nb HTML page.
+GENERATOR_MARK = '<meta name="generator" content="iku-nb">'
 # Figures quoted when angka.json differs from the registry in the notebook.
 FIGURES_SHOWN = 5
 # The comparison figures by the names the report uses, with the sign of each
@@ -455,7 +459,7 @@ def _verify(path: Path, data: Path | None, katalog: Path | None,
             # re-run's page is the untouched original, so only the notebook is named.
             (work / "ulang").mkdir()
             rerun_pages = render(made.node, spec, current.katalog, work / "ulang", formats)
-        result.problems += _compare_pages(notebook, pages, bool(page_changes),
+        result.problems += _compare_pages(notebook, pages, bool(page_changes), result.notes,
                                           published_by_run=recorded is not None,
                                           rerun_pages=rerun_pages)
     return result
@@ -857,7 +861,7 @@ def _check_registry_beside(notebook: Path, records: list[dict]) -> list[str]:
 
 
 def _compare_pages(notebook: Path, pages: dict[str, Path], code_changed: bool,
-                   published_by_run: bool,
+                   notes: list[str], published_by_run: bool,
                    rerun_pages: dict[str, Path] | None = None) -> list[str]:
     """Compare the published HTML and PDF with the ones made again from the published notebook.
 
@@ -866,6 +870,9 @@ def _compare_pages(notebook: Path, pages: dict[str, Path], code_changed: bool,
     A page equal to ``rerun_pages`` (made from the re-run, given when the
     notebook's cells differ) is the original, and the notebook was edited.
     Only a report made by ``iku-nb laporan`` must have its HTML beside it.
+    Beside a notebook that papermill ran directly, an HTML page without the
+    iku-nb generator mark was made by another tool, such as ``jupyter
+    nbconvert``, so it is named in ``notes`` and not compared.
     """
     problems = []
     for kind, made in pages.items():
@@ -873,6 +880,12 @@ def _compare_pages(notebook: Path, pages: dict[str, Path], code_changed: bool,
         if not published.is_file():
             if kind == "html" and published_by_run:
                 problems.append(f"{published.name} tidak ada di samping {notebook.name}")
+            continue
+        if (kind == "html" and not published_by_run
+                and GENERATOR_MARK not in published.read_text(encoding="utf-8", errors="replace")):
+            notes.append(f"{published.name} tidak dibuat oleh iku-nb (tidak bertanda "
+                         f"{GENERATOR_MARK}), misalnya oleh jupyter nbconvert, jadi tidak "
+                         "dibandingkan; angkanya tetap diperiksa dari notebook")
             continue
         if published.read_bytes() == made.read_bytes():
             continue
@@ -915,6 +928,8 @@ def changed_places(written: str, now: str) -> list[tuple[str, str]]:
 
     def quote(words: list[str], start: int, end: int) -> str:
         begin, finish = max(0, start - PLACE_CONTEXT), min(len(words), end + PLACE_CONTEXT)
+        # A long changed passage is quoted by its start only.
+        finish = min(finish, begin + QUOTE_WORDS)
         return (("…" if begin else "") + " ".join(words[begin:finish])
                 + ("…" if finish < len(words) else ""))
 

@@ -33,9 +33,12 @@ from iku_nb.params import parse_parameters
 from iku_nb.published import describe_value, field_differences
 from iku_nb.run import ReportSpec, run_report
 from iku_nb.verify import (
+    GENERATOR_MARK,
+    QUOTE_WORDS,
     VerifyError,
     _check_beside,
     _spec,
+    changed_places,
     find_notebook,
     read_recorded,
     verify,
@@ -762,6 +765,37 @@ def test_plain_papermill_notebook_verified(made, tmp_path, capsys):
     assert status == 0, out
     assert "tanpa manifest" in out
     assert "Hasil: COCOK." in out
+
+
+def test_plain_papermill_notebook_with_nbconvert_page(made, tmp_path, capsys):
+    # The analyst's own `jupyter nbconvert --to html` page is not an edited iku-nb page.
+    notebook = tmp_path / "laporan_tahunan.ipynb"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / "laporan_tahunan.ipynb"), str(notebook),
+        parameters={"tahun": 2025, "data": str(made["data"])}, progress_bar=False,
+        kernel_name="python3")
+    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html",
+                    str(notebook)], check=True, capture_output=True)
+    assert notebook.with_suffix(".html").is_file()
+    status = main(["verifikasi", str(notebook)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert status == 0, out
+    assert (f"laporan_tahunan.html tidak dibuat oleh iku-nb (tidak bertanda {GENERATOR_MARK}), "
+            "misalnya oleh jupyter nbconvert, jadi tidak dibandingkan") in out
+    assert "Hasil: COCOK." in out
+
+
+def test_iku_page_carries_generator_mark(made):
+    assert GENERATOR_MARK in made["html"].read_text(encoding="utf-8")
+
+
+def test_long_changed_passage_quoted_by_start():
+    written = "awal " + " ".join(f"lama{n}" for n in range(200)) + " akhir"
+    now = "awal " + " ".join(f"baru{n}" for n in range(200)) + " akhir"
+    (place,) = changed_places(written, now)
+    assert place[0].startswith("awal lama0 lama1")
+    assert place[0].endswith("…")
+    assert len(place[0].split()) == QUOTE_WORDS
 
 
 def test_quarterly_report_named_and_verified(tmp_path):
