@@ -63,7 +63,7 @@ KILL_SECONDS = 5.0
 # words quoted on each side of a place.
 PLACES_SHOWN = 3
 PLACE_CONTEXT = 6
-# The most words quoted from one place.
+# The maximum number of words quoted from one place.
 QUOTE_WORDS = 40
 # The tag that the report template writes into each iku-nb HTML page.
 GENERATOR_MARK = '<meta name="generator" content="iku-nb">'
