@@ -352,8 +352,13 @@ def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
     def run():
         # nbclient leaves a kernel manager that it was given running.
         manager = {} if kernel is None else {"km": kernel.prepare(work)}
+        # papermill's cwd changes the folder of the whole process, which the
+        # other reports of a Dask worker's threads share. nbclient starts a
+        # new kernel in resources' metadata.path instead, and a kept kernel
+        # has moved to ``work`` in prepare().
         return papermill.execute_notebook(
-            str(template), str(notebook), parameters=parameters, cwd=str(work),
+            str(template), str(notebook), parameters=parameters,
+            resources={"metadata": {"path": str(work)}},
             engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False,
             log_output=False, execution_timeout=execution_timeout, report_mode=False,
             extra_arguments=list(KERNEL_ARGUMENTS), finish=finish, **manager)

@@ -25,9 +25,12 @@ def laporan(*arguments: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-def test_laporan_on_local_cluster(tmp_path):
+# Two workers of one thread, and one worker whose two threads run a report
+# each in the same process, as a default `dask worker` does.
+@pytest.mark.parametrize(("workers", "threads"), [(2, 1), (1, 2)])
+def test_laporan_on_local_cluster(tmp_path, workers, threads):
     output = tmp_path / "keluaran"
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+    with distributed.LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True,
                                   host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster:
         finished = laporan("--tahun", "2025", "--bidang", "poldagri,hanbang",
                            "--output", str(output), "--cluster", cluster.scheduler_address,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -522,3 +524,26 @@ def test_promote_names_copies_not_put_back(tmp_path, monkeypatch):
     assert f"jadi salinannya disimpan di {rescued[0]}." in str(raised.value)
     assert (rescued[0] / "laporan_tahunan.html").read_text(encoding="utf-8") == "lama"
     assert (target / "laporan_tahunan.pdf").read_text(encoding="utf-8") == "lama"
+
+
+def test_report_keeps_process_folder(tmp_path, monkeypatch):
+    # A Dask worker runs reports in several threads of one process, so a
+    # report that changed the process's folder would move the others.
+    moves = []
+    real_chdir = os.chdir
+    here = os.getcwd()
+    monkeypatch.setattr(os, "chdir", lambda path: (moves.append(str(path)), real_chdir(path)))
+    files = run_report(spec(tahun=2024, bidang="poldagri"), tmp_path / "output")
+    assert files["html"].is_file()
+    # papermill's file handler changes to the folder it found at the start
+    # for each read and write, which is the same folder when nothing moves.
+    assert set(moves) <= {here}
+
+
+def test_reports_in_threads_of_one_process(tmp_path):
+    # As a Dask worker with two threads runs them, each with a kernel of its own.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(run_report, spec(tahun=2025, bidang=bidang), tmp_path / "output")
+                   for bidang in ("poldagri", "hanbang")]
+        files = [future.result(timeout=600) for future in futures]
+    assert [f["html"].is_file() for f in files] == [True, True]
