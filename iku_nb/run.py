@@ -21,7 +21,7 @@ from typing import Any
 import iku_nb.quick_imports  # noqa: F401 - before anything imports nbformat
 from iku_nb import api, manifest, registry
 from iku_nb.dataset import Dataset, inspect, load, sha256
-from iku_nb.errors import RunError, os_cause
+from iku_nb.errors import RunError, failure_reason, os_cause
 from iku_nb.kernel import KERNEL_ARGUMENTS, KERNEL_NAME, KernelDied, WarmKernel
 from iku_nb.params import RunParameters
 from iku_nb.paths import NOTEBOOK_DIR, STAGING, resolve
@@ -408,6 +408,9 @@ def _cause(exc: Exception) -> str:
             isinstance(exc, RuntimeError) and str(exc).startswith("Kernel died")):
         return ("kernel Jupyter berhenti sebelum laporan selesai, misalnya karena kehabisan "
                 f"memori atau prosesnya dimatikan ({type(exc).__name__})")
+    if isinstance(exc, OSError):
+        # The operating system's own text is English.
+        return failure_reason(exc)
     return f"{type(exc).__name__}: {exc}"
 
 

@@ -250,6 +250,9 @@ def test_report_kernel_death_explained(tmp_path, monkeypatch):
     (RuntimeError("Kernel died before replying to kernel_info"), "kernel Jupyter berhenti"),
     (RuntimeError("lain"), "RuntimeError: lain"),
     (ValueError("x"), "ValueError: x"),
+    (FileNotFoundError(2, "No such file or directory", "/keluaran/.sementara/2025-x"),
+     "berkas /keluaran/.sementara/2025-x tidak dapat dibaca atau ditulis: folder atau "
+     "berkasnya tidak ada (ENOENT)"),
 ])
 def test_failure_cause_words(error, expected):
     assert expected in _cause(error)
