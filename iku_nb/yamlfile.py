@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -92,18 +93,46 @@ def parse_mapping(text: str, path: Path, error: type[IkuError], label: str,
                     f"(pertama di baris {exc.first_line}). Isian kedua akan menimpa yang pertama "
                     "tanpa peringatan, jadi hapus salah satunya atau gabungkan isinya.") from exc
     except yaml.YAMLError as exc:
-        raise error(f"{label} {path} bukan YAML yang sah{syntax_reason(exc)}") from exc
+        raise error(f"{label} {path} bukan YAML yang sah{syntax_reason(exc, text)}") from exc
+    split = flow_decimal_comma(text)
+    if split is not None:
+        line, number = split
+        raise error(
+            f"{label} {path} baris {line}: {number} di dalam kurung {{ }} atau [ ] terbaca "
+            "sebagai dua isian, karena di dalam kurung koma memisahkan isian. Bila maksudnya "
+            f"angka desimal, tulis {number.replace(',', '.')} dengan titik; bila maksudnya "
+            "teks, apit dengan tanda kutip.")
     if raw is not None and not isinstance(raw, dict):
         raise error(f"{label} {path} harus berupa pemetaan YAML, misalnya {example}; isinya "
                     f"sekarang {describe_value(raw)}.")
     return raw
 
 
-def syntax_reason(exc: yaml.YAMLError) -> str:
+# A number with a decimal comma right after a key's colon, as in "batas_bawah: 75,5,".
+FLOW_DECIMAL = re.compile(r":[ \t]+(-?\d+,\d+)[ \t]*(?=[,}\]])")
+
+
+def flow_decimal_comma(text: str) -> tuple[int, str] | None:
+    """Return the line and text of a decimal-comma number inside { } or [ ], or None.
+
+    Inside brackets YAML splits ``75,5`` at the comma into 75 and a second
+    entry 5, with no syntax error. Quoted text is not looked at.
+    """
+    for number, line in enumerate(text.splitlines(), start=1):
+        unquoted = re.sub(r"\"[^\"]*\"|'[^']*'", '""', line.split(" #", 1)[0])
+        for match in FLOW_DECIMAL.finditer(unquoted):
+            before = unquoted[:match.start()]
+            if before.count("{") + before.count("[") > before.count("}") + before.count("]"):
+                return number, match.group(1)
+    return None
+
+
+def syntax_reason(exc: yaml.YAMLError, text: str | None = None) -> str:
     """Return the position and an Indonesian reason of a YAML syntax error.
 
     Common mistakes get their own explanation; any other error keeps the
-    parser's English text, so no reason is lost.
+    parser's English text, so no reason is lost. ``text``, the file's text,
+    lets the reason name the line of a quote that was not closed.
     """
     mark = getattr(exc, "problem_mark", None)
     where = "" if mark is None else f" (baris {mark.line + 1}, kolom {mark.column + 1})"
@@ -123,9 +152,35 @@ def syntax_reason(exc: yaml.YAMLError) -> str:
     elif "mapping values are not allowed" in problem:
         reason = ("titik dua di tempat yang tidak boleh. Mungkin indentasi baris ini salah, "
                   "atau teks yang memuat \": \" perlu diapit tanda kutip.")
+    elif (("expected <block end>" in problem or "did not find expected key" in problem)
+          and _line(text, mark).count('"') > 2):
+        reason = ("teks dalam tanda kutip dua memuat tanda kutip dua lagi, sehingga teksnya "
+                  "berakhir di tengah baris. Apit teks itu dengan tanda kutip tunggal ('), "
+                  "atau tulis tanda kutip di dalamnya sebagai \\\".")
     elif "expected <block end>" in problem or "did not find expected key" in problem:
         reason = ("indentasi tidak sejajar. Kunci yang setingkat harus diawali jumlah spasi "
                   "yang sama.")
+    elif "that cannot start any token" in problem:
+        character = problem.split("found character", 1)[-1].split("that", 1)[0].strip(" '")
+        unclosed = _unclosed_quote_before(text, mark)
+        reason = (f"nilai diawali {character}, yang di YAML tidak boleh mengawali nilai tanpa "
+                  f"tanda kutip. Apit nilainya dengan tanda kutip, misalnya \"{character}\"."
+                  + ("" if unclosed is None else
+                     f" Periksa juga tanda kutip di baris {unclosed}, yang mungkin tidak "
+                     "ditutup sehingga teksnya berlanjut sampai ke sini."))
+    elif "found undefined alias" in problem:
+        reason = ("nilai diawali *, yang di YAML menandai rujukan ke isian lain. Apit nilainya "
+                  "dengan tanda kutip bila * adalah bagian teks.")
+    elif "sequence entries are not allowed here" in problem:
+        reason = ("tanda - daftar ditulis sesudah titik dua di baris yang sama. Tulis setiap "
+                  "butir daftar di baris sendiri, menjorok di bawah kuncinya, atau apit teks "
+                  "yang diawali - dengan tanda kutip.")
+    elif (("expected ',' or ']'" in problem or "expected ',' or '}'" in problem)
+          and "<stream end>" not in problem):
+        bracket = "kurung siku [" if "']'" in problem else "kurung kurawal {"
+        reason = (f"isian di dalam {bracket} yang dibuka{opened_at} tidak dipisah koma, atau "
+                  "kurungnya tidak ditutup. Periksa kurung tutupnya, dan apit teks yang "
+                  "memuat titik dua atau koma dengan tanda kutip.")
     elif "could not find expected ':'" in problem:
         reason = (f"kunci{opened_at} tidak diikuti titik dua, atau baris lanjutan sebuah teks "
                   "kurang menjorok.")
@@ -145,6 +200,25 @@ def syntax_reason(exc: yaml.YAMLError) -> str:
     else:
         reason = f"pesan pengurai YAML: {' '.join(p for p in (context, problem) if p)}."
     return f"{where}: {reason}"
+
+
+def _line(text: str | None, mark) -> str:
+    """Return the line of ``text`` at a parser mark, or "" when either is unknown."""
+    if text is None or mark is None:
+        return ""
+    lines = text.splitlines()
+    return lines[mark.line] if 0 <= mark.line < len(lines) else ""
+
+
+def _unclosed_quote_before(text: str | None, mark) -> int | None:
+    """Return the nearest earlier line with an odd number of double quotes, or None."""
+    if text is None or mark is None:
+        return None
+    lines = text.splitlines()
+    for index in range(min(mark.line, len(lines)) - 1, -1, -1):
+        if lines[index].replace('\\"', "").count('"') % 2:
+            return index + 1
+    return None
 
 
 def describe_value(value: Any, limit: int = 60) -> str:

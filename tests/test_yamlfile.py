@@ -91,9 +91,9 @@ def test_syntax_error_reason(tmp_path, text, reason):
 
 
 def test_syntax_error_falls_back_to_parser_text(tmp_path):
-    message = read(tmp_path, "a: *x\n")
-    assert ("(baris 1, kolom 4): pesan pengurai YAML: found undefined alias 'x'."
-            in message)
+    message = read(tmp_path, "a: &\n")
+    assert ("(baris 1, kolom 5): pesan pengurai YAML: while scanning an anchor expected "
+            "alphabetic or numeric character, but found '\\n'.") in message
 
 
 def test_file_not_utf8(tmp_path):
@@ -114,3 +114,45 @@ def test_file_not_utf8(tmp_path):
 ])
 def test_describe_value(value, expected):
     assert describe_value(value) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("skala:\n  - {batas_bawah: 75,5, kategori: Tinggi}\n",
+     "baris 2: 75,5 di dalam kurung { } atau [ ] terbaca sebagai dua isian"),
+    ("target: {tahun: 2026, nilai: 92,5}\n", "tulis 92.5 dengan titik"),
+])
+def test_decimal_comma_in_brackets_named(tmp_path, text, expected):
+    assert expected in read(tmp_path, text)
+
+
+@pytest.mark.parametrize("text", [
+    "skala:\n  - {batas_bawah: 75.5, kategori: Tinggi}\n",
+    "tahun: [2024,2025]\n",
+    "catatan: {teks: \"75,5, lalu\"}\n",
+    "nilai: 75,5\n",
+])
+def test_commas_outside_that_case_accepted(tmp_path, text):
+    path = tmp_path / "parameter.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert read_mapping(path, ParameterError, "Berkas parameter") is not None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("satuan: %\n", "nilai diawali %, yang di YAML tidak boleh mengawali nilai tanpa tanda "
+                    "kutip. Apit nilainya dengan tanda kutip, misalnya \"%\"."),
+    ("nama: `kode`\n", "nilai diawali `"),
+    ("nama: *singkat\n", "nilai diawali *, yang di YAML menandai rujukan ke isian lain"),
+    ("analisis:\n  IKU-1:\n    penyebab: - poin satu\n",
+     "tanda - daftar ditulis sesudah titik dua di baris yang sama"),
+    ("bidang: [poldagri, hanbang\nsatuan: x\n",
+     "isian di dalam kurung siku [ yang dibuka di baris 1, kolom 9 tidak dipisah koma, atau "
+     "kurungnya tidak ditutup"),
+    ("analisis:\n  IKU-1:\n    penyebab: \"Warga menyebut \"kasus\" selesai\"\n",
+     "teks dalam tanda kutip dua memuat tanda kutip dua lagi"),
+    ("satuan: \"%\nnama: a\ndesimal: \"%\"\n",
+     "Periksa juga tanda kutip di baris 1, yang mungkin tidak ditutup"),
+])
+def test_more_syntax_errors_in_indonesian(tmp_path, text, expected):
+    message = read(tmp_path, text)
+    assert expected in message
+    assert "pesan pengurai YAML" not in message
