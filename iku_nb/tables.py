@@ -118,7 +118,8 @@ def header_text(cell: object) -> str:
     return "" if cell is None else str(cell).replace("\ufeff", "").strip()
 
 
-DELIMITERS = (";", ",", "\t")
+# Tab and "|" come from exports of other systems; Excel writes ";" or ",".
+DELIMITERS = (";", ",", "\t", "|")
 
 
 def sniff_delimiter(name: str, lines: list[str]) -> str:

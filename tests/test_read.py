@@ -512,6 +512,26 @@ def test_other_delimiter_rows_reported_once(folder):
     assert tables["partisipasi"].rows == []
 
 
+@pytest.mark.parametrize("big", [False, True], ids=["kecil", "besar"])
+def test_pipe_delimited_table_read(folder, big):
+    # Exports of other systems separate cells with "|"; the large file takes
+    # the columnar reader's path.
+    path = folder / "organisasi.csv"
+    expected, _ = read_tables(folder)
+    with path.open(encoding="utf-8-sig", newline="") as source:
+        records = list(csv.reader(source))
+    if big:
+        records += [[f"ORG-X{n:05d}", f"Organisasi {n}", "ORMAS", "2020-01-01", ""]
+                    for n in range(60_000)]
+    with path.open("w", encoding="utf-8", newline="") as target:
+        csv.writer(target, delimiter="|").writerows(records)
+    tables, problems = read_tables(folder)
+    assert codes(problems) == []
+    assert tables["organisasi"].delimiter == "|"
+    assert tables["organisasi"].rows[:3] == expected["organisasi"].rows[:3]
+    assert len(tables["organisasi"].rows) == len(records) - 1
+
+
 def test_one_row_with_other_delimiter_left_out(folder):
     path = folder / "konflik.csv"
     lines = path.read_text(encoding="utf-8-sig").splitlines()
