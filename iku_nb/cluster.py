@@ -16,7 +16,7 @@ import time
 import uuid
 from pathlib import Path
 
-from iku_nb.errors import IkuError, ParameterError, RunError, failure_reason
+from iku_nb.errors import DataError, IkuError, ParameterError, RunError, failure_reason
 from iku_nb.formatting import detik
 from iku_nb.pool import (
     DEFAULT_TIMEOUT,
@@ -216,6 +216,8 @@ def run_on_dask_worker(spec: ReportSpec, output: str, timeout: float,
             reason = (f"dihentikan setelah batas waktu {detik(timeout)} detik; laporan sebelumnya "
                       "tidak diubah")
             outcome = (TIMED_OUT, {}, reason)
+        elif isinstance(exc, DataError):
+            outcome = (FAILED, {}, " ".join(exc.with_first_errors().split()))
         elif isinstance(exc, IkuError):
             outcome = (FAILED, {}, " ".join(str(exc).split()))
         else:

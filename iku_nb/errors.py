@@ -40,11 +40,23 @@ class DataError(IkuError):
 
     def details(self, limit: int = 20) -> str:
         """Return the first ``limit`` errors as lines of file, row, column, value and message."""
-        lines = []
+        return "\n".join(f"  - {text}" for text in self._error_texts(limit))
+
+    def with_first_errors(self, limit: int = 2) -> str:
+        """Return the message followed by the first ``limit`` errors, on one line.
+
+        A batch summary shows one line per report, so a report that failed on
+        data changed during the batch still names the file, row and value.
+        """
+        texts = self._error_texts(limit)
+        return f"{self} Kesalahan pertama: {'; '.join(texts)}." if texts else str(self)
+
+    def _error_texts(self, limit: int) -> list[str]:
+        texts = []
         for problem in [p for p in self.problems if p.is_error][:limit]:
             value = f" nilai {problem.value!r}" if problem.value not in (None, "") else ""
-            lines.append(f"  - {problem.where}{value}: {problem.message}")
-        return "\n".join(lines)
+            texts.append(f"{problem.where}{value}: {problem.message}")
+        return texts
 
 
 class NoDataError(IkuError):

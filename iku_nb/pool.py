@@ -32,7 +32,7 @@ from typing import Protocol
 
 import psutil
 
-from iku_nb.errors import IkuError, Terminated, failure_reason, os_cause
+from iku_nb.errors import DataError, IkuError, Terminated, failure_reason, os_cause
 from iku_nb.forkserver import worker_context
 from iku_nb.formatting import detik
 from iku_nb.kernel import WarmKernel, kill_all
@@ -559,6 +559,8 @@ def _serve(runner: Runner, output: Path, timeout: float, connection: Connection,
                 files = runner(spec, output, math.ceil(timeout))
                 message = (SUCCEEDED, {kind: str(path) for kind, path in files.items()},
                            report_note(spec, files))
+            except DataError as exc:
+                message = (FAILED, {}, _one_line(exc.with_first_errors()))
             except IkuError as exc:
                 message = (FAILED, {}, _one_line(str(exc)))
             except Exception as exc:  # the parent reports it as this report's failure

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from iku_nb.dataset import inspect
+from iku_nb.dataset import inspect, load
+from iku_nb.errors import DataError
 
 
 def replace(folder: Path, name: str, old: str, new: str) -> None:
@@ -742,3 +743,15 @@ def test_small_rekap_count_in_e_notation(folder):
     assert (problem.code, problem.column, problem.value) == (
         "bukan-bilangan-bulat", "penyebut", "4E+0")
     assert "notasi ilmiah" in problem.message
+
+
+def test_data_error_line_names_first_errors(folder):
+    # A batch summary shows one line per report, so it names the first errors itself.
+    replace(folder, "konflik.csv", "K-2025-001;15/01/2025", "K-2025-001;29/02/2025")
+    with pytest.raises(DataError) as raised:
+        load(folder)
+    line = raised.value.with_first_errors()
+    assert line.startswith("Data pemantauan memuat 1 kesalahan;")
+    assert ("Kesalahan pertama: konflik.csv baris 2 kolom tanggal_kejadian nilai '29/02/2025': "
+            "Tanggal '29/02/2025' tidak dapat dibaca.") in line
+    assert "\n" not in line
