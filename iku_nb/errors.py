@@ -7,6 +7,8 @@ import signal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from iku_nb.problems import Problem
 
 
@@ -98,16 +100,22 @@ def os_cause(exc: OSError) -> str:
     return f"{cause} ({name or 'tanpa kode'})"
 
 
-def failure_reason(exc: BaseException) -> str:
+def failure_reason(exc: BaseException, folder: Path | None = None) -> str:
     """Return why a run failed, in Indonesian for an error reading or writing a file.
 
-    Any other error, a broken connection to a kernel included, keeps its type
-    and message, marked as internal.
+    ``folder`` is named when the error does not name its file, as a write
+    to a full disk does not. Any other error, a broken connection to a
+    kernel included, keeps its type and message, marked as internal.
     """
     name = errno.errorcode.get(getattr(exc, "errno", None) or 0, "")
     if not isinstance(exc, OSError) or not (exc.filename or name in _OS_CAUSES):
         return f"galat internal: {type(exc).__name__}: {exc}"
-    where = f" {exc.filename}" if exc.filename else ""
+    if exc.filename:
+        where = f" {exc.filename}"
+    elif folder is not None:
+        where = f" di {folder}"
+    else:
+        where = ""
     return f"berkas{where} tidak dapat dibaca atau ditulis: {os_cause(exc)}"
 
 

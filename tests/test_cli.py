@@ -527,6 +527,13 @@ def test_failure_reason_cases(error, expected):
     assert failure_reason(error) == expected
 
 
+def test_failure_reason_names_folder_without_file():
+    # A write to a full disk names no file, so the report's folder is named.
+    error = OSError(errno.ENOSPC, "No space left on device")
+    assert failure_reason(error, Path("/keluaran/2025")) == (
+        "berkas di /keluaran/2025 tidak dapat dibaca atau ditulis: ruang disk habis (ENOSPC)")
+
+
 @pytest.mark.parametrize(("everything", "shown"), [
     (False, ["peringatan: catatan iku-nb"]),
     (True, ["galat: Kernel died while waiting for execute reply.", "peringatan: catatan iku-nb"]),
