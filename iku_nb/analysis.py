@@ -42,7 +42,7 @@ EXAMPLE = """\
 
 
 class AnalysisError(ParameterError):
-    """The ``analisis`` parameter is invalid; ``problems`` lists each fault without its source."""
+    """An invalid ``analisis`` parameter; ``problems`` lists each fault without its source."""
 
     def __init__(self, message: str, problems: list[str]) -> None:
         super().__init__(message)

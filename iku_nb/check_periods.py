@@ -121,7 +121,7 @@ def parse_target(rows: Rows, katalog: Katalog) -> None:
 
 
 def _check_year_end_target(rows: Rows) -> None:
-    """Warn about a triwulan IV target that differs from, or stands without, the yearly one.
+    """Warn about a triwulan IV target that differs from the yearly one, or has none beside it.
 
     Triwulan IV is counted from 1 January to 31 December, as the year is,
     so the two reports would print different capaian for the same counts.

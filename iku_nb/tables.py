@@ -118,7 +118,7 @@ def header_text(cell: object) -> str:
     return "" if cell is None else str(cell).replace("\ufeff", "").strip()
 
 
-# Tab and "|" come from exports of other systems; Excel writes ";" or ",".
+# Excel writes ";" or ","; tab and "|" come from exports of other systems.
 DELIMITERS = (";", ",", "\t", "|")
 
 
