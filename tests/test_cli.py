@@ -619,8 +619,8 @@ def test_relative_data_also_here_rejected(tmp_path, monkeypatch, capsys, source)
     (tmp_path / "data").mkdir()
     (tmp_path / "saya.yaml").write_text("tahun: 2025\ndata: data\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    given = ["-p", "data", "data"] if source == "-p" else ["-f", "saya.yaml"]
-    status = main(["laporan", "--tahun", "2025", *given, "--output", "keluaran"])
+    data_arguments = ["-p", "data", "data"] if source == "-p" else ["-f", "saya.yaml"]
+    status = main(["laporan", "--tahun", "2025", *data_arguments, "--output", "keluaran"])
     error = " ".join(capsys.readouterr().err.split())
     where = "Parameter -p" if source == "-p" else "Berkas saya.yaml"
     assert status == 2

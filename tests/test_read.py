@@ -514,8 +514,8 @@ def test_other_delimiter_rows_reported_once(folder):
 
 @pytest.mark.parametrize("big", [False, True], ids=["kecil", "besar"])
 def test_pipe_delimited_table_read(folder, big):
-    # Exports of other systems separate cells with "|"; the large file takes
-    # the columnar reader's path.
+    # Exports of other systems separate cells with "|"; the large file's
+    # columns are encoded in two threads.
     path = folder / "organisasi.csv"
     expected, _ = read_tables(folder)
     with path.open(encoding="utf-8-sig", newline="") as source:

@@ -531,13 +531,13 @@ def test_report_keeps_process_folder(tmp_path, monkeypatch):
     # report that changed the process's folder would move the others.
     moves = []
     real_chdir = os.chdir
-    here = os.getcwd()
+    start_folder = os.getcwd()
     monkeypatch.setattr(os, "chdir", lambda path: (moves.append(str(path)), real_chdir(path)))
     files = run_report(spec(tahun=2024, bidang="poldagri"), tmp_path / "output")
     assert files["html"].is_file()
     # papermill's file handler changes to the folder it found at the start
     # for each read and write, which is the same folder when nothing moves.
-    assert set(moves) <= {here}
+    assert set(moves) <= {start_folder}
 
 
 def test_reports_in_threads_of_one_process(tmp_path):
