@@ -522,7 +522,7 @@ def test_pipe_delimited_table_read(folder, big):
         records = list(csv.reader(source))
     if big:
         records += [[f"ORG-X{n:05d}", f"Organisasi {n}", "ORMAS", "2020-01-01", ""]
-                    for n in range(60_000)]
+                    for n in range(read_columnar.PARALLEL_ROWS)]
     with path.open("w", encoding="utf-8", newline="") as target:
         csv.writer(target, delimiter="|").writerows(records)
     tables, problems = read_tables(folder)
