@@ -754,12 +754,18 @@ def test_missing_data_folder_named(made, tmp_path, capsys):
     assert "tidak-ada tidak ditemukan" in capsys.readouterr().err
 
 
-def test_plain_papermill_notebook_verified(made, tmp_path, capsys):
+def run_papermill_directly(made: dict, tmp_path: Path) -> Path:
+    """Run the yearly template with papermill alone, as an analyst does; return the notebook."""
     notebook = tmp_path / "laporan_tahunan.ipynb"
     papermill.execute_notebook(
         str(ROOT / "notebooks" / "laporan_tahunan.ipynb"), str(notebook),
         parameters={"tahun": 2025, "data": str(made["data"])}, progress_bar=False,
         kernel_name="python3")
+    return notebook
+
+
+def test_plain_papermill_notebook_verified(made, tmp_path, capsys):
+    notebook = run_papermill_directly(made, tmp_path)
     status = main(["verifikasi", str(notebook)])
     out = capsys.readouterr().out
     assert status == 0, out
@@ -769,11 +775,7 @@ def test_plain_papermill_notebook_verified(made, tmp_path, capsys):
 
 def test_plain_papermill_notebook_with_nbconvert_page(made, tmp_path, capsys):
     # The analyst's own `jupyter nbconvert --to html` page is not an edited iku-nb page.
-    notebook = tmp_path / "laporan_tahunan.ipynb"
-    papermill.execute_notebook(
-        str(ROOT / "notebooks" / "laporan_tahunan.ipynb"), str(notebook),
-        parameters={"tahun": 2025, "data": str(made["data"])}, progress_bar=False,
-        kernel_name="python3")
+    notebook = run_papermill_directly(made, tmp_path)
     subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html",
                     str(notebook)], check=True, capture_output=True)
     assert notebook.with_suffix(".html").is_file()
