@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,11 +139,15 @@ def _bidang(value: Any, katalog: Katalog | None, problems: list[str]) -> str | N
     return found
 
 
-def require_bidang(value: Any, katalog: Katalog) -> None:
-    """Reject an empty bidang in the bidang notebook, which would report the whole office."""
+def require_bidang(value: Any, katalog: Callable[[], Katalog]) -> None:
+    """Reject an empty bidang in the bidang notebook, which would report the whole office.
+
+    ``katalog`` returns the catalogue, read only for the error's list of bidang.
+    """
     if not _empty(value):
         return
-    codes = [b.kode for b in katalog.bidang if katalog.indikator_of_bidang(b.kode)]
+    found = katalog()
+    codes = [b.kode for b in found.bidang if found.indikator_of_bidang(b.kode)]
     raise ParameterError(
         f"Parameter tidak sah:\n  - bidang belum diisi ({written(value)}), padahal notebook "
         f"laporan_bidang membuat laporan satu bidang (pilihan: {', '.join(codes)}); laporan "

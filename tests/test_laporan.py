@@ -539,6 +539,11 @@ def test_dari_parameter_rerun_skips_later_names():
     namespace["laporan"] = Laporan.dari_parameter(namespace, before, PARAMETER_NAMES)
     namespace.update(ringkasan=[], tahun=2024)
     assert Laporan.dari_parameter(namespace, before, PARAMETER_NAMES).periode.tahun == 2024
+    # A new name that looks like a parameter is still a misspelling.
+    namespace["triwulann"] = 2
+    with pytest.raises(ParameterError, match="'triwulann' tidak dikenal; maksudnya 'triwulan'"):
+        Laporan.dari_parameter(namespace, before, PARAMETER_NAMES)
+    del namespace["triwulann"]
     # A new snapshot, as when the first cell runs again, checks every name again.
     namespace["tahunn"] = 2023
     with pytest.raises(ParameterError, match="'tahunn' tidak dikenal"):

@@ -26,7 +26,7 @@ from iku_nb.errors import DataError, IkuError, ParameterError
 from iku_nb.formatting import bilangan, daftar, persen, rupiah, selisih, tanggal
 from iku_nb.formatting import triwulan as triwulan_label
 from iku_nb.params import parse_parameters, require_bidang
-from iku_nb.parse import parse_date
+from iku_nb.parse import closest, parse_date
 from iku_nb.paths import resolve
 from iku_nb.period import Period, report_title
 from iku_nb.registry import Registry, printed
@@ -155,19 +155,19 @@ class Laporan:
         ``names_before`` after the first run has defined the parameters.
 
         Only the names present when the report was first built from
-        ``names_before`` are checked. When an analyst runs the parameters cell
-        and this cell again, the names that the analyst's own later cells
-        defined in the meantime are not parameters.
+        ``names_before`` are checked in full. When an analyst runs the
+        parameters cell and this cell again, a name defined since then is
+        rejected only when it looks like a misspelled parameter: the others
+        come from the analyst's own later cells.
         """
         checked = namespace.get(CHECKED_NAMES)
-        if isinstance(checked, tuple) and len(checked) == 2 and checked[0] is names_before:
-            candidates = checked[1]
-        else:
-            candidates = frozenset(namespace)
-        added = {n for n in candidates - names_before
-                 if n in namespace and not n.startswith("_")
-                 and n not in ("names_before", "nama_awal")
-                 and not isinstance(namespace[n], Laporan)}
+        first_build = not (isinstance(checked, tuple) and len(checked) == 2
+                           and checked[0] is names_before)
+        candidates = frozenset(namespace) if first_build else checked[1]
+        added = {n for n in set(namespace) - names_before
+                 if not n.startswith("_") and n not in ("names_before", "nama_awal")
+                 and not isinstance(namespace[n], Laporan)
+                 and (n in candidates or closest(n, list(allowed)) is not None)}
         present = {n for n in allowed if n in namespace}
         raw = {name: namespace[name] for name in added | present}
         try:
@@ -180,10 +180,7 @@ class Laporan:
             raise
         arguments = {k: v for k, v in raw.items() if k in allowed}
         if "bidang" in allowed:
-            katalog = arguments.get("katalog")
-            dataset = load(resolve(arguments.get("data", "data")),
-                           None if katalog in (None, "") else resolve(katalog))
-            require_bidang(arguments.get("bidang"), dataset.katalog)
+            require_bidang(arguments.get("bidang"), lambda: _katalog_of(arguments))
         laporan = cls.siapkan(**arguments)
         namespace[CHECKED_NAMES] = (names_before, candidates)
         return laporan
@@ -598,6 +595,13 @@ def _national_standard(c: Comparison) -> dict | None:
         met = gap <= 0 if c.current.indikator.polaritas == "negatif" else gap >= 0
     return {"nilai": persen(standard.nilai, c.desimal), "sumber": standard.sumber,
             "banding": gap is not None, "terpenuhi": met, "selisih": selisih(gap, c.desimal)}
+
+
+def _katalog_of(arguments: dict):
+    """Return the catalogue that the report parameters ``arguments`` read."""
+    katalog = arguments.get("katalog")
+    return load(resolve(arguments.get("data", "data")),
+                None if katalog in (None, "") else resolve(katalog)).katalog
 
 
 def _date_text(column: str | None, value: str | None) -> str:
