@@ -221,7 +221,7 @@ def run_on_dask_worker(spec: ReportSpec, output: str, timeout: float,
         elif isinstance(exc, IkuError):
             outcome = (FAILED, {}, " ".join(str(exc).split()))
         else:
-            outcome = (FAILED, {}, failure_reason(exc, spec.folder(Path(output))))
+            outcome = (FAILED, {}, failure_reason(exc, Path(output)))
         log.warning("laporan %s %s di pekerja Dask: %s", spec.name, outcome[0], outcome[2])
     finally:
         timer.cancel()

@@ -89,6 +89,10 @@ _OS_CAUSES = {
 }
 
 
+# The errno numbers whose cause os_cause writes in Indonesian.
+OS_CAUSE_ERRNOS = frozenset(getattr(errno, name) for name in _OS_CAUSES if hasattr(errno, name))
+
+
 def os_cause(exc: OSError) -> str:
     """Return why a file operation failed, in Indonesian, with the errno name for support staff.
 

@@ -564,7 +564,7 @@ def _serve(runner: Runner, output: Path, timeout: float, connection: Connection,
             except IkuError as exc:
                 message = (FAILED, {}, _one_line(str(exc)))
             except Exception as exc:  # the parent reports it as this report's failure
-                message = (FAILED, {}, _one_line(failure_reason(exc, spec.folder(output))))
+                message = (FAILED, {}, _one_line(failure_reason(exc, output)))
             connection.send(message)
     finally:
         close = getattr(runner, "close", None)

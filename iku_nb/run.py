@@ -21,7 +21,7 @@ from typing import Any
 import iku_nb.quick_imports  # noqa: F401 - before anything imports nbformat
 from iku_nb import api, manifest, registry
 from iku_nb.dataset import Dataset, inspect, load, sha256
-from iku_nb.errors import RunError, failure_reason, os_cause
+from iku_nb.errors import OS_CAUSE_ERRNOS, RunError, failure_reason, os_cause
 from iku_nb.kernel import KERNEL_ARGUMENTS, KERNEL_NAME, KernelDied, WarmKernel
 from iku_nb.params import RunParameters
 from iku_nb.paths import NOTEBOOK_DIR, STAGING, resolve
@@ -386,7 +386,7 @@ def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
     except Exception as exc:
         failed = _keep_failed(notebook, failed_folder, spec.stem)
         raise RunError(
-            f"Laporan {spec.name} gagal dijalankan: {_cause(exc)}. "
+            f"Laporan {spec.name} gagal dijalankan: {_cause(exc, work)}. "
             + (f"Notebook yang gagal disimpan di {failed}; " if failed else "")
             + "laporan sebelumnya tidak diubah.") from exc
 
@@ -399,18 +399,24 @@ def _died_at_start(exc: Exception) -> bool:
         type(exc) is RuntimeError and str(exc).startswith("Kernel died before replying"))
 
 
-def _cause(exc: Exception) -> str:
-    """Return why a notebook did not run: a dead kernel in Indonesian, anything else as raised."""
-    from nbclient.exceptions import DeadKernelError  # noqa: PLC0415 - imported by papermill
+def _cause(exc: Exception, folder: Path | None = None) -> str:
+    """Return why a notebook did not run, in Indonesian where the cause is known.
+
+    ``folder`` is named for a file error that names no file, such as a full disk.
+    """
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError  # noqa: PLC0415
 
     # jupyter_client raises a plain RuntimeError when a new kernel ends before its first reply.
     if isinstance(exc, (DeadKernelError, KernelDied)) or (
             isinstance(exc, RuntimeError) and str(exc).startswith("Kernel died")):
         return ("kernel Jupyter berhenti sebelum laporan selesai, misalnya karena kehabisan "
                 f"memori atau prosesnya dimatikan ({type(exc).__name__})")
-    if isinstance(exc, OSError):
+    if isinstance(exc, CellTimeoutError):
+        return ("sebuah sel notebook tidak selesai dalam batas waktu eksekusinya "
+                f"({type(exc).__name__})")
+    if isinstance(exc, OSError) and (exc.filename or exc.errno in OS_CAUSE_ERRNOS):
         # The operating system's own text is English.
-        return failure_reason(exc)
+        return failure_reason(exc, folder)
     return f"{type(exc).__name__}: {exc}"
 
 

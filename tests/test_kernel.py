@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -256,6 +257,20 @@ def test_report_kernel_death_explained(tmp_path, monkeypatch):
 ])
 def test_failure_cause_words(error, expected):
     assert expected in _cause(error)
+
+
+def test_failure_cause_of_timeouts_and_full_disk():
+    from nbclient.exceptions import CellTimeoutError  # noqa: PLC0415
+
+    timed_out = CellTimeoutError("A cell timed out while it was being executed, after 600 s")
+    assert _cause(timed_out) == ("sebuah sel notebook tidak selesai dalam batas waktu "
+                                 "eksekusinya (CellTimeoutError)")
+    # The kernel's own timeout is already in Indonesian, and names no file.
+    assert _cause(TimeoutError("kernel tidak menjawab")) == "TimeoutError: kernel tidak menjawab"
+    full = OSError(errno.ENOSPC, "No space left on device")
+    assert _cause(full, Path("/keluaran/.sementara/2025-x")) == (
+        "berkas di /keluaran/.sementara/2025-x tidak dapat dibaca atau ditulis: ruang disk "
+        "habis (ENOSPC)")
 
 
 def test_discard_signals_no_reaped_kernel(tmp_path, monkeypatch):
