@@ -98,8 +98,8 @@ def parse_mapping(text: str, path: Path, error: type[IkuError], label: str,
     if split is not None:
         line, number = split
         raise error(
-            f"{label} {path} baris {line}: {number} di dalam kurung {{ }} atau [ ] terbaca "
-            "sebagai dua isian, karena di dalam kurung koma memisahkan isian. Bila maksudnya "
+            f"{label} {path} baris {line}: {number} di dalam kurung {{ }} terbaca sebagai dua "
+            "isian, karena di dalam kurung koma memisahkan isian. Bila maksudnya "
             f"angka desimal, tulis {number.replace(',', '.')} dengan titik; bila maksudnya "
             "teks, apit dengan tanda kutip.")
     if raw is not None and not isinstance(raw, dict):
@@ -108,23 +108,35 @@ def parse_mapping(text: str, path: Path, error: type[IkuError], label: str,
     return raw
 
 
-# A number with a decimal comma right after a key's colon, as in "batas_bawah: 75,5,".
-FLOW_DECIMAL = re.compile(r":[ \t]+(-?\d+,\d+)[ \t]*(?=[,}\]])")
-
-
 def flow_decimal_comma(text: str) -> tuple[int, str] | None:
-    """Return the line and text of a decimal-comma number inside { } or [ ], or None.
+    """Return the line and text of a decimal-comma number in a { } mapping, or None.
 
-    Inside brackets YAML splits ``75,5`` at the comma into 75 and a second
-    entry 5, with no syntax error. Quoted text is not looked at.
+    Inside { } YAML splits ``batas_bawah: 75,5`` at the comma into the value
+    75 and a second key 5, with no syntax error. The parser's tokens show it:
+    a key's whole-number value, a comma and digits, with no space between.
+    Comments, quoted text and block text produce no such tokens. A list such
+    as ``[1,2]`` is left alone, because it may well be meant.
     """
-    for number, line in enumerate(text.splitlines(), start=1):
-        unquoted = re.sub(r"\"[^\"]*\"|'[^']*'", '""', line.split(" #", 1)[0])
-        for match in FLOW_DECIMAL.finditer(unquoted):
-            before = unquoted[:match.start()]
-            if before.count("{") + before.count("[") > before.count("}") + before.count("]"):
-                return number, match.group(1)
+    try:
+        tokens = list(yaml.scan(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    for index, token in enumerate(tokens[:-3]):
+        value, comma, digits = tokens[index + 1:index + 4]
+        if (isinstance(token, yaml.ValueToken) and _plain_digits(value, signed=True)
+                and isinstance(comma, yaml.FlowEntryToken)
+                and comma.start_mark.index == value.end_mark.index
+                and _plain_digits(digits, signed=False)
+                and digits.start_mark.index == comma.end_mark.index):
+            return value.start_mark.line + 1, f"{value.value},{digits.value}"
     return None
+
+
+def _plain_digits(token: yaml.Token, signed: bool) -> bool:
+    """Return whether ``token`` is unquoted text of digits, with a minus sign when ``signed``."""
+    pattern = r"-?\d+" if signed else r"\d+"
+    return (isinstance(token, yaml.ScalarToken) and token.plain
+            and re.fullmatch(pattern, token.value) is not None)
 
 
 def syntax_reason(exc: yaml.YAMLError, text: str | None = None) -> str:
@@ -153,7 +165,9 @@ def syntax_reason(exc: yaml.YAMLError, text: str | None = None) -> str:
         reason = ("titik dua di tempat yang tidak boleh. Mungkin indentasi baris ini salah, "
                   "atau teks yang memuat \": \" perlu diapit tanda kutip.")
     elif (("expected <block end>" in problem or "did not find expected key" in problem)
-          and _line(text, mark).count('"') > 2):
+          and "<scalar>" in problem
+          and _line(text, mark)[:mark.column].rstrip().endswith('"')):
+        # The parser stops right after the quote that ended the text early.
         reason = ("teks dalam tanda kutip dua memuat tanda kutip dua lagi, sehingga teksnya "
                   "berakhir di tengah baris. Apit teks itu dengan tanda kutip tunggal ('), "
                   "atau tulis tanda kutip di dalamnya sebagai \\\".")
@@ -216,7 +230,10 @@ def _unclosed_quote_before(text: str | None, mark) -> int | None:
         return None
     lines = text.splitlines()
     for index in range(min(mark.line, len(lines)) - 1, -1, -1):
-        if lines[index].replace('\\"', "").count('"') % 2:
+        line = lines[index].replace('\\"', "")
+        if line.lstrip().startswith("#"):
+            continue
+        if line.count('"') % 2:
             return index + 1
     return None
 

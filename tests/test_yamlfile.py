@@ -118,8 +118,9 @@ def test_describe_value(value, expected):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("skala:\n  - {batas_bawah: 75,5, kategori: Tinggi}\n",
-     "baris 2: 75,5 di dalam kurung { } atau [ ] terbaca sebagai dua isian"),
+     "baris 2: 75,5 di dalam kurung { } terbaca sebagai dua isian"),
     ("target: {tahun: 2026, nilai: 92,5}\n", "tulis 92.5 dengan titik"),
+    ("skala:\n  - {batas_bawah:\n      75,5, kategori: Tinggi}\n", "baris 3: 75,5"),
 ])
 def test_decimal_comma_in_brackets_named(tmp_path, text, expected):
     assert expected in read(tmp_path, text)
@@ -130,6 +131,9 @@ def test_decimal_comma_in_brackets_named(tmp_path, text, expected):
     "tahun: [2024,2025]\n",
     "catatan: {teks: \"75,5, lalu\"}\n",
     "nilai: 75,5\n",
+    "# contoh: {batas_bawah: 75,5, kategori: Tinggi}\nnilai: 1\n",
+    "analisis:\n  IKU-1:\n    penyebab: |\n      Naik [TW1: 70,5, TW2: 75].\n",
+    "triwulan: [1,2]\n",
 ])
 def test_commas_outside_that_case_accepted(tmp_path, text):
     path = tmp_path / "parameter.yaml"
@@ -156,3 +160,16 @@ def test_more_syntax_errors_in_indonesian(tmp_path, text, expected):
     message = read(tmp_path, text)
     assert expected in message
     assert "pesan pengurai YAML" not in message
+
+
+@pytest.mark.parametrize(("text", "expected", "not_expected"), [
+    # Quotes on a misindented line do not make it a quote problem.
+    ("analisis:\n  IKU-1:\n    penyebab: a\n   upaya: [\"satu\", \"dua\"]\n",
+     "indentasi tidak sejajar", "tanda kutip dua lagi"),
+    # A quote in a comment is not a quote left open.
+    ("# kutip \" di komentar\nsatuan: %\n", "nilai diawali %", "Periksa juga tanda kutip"),
+])
+def test_syntax_reason_not_misled_by_quotes(tmp_path, text, expected, not_expected):
+    message = read(tmp_path, text)
+    assert expected in message
+    assert not_expected not in message
