@@ -50,7 +50,7 @@ class DataError(IkuError):
         A batch summary shows one line per report, so a report that failed on
         data changed during the batch still names the file, row and value.
         """
-        texts = self._error_texts(limit)
+        texts = [text.rstrip(".") for text in self._error_texts(limit)]
         return f"{self} Kesalahan pertama: {'; '.join(texts)}." if texts else str(self)
 
     def _error_texts(self, limit: int) -> list[str]:

@@ -872,7 +872,8 @@ def _compare_pages(notebook: Path, pages: dict[str, Path], code_changed: bool,
     Only a report made by ``iku-nb laporan`` must have its HTML beside it.
     Beside a notebook that papermill ran directly, an HTML page without the
     iku-nb generator mark was made by another tool, such as ``jupyter
-    nbconvert``, so it is named in ``notes`` and not compared.
+    nbconvert``, and so was any PDF, so they are named in ``notes`` and not
+    compared.
     """
     problems = []
     for kind, made in pages.items():
@@ -886,6 +887,12 @@ def _compare_pages(notebook: Path, pages: dict[str, Path], code_changed: bool,
             notes.append(f"{published.name} tidak dibuat oleh iku-nb (tidak bertanda "
                          f"{GENERATOR_MARK}), misalnya oleh jupyter nbconvert, jadi tidak "
                          "dibandingkan; angkanya tetap diperiksa dari notebook")
+            continue
+        if kind == "pdf" and not published_by_run:
+            # iku-nb makes a PDF only in `iku-nb laporan`, which always records a manifest.
+            notes.append(f"{published.name} di samping notebook tanpa manifest tidak dibuat oleh "
+                         "iku-nb laporan, jadi tidak dibandingkan; angkanya tetap diperiksa dari "
+                         "notebook")
             continue
         if published.read_bytes() == made.read_bytes():
             continue

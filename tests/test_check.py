@@ -755,3 +755,4 @@ def test_data_error_line_names_first_errors(folder):
     assert ("Kesalahan pertama: konflik.csv baris 2 kolom tanggal_kejadian nilai '29/02/2025': "
             "Tanggal '29/02/2025' tidak dapat dibaca.") in line
     assert "\n" not in line
+    assert ".." not in line

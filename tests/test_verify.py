@@ -787,6 +787,17 @@ def test_plain_papermill_notebook_with_nbconvert_page(made, tmp_path, capsys):
     assert "Hasil: COCOK." in out
 
 
+def test_plain_papermill_notebook_with_other_pdf(made, tmp_path, capsys):
+    # iku-nb makes PDFs only with a manifest, so this one came from another tool.
+    notebook = run_papermill_directly(made, tmp_path)
+    notebook.with_suffix(".pdf").write_bytes(b"%PDF-1.7 dari alat lain\n")
+    status = main(["verifikasi", str(notebook)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert status == 0, out
+    assert ("laporan_tahunan.pdf di samping notebook tanpa manifest tidak dibuat oleh iku-nb "
+            "laporan, jadi tidak dibandingkan") in out
+
+
 def test_iku_page_carries_generator_mark(made):
     assert GENERATOR_MARK in made["html"].read_text(encoding="utf-8")
 
