@@ -101,7 +101,9 @@ def parse_parameters(raw: dict[str, Any], katalog: Katalog | None = None,
                 "laporan periode lain. Pakai berkas parameter periode itu, atau tulis "
                 f"analisis untuk {period.label} dengan periode: \"{period.slug}\"")
     if problems:
-        raise ParameterError("Parameter tidak sah:\n" + "\n".join(f"  - {p}" for p in problems))
+        # A problem of several lines, such as the analisis example, stays inside its item.
+        items = ("  - " + problem.replace("\n", "\n    ") for problem in problems)
+        raise ParameterError("Parameter tidak sah:\n" + "\n".join(items))
     if analisis:
         # Kept with the texts, so that the notebook a run passes them to checks it again.
         analisis = {PERIOD_KEY: written_for, **analisis}

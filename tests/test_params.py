@@ -78,6 +78,8 @@ def test_analysis_as_text_points_to_papermill_y():
         parse_parameters({"tahun": 2025, "analisis": '{"IKU-1": {"penyebab": "x"}}'})
     text = str(error.value)
     assert "  - analisis tertulis sebagai teks" in text
+    # The example under it is indented inside its item.
+    assert "\n      analisis:\n        periode: \"2025\"" in text
     assert ("  - bila teks itu berasal dari papermill -p, berikan analisis dengan papermill -y "
             "dalam bentuk YAML") in text
 
