@@ -89,10 +89,6 @@ _OS_CAUSES = {
 }
 
 
-# The errno numbers whose cause os_cause writes in Indonesian.
-OS_CAUSE_ERRNOS = frozenset(getattr(errno, name) for name in _OS_CAUSES if hasattr(errno, name))
-
-
 def os_cause(exc: OSError) -> str:
     """Return why a file operation failed, in Indonesian, with the errno name for support staff.
 
@@ -104,6 +100,17 @@ def os_cause(exc: OSError) -> str:
     return f"{cause} ({name or 'tanpa kode'})"
 
 
+def is_file_error(exc: BaseException) -> bool:
+    """Return whether ``exc`` is an error reading or writing a file that os_cause can explain.
+
+    It names a file or has a known errno. TimeoutError is an OSError with
+    neither, so it is not one.
+    """
+    if not isinstance(exc, OSError):
+        return False
+    return bool(exc.filename) or errno.errorcode.get(exc.errno or 0, "") in _OS_CAUSES
+
+
 def failure_reason(exc: BaseException, folder: Path | None = None) -> str:
     """Return why a run failed, in Indonesian for an error reading or writing a file.
 
@@ -111,8 +118,7 @@ def failure_reason(exc: BaseException, folder: Path | None = None) -> str:
     to a full disk does not. Any other error, a broken connection to a
     kernel included, keeps its type and message, marked as internal.
     """
-    name = errno.errorcode.get(getattr(exc, "errno", None) or 0, "")
-    if not isinstance(exc, OSError) or not (exc.filename or name in _OS_CAUSES):
+    if not is_file_error(exc):
         return f"galat internal: {type(exc).__name__}: {exc}"
     if exc.filename:
         where = f" {exc.filename}"

@@ -21,7 +21,7 @@ from typing import Any
 import iku_nb.quick_imports  # noqa: F401 - before anything imports nbformat
 from iku_nb import api, manifest, registry
 from iku_nb.dataset import Dataset, inspect, load, sha256
-from iku_nb.errors import OS_CAUSE_ERRNOS, RunError, failure_reason, os_cause
+from iku_nb.errors import RunError, failure_reason, is_file_error, os_cause
 from iku_nb.kernel import KERNEL_ARGUMENTS, KERNEL_NAME, KernelDied, WarmKernel
 from iku_nb.params import RunParameters
 from iku_nb.paths import NOTEBOOK_DIR, STAGING, resolve
@@ -414,7 +414,7 @@ def _cause(exc: Exception, folder: Path | None = None) -> str:
     if isinstance(exc, CellTimeoutError):
         return ("sebuah sel notebook tidak selesai dalam batas waktu eksekusinya "
                 f"({type(exc).__name__})")
-    if isinstance(exc, OSError) and (exc.filename or exc.errno in OS_CAUSE_ERRNOS):
+    if is_file_error(exc):
         # The operating system's own text is English.
         return failure_reason(exc, folder)
     return f"{type(exc).__name__}: {exc}"
