@@ -128,8 +128,7 @@ class Laporan:
         the same from JupyterLab, papermill or the ``iku-nb`` command.
         """
         data_dir = resolve(data)
-        katalog_path = None if katalog in (None, "") else resolve(katalog)
-        dataset = load(data_dir, katalog_path)
+        dataset = _load_inputs(data, katalog)
         params = parse_parameters(
             {"tahun": tahun, "triwulan": triwulan, "bidang": bidang, "data": str(data_dir),
              "analisis": analisis}, dataset.katalog)
@@ -180,7 +179,8 @@ class Laporan:
             raise
         arguments = {k: v for k, v in raw.items() if k in allowed}
         if "bidang" in allowed:
-            require_bidang(arguments.get("bidang"), lambda: _katalog_of(arguments))
+            require_bidang(arguments.get("bidang"), lambda: _load_inputs(
+                arguments.get("data", "data"), arguments.get("katalog")).katalog)
         laporan = cls.siapkan(**arguments)
         namespace[CHECKED_NAMES] = (names_before, candidates)
         return laporan
@@ -597,11 +597,9 @@ def _national_standard(c: Comparison) -> dict | None:
             "banding": gap is not None, "terpenuhi": met, "selisih": selisih(gap, c.desimal)}
 
 
-def _katalog_of(arguments: dict):
-    """Return the catalogue that the report parameters ``arguments`` read."""
-    katalog = arguments.get("katalog")
-    return load(resolve(arguments.get("data", "data")),
-                None if katalog in (None, "") else resolve(katalog)).katalog
+def _load_inputs(data: str, katalog: str | None) -> Dataset:
+    """Load the data folder and catalogue that a report's parameters name."""
+    return load(resolve(data), None if katalog in (None, "") else resolve(katalog))
 
 
 def _date_text(column: str | None, value: str | None) -> str:
