@@ -126,13 +126,7 @@ def _check_year_end_target(rows: Rows) -> None:
     Triwulan IV is counted from 1 January to 31 December, as the year is,
     so the two reports would print different capaian for the same counts.
     """
-    periods: dict[tuple, dict] = {}
-    for record in rows.records:
-        key = (record["kode_indikator"], record["tahun"])
-        if None in key or not record["periode_sah"] or record["triwulan"] not in (None, 4):
-            continue
-        periods.setdefault(key, {}).setdefault(record["triwulan"], record)
-    for (kode, tahun), found in periods.items():
+    for (kode, tahun), found in _periods_by_indicator_year(rows.records).items():
         quarter, year = found.get(4), found.get(None)
         if quarter is None or quarter["target"] is None:
             continue
@@ -190,13 +184,8 @@ def _check_cumulative_rekap(rows: Rows) -> None:
     row is read for its own period, so a contradiction would print two
     different figures for the same cases.
     """
-    periods: dict[tuple, dict] = {}
-    for record in rows.records:
-        counts = (record["pembilang"], record["penyebut"])
-        key = (record["kode_indikator"], record["tahun"])
-        if None in key or None in counts or not record["periode_sah"]:
-            continue
-        periods.setdefault(key, {}).setdefault(record["triwulan"], record)
+    periods = _periods_by_indicator_year(rows.records,
+                                         lambda record: None not in _counts(record))
     for (kode, tahun), found in periods.items():
         ordered = [found[q] for q in (1, 2, 3, 4) if q in found]
         if None in found:
@@ -222,6 +211,22 @@ def _check_cumulative_rekap(rows: Rows) -> None:
                     f"kecil dari {_rekap_period(earlier['triwulan'])} di baris "
                     f"{earlier['baris']} ({_counts_text(earlier)}). Angka triwulan "
                     "kumulatif sejak Januari, jadi tidak pernah turun.", ids=(kode,))
+
+
+def _periods_by_indicator_year(records: list[dict], keep=None) -> dict[tuple, dict]:
+    """Group records by indicator and year, then by triwulan (None for the year's row).
+
+    Records with an invalid period, and those that ``keep`` rejects, are left
+    out. Of two rows for one period the first counts, as the duplicate is
+    reported on its own.
+    """
+    periods: dict[tuple, dict] = {}
+    for record in records:
+        key = (record["kode_indikator"], record["tahun"])
+        if None in key or not record["periode_sah"] or (keep and not keep(record)):
+            continue
+        periods.setdefault(key, {}).setdefault(record["triwulan"], record)
+    return periods
 
 
 def _counts(record: dict) -> tuple[int, int]:
