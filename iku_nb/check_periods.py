@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from iku_nb.catalogue import Katalog
@@ -213,7 +214,8 @@ def _check_cumulative_rekap(rows: Rows) -> None:
                     "kumulatif sejak Januari, jadi tidak pernah turun.", ids=(kode,))
 
 
-def _periods_by_indicator_year(records: list[dict], keep=None) -> dict[tuple, dict]:
+def _periods_by_indicator_year(records: list[dict], keep: Callable[[dict], bool] | None = None
+                               ) -> dict[tuple, dict]:
     """Group records by indicator and year, then by triwulan (None for the year's row).
 
     Records with an invalid period, and those that ``keep`` rejects, are left

@@ -352,10 +352,9 @@ def _execute(spec: ReportSpec, notebook: Path, parameters: dict, work: Path,
     def run():
         # nbclient leaves a kernel manager that it was given running.
         manager = {} if kernel is None else {"km": kernel.prepare(work)}
-        # papermill's cwd changes the folder of the whole process, which the
-        # other reports of a Dask worker's threads share. nbclient starts a
-        # new kernel in resources' metadata.path instead, and a kept kernel
-        # has moved to ``work`` in prepare().
+        # papermill's cwd argument would change the folder of the whole process,
+        # which a Dask worker's threads share. A new kernel starts in resources'
+        # metadata.path instead, and a kept kernel moves to ``work`` in prepare().
         return papermill.execute_notebook(
             str(template), str(notebook), parameters=parameters,
             resources={"metadata": {"path": str(work)}},

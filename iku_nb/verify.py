@@ -870,10 +870,9 @@ def _compare_pages(notebook: Path, pages: dict[str, Path], code_changed: bool,
     A page equal to ``rerun_pages`` (made from the re-run, given when the
     notebook's cells differ) is the original, and the notebook was edited.
     Only a report made by ``iku-nb laporan`` must have its HTML beside it.
-    Beside a notebook that papermill ran directly, an HTML page without the
-    iku-nb generator mark was made by another tool, such as ``jupyter
-    nbconvert``, and so was any PDF, so they are named in ``notes`` and not
-    compared.
+    Beside a notebook that papermill ran directly, any PDF and an HTML page
+    without the iku-nb generator mark come from another tool, such as
+    ``jupyter nbconvert``. They are named in ``notes`` and not compared.
     """
     problems = []
     for kind, made in pages.items():

@@ -528,7 +528,7 @@ def test_failure_reason_cases(error, expected):
 
 
 def test_failure_reason_names_folder_without_file():
-    # A write to a full disk names no file, so the report's folder is named.
+    # A write to a full disk names no file, so the folder given is named.
     error = OSError(errno.ENOSPC, "No space left on device")
     assert failure_reason(error, Path("/keluaran/2025")) == (
         "berkas di /keluaran/2025 tidak dapat dibaca atau ditulis: ruang disk habis (ENOSPC)")

@@ -267,8 +267,8 @@ def test_failure_cause_of_timeouts_and_full_disk():
                                  "eksekusinya (CellTimeoutError)")
     # The kernel's own timeout is already in Indonesian, and names no file.
     assert _cause(TimeoutError("kernel tidak menjawab")) == "TimeoutError: kernel tidak menjawab"
-    full = OSError(errno.ENOSPC, "No space left on device")
-    assert _cause(full, Path("/keluaran/.sementara/2025-x")) == (
+    full_disk = OSError(errno.ENOSPC, "No space left on device")
+    assert _cause(full_disk, Path("/keluaran/.sementara/2025-x")) == (
         "berkas di /keluaran/.sementara/2025-x tidak dapat dibaca atau ditulis: ruang disk "
         "habis (ENOSPC)")
 

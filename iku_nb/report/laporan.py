@@ -160,9 +160,10 @@ class Laporan:
         come from the analyst's own later cells.
         """
         checked = namespace.get(CHECKED_NAMES)
-        first_build = not (isinstance(checked, tuple) and len(checked) == 2
-                           and checked[0] is names_before)
-        candidates = frozenset(namespace) if first_build else checked[1]
+        if isinstance(checked, tuple) and len(checked) == 2 and checked[0] is names_before:
+            candidates = checked[1]
+        else:
+            candidates = frozenset(namespace)
         added = {n for n in set(namespace) - names_before
                  if not n.startswith("_") and n not in ("names_before", "nama_awal")
                  and not isinstance(namespace[n], Laporan)
