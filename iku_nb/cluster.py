@@ -76,11 +76,22 @@ class DaskPool:
         self.fresh_kernel = fresh_kernel
         try:
             self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
-        except (OSError, TimeoutError, ValueError) as exc:
+        except ValueError as exc:
+            # distributed's own reason ("missing port number", "unknown address
+            # scheme") is English, so it is logged, and the message shows the
+            # expected form of an address.
+            log.info("alamat Dask %s ditolak distributed: %s", address, exc)
             raise RunError(
-                f"Tidak dapat terhubung ke penjadwal Dask {address} dalam {CONNECT_TIMEOUT} "
-                f"detik ({type(exc).__name__}: {exc}). Periksa alamat --cluster, misalnya "
-                "tcp://10.0.0.5:8786, dan pastikan `dask scheduler` berjalan di sana.") from None
+                f"Alamat --cluster {address!r} tidak sah: tulis skema, host dan port, misalnya "
+                "tcp://10.0.0.5:8786.") from None
+        except (OSError, TimeoutError) as exc:
+            log.info("sambungan ke penjadwal Dask %s gagal: %s: %s", address,
+                     type(exc).__name__, exc)
+            raise RunError(
+                f"Tidak dapat terhubung ke penjadwal Dask {address}: tidak ada jawaban dalam "
+                f"{CONNECT_TIMEOUT} detik. Periksa alamat --cluster, misalnya "
+                "tcp://10.0.0.5:8786, dan pastikan `dask scheduler` berjalan di sana dan "
+                "portnya dapat dicapai dari mesin ini.") from None
         try:
             self.client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as exc:

@@ -61,7 +61,22 @@ def test_laporan_unreachable_scheduler(tmp_path):
     assert finished.returncode == 2
     message = " ".join(finished.stderr.split())
     assert f"Tidak dapat terhubung ke penjadwal Dask tcp://127.0.0.1:{port}" in message
+    assert "tidak ada jawaban dalam 10 detik" in message
+    assert "Timed out" not in message
     assert "Periksa alamat --cluster" in message
+    assert "Traceback" not in finished.stderr
+    assert not (output / "2025").exists()
+
+
+def test_laporan_invalid_cluster_address(tmp_path):
+    output = tmp_path / "keluaran"
+    finished = laporan("--tahun", "2025", "--output", str(output),
+                       "--cluster", "tcp//127.0.0.1", cwd=tmp_path)
+    assert finished.returncode == 2
+    message = " ".join(finished.stderr.split())
+    assert "Alamat --cluster 'tcp//127.0.0.1' tidak sah" in message
+    assert "tcp://10.0.0.5:8786" in message
+    assert "missing port" not in message
     assert "Traceback" not in finished.stderr
     assert not (output / "2025").exists()
 
