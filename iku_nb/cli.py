@@ -568,7 +568,10 @@ def _verify_one(out: Console, notebook: Path, args: argparse.Namespace,
                   "kode saat laporan dibuat.")
         return 1
     outcome.append("tidak cocok")
-    if wrong or texts:
+    if result.replaced_report is not None:
+        out.print(f"Hasil: TIDAK COCOK. Notebook di folder ini bukan laporan "
+                  f"{result.replaced_report}, jadi angka laporan itu tidak diperiksa.")
+    elif wrong or texts:
         if result.changes:
             cause = "; lihat perubahan di atas"
         elif not recorded:

@@ -123,6 +123,8 @@ REGISTRY_SHAPE = ListOf(Fields({
                    type(None)),
     "baris_anggaran": (ListOf(dict), type(None)),
 }, required=("kode", "tahun")), name=_record_name)
+# The parameters that tell one report from another.
+REPORT_KEYS = ("tahun", "triwulan", "bidang")
 # The advice to an auditor for a notebook whose records are damaged.
 ASK_ORIGINAL = "Minta notebook aslinya dari pembuat laporan, lalu verifikasi notebook itu."
 
@@ -168,6 +170,9 @@ class Verification:
     rerun: bool = False
     # Code cells that differ from the re-run where the changes listed may explain why.
     changed_cells: list[int] = field(default_factory=list)
+    # The report that the manifest beside the notebook records, when the
+    # notebook is a run of another report, such as another tahun.
+    replaced_report: str | None = None
 
     @property
     def mismatches(self) -> list[Comparison]:
@@ -385,6 +390,13 @@ def _verify(path: Path, data: Path | None, katalog: Path | None,
         elif embedded is None:
             # With the notebook's manifest, the differences name the field instead.
             result.problems.append(f"{side.path.name} rusak: {problem}")
+    replaced = _other_report(notebook, embedded, papermill, usable_side, side)
+    if replaced is not None:
+        # The folder's manifest describes another report, so the notebook is
+        # run again with its own parameters and explained by its own manifest.
+        result.replaced_report, problem = replaced
+        result.problems.append(problem)
+        usable_side = None
     # The manifests that explain changes since the report was made, with their
     # names for messages. Where two copies disagree, neither explains anything.
     explainers = [(name, record) for name, record in
@@ -461,7 +473,8 @@ def _verify(path: Path, data: Path | None, katalog: Path | None,
             rerun_pages = render(made.node, spec, current.katalog, work / "ulang", formats)
         result.problems += _compare_pages(notebook, pages, bool(page_changes), result.notes,
                                           published_by_run=recorded is not None,
-                                          rerun_pages=rerun_pages)
+                                          rerun_pages=rerun_pages, recorded_files=side.files,
+                                          manifest_name=side.path.name)
     return result
 
 
@@ -838,6 +851,42 @@ def _check_beside(notebook: Path, embedded: dict | None, records: list[dict],
     return problems
 
 
+def _other_report(notebook: Path, embedded: dict | None, papermill: dict,
+                  side: dict | None, side_file: SideManifest) -> tuple[str, str] | None:
+    """Find a notebook that replaced the report that the manifest beside it records.
+
+    The notebook's period and bidang are the parameters papermill recorded in
+    it. It is another report when they differ from the manifest's, its
+    SHA-256 is not the one the manifest records, and its own manifest, if
+    any, agrees with papermill (else a manifest was edited, which
+    compare_manifests names). Returns the label of the report that the
+    folder's manifest records and the problem to show, or None.
+    """
+    if side is None or not papermill:
+        return None
+    if side_file.files.get(notebook.name) == sha256(notebook):
+        return None
+    if embedded is not None and any(embedded.get("parameter", {}).get(key) != papermill.get(key)
+                                    for key in REPORT_KEYS):
+        return None
+    published = side.get("parameter") or {}
+    if all(papermill.get(key) == published.get(key) for key in REPORT_KEYS):
+        return None
+    own_label, published_label = _report_label(papermill), _report_label(published)
+    return published_label, (
+        f"{notebook.name} adalah laporan {own_label}, sedangkan {side_file.path.name} di folder "
+        f"ini mencatat laporan {published_label}: notebook itu diganti dengan notebook laporan "
+        f"lain. Angka di bawah adalah angka notebook itu, bukan angka laporan "
+        f"{published_label} yang diterbitkan. {ASK_ORIGINAL}")
+
+
+def _report_label(parameters: dict) -> str:
+    """Return the period and bidang of a report's parameters, as "tahun 2024 triwulan 2"."""
+    parts = [f"{key} {parameters[key]}" for key in REPORT_KEYS
+             if parameters.get(key) not in (None, "")]
+    return " ".join(parts) or "tanpa tahun"
+
+
 def _check_registry_beside(notebook: Path, records: list[dict]) -> list[str]:
     """Compare the value registry in the notebook with ``<report>.angka.json`` beside it."""
     angka = notebook.with_name(notebook.name.removesuffix(".ipynb") + manifest.REGISTRY_SUFFIX)
@@ -862,13 +911,18 @@ def _check_registry_beside(notebook: Path, records: list[dict]) -> list[str]:
 
 def _compare_pages(notebook: Path, pages: dict[str, Path], code_changed: bool,
                    notes: list[str], published_by_run: bool,
-                   rerun_pages: dict[str, Path] | None = None) -> list[str]:
+                   rerun_pages: dict[str, Path] | None = None,
+                   recorded_files: dict[str, str] | None = None,
+                   manifest_name: str = "") -> list[str]:
     """Compare the published HTML and PDF with the ones made again from the published notebook.
 
     The same notebook and code give the same bytes, so a page that differs was
     edited after it was made, unless the code, catalogue or a library changed.
     A page equal to ``rerun_pages`` (made from the re-run, given when the
     notebook's cells differ) is the original, and the notebook was edited.
+    So is a page whose SHA-256 is the one that ``recorded_files`` (the file
+    list of the manifest ``manifest_name`` beside the notebook) records for
+    it, when the notebook's own SHA-256 differs from the one recorded.
     Only a report made by ``iku-nb laporan`` must have its HTML beside it.
     Beside a notebook that papermill ran directly, any PDF and an HTML page
     without the iku-nb generator mark come from another tool, such as
@@ -897,8 +951,13 @@ def _compare_pages(notebook: Path, pages: dict[str, Path], code_changed: bool,
             continue
         if rerun_pages is not None and published.read_bytes() == rerun_pages[kind].read_bytes():
             continue
+        # When the page has the SHA-256 that the manifest records and the
+        # notebook does not, the page is the original and the notebook changed.
+        recorded_files = recorded_files or {}
+        as_recorded = (recorded_files.get(published.name) == sha256(published)
+                       and recorded_files.get(notebook.name) != sha256(notebook))
         where = ""
-        if kind == "html":
+        if kind == "html" and not as_recorded:
             places = changed_places(visible_text(published.read_text(encoding="utf-8")),
                                     visible_text(made.read_text(encoding="utf-8")))
             if places:
@@ -907,9 +966,14 @@ def _compare_pages(notebook: Path, pages: dict[str, Path], code_changed: bool,
                 more = len(places) - PLACES_SHOWN
                 where = (f" ({len(places)} tempat berbeda: {quoted}"
                          + (f"; dan {more} tempat lain" if more > 0 else "") + ")")
-        cause = ("berkas itu diubah sesudah dibuat, atau kode, katalog atau versi pustaka yang "
-                 "berubah (lihat perubahan di atas) membuatnya lain" if code_changed
-                 else "berkas itu diubah sesudah dibuat")
+        if as_recorded:
+            cause = (f"{published.name} sama dengan yang tercatat di {manifest_name}, jadi "
+                     f"{notebook.name} yang diubah atau diganti sesudah laporan dibuat")
+        elif code_changed:
+            cause = ("berkas itu diubah sesudah dibuat, atau kode, katalog atau versi pustaka "
+                     "yang berubah (lihat perubahan di atas) membuatnya lain")
+        else:
+            cause = "berkas itu diubah sesudah dibuat"
         problems.append(f"{published.name} berbeda dengan {kind.upper()} yang dibuat ulang dari "
                         f"{notebook.name}{where}: {cause}")
     return problems

@@ -773,6 +773,42 @@ def test_plain_papermill_notebook_verified(made, tmp_path, capsys):
     assert "Hasil: COCOK." in out
 
 
+def test_replaced_notebook_blamed_not_page(made, tmp_path, capsys):
+    # The published HTML still has the SHA-256 that the manifest records.
+    folder = copy_report(made, tmp_path)
+    shutil.copy(run_papermill_directly(made, tmp_path), folder / "laporan_tahunan.ipynb")
+    status = main(["verifikasi", str(folder)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert status == 1, out
+    assert ("laporan_tahunan.html berbeda dengan HTML yang dibuat ulang dari "
+            "laporan_tahunan.ipynb: laporan_tahunan.html sama dengan yang tercatat di "
+            "laporan_tahunan.manifest.json, jadi laporan_tahunan.ipynb yang diubah atau "
+            "diganti sesudah laporan dibuat") in out
+    assert "berkas itu diubah sesudah dibuat" not in out
+    assert "teksnya tertulis" not in out
+
+
+def test_notebook_of_other_year_named_first(made, tmp_path, capsys):
+    folder = copy_report(made, tmp_path)
+    other = tmp_path / "2024.ipynb"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / "laporan_tahunan.ipynb"), str(other),
+        parameters={"tahun": 2024, "data": str(made["data"])}, progress_bar=False,
+        kernel_name="python3")
+    shutil.copy(other, folder / "laporan_tahunan.ipynb")
+    status = main(["verifikasi", str(folder)])
+    out = capsys.readouterr().out
+    assert status == 1, out
+    problems = [" ".join(line.split()) for line in out.split("Masalah: ")[1:]]
+    assert problems[0].startswith(
+        "laporan_tahunan.ipynb adalah laporan tahun 2024, sedangkan "
+        "laporan_tahunan.manifest.json di folder ini mencatat laporan tahun 2025: notebook itu "
+        "diganti dengan notebook laporan lain."), problems[0]
+    verdict = " ".join(out[out.index("Hasil:"):].split())
+    assert verdict == ("Hasil: TIDAK COCOK. Notebook di folder ini bukan laporan tahun 2025, "
+                       "jadi angka laporan itu tidak diperiksa.")
+
+
 def test_plain_papermill_notebook_with_nbconvert_page(made, tmp_path, capsys):
     # The analyst's own `jupyter nbconvert --to html` page is not an edited iku-nb page.
     notebook = run_papermill_directly(made, tmp_path)
