@@ -477,11 +477,13 @@ def _drop_rows_with_other_delimiter(start: int | None, source: str, records: lis
 
 def _flag_rows_with_extra_cells(start: int | None, source: str, records: list[list],
                                 delimiter: str, problems: list[Problem]) -> None:
-    """Warn about data rows with more cells than the header whose extra cells are empty.
+    """Reject data rows with more cells than the header whose extra cells are empty.
 
-    An unquoted delimiter inside a value, as in ``Lembaga Kajian Hukum, Sosial``,
-    splits it in two and shifts every later cell to the right, so the errors
-    then name the wrong columns. Extra cells that are filled are reported by
+    An unquoted delimiter inside a value, as in ``Lembaga Kajian Hukum, Sosial``
+    or the decimal ``95,4`` in a comma-separated file, splits it in two and
+    shifts every later cell to the right. The shifted values may still pass
+    the column checks, as a target of 95 in the triwulan 4 column does, so
+    the row is an error. Extra cells that are filled are reported by
     :func:`_build`; this covers the case where the shift pushed only an empty
     cell past the header.
     """
@@ -495,14 +497,19 @@ def _flag_rows_with_extra_cells(start: int | None, source: str, records: list[li
         return
     opening = (f"Baris {rows[0]} berisi" if len(rows) == 1
                else f"{len(rows)} baris data (baris {row_list(rows)}) berisi")
+    first = records[rows[0] - 1]
+    decimal = (" Angka desimal dengan koma, seperti 95,4, juga terbelah begitu: tulis "
+               '"95,4" dengan tanda kutip ganda, atau simpan berkas dengan pemisah \';\'.'
+               if delimiter == "," else "")
     problems.append(Problem(
         "baris-lebih-sel", source,
-        f"{opening} lebih banyak sel daripada judul kolom ({width}). Bila nilai-nilainya "
-        f"bergeser ke kolom sebelah kanan, sebuah sel berisi {delimiter!r} tanpa tanda "
-        'kutip: beri tanda kutip ganda pada sel itu, misalnya "Lembaga Kajian Hukum, '
-        'Sosial dan Lingkungan".',
-        row=rows[0], value=str(len(records[rows[0] - 1])),
-        expected=f"{width} sel, sebanyak judul kolom", severity=WARNING))
+        f"{opening} lebih banyak sel daripada judul kolom ({width}), jadi nilai-nilai "
+        f"sesudah sebuah sel berisi {delimiter!r} tanpa tanda kutip bergeser ke kolom sebelah "
+        "kanan dan baris itu tidak dapat dibaca dengan benar. Beri tanda kutip ganda pada sel "
+        'itu, misalnya "Lembaga Kajian Hukum, Sosial dan Lingkungan".' + decimal
+        + f" Isi baris {rows[0]}: {delimiter.join(str(cell) for cell in first)}",
+        row=rows[0], value=str(len(first)),
+        expected=f"{width} sel, sebanyak judul kolom"))
 
 
 def _open_workbook(path: Path, data_only: bool):

@@ -552,9 +552,29 @@ def test_unquoted_delimiter_shift_explained(folder):
     _, problems = read_tables(folder)
     assert codes(problems) == ["baris-lebih-sel"]
     problem = problems[0]
-    assert not problem.is_error
+    # The shifted values pass the column checks, so only this error stops the run.
+    assert problem.is_error
     assert (problem.row, problem.value) == (3, "6")
     assert problem.message.startswith("Baris 3 berisi lebih banyak sel daripada judul kolom (5)")
+    assert "Isi baris 3: ORG-002,Lembaga Kajian, Kebijakan Daerah," in problem.message
+
+
+def test_unquoted_decimal_comma_shift_rejected(folder):
+    # In a comma-separated target table, 95,4 becomes target 95 for triwulan 4.
+    path = folder / "target.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    # Every other decimal is quoted, as a spreadsheet writes it.
+    rows = [",".join(f'"{cell}"' if "," in cell else cell for cell in line.split(";"))
+            for line in lines]
+    rows.append("IKU-3,2025,95,4,")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    _, problems = read_tables(folder)
+    assert codes(problems) == ["baris-lebih-sel"]
+    problem = problems[0]
+    assert problem.is_error
+    assert problem.row == len(rows)
+    assert f"Isi baris {len(rows)}: IKU-3,2025,95,4," in problem.message
+    assert 'tulis "95,4" dengan tanda kutip ganda' in problem.message
 
 
 def test_foreign_sheet_in_table_workbook_warned(folder):
