@@ -108,17 +108,27 @@ def _number_or_text(value: object) -> Decimal | str | None:
     return value.strip() if isinstance(value, str) else None
 
 
+# The spaces that may group thousands: plain, no-break and narrow no-break.
+_SPACES = re.compile(r"[ \u00a0\u202f]")
+_SPACE_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d*)?")
+
+
 def parse_number(value: object) -> Decimal | None:
     """Read a number written with a decimal comma or point (``72,5``, ``72.5``, ``80%``).
 
     With both separators the last one is the decimal mark and the other must
-    group thousands (``1.234,5`` or ``1,234.5``); anything else is None.
+    group thousands (``1.234,5`` or ``1,234.5``), and so must a space
+    (``1 234,5``); anything else is None.
     """
     read = _number_or_text(value)
     if not isinstance(read, str):
         return read
     text = read.removesuffix("%").strip()
-    text = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    if _SPACES.search(text):
+        # A space may only group thousands (1 234,5), so "8 0" is not 80.
+        if not _SPACE_GROUPED.fullmatch(text):
+            return None
+        text = _SPACES.sub("", text)
     if "," in text and "." in text:
         thousands = "." if text.rfind(".") < text.rfind(",") else ","
         if not _GROUPED[thousands].match(text):

@@ -235,7 +235,8 @@ class Rows:
         parsed = parse_integer(value)
         if parsed is None:
             if isinstance(value, str) and THOUSANDS.fullmatch(value.strip()):
-                hint = " Tulis tanpa pemisah ribuan, misalnya 1000."
+                hint = (" Tulis tanpa pemisah ribuan, misalnya "
+                        f"{re.sub('[.,]', '', value.strip())}.")
             elif parse_number(value) is not None:
                 hint = f" Nilai itu pecahan, padahal {column} adalah bilangan bulat."
             elif (large := parse_scientific(value)) is not None and abs(large) > MAX_INTEGER:

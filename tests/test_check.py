@@ -271,6 +271,21 @@ def test_ambiguous_or_zero_target_warns(folder, written, code, text):
     assert text in problem.message
 
 
+def test_target_with_space_inside_rejected(folder):
+    # A space groups thousands only, so 8 0 is not read as 80.
+    replace(folder, "target.csv", "IKU-1;2025;85;", "IKU-1;2025;8 0;")
+    problem = only_problem(folder)
+    assert problem.is_error
+    assert (problem.row, problem.column, problem.value) == (5, "target", "8 0")
+
+
+def test_year_with_thousands_point_hint(folder):
+    replace(folder, "target.csv", "IKU-1;2025;85;", "IKU-1;2.025;85;")
+    problems = [p for p in inspect(folder).problems if p.row == 5 and p.column == "tahun"]
+    assert len(problems) == 1
+    assert "Tulis tanpa pemisah ribuan, misalnya 2025." in problems[0].message
+
+
 def test_target_with_percent_sign_reads(folder):
     replace(folder, "target.csv", "IKU-1;2025;85;", "IKU-1;2025;85%;")
     dataset = inspect(folder)

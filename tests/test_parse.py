@@ -55,6 +55,9 @@ def test_parse_date_rejects(value):
     ("1,234.5", Decimal("1234.5")),
     ("80%", Decimal("80")),
     (" 80 % ", Decimal("80")),
+    ("1 234,5", Decimal("1234.5")),
+    ("1\u00a0234", Decimal("1234")),
+    ("-1 234 567", Decimal("-1234567")),
     ("-5", Decimal("-5")),
     ("2025.0", Decimal("2025.0")),
     (72, Decimal("72")),
@@ -69,6 +72,7 @@ def test_parse_number_reads(value, expected):
 
 @pytest.mark.parametrize("value", [
     "abc", "1,2,3", "1.2.3", "1.23,4", "", True, float("nan"), float("inf"), None,
+    "8 0", "12 34", "1 2345",
 ])
 def test_parse_number_rejects(value):
     assert parse_number(value) is None
