@@ -14,6 +14,7 @@ import logging
 import math
 import os
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from rich.text import Text
@@ -572,7 +573,8 @@ def _timeout_seconds(value: str) -> float:
     """
     ambiguous = THOUSANDS.fullmatch(value.strip().lstrip("+-")) is not None or "%" in value
     number = None if ambiguous else parse_number(value)
-    if number is None or not MIN_TIMEOUT <= number <= MAX_TIMEOUT:
+    # Compared as written: Decimal("0.1") is less than the float 0.1.
+    if number is None or not Decimal(str(MIN_TIMEOUT)) <= number <= MAX_TIMEOUT:
         raise argparse.ArgumentTypeError(
             f"{value!r} tidak sah: harus jumlah detik dari {detik(MIN_TIMEOUT)} sampai "
             f"{MAX_TIMEOUT} (7 hari), tanpa pemisah ribuan, misalnya 900 atau 0,5")

@@ -859,7 +859,9 @@ def test_killed_worker_start_folder_removed(tmp_path):
 
 
 @pytest.mark.parametrize(("written", "seconds"), [
-    ("900", 900.0), ("0,5", 0.5), ("0.5", 0.5), (" 30 ", 30.0), ("604800", 604800.0)])
+    ("900", 900.0), ("0,5", 0.5), ("0.5", 0.5), (" 30 ", 30.0), ("604800", 604800.0),
+    # The minimum that the error message names.
+    ("0,1", 0.1), ("0.1", 0.1), ("0,10", 0.1)])
 def test_timeout_option_reads_seconds(written, seconds):
     assert batch._timeout_seconds(written) == seconds
 
