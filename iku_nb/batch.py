@@ -169,7 +169,12 @@ def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:
     from iku_nb.cli import console  # noqa: PLC0415 - cli imports this module lazily
     from iku_nb.dataset import load  # noqa: PLC0415
     from iku_nb.index import write_index  # noqa: PLC0415
-    from iku_nb.matrix import expand, merge_parameters, read_parameters_file  # noqa: PLC0415
+    from iku_nb.matrix import (  # noqa: PLC0415
+        check_before_data,
+        expand,
+        merge_parameters,
+        read_parameters_file,
+    )
     from iku_nb.paths import resolve  # noqa: PLC0415
 
     file_values = read_parameters_file(args.parameters_file) if args.parameters_file else {}
@@ -180,6 +185,10 @@ def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:
                "data": None if args.data is None else str(args.data.resolve()),
                "katalog": None if args.katalog is None else str(args.katalog.resolve())}
     raw = merge_parameters(file_values, args.parameters, options)
+    check_before_data(raw, args.format)
+    if args.output.exists() and not args.output.is_dir():
+        raise ParameterError(f"--output {args.output} adalah berkas, bukan folder; pilih "
+                             "folder laporan.")
     _check_analysis_period(file_values, raw, args)
     _check_paths(raw, args.parameters_file)
     for name in ("data", "katalog"):
@@ -194,9 +203,6 @@ def _check_and_run(args: argparse.Namespace, pool: LocalPool | None) -> int:
     _warn_missing_analysis(raw.get("analisis"), analysis_source, specs, dataset.katalog)
     _warn_renstra_estimates(dataset.katalog, dataset.katalog_path, specs)
     _warn_bidang_without_indikator(dataset.katalog, dataset.katalog_path, raw.get("bidang"))
-    if args.output.exists() and not args.output.is_dir():
-        raise ParameterError(f"--output {args.output} adalah berkas, bukan folder; pilih "
-                             "folder laporan.")
     try:
         args.output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -25,7 +25,7 @@ from iku_nb.catalogue import Katalog
 from iku_nb.errors import ParameterError
 from iku_nb.formatting import rentang_tahun
 from iku_nb.params import NAMES, ROMAN_QUARTERS, parse_parameters, written
-from iku_nb.parse import canonical
+from iku_nb.parse import canonical, closest
 from iku_nb.period import MAX_YEAR, MIN_YEAR
 from iku_nb.run import ReportSpec
 from iku_nb.yamlfile import read_mapping
@@ -66,14 +66,46 @@ def merge_parameters(file_values: dict[str, Any], pairs: Iterable[tuple[str, str
                 "sekali saja, misalnya -p tahun 2024,2025 untuk beberapa tahun.")
         pair_values[name] = value
     sources = (("-f", file_values), ("-p", pair_values), ("opsi", on_command_line))
+    given_in: dict[str, str] = {}
     for label, source in sources:
         for name, value in source.items():
+            where = f"--{name}" if label == "opsi" else label
             if name in merged and str(merged[name]) != str(value):
                 # The later source wins, but a silently dropped value hides a typo.
-                log.warning("parameter %s=%s diganti %s=%s dari %s", name,
-                            written(merged[name]), name, written(value), label)
+                log.warning("parameter %s %s dari %s diganti %s dari %s", name,
+                            _as_typed(merged[name]), given_in[name], _as_typed(value), where)
             merged[name] = value
+            given_in[name] = where
     return merged
+
+
+def _as_typed(value: Any) -> str:
+    """Write a value as typed on the command line, where 2024 and "2024" look the same."""
+    return value if isinstance(value, str) else written(value)
+
+
+def check_before_data(raw: dict[str, Any], formats: str | Iterable[str]) -> None:
+    """Raise ParameterError for the parameters that can be judged without the data.
+
+    Those are unknown names, tahun, triwulan and formats, so that a typo is
+    reported alone, before the data folder is read and its warnings printed.
+    :func:`expand` checks them again with bidang and the years of the data.
+    """
+    problems: list[str] = []
+    _check_names(raw, problems)
+    parse_tahun(raw.get("tahun"), problems)
+    parse_triwulan(raw.get("triwulan"), problems)
+    parse_formats(formats, problems)
+    if problems:
+        raise ParameterError("Parameter tidak sah:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def _check_names(raw: dict[str, Any], problems: list[str]) -> None:
+    for name in sorted(set(raw) - set(NAMES)):
+        guess = closest(name, list(NAMES))
+        problems.append(f"parameter {name!r} tidak dikenal"
+                        + (f"; maksudnya {guess!r}?" if guess else "")
+                        + f" (yang dikenal: {', '.join(NAMES)})")
 
 
 def expand(raw: dict[str, Any], formats: str | Iterable[str], katalog: Katalog,
@@ -91,10 +123,7 @@ def expand(raw: dict[str, Any], formats: str | Iterable[str], katalog: Katalog,
         Listing every invalid value with the valid ones.
     """
     problems: list[str] = []
-    unknown = sorted(set(raw) - set(NAMES))
-    if unknown:
-        problems.append(f"parameter tidak dikenal: {', '.join(unknown)} "
-                        f"(yang dikenal: {', '.join(NAMES)})")
+    _check_names(raw, problems)
     tahun_list = parse_tahun(raw.get("tahun"), problems)
     if years is not None:
         outside = [t for t in tahun_list if t not in years]

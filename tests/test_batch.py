@@ -594,7 +594,8 @@ def test_laporan_command_parameters_file(fake_pool, tmp_path, caplog):
     assert (output / "2025" / "tw2" / "poldagri" / "laporan_bidang.html").is_file()
     assert not (output / "2024").exists(), "-p overrides the file"
     assert not (output / "2025" / "tw1").exists(), "--triwulan overrides the file"
-    assert "parameter tahun=2024 diganti tahun='2025' dari -p" in caplog.text
+    assert "parameter tahun 2024 dari -f diganti 2025 dari -p" in caplog.text
+    assert "parameter triwulan 1 dari -f diganti 2 dari --triwulan" in caplog.text
 
 
 ANALYSIS_FILE = ("tahun: 2025\ntriwulan: null\ndata: {data}\n"
@@ -648,7 +649,8 @@ def test_laporan_command_interrupt_exit_130(monkeypatch, tmp_path, capsys):
     (["--tahun", "2025", "--triwulan", "5"], "triwulan '5' tidak sah"),
     (["--tahun", "2025", "--bidang", "keuangan"], "pilihan: iwasbang, poldagri, hanbang"),
     (["--tahun", "2025", "--format", "html,docx"], "format 'docx' tidak dikenal"),
-    (["--tahun", "2025", "-p", "kota", "Mojokerto"], "parameter tidak dikenal: kota"),
+    (["--tahun", "2025", "-p", "kota", "Mojokerto"], "parameter 'kota' tidak dikenal"),
+    (["-p", "tahunn", "2025"], "parameter 'tahunn' tidak dikenal; maksudnya 'tahun'?"),
     (["--triwulan", "2"], "tahun wajib diisi"),
 ])
 def test_laporan_command_rejects_before_running(fake_pool, tmp_path, capsys, arguments,
@@ -658,6 +660,29 @@ def test_laporan_command_rejects_before_running(fake_pool, tmp_path, capsys, arg
     assert status == 2
     assert message in " ".join(capsys.readouterr().err.split())
     assert not output.exists(), "nothing may run when a parameter is invalid"
+
+
+@pytest.mark.parametrize("arguments", [["--tahun", "dua"], ["--tahun", "2025", "--triwulan", "5"],
+                                       ["-p", "tahunn", "2025"]])
+def test_parameter_error_before_data_warnings(fake_pool, tmp_path, capsys, arguments):
+    # The sample data print warnings when read; a typo is reported alone, before them.
+    status = main(["laporan", "--data", str(DATA), "--output", str(tmp_path / "keluaran"),
+                   *arguments])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "Parameter tidak sah" in err
+    assert "peringatan" not in err
+
+
+def test_output_file_rejected_before_data(fake_pool, tmp_path, capsys):
+    output = tmp_path / "keluaran"
+    output.write_text("bukan folder\n", encoding="utf-8")
+    status = main(["laporan", "--data", str(DATA), "--tahun", "2025", "--output", str(output)])
+    assert status == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"--output {output} adalah berkas, bukan folder" in err
+    assert "peringatan" not in err
+    assert output.read_text(encoding="utf-8") == "bukan folder\n"
 
 
 def test_laporan_invalid_parameter_stops_early_kernel(tmp_path, capsys):

@@ -95,7 +95,7 @@ def test_expand_lists_every_problem():
     with pytest.raises(ParameterError) as caught:
         expand(raw, "html,docx", KATALOG, YEARS)
     message = str(caught.value)
-    for expected in ("parameter tidak dikenal: kota",
+    for expected in ("parameter 'kota' tidak dikenal",
                      "rentang tahun '2025-2023' terbalik",
                      "tahun '20x5' tidak sah",
                      "triwulan '0' tidak sah", "triwulan '5' tidak sah",
@@ -136,10 +136,10 @@ def test_merge_parameters_precedence():
     assert merged == {"tahun": "2024", "bidang": "semua", "data": "c"}
 
 
-def test_merge_parameters_warns_in_yaml_spelling(caplog):
+def test_merge_parameters_warning_names_sources(caplog):
     with caplog.at_level(logging.WARNING, logger="iku_nb"):
         merge_parameters({"tahun": 2025, "triwulan": None}, [("triwulan", "2")], {})
-    assert "parameter triwulan=null diganti triwulan='2' dari -p" in caplog.text
+    assert "parameter triwulan null dari -f diganti 2 dari -p" in caplog.text
 
 
 def test_read_parameters_file(tmp_path):
