@@ -193,6 +193,13 @@ def find_notebook(path: Path) -> Path:
         When the path does not exist or contains no single executed report notebook.
     """
     path = Path(path)
+    missing = _missing_notebooks(path.parent if path.suffix == ".ipynb" else path)
+    if path in missing or (path.is_dir() and missing and not list(path.glob("*.ipynb"))):
+        lost = path if path in missing else missing[0]
+        raise VerifyError(
+            f"{lost.name} tercatat di {_manifest_of(lost).name} tetapi tidak ada di "
+            f"{lost.parent}, jadi laporan ini tidak dapat dijalankan ulang dan dibandingkan. "
+            f"{ASK_ORIGINAL}")
     if path.is_file():
         if path.name.endswith(FAILED_SUFFIX):
             raise VerifyError(f"{path} adalah notebook laporan yang gagal dijalankan, jadi "
@@ -230,7 +237,8 @@ def find_notebooks(path: Path) -> list[Path]:
     """
     path = Path(path)
     if path.is_dir():
-        own = sorted(p for p in path.glob("*.ipynb") if not p.name.endswith(FAILED_SUFFIX))
+        own = sorted([p for p in path.glob("*.ipynb") if not p.name.endswith(FAILED_SUFFIX)]
+                     + _missing_notebooks(path))
         if len(own) > 1:
             return own
         if not any(path.glob("*.ipynb")):
@@ -243,13 +251,34 @@ def find_notebooks(path: Path) -> list[Path]:
 def find_notebooks_below(folder: Path) -> list[Path]:
     """Return every executed report notebook in ``folder`` and its subfolders.
 
-    Failed notebooks and hidden folders (the staging folder) are left out.
+    Failed notebooks and hidden folders (the staging folder) are left out. A
+    notebook that a ``.manifest.json`` records but that was deleted is listed
+    too, so that verifying it names it instead of skipping the report.
     """
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*.ipynb")
-                  if not p.name.endswith(FAILED_SUFFIX)
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    found = [p for p in folder.rglob("*.ipynb") if not p.name.endswith(FAILED_SUFFIX)]
+    found += [p for manifest_path in folder.rglob(f"*{manifest.MANIFEST_SUFFIX}")
+              if not (p := _notebook_of(manifest_path)).exists()]
+    return sorted(p for p in found
+                  if not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def _missing_notebooks(folder: Path) -> list[Path]:
+    """Return the notebooks that the manifests in ``folder`` record but that do not exist."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for manifest_path in folder.glob(f"*{manifest.MANIFEST_SUFFIX}")
+                  if not (p := _notebook_of(manifest_path)).exists())
+
+
+def _notebook_of(manifest_path: Path) -> Path:
+    return manifest_path.with_name(
+        manifest_path.name.removesuffix(manifest.MANIFEST_SUFFIX) + ".ipynb")
+
+
+def _manifest_of(notebook: Path) -> Path:
+    return notebook.with_name(notebook.name.removesuffix(".ipynb") + manifest.MANIFEST_SUFFIX)
 
 
 def read_recorded(notebook: Path) -> tuple[dict | None, list[dict], dict]:

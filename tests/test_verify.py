@@ -773,6 +773,31 @@ def test_plain_papermill_notebook_verified(made, tmp_path, capsys):
     assert "Hasil: COCOK." in out
 
 
+def test_deleted_notebook_named(made, tmp_path, capsys):
+    folder = copy_report(made, tmp_path)
+    (folder / "laporan_tahunan.ipynb").unlink()
+    status = main(["verifikasi", str(folder)])
+    err = " ".join(capsys.readouterr().err.split())
+    assert status == 2
+    assert ("laporan_tahunan.ipynb tercatat di laporan_tahunan.manifest.json tetapi tidak ada "
+            f"di {folder}") in err
+
+
+def test_deleted_notebook_named_in_whole_folder(made, tmp_path, capsys):
+    # Verifying output/ must not skip a report whose notebook is gone.
+    root = tmp_path / "output"
+    shutil.copytree(made["folder"], root / "2025")
+    shutil.copytree(made["folder"], root / "2024-salinan")
+    (root / "2025" / "laporan_tahunan.ipynb").unlink()
+    status = main(["verifikasi", str(root)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert status == 2, out
+    assert ("Hasil: TIDAK DAPAT DIVERIFIKASI. laporan_tahunan.ipynb tercatat di "
+            "laporan_tahunan.manifest.json tetapi tidak ada") in out
+    assert "2 laporan di" in out
+    assert "1 cocok" in out
+
+
 def test_replaced_notebook_blamed_not_page(made, tmp_path, capsys):
     # The published HTML still has the SHA-256 that the manifest records.
     folder = copy_report(made, tmp_path)
