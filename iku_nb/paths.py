@@ -37,6 +37,39 @@ def resolve(path: str | Path) -> Path:
     return (project_root() / path).resolve()
 
 
+def resolve_in_notebook(value: str, name: str) -> Path:
+    """Resolve the ``data`` or ``katalog`` parameter of a notebook run, as :func:`resolve` does.
+
+    A relative path is taken from the project folder, whatever the kernel's
+    working folder. When that folder lacks it but the working folder has it,
+    or both have different ones, papermill run from another folder would
+    read other data than the user means, so it raises ParameterError with a
+    request for the full path. A relative path found in neither raises
+    ParameterError too, naming the path looked for.
+    """
+    from iku_nb.errors import ParameterError  # noqa: PLC0415 - errors imports nothing heavy
+
+    path = Path(value).expanduser()
+    if path.is_absolute():
+        return path
+    from_project, from_here = resolve(path), path.resolve()
+    if not from_here.exists() and not from_project.exists():
+        kind = "Folder data" if name == "data" else f"Berkas {name}"
+        raise ParameterError(
+            f"{kind} {value!r} tidak ditemukan: jalur relatif dibaca dari folder proyek, jadi "
+            f"yang dicari {from_project}. Tulis jalur lengkap, atau jalur dari folder proyek.")
+    if from_here == from_project or not from_here.exists():
+        return from_project
+    if from_project.exists():
+        found = (f"dibaca dari folder proyek ({from_project}), tetapi folder kerja kernel juga "
+                 f"berisi {value} ({from_here})")
+    else:
+        found = (f"tidak ada di folder proyek ({from_project}); jalur relatif dibaca dari "
+                 f"folder proyek, bukan dari folder kerja kernel yang berisi {from_here}")
+    raise ParameterError(f"Parameter {name} {value!r} {found}. Tulis jalur lengkap yang "
+                         f"dimaksud, misalnya {name} = {str(from_here)!r}.")
+
+
 def path_option(value: str) -> Path:
     """Read a path given on the command line; an empty one is rejected.
 

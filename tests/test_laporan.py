@@ -559,3 +559,39 @@ def test_dari_parameter_rerun_skips_later_names():
 ])
 def test_quality_value_date_written_once(column, value, expected):
     assert _date_text(column, value) == expected
+
+
+def test_relative_data_read_from_project(tmp_path, monkeypatch):
+    # From a folder without a data folder of its own, "data" is the project's.
+    monkeypatch.chdir(tmp_path)
+    laporan = Laporan.siapkan(2025, data="data")
+    assert laporan.dataset.data_dir == ROOT / "data"
+
+
+def test_relative_data_also_in_working_folder_rejected(tmp_path, monkeypatch):
+    # papermill run from another folder: its own data/ would silently go unused.
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ParameterError) as caught:
+        Laporan.siapkan(2025, data="data")
+    message = str(caught.value)
+    assert f"dibaca dari folder proyek ({ROOT / 'data'})" in message
+    assert f"misalnya data = '{tmp_path / 'data'}'" in message
+
+
+def test_relative_data_only_in_working_folder_rejected(tmp_path, monkeypatch):
+    (tmp_path / "dataku").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ParameterError) as caught:
+        Laporan.siapkan(2025, data="dataku")
+    message = str(caught.value)
+    assert f"tidak ada di folder proyek ({ROOT / 'dataku'})" in message
+    assert f"misalnya data = '{tmp_path / 'dataku'}'" in message
+
+
+def test_relative_data_found_nowhere_named(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ParameterError) as caught:
+        Laporan.siapkan(2025, data="tidak-ada")
+    assert ("Folder data 'tidak-ada' tidak ditemukan: jalur relatif dibaca dari folder proyek, "
+            f"jadi yang dicari {ROOT / 'tidak-ada'}") in str(caught.value)

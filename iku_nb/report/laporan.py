@@ -27,7 +27,7 @@ from iku_nb.formatting import bilangan, daftar, persen, rupiah, selisih, tanggal
 from iku_nb.formatting import triwulan as triwulan_label
 from iku_nb.params import parse_parameters, require_bidang
 from iku_nb.parse import closest, parse_date
-from iku_nb.paths import resolve
+from iku_nb.paths import resolve_in_notebook
 from iku_nb.period import Period, report_title
 from iku_nb.registry import Registry, printed
 from iku_nb.report import breakdown, narrative
@@ -127,10 +127,10 @@ class Laporan:
         Relative paths are taken from the project folder, so the notebook runs
         the same from JupyterLab, papermill or the ``iku-nb`` command.
         """
-        data_dir = resolve(data)
         dataset = _load_inputs(data, katalog)
         params = parse_parameters(
-            {"tahun": tahun, "triwulan": triwulan, "bidang": bidang, "data": str(data_dir),
+            {"tahun": tahun, "triwulan": triwulan, "bidang": bidang,
+             "data": str(dataset.data_dir),
              "analisis": analisis}, dataset.katalog)
         unit = None if params.bidang is None else dataset.katalog.bidang_by_kode(params.bidang)
         indikator = (dataset.katalog.indikator if unit is None
@@ -600,7 +600,8 @@ def _national_standard(c: Comparison) -> dict | None:
 
 def _load_inputs(data: str, katalog: str | None) -> Dataset:
     """Load the data folder and catalogue that a report's parameters name."""
-    return load(resolve(data), None if katalog in (None, "") else resolve(katalog))
+    return load(resolve_in_notebook(data, "data"),
+                None if katalog in (None, "") else resolve_in_notebook(katalog, "katalog"))
 
 
 def _date_text(column: str | None, value: str | None) -> str:
