@@ -550,6 +550,35 @@ def test_dari_parameter_rerun_skips_later_names():
         Laporan.dari_parameter(namespace, set(namespace) - {"tahunn"}, PARAMETER_NAMES)
 
 
+def test_changed_parameter_stops_stale_chapter():
+    # The parameters cell ran again with another tahun, but the report cell did not.
+    namespace = {"Laporan": Laporan}
+    before = set(namespace)
+    namespace.update(tahun=2025, data=DATA, analisis={})
+    laporan = Laporan.dari_parameter(namespace, before, PARAMETER_NAMES)
+    assert "2025" in laporan.ikhtisar().data
+    namespace["tahun"] = 2024
+    with pytest.raises(ParameterError) as raised:
+        laporan.ikhtisar()
+    assert str(raised.value).startswith(
+        "Parameter tahun sekarang 2024, tetapi laporan ini dibuat dengan tahun 2025. "
+        "Jalankan lagi sel `laporan = Laporan.dari_parameter(...)`")
+    with pytest.raises(ParameterError, match="Parameter tahun sekarang 2024"):
+        laporan.daftar_angka()
+    namespace["tahun"] = 2025
+    namespace["analisis"]["IKU-1"] = {"penyebab": "Mediasi berhasil."}
+    with pytest.raises(ParameterError, match="Parameter analisis sekarang"):
+        laporan.ikhtisar()
+    del namespace["analisis"]
+    with pytest.raises(ParameterError, match=r"analisis sekarang \(tidak ada\)"):
+        laporan.ikhtisar()
+
+
+def test_report_built_directly_never_stale():
+    laporan = Laporan.siapkan(2025, data=DATA)
+    assert "2025" in laporan.ikhtisar().data
+
+
 @pytest.mark.parametrize(("column", "value", "expected"), [
     ("tanggal_kejadian", "03/01/2025", "3 Januari 2025"),
     ("tanggal", "2024-02-08", "8 Februari 2024"),

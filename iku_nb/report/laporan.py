@@ -6,6 +6,7 @@ comes from :func:`iku_nb.api.hitung`, every text is escaped by Jinja2.
 
 from __future__ import annotations
 
+import copy
 import importlib.metadata
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,7 +26,7 @@ from iku_nb.dataset import Dataset, load
 from iku_nb.errors import DataError, IkuError, ParameterError
 from iku_nb.formatting import bilangan, daftar, persen, rupiah, selisih, tanggal
 from iku_nb.formatting import triwulan as triwulan_label
-from iku_nb.params import parse_parameters, require_bidang
+from iku_nb.params import parse_parameters, require_bidang, written
 from iku_nb.parse import closest, parse_date
 from iku_nb.paths import resolve_in_notebook
 from iku_nb.period import Period, report_title
@@ -112,6 +113,10 @@ class Laporan:
     angka: Registry
     # The analysts' texts per indicator code and topic (see iku_nb.analysis).
     analisis: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The notebook namespace the report was built from, with a copy of its
+    # parameter values then (dari_parameter), to catch a stale report.
+    _built_from: tuple[dict, dict] | None = field(default=None, init=False, repr=False,
+                                                  compare=False)
 
     @property
     def nilai(self) -> list[Nilai]:
@@ -184,7 +189,32 @@ class Laporan:
                 arguments.get("data", "data"), arguments.get("katalog")).katalog)
         laporan = cls.siapkan(**arguments)
         namespace[CHECKED_NAMES] = (names_before, candidates)
+        laporan._built_from = (namespace, {
+            name: copy.deepcopy(namespace[name]) if name in namespace else _ABSENT
+            for name in allowed})
         return laporan
+
+    def _require_current_parameters(self) -> None:
+        """Raise ParameterError when a parameter variable changed after the report was built.
+
+        An analyst who edits the parameters cell and runs only a chapter cell
+        would otherwise see the chapter of the previous period.
+        """
+        if self._built_from is None:
+            return
+        namespace, values = self._built_from
+        for name, before in values.items():
+            now = namespace.get(name, _ABSENT)
+            try:
+                same = bool(now == before)
+            except Exception:  # an array or frame assigned to a parameter compares per item
+                same = False
+            if not same:
+                raise ParameterError(
+                    f"Parameter {name} sekarang {_shown_value(now)}, tetapi laporan ini dibuat "
+                    f"dengan {name} {_shown_value(before)}. Jalankan lagi sel "
+                    "`laporan = Laporan.dari_parameter(...)`, atau jalankan notebook dari sel "
+                    "pertama (Run All), supaya bab ini memakai parameter yang baru.")
 
     @property
     def judul(self) -> str:
@@ -398,6 +428,7 @@ class Laporan:
         """
         from IPython.display import display  # noqa: PLC0415
 
+        self._require_current_parameters()
         records = self.angka.records()
         budget = self._budget
         if self._shows_budget and budget is not None and budget.rows:
@@ -544,7 +575,17 @@ class Laporan:
                 "sumber": source, "kosong": empty}
 
     def _render(self, template: str, **context) -> HTML:
+        self._require_current_parameters()
         return HTML(TEMPLATES.get_template(template).render(**context))
+
+
+# A parameter variable that the namespace did not contain.
+_ABSENT = object()
+
+
+def _shown_value(value: object) -> str:
+    """Write a parameter value for a message; an absent one as "(tidak ada)"."""
+    return "(tidak ada)" if value is _ABSENT else written(value)
 
 
 def show_errors_briefly() -> None:
