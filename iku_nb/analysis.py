@@ -144,6 +144,7 @@ def warn_missing(value: Any, indicator_sets: list[list[str]], codes: list[str],
     """Check a run's ``analisis`` and return one warning per indicator without full text.
 
     ``indicator_sets`` are the indicator codes of each report the run writes.
+    A text for an indicator that none of them shows gets a warning first.
 
     Raises
     ------
@@ -152,9 +153,12 @@ def warn_missing(value: Any, indicator_sets: list[list[str]], codes: list[str],
     """
     texts = parse_analysis(value, codes, source)
     shown = list(dict.fromkeys(kode for kodes in indicator_sets for kode in kodes))
-    return [f"{source}: analisis {kode} belum diisi untuk {', '.join(topics)}; laporan "
-            "memuat tanda [Belum diisi analis] di tempatnya."
-            for kode, topics in missing_topics(texts, shown).items()]
+    unused = [f"{source}: analisis {kode} tidak dipakai, karena tidak ada laporan dalam "
+              f"perintah ini yang memuat {kode} (laporan bidang hanya memuat indikator "
+              "bidang itu)." for kode in texts if texts[kode] and kode not in shown]
+    return unused + [f"{source}: analisis {kode} belum diisi untuk {', '.join(topics)}; "
+                     "laporan memuat tanda [Belum diisi analis] di tempatnya."
+                     for kode, topics in missing_topics(texts, shown).items()]
 
 
 def paragraphs(text: str) -> list[str]:

@@ -49,6 +49,11 @@ def parse_parameters(raw: dict[str, Any], katalog: Katalog | None = None,
     problems = []
     unknown = sorted(set(raw) - set(allowed), key=str)
     for name in unknown:
+        if name == "bidang":
+            problems.append("parameter 'bidang' hanya untuk laporan per bidang "
+                            "(notebooks/laporan_bidang.ipynb); notebook ini membuat laporan "
+                            "seluruh badan, jadi hapus bidang dari parameternya")
+            continue
         hint = closest(name, list(allowed))
         problems.append(f"parameter {name!r} tidak dikenal"
                         + (f"; maksudnya {hint!r}?" if hint else "")

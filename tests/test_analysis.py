@@ -47,6 +47,18 @@ def test_warning_names_file_indicator_topics():
                         "analis] di tempatnya."]
 
 
+def test_text_for_indicator_outside_reports_warned():
+    # A whole-office parameters file given to a batch of hanbang reports only.
+    full = {"penyebab": "a", "upaya": "b", "efisiensi": "c", "program": "d"}
+    warnings = warn_missing({"periode": "2024", "IKU-1": full, "IKU-2": full},
+                            [["IKU-1", "IKU-3"], ["IKU-1", "IKU-3"]], CODES,
+                            "parameters/2024.yaml")
+    assert warnings[0] == ("parameters/2024.yaml: analisis IKU-2 tidak dipakai, karena tidak "
+                           "ada laporan dalam perintah ini yang memuat IKU-2 (laporan bidang "
+                           "hanya memuat indikator bidang itu).")
+    assert [w for w in warnings if "IKU-1" in w] == []
+
+
 def test_paragraphs_split_at_blank_lines():
     assert paragraphs("Satu.\nMasih satu.\n\n\nDua.") == ["Satu.\nMasih satu.", "Dua."]
 

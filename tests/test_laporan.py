@@ -550,6 +550,19 @@ def test_dari_parameter_rerun_skips_later_names():
         Laporan.dari_parameter(namespace, set(namespace) - {"tahunn"}, PARAMETER_NAMES)
 
 
+def test_bidang_given_to_yearly_notebook_explained():
+    # papermill -f with a bidang file on the yearly notebook.
+    namespace = {"Laporan": Laporan}
+    before = set(namespace)
+    namespace.update(tahun=2025, data=DATA, bidang="poldagri")
+    with pytest.raises(ParameterError) as raised:
+        Laporan.dari_parameter(namespace, before, PARAMETER_NAMES)
+    message = str(raised.value)
+    assert ("parameter 'bidang' hanya untuk laporan per bidang "
+            "(notebooks/laporan_bidang.ipynb)") in message
+    assert "Run All" not in message
+
+
 def test_changed_parameter_stops_stale_chapter():
     # The parameters cell ran again with another tahun, but the report cell did not.
     namespace = {"Laporan": Laporan}

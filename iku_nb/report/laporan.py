@@ -178,7 +178,7 @@ class Laporan:
         try:
             parse_parameters(raw, None, allowed)  # rejects unknown names before any work
         except ParameterError as exc:
-            if set(raw) - set(allowed):
+            if set(raw) - set(allowed) - {"bidang"}:
                 raise ParameterError(
                     f"{exc}\nBila nama itu bukan parameter tetapi dibuat di sel notebook ini, "
                     "jalankan notebook dari sel pertama (Run All).") from None
