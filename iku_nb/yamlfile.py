@@ -139,6 +139,25 @@ def _plain_digits(token: yaml.Token, signed: bool) -> bool:
             and re.fullmatch(pattern, token.value) is not None)
 
 
+def _last_unclosed_bracket(text: str) -> tuple[str, int, int] | None:
+    """Return the kind, line and column of the innermost [ or { still open when the text ends."""
+    opened = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                opened.append(token)
+            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)):
+                if opened:
+                    opened.pop()
+    except yaml.YAMLError:
+        pass  # the scan stops at the error, with the brackets opened before it
+    if not opened:
+        return None
+    token = opened[-1]
+    kind = "kurung siku [" if isinstance(token, yaml.FlowSequenceStartToken) else "kurung kurawal {"
+    return kind, token.start_mark.line + 1, token.start_mark.column + 1
+
+
 def syntax_reason(exc: yaml.YAMLError, text: str | None = None) -> str:
     """Return the position and an Indonesian reason of a YAML syntax error.
 
@@ -201,6 +220,11 @@ def syntax_reason(exc: yaml.YAMLError, text: str | None = None) -> str:
     elif "<stream end>" in problem or "end of stream" in problem:
         bracket = "kurung siku [" if "']'" in problem else "kurung kurawal {" if "'}'" in problem \
             else "struktur"
+        unclosed = None if text is None else _last_unclosed_bracket(text)
+        if unclosed is not None:
+            # The parser's context is the value it was reading, not the bracket.
+            bracket, line, column = unclosed
+            opened_at = f" di baris {line}, kolom {column}"
         reason = f"berkas berakhir sebelum {bracket} yang dibuka{opened_at} ditutup."
     elif "single document" in context:
         reason = ("berkas berisi lebih dari satu dokumen YAML, dipisah garis ---. Satu berkas "

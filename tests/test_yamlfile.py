@@ -77,6 +77,11 @@ def test_duplicate_key_in_catalogue(tmp_path):
      "(baris 2, kolom 1): berkas berakhir sebelum kurung siku [ yang dibuka di baris 1, "
      "kolom 8 ditutup."),
     ("tahun: {a: 1\n", "berkas berakhir sebelum kurung kurawal { yang dibuka"),
+    # An open bracket with nothing after it: the parser names the empty value.
+    ("instansi: [\n",
+     "(baris 2, kolom 1): berkas berakhir sebelum kurung siku [ yang dibuka di baris 1, "
+     "kolom 11 ditutup."),
+    ("a: {x: [1, 2\n", "berkas berakhir sebelum kurung siku [ yang dibuka di baris 1, kolom 8"),
     ("tahun: 2025\nbidang\nx: 1\n", "kunci di baris 2, kolom 1 tidak diikuti titik dua"),
     ("tahun: 2025\n---\ntahun: 2024\n",
      "(baris 2, kolom 1): berkas berisi lebih dari satu dokumen YAML, dipisah garis ---."),
