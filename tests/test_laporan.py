@@ -587,9 +587,21 @@ def test_changed_parameter_stops_stale_chapter():
         laporan.ikhtisar()
 
 
-def test_report_built_directly_never_stale():
-    laporan = Laporan.siapkan(2025, data=DATA)
-    assert "2025" in laporan.ikhtisar().data
+def test_changed_bidang_stops_every_bidang_chapter():
+    namespace = {"Laporan": Laporan}
+    before = set(namespace)
+    namespace.update(tahun=2025, bidang="hanbang", data=DATA)
+    laporan = Laporan.dari_parameter(namespace, before, (*PARAMETER_NAMES, "bidang"))
+    assert laporan.rincian_bidang().data
+    namespace["bidang"] = "poldagri"
+    chapters = [laporan.halaman_judul, laporan.ikhtisar, laporan.sasaran_summary,
+                laporan.tabel_ringkasan, laporan.bab_pendahuluan, laporan.bab_perencanaan,
+                laporan.bab_akuntabilitas, laporan.rincian_bidang, laporan.metode,
+                laporan.kualitas_data, laporan.penutup, laporan.lampiran_asal,
+                laporan.daftar_angka]
+    for chapter in chapters:
+        with pytest.raises(ParameterError, match="Parameter bidang sekarang 'poldagri'"):
+            chapter()
 
 
 @pytest.mark.parametrize(("column", "value", "expected"), [
@@ -608,6 +620,11 @@ def test_relative_data_read_from_project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     laporan = Laporan.siapkan(2025, data="data")
     assert laporan.dataset.data_dir == ROOT / "data"
+    # The same from inside the project, where the working folder's data/ is the project's.
+    monkeypatch.chdir(ROOT / "notebooks")
+    assert Laporan.siapkan(2025, data="data").dataset.data_dir == ROOT / "data"
+    monkeypatch.chdir(ROOT)
+    assert Laporan.siapkan(2025, data="data").dataset.data_dir == ROOT / "data"
 
 
 def test_relative_data_also_in_working_folder_rejected(tmp_path, monkeypatch):

@@ -236,6 +236,7 @@ class Laporan:
 
     def sasaran_summary(self) -> list[dict]:
         """Return, per sasaran strategis of this report, its indicators and target summary."""
+        self._require_current_parameters()
         rows = []
         katalog = self.dataset.katalog
         for sasaran in katalog.sasaran:
@@ -251,6 +252,7 @@ class Laporan:
         return rows
 
     def tabel_ringkasan(self) -> Markup:
+        self._require_current_parameters()
         rows = [{"kode": n.kode, "nama": n.indikator.nama, **printed(n),
                  "target_tahunan": n.yearly_target_in_quarter} for n in self.nilai]
         return Markup(TEMPLATES.get_template("ringkasan.html.j2").render(baris=rows))
@@ -317,6 +319,7 @@ class Laporan:
 
     def rincian_bidang(self) -> HTML:
         """Return the breakdown of the records that this bidang's sources reported."""
+        self._require_current_parameters()
         if self.bidang is None:
             return HTML("")
         return HTML(breakdown.render(self.dataset, self.bidang, self.nilai, TEMPLATES))
