@@ -168,11 +168,6 @@ def _inspect_files(data_dir: Path, katalog_path: Path) -> Dataset:
         # A formula without a stored result is reported once, as such, and
         # not again as an invalid value of its cell.
         formulas = {(p.file, p.row, p.column) for p in problems if p.code == FORMULA}
-        # An unclosed quote also leaves its row with extra cells, and the
-        # checks' error names that cause, so the reader's error goes.
-        open_quotes = {(p.file, p.row) for p in found if p.code == "tanda-kutip-terbuka"}
-        problems = [p for p in problems
-                    if p.code != "baris-lebih-sel" or (p.file, p.row) not in open_quotes]
         problems += [p for p in found if (p.file, p.row, p.column) not in formulas]
         problems += _check_rekap_against_registers(tables, catalogue, raw)
         problems += _check_catalogue_percentages(catalogue, katalog_path.name)

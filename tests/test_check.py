@@ -152,6 +152,21 @@ def test_unclosed_quote_explained_once(folder, first_line):
                                           "baris 3")
 
 
+def test_unclosed_quote_keeps_other_shifted_row(folder):
+    # The quote's own row is explained by the quote; a later shifted row still is an error.
+    replace(folder, "organisasi.csv", "ORG-002,Lembaga", 'ORG-002,"Lembaga')
+    replace(folder, "organisasi.csv", "ORG-004,Yayasan Ruang Hijau,",
+            'ORG-004,"Yayasan, Ruang Hijau",')
+    path = folder / "organisasi.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "ORG-009,Lembaga Kajian, Hukum,LSM,"
+                    "2022-08-29,\n", encoding="utf-8")
+    problems = [p for p in inspect(folder).problems if p.is_error]
+    codes_rows = [(p.code, p.row) for p in problems if p.file == "organisasi.csv"]
+    assert ("tanda-kutip-terbuka", 3) in codes_rows
+    shifted = [row for code, row in codes_rows if code == "baris-lebih-sel"]
+    assert shifted and 3 not in shifted
+
+
 def test_unclosed_quote_keeps_unrelated_errors(folder):
     replace(folder, "organisasi.csv", "ORG-002,Lembaga", 'ORG-002,"Lembaga')
     replace(folder, "organisasi.csv", "ORG-004,Yayasan Ruang Hijau,",
@@ -284,6 +299,14 @@ def test_year_with_thousands_point_hint(folder):
     problems = [p for p in inspect(folder).problems if p.row == 5 and p.column == "tahun"]
     assert len(problems) == 1
     assert "Tulis tanpa pemisah ribuan, misalnya 2025." in problems[0].message
+
+
+def test_year_with_both_marks_generic_hint(folder):
+    # 2.025,000 is 2025 with a decimal comma, so stripping both marks would mislead.
+    replace(folder, "target.csv", "IKU-1;2025;85;", "IKU-1;2.025,000;85;")
+    problems = [p for p in inspect(folder).problems if p.row == 5 and p.column == "tahun"]
+    assert len(problems) == 1
+    assert "2025000" not in problems[0].message
 
 
 def test_target_with_percent_sign_reads(folder):

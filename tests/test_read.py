@@ -577,6 +577,42 @@ def test_unquoted_decimal_comma_shift_rejected(folder):
     assert 'tulis "95,4" dengan tanda kutip ganda' in problem.message
 
 
+def test_empty_row_of_delimiters_not_shifted(folder):
+    path = folder / "target.csv"
+    path.write_text(path.read_text(encoding="utf-8") + ";;;;;\n", encoding="utf-8")
+    _, problems = read_tables(folder)
+    assert [p for p in problems if p.code == "baris-lebih-sel"] == []
+
+
+def test_delimiter_ending_every_row_warned(folder):
+    # An exporter that ends each data row, but not the header, with a delimiter.
+    path = folder / "target.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0], *(line + ";" for line in lines[1:])]) + "\n",
+                    encoding="utf-8")
+    tables, problems = read_tables(folder)
+    assert codes(problems) == ["pemisah-di-akhir-baris"]
+    assert not problems[0].is_error
+    assert problems[0].message.startswith("Setiap baris data diakhiri 1 sel kosong")
+    assert [row for row, _ in tables["target"].rows] == [2, 3, 4, 5, 6, 7]
+
+
+def test_shifted_row_quoted_with_cells_requoted(folder):
+    path = folder / "organisasi.csv"
+    text = path.read_text(encoding="utf-8")
+    long_name = "Lembaga " + "Kajian " * 30
+    path.write_text(text.replace("ORG-002,Lembaga Kajian Kebijakan Daerah,LSM,",
+                                 f'ORG-002,"Forum, Warga",{long_name},LSM,'),
+                    encoding="utf-8")
+    _, problems = read_tables(folder)
+    shifted = [p for p in problems if p.code == "baris-lebih-sel"]
+    assert len(shifted) == 1
+    row_text = shifted[0].message.split("Isi baris 3: ", 1)[1]
+    assert row_text.startswith('ORG-002,"Forum, Warga",Lembaga Kajian')
+    assert row_text.endswith("…")
+    assert len(row_text) == 121
+
+
 def test_foreign_sheet_in_table_workbook_warned(folder):
     book = konflik_workbook(folder)
     book.create_sheet("Organisasi").append(["id_organisasi"])
