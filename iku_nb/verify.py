@@ -194,7 +194,8 @@ def find_notebook(path: Path) -> Path:
     """
     path = Path(path)
     missing = _missing_notebooks(path.parent if path.suffix == ".ipynb" else path)
-    if path in missing or (path.is_dir() and missing and not list(path.glob("*.ipynb"))):
+    if path in missing or (path.is_dir() and missing and not any(
+            not p.name.endswith(FAILED_SUFFIX) for p in path.glob("*.ipynb"))):
         lost = path if path in missing else missing[0]
         raise VerifyError(
             f"{lost.name} tercatat di {_manifest_of(lost).name} tetapi tidak ada di "
@@ -891,15 +892,21 @@ def _other_report(notebook: Path, embedded: dict | None, papermill: dict,
     compare_manifests names). Returns the label of the report that the
     folder's manifest records and the problem to show, or None.
     """
-    if side is None or not papermill:
+    if side is None or "tahun" not in papermill:
+        # Without tahun papermill ran the notebook's own default, which is not recorded.
         return None
     if side_file.files.get(notebook.name) == sha256(notebook):
         return None
-    if embedded is not None and any(embedded.get("parameter", {}).get(key) != papermill.get(key)
-                                    for key in REPORT_KEYS):
+    # A parameter that papermill did not pass kept the notebook's default, so
+    # only the ones it passed are compared.
+    def passed(parameters: dict) -> dict:
+        return {key: value for key, value in parameters.items() if key in papermill}
+
+    if (embedded is not None
+            and _report_of(passed(embedded.get("parameter") or {})) != _report_of(papermill)):
         return None
     published = side.get("parameter") or {}
-    if all(papermill.get(key) == published.get(key) for key in REPORT_KEYS):
+    if _report_of(papermill) == _report_of(passed(published)):
         return None
     own_label, published_label = _report_label(papermill), _report_label(published)
     return published_label, (
@@ -907,6 +914,21 @@ def _other_report(notebook: Path, embedded: dict | None, papermill: dict,
         f"ini mencatat laporan {published_label}: notebook itu diganti dengan notebook laporan "
         f"lain. Angka di bawah adalah angka notebook itu, bukan angka laporan "
         f"{published_label} yang diterbitkan. {ASK_ORIGINAL}")
+
+
+def _report_of(parameters: dict) -> tuple:
+    """Return the tahun, triwulan and bidang of parameters as the notebooks read them.
+
+    Text and numbers compare alike ("2025" and 2025, "2" and 2) and bidang
+    ignores case. Values that are not valid parameters compare as typed.
+    """
+    raw = {key: parameters.get(key) for key in REPORT_KEYS}
+    try:
+        typed = parse_parameters(raw)
+    except IkuError:
+        return tuple(None if value in (None, "") else str(value).strip().casefold()
+                     for value in raw.values())
+    return typed.tahun, typed.triwulan, typed.bidang
 
 
 def _report_label(parameters: dict) -> str:

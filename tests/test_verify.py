@@ -30,13 +30,14 @@ from iku_nb.cli import main
 from iku_nb.errors import Terminated
 from iku_nb.outputlock import output_root
 from iku_nb.params import parse_parameters
-from iku_nb.published import describe_value, field_differences
-from iku_nb.run import ReportSpec, run_report
+from iku_nb.published import SideManifest, describe_value, field_differences
+from iku_nb.run import FAILED_SUFFIX, ReportSpec, run_report
 from iku_nb.verify import (
     GENERATOR_MARK,
     QUOTE_WORDS,
     VerifyError,
     _check_beside,
+    _other_report,
     _spec,
     changed_places,
     find_notebook,
@@ -796,6 +797,36 @@ def test_deleted_notebook_named_in_whole_folder(made, tmp_path, capsys):
             "laporan_tahunan.manifest.json tetapi tidak ada") in out
     assert "2 laporan di" in out
     assert "1 cocok" in out
+
+
+def test_deleted_notebook_named_beside_failed_run(made, tmp_path, capsys):
+    # A later failed run keeps its notebook beside the report it left unchanged.
+    folder = copy_report(made, tmp_path)
+    (folder / "laporan_tahunan.ipynb").rename(folder / f"laporan_tahunan{FAILED_SUFFIX}")
+    status = main(["verifikasi", str(folder)])
+    err = " ".join(capsys.readouterr().err.split())
+    assert status == 2
+    assert "laporan_tahunan.ipynb tercatat di laporan_tahunan.manifest.json tetapi tidak ada" in err
+
+
+@pytest.mark.parametrize(("typed", "replaced"), [
+    ({"tahun": "2025"}, False),
+    ({"tahun": 2025, "bidang": "Hanbang"}, False),
+    ({"tahun": 2025, "triwulan": "2"}, False),
+    ({"tahun": 2024}, True),
+    ({"tahun": 2025, "bidang": "poldagri"}, True),
+    ({}, False),
+])
+def test_other_report_read_as_notebooks_do(tmp_path, typed, replaced):
+    notebook = tmp_path / "laporan_bidang.ipynb"
+    notebook.write_text("{}", encoding="utf-8")
+    side = SideManifest(tmp_path / "laporan_bidang.manifest.json", True,
+                        files={"laporan_bidang.ipynb": "0" * 64})
+    recorded = {"parameter": {"tahun": 2025, "triwulan": 2, "bidang": "hanbang"}}
+    found = _other_report(notebook, None, typed, recorded, side)
+    assert (found is not None) == replaced
+    if replaced:
+        assert found[0] == "tahun 2025 triwulan 2 bidang hanbang"
 
 
 def test_replaced_notebook_blamed_not_page(made, tmp_path, capsys):
