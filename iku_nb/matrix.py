@@ -80,8 +80,15 @@ def merge_parameters(file_values: dict[str, Any], pairs: Iterable[tuple[str, str
 
 
 def _as_typed(value: Any) -> str:
-    """Write a value as typed on the command line, where 2024 and "2024" look the same."""
-    return value if isinstance(value, str) else written(value)
+    """Write a value as typed on the command line, where 2024 and "2024" look the same.
+
+    Empty text is written "(kosong)", and text with spaces around it is quoted.
+    """
+    if not isinstance(value, str):
+        return written(value)
+    if not value.strip():
+        return "(kosong)"
+    return value if value == value.strip() else repr(value)
 
 
 def check_before_data(raw: dict[str, Any], formats: str | Iterable[str]) -> None:

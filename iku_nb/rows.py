@@ -235,8 +235,11 @@ class Rows:
         parsed = parse_integer(value)
         if parsed is None:
             if isinstance(value, str) and THOUSANDS.fullmatch(value.strip()):
-                hint = (" Tulis tanpa pemisah ribuan, misalnya "
-                        f"{re.sub('[.,]', '', value.strip())}.")
+                # With both marks the last one is a decimal mark (parse_number), so
+                # only a value with one kind of mark shows itself without it.
+                one_kind = not ("." in value and "," in value)
+                example = re.sub("[.,]", "", value.strip()) if one_kind else "1000"
+                hint = f" Tulis tanpa pemisah ribuan, misalnya {example}."
             elif parse_number(value) is not None:
                 hint = f" Nilai itu pecahan, padahal {column} adalah bilangan bulat."
             elif (large := parse_scientific(value)) is not None and abs(large) > MAX_INTEGER:

@@ -142,6 +142,14 @@ def test_merge_parameters_warning_names_sources(caplog):
     assert "parameter triwulan null dari -f diganti 2 dari -p" in caplog.text
 
 
+def test_merge_parameters_warning_shows_empty_and_spaces(caplog):
+    with caplog.at_level(logging.WARNING, logger="iku_nb"):
+        merge_parameters({"triwulan": "", "tahun": 2025}, [("triwulan", "2"),
+                                                           ("tahun", " 2024 ")], {})
+    assert "parameter triwulan (kosong) dari -f diganti 2 dari -p" in caplog.text
+    assert "parameter tahun 2025 dari -f diganti ' 2024 ' dari -p" in caplog.text
+
+
 def test_read_parameters_file(tmp_path):
     path = tmp_path / "2025.yaml"
     path.write_text("tahun: 2023-2025\nbidang: [poldagri, hanbang]\n", encoding="utf-8")
