@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 import time
 import uuid
@@ -32,6 +33,7 @@ log = logging.getLogger("iku_nb")
 
 # Seconds to wait for the scheduler to respond, and then for a first worker.
 CONNECT_TIMEOUT = 10
+MAX_PORT = 65535
 # Seconds a task may run past its timeout before the pool stops waiting for
 # it. The task kills its own kernel at the timeout, so only a report stuck
 # outside the kernel (reading data, writing the PDF) gets this far.
@@ -74,8 +76,19 @@ class DaskPool:
         self.output = Path(output).resolve()
         self.timeout = timeout
         self.fresh_kernel = fresh_kernel
+        port = re.search(r":(\d+)/?$", address)
+        if port is not None and not 1 <= int(port.group(1)) <= MAX_PORT:
+            raise RunError(f"Alamat --cluster {address!r} tidak sah: port {port.group(1)} di luar "
+                           f"1 sampai {MAX_PORT}. Tulis seperti tcp://10.0.0.5:8786.")
         try:
             self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        except TypeError as exc:
+            # distributed raises TypeError for tls:// without an ssl_context (seen with 2026.8).
+            log.info("alamat Dask %s tidak dapat dipakai: %s", address, exc)
+            raise RunError(
+                f"Alamat --cluster {address!r} memerlukan pengaturan yang tidak dapat diberikan "
+                "lewat iku-nb, misalnya sertifikat untuk tls://. Pakai alamat tcp:// di jaringan "
+                "yang tertutup, misalnya tcp://10.0.0.5:8786.") from None
         except ValueError as exc:
             # distributed's own reason ("missing port number", "unknown address
             # scheme") is English, so it is logged, and the message shows the

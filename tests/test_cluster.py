@@ -68,15 +68,20 @@ def test_laporan_unreachable_scheduler(tmp_path):
     assert not (output / "2025").exists()
 
 
-def test_laporan_invalid_cluster_address(tmp_path):
+@pytest.mark.parametrize(("address", "expected"), [
+    ("tcp//127.0.0.1", "Alamat --cluster 'tcp//127.0.0.1' tidak sah"),
+    ("tcp://127.0.0.1:99999", "port 99999 di luar 1 sampai 65535"),
+    ("tls://127.0.0.1:1", "memerlukan pengaturan yang tidak dapat diberikan lewat iku-nb"),
+])
+def test_laporan_invalid_cluster_address(tmp_path, address, expected):
     output = tmp_path / "keluaran"
     finished = laporan("--tahun", "2025", "--output", str(output),
-                       "--cluster", "tcp//127.0.0.1", cwd=tmp_path)
+                       "--cluster", address, cwd=tmp_path)
     assert finished.returncode == 2
     message = " ".join(finished.stderr.split())
-    assert "Alamat --cluster 'tcp//127.0.0.1' tidak sah" in message
+    assert expected in message
     assert "tcp://10.0.0.5:8786" in message
-    assert "missing port" not in message
+    assert "Galat internal" not in message
     assert "Traceback" not in finished.stderr
     assert not (output / "2025").exists()
 
