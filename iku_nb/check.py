@@ -7,6 +7,8 @@ what was expected, and a stable check code.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from concurrent.futures import ThreadPoolExecutor
 
@@ -41,11 +43,14 @@ from iku_nb.parse import (
     fold,
     unseen_difference,
 )
-from iku_nb.problems import WARNING, Problem
+from iku_nb.problems import WARNING, Problem, row_list
 from iku_nb.read import TABLES, RawTable
 from iku_nb.read_columnar import contains_line_break
 from iku_nb.rows import Rows
-from iku_nb.tables import ID_COLUMNS, ID_DTYPE
+from iku_nb.tables import DELIMITER_NAMES, ID_COLUMNS, ID_DTYPE
+
+# The maximum length, in characters, of a row quoted in a message.
+ROW_TEXT_LIMIT = 120
 
 
 def check_tables(tables: dict[str, RawTable], katalog: Katalog) -> tuple[dict, list[Problem]]:
@@ -84,9 +89,58 @@ def check_tables(tables: dict[str, RawTable], katalog: Katalog) -> tuple[dict, l
             problems[position:position] = rows.problems
     _check_references(typed, tables, katalog, problems)
     for table in tables.values():
-        _explain_open_quote(table, problems)
+        quote_row = _explain_open_quote(table, problems)
         _explain_short_rows(table, problems)
+        _report_long_rows(table, problems, quote_row)
     return typed, problems
+
+
+def _report_long_rows(table: RawTable, problems: list[Problem], quote_row: int | None) -> None:
+    """Reject the CSV rows with more cells than the header whose extra cells are empty.
+
+    An unquoted delimiter inside a value, as in ``Lembaga Kajian Hukum, Sosial``
+    or the decimal ``95,4`` in a comma-separated file, splits it in two and
+    shifts every later cell to the right. The shifted values may still pass
+    the column checks, as a target of 95 in the triwulan 4 column does, so
+    the row is an error even when every row has the same extra empty cell:
+    the file cannot tell a delimiter ending each row from such a shift. Rows
+    whose extra cells are filled are reported by the reader. The row of an
+    unclosed quote (``quote_row``) is explained by that error already.
+    """
+    rows = sorted(row for row in table.long_rows if row != quote_row)
+    if not rows:
+        return
+    width = len(table.header)
+    first = table.long_rows[rows[0]]
+    delimiter = table.delimiter or ","
+    name = DELIMITER_NAMES.get(delimiter, repr(delimiter))
+    opening = (f"Baris {rows[0]} berisi" if len(rows) == 1
+               else f"{len(rows)} baris data (baris {row_list(rows)}) berisi")
+    decimal = (" Angka desimal dengan koma, seperti 95,4, juga terbelah begitu: tulis "
+               '"95,4" dengan tanda kutip ganda, atau simpan berkas dengan pemisah titik koma.'
+               if delimiter == "," else "")
+    every = len(rows) == len(table.rows)
+    ending = (" Bila setiap baris memang diakhiri pemisah, tambahkan pemisah yang sama di akhir "
+              "baris judul kolom, atau hapus pemisah di akhir setiap baris." if every else "")
+    # Placed before the errors that the shifted values cause in its first row.
+    on_row = [i for i, p in enumerate(problems) if p.file == table.source and p.row == rows[0]]
+    problems.insert(on_row[0] if on_row else len(problems), Problem(
+        "baris-lebih-sel", table.source,
+        f"{opening} lebih banyak sel daripada judul kolom ({width}), dengan sel lebih yang "
+        f"kosong. Biasanya sebuah sel berisi {name} tanpa tanda kutip, sehingga nilai-nilai "
+        "sesudahnya bergeser ke kolom sebelah kanan dan baris itu tidak dapat dibaca dengan "
+        'benar: beri tanda kutip ganda pada sel itu, misalnya "Lembaga Kajian Hukum, Sosial '
+        'dan Lingkungan".' + decimal + ending
+        + f" Isi baris {rows[0]}: {_row_text(first, delimiter)}",
+        row=rows[0], value=str(len(first)), expected=f"{width} sel, sebanyak judul kolom"))
+
+
+def _row_text(cells: list[str], delimiter: str) -> str:
+    """Write a row back as CSV, quoting as a spreadsheet would, cut to ROW_TEXT_LIMIT."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="").writerow(cells)
+    text = buffer.getvalue().replace("\r", "").replace("\n", " ")
+    return text if len(text) <= ROW_TEXT_LIMIT else text[:ROW_TEXT_LIMIT] + "…"
 
 
 def _explain_short_rows(table: RawTable, problems: list[Problem]) -> None:
@@ -121,8 +175,8 @@ def _explain_short_rows(table: RawTable, problems: list[Problem]) -> None:
             row=row, value=str(count), expected=f"{width} sel, sebanyak judul kolom"))
 
 
-def _explain_open_quote(table: RawTable, problems: list[Problem]) -> None:
-    """Report a cell that swallowed whole records after an unclosed quote.
+def _explain_open_quote(table: RawTable, problems: list[Problem]) -> int | None:
+    """Report a cell that swallowed whole records after an unclosed quote; return its row.
 
     The errors it causes in its own row are replaced by this one, and the
     references to organisations whose ids it swallowed are summed up in one
@@ -131,7 +185,7 @@ def _explain_open_quote(table: RawTable, problems: list[Problem]) -> None:
     """
     found = _open_quote_cell(table)
     if found is None:
-        return
+        return None
     row, column, text = found
     # The line break that ends the file is not a line swallowed.
     lines = text.rstrip("\r\n").count("\n")
@@ -161,6 +215,7 @@ def _explain_open_quote(table: RawTable, problems: list[Problem]) -> None:
                 "terbaca.",
                 row=unknown[0].row, column="id_organisasi", value=unknown[0].value,
                 expected=f"id yang terbaca di {table.source}"))
+    return row
 
 
 # Rows whose first cell gives the shapes that a swallowed record is recognised by.

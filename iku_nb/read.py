@@ -433,7 +433,6 @@ def _read_csv(name: str, path: Path, problems: list[Problem]) -> RawTable | None
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     start = _header_row(name, records)
     left_out = _drop_rows_with_other_delimiter(start, path.name, records, delimiter, problems)
-    _flag_rows_with_extra_cells(start, path.name, records, delimiter, problems)
     table = _build(name, path.name, records, problems, path, delimiter)
     table.delimiter = delimiter
     table.rows_left_out = left_out
@@ -473,73 +472,6 @@ def _drop_rows_with_other_delimiter(start: int | None, source: str, records: lis
             "untuk semua baris.",
             row=rows[0], value=other, expected=f"pemisah {delimiter!r} seperti judul kolom"))
     return sum(map(len, found.values()))
-
-
-# The maximum length, in characters, of a row quoted in a message.
-ROW_TEXT_LIMIT = 120
-
-
-def _flag_rows_with_extra_cells(start: int | None, source: str, records: list[list],
-                                delimiter: str, problems: list[Problem]) -> None:
-    """Reject data rows with more cells than the header whose extra cells are empty.
-
-    An unquoted delimiter inside a value, as in ``Lembaga Kajian Hukum, Sosial``
-    or the decimal ``95,4`` in a comma-separated file, splits it in two and
-    shifts every later cell to the right. The shifted values may still pass
-    the column checks, as a target of 95 in the triwulan 4 column does, so
-    the row is an error. Extra cells that are filled are reported by
-    :func:`_build`; this covers the case where the shift pushed only an empty
-    cell past the header.
-
-    Empty rows are left alone, and so is a row with a line break inside a
-    cell: that is an unclosed quote, which :mod:`iku_nb.check` explains. When
-    every data row, two or more, ends with the same empty cells, the file was
-    written with a delimiter at the end of each row, which is only a warning.
-    """
-    if start is None:
-        return
-    width = len(records[start])
-    data_rows = [index for index in range(start + 1, len(records))
-                 if any(str(cell).strip() for cell in records[index])]
-    rows = [index + 1 for index in data_rows
-            if len(records[index]) > width
-            and not any(cell.strip() for cell in records[index][width:])
-            and not any("\n" in cell or "\r" in cell for cell in records[index])]
-    if not rows:
-        return
-    widths = {len(records[index]) for index in data_rows}
-    if len(data_rows) > 1 and len(rows) == len(data_rows) and len(widths) == 1:
-        problems.append(Problem(
-            "pemisah-di-akhir-baris", source,
-            f"Setiap baris data diakhiri {len(records[data_rows[0]]) - width} sel kosong "
-            f"sesudah kolom terakhir ({delimiter!r} di akhir baris), sedangkan judul kolom "
-            f"tidak; sel kosong itu diabaikan.",
-            row=rows[0], value=str(len(records[data_rows[0]])),
-            expected=f"{width} sel, sebanyak judul kolom", severity=WARNING))
-        return
-    opening = (f"Baris {rows[0]} berisi" if len(rows) == 1
-               else f"{len(rows)} baris data (baris {row_list(rows)}) berisi")
-    first = records[rows[0] - 1]
-    decimal = (" Angka desimal dengan koma, seperti 95,4, juga terbelah begitu: tulis "
-               '"95,4" dengan tanda kutip ganda, atau simpan berkas dengan pemisah \';\'.'
-               if delimiter == "," else "")
-    problems.append(Problem(
-        "baris-lebih-sel", source,
-        f"{opening} lebih banyak sel daripada judul kolom ({width}), jadi nilai-nilai "
-        f"sesudah sebuah sel berisi {delimiter!r} tanpa tanda kutip bergeser ke kolom sebelah "
-        "kanan dan baris itu tidak dapat dibaca dengan benar. Beri tanda kutip ganda pada sel "
-        'itu, misalnya "Lembaga Kajian Hukum, Sosial dan Lingkungan".' + decimal
-        + f" Isi baris {rows[0]}: {_row_text(first, delimiter)}",
-        row=rows[0], value=str(len(first)),
-        expected=f"{width} sel, sebanyak judul kolom"))
-
-
-def _row_text(cells: list, delimiter: str) -> str:
-    """Write a row back as CSV, quoting as a spreadsheet would, cut to ROW_TEXT_LIMIT."""
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="").writerow(cells)
-    text = buffer.getvalue()
-    return text if len(text) <= ROW_TEXT_LIMIT else text[:ROW_TEXT_LIMIT] + "…"
 
 
 def _open_workbook(path: Path, data_only: bool):
@@ -787,6 +719,8 @@ def _build(name: str, source: str, records: list[list], problems: list[Problem],
             table.rows.append((index, cells))
             if len(record) < len(header):
                 table.short_rows[index] = len(record)
+            elif delimiter is not None and len(record) > len(header) and not stray:
+                table.long_rows[index] = [str(cell) for cell in record]
     _report_cells_outside(source, outside, delimiter, problems)
     return table
 

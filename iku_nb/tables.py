@@ -93,6 +93,9 @@ class RawTable:
         # than the header. Some CSV writers leave out trailing empty cells, and
         # a cell broken by an unquoted line break also leaves a short row.
         self.short_rows: dict[int, int] = {}
+        # Spreadsheet row -> its cells, for the CSV rows with more cells than
+        # the header whose extra cells are all empty (iku_nb.check explains them).
+        self.long_rows: dict[int, list[str]] = {}
         # The delimiter of a CSV table; None for a worksheet.
         self.delimiter: str | None = None
         # Data rows left out by the reader after reporting them (another delimiter).
@@ -120,6 +123,8 @@ def header_text(cell: object) -> str:
 
 # Excel writes ";" or ","; tab and "|" come from exports of other systems.
 DELIMITERS = (";", ",", "\t", "|")
+# How messages name each delimiter, so that a tab is not written '\t'.
+DELIMITER_NAMES = {";": "titik koma (;)", ",": "koma (,)", "\t": "tab", "|": "garis tegak (|)"}
 
 
 def sniff_delimiter(name: str, lines: list[str]) -> str:

@@ -152,6 +152,100 @@ def test_unclosed_quote_explained_once(folder, first_line):
                                           "baris 3")
 
 
+def shifted(folder: Path) -> list:
+    return [p for p in inspect(folder).problems if p.code == "baris-lebih-sel"]
+
+
+def test_unquoted_delimiter_shift_rejected(folder):
+    # The shifted values pass the column checks, so only this error stops the run.
+    replace(folder, "organisasi.csv", "Lembaga Kajian Kebijakan Daerah",
+            "Lembaga Kajian, Kebijakan Daerah")
+    problems = [p for p in inspect(folder).problems if p.is_error]
+    # The cause comes first, then what the shifted values broke in the same row.
+    assert problems[0].code == "baris-lebih-sel"
+    assert {p.row for p in problems} == {3}
+    problem = problems[0]
+    assert (problem.row, problem.value) == (3, "6")
+    assert problem.message.startswith("Baris 3 berisi lebih banyak sel daripada judul kolom (5)")
+    assert "Biasanya sebuah sel berisi koma (,) tanpa tanda kutip" in problem.message
+    assert "Isi baris 3: ORG-002,Lembaga Kajian, Kebijakan Daerah," in problem.message
+    assert "akhir baris judul kolom" not in problem.message
+
+
+def test_unquoted_decimal_comma_shift_rejected(folder):
+    # In a comma-separated target table, 95,4 becomes target 95 for triwulan 4.
+    path = folder / "target.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    # Every other decimal is quoted, as a spreadsheet writes it.
+    rows = [",".join(f'"{cell}"' if "," in cell else cell for cell in line.split(";"))
+            for line in lines]
+    rows.append("IKU-3,2025,95,4,")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    problems = shifted(folder)
+    assert len(problems) == 1
+    assert problems[0].is_error
+    assert problems[0].row == len(rows)
+    assert f"Isi baris {len(rows)}: IKU-3,2025,95,4," in problems[0].message
+    assert 'tulis "95,4" dengan tanda kutip ganda' in problems[0].message
+
+
+def test_every_row_shifted_still_rejected(folder):
+    # Every decimal unquoted: the same extra empty cell on each row is still a shift.
+    path = folder / "target.csv"
+    path.write_text("kode_indikator,tahun,target,triwulan\nIKU-1,2025,82,3,\nIKU-2,2025,75,2,\n"
+                    "IKU-3,2025,90,1,\n", encoding="utf-8")
+    problems = shifted(folder)
+    assert len(problems) == 1
+    assert problems[0].is_error
+    assert "tambahkan pemisah yang sama di akhir baris judul kolom" in problems[0].message
+
+
+def test_delimiter_ending_header_too_accepted(folder):
+    path = folder / "target.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line + ";" for line in lines) + "\n", encoding="utf-8")
+    assert inspect(folder).problems == []
+
+
+def test_empty_row_of_delimiters_not_shifted(folder):
+    path = folder / "target.csv"
+    path.write_text(path.read_text(encoding="utf-8") + ";;;;;\n", encoding="utf-8")
+    assert shifted(folder) == []
+
+
+def test_shifted_row_with_quoted_line_break_rejected(folder):
+    # The quote closes in its own cell, so no unclosed-quote error explains the row.
+    replace(folder, "organisasi.csv", "ORG-002,Lembaga Kajian Kebijakan Daerah,LSM,2021-05-30,",
+            'ORG-002,"Lembaga Kajian\nKebijakan",Daerah,LSM,2021-05-30,')
+    problems = shifted(folder)
+    assert [p.row for p in problems] == [3]
+    assert problems[0].is_error
+
+
+def test_shifted_row_quoted_with_cells_requoted(folder):
+    long_name = "Lembaga " + "Kajian " * 30
+    replace(folder, "organisasi.csv", "ORG-002,Lembaga Kajian Kebijakan Daerah,LSM,",
+            f'ORG-002,"Forum, Warga",{long_name},LSM,')
+    problems = shifted(folder)
+    assert len(problems) == 1
+    row_text = problems[0].message.split("Isi baris 3: ", 1)[1]
+    assert row_text.startswith('ORG-002,"Forum, Warga",Lembaga Kajian')
+    assert row_text.endswith("…")
+    assert len(row_text) == 121
+
+
+def test_tab_delimiter_named_in_words(folder):
+    path = folder / "target.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0].replace(";", "\t"),
+                                *(line.replace(";", "\t") + "\t" for line in lines[1:])]) + "\n",
+                    encoding="utf-8")
+    problems = shifted(folder)
+    assert len(problems) == 1
+    assert "sel berisi tab tanpa tanda kutip" in problems[0].message
+    assert "\\t" not in problems[0].message
+
+
 def test_unclosed_quote_keeps_other_shifted_row(folder):
     # The quote's own row is explained by the quote; a later shifted row still is an error.
     replace(folder, "organisasi.csv", "ORG-002,Lembaga", 'ORG-002,"Lembaga')
