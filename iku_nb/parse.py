@@ -108,9 +108,9 @@ def _number_or_text(value: object) -> Decimal | str | None:
     return value.strip() if isinstance(value, str) else None
 
 
-# The spaces that may group thousands: plain, no-break and narrow no-break.
-_SPACES = re.compile(r"[ \u00a0\u202f]")
-_SPACE_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d*)?")
+# The spaces that may group thousands: plain, no-break, thin and narrow no-break.
+_SPACES = re.compile(r"[ \u00a0\u2009\u202f]")
+_SPACE_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?:[.,]\d*)?")
 
 
 def parse_number(value: object) -> Decimal | None:

@@ -57,6 +57,7 @@ def test_parse_date_rejects(value):
     (" 80 % ", Decimal("80")),
     ("1 234,5", Decimal("1234.5")),
     ("1\u00a0234", Decimal("1234")),
+    ("1\u2009234,5", Decimal("1234.5")),
     ("-1 234 567", Decimal("-1234567")),
     ("-5", Decimal("-5")),
     ("2025.0", Decimal("2025.0")),
