@@ -529,6 +529,9 @@ def _verify_one(out: Console, notebook: Path, args: argparse.Namespace,
         out.print(f"Verifikasi {result.notebook} (laporan {recorded.get('laporan')}, dibuat "
                   f"{waktu_tercatat(recorded.get('selesai'))}, "
                   f"iku-nb {recorded.get('versi_iku_nb')})")
+    elif result.replaced_report is not None:
+        out.print(f"Verifikasi {result.notebook} (notebook tanpa manifest; manifest di sampingnya "
+                  f"mencatat laporan {result.replaced_report})")
     else:
         out.print(f"Verifikasi {result.notebook} (tanpa manifest)")
     for c in result.comparisons:

@@ -13,6 +13,7 @@ a library.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import difflib
 import json
@@ -203,9 +204,13 @@ def find_notebook(path: Path) -> Path:
             f"{ASK_ORIGINAL}")
     if path.is_file():
         if path.name.endswith(FAILED_SUFFIX):
+            succeeded = path.with_name(path.name.removesuffix(FAILED_SUFFIX) + ".ipynb")
+            advice = (f"Verifikasi notebook laporan yang berhasil, {succeeded.name}, di folder "
+                      "yang sama." if succeeded.is_file() else
+                      f"Notebook laporan yang berhasil, {succeeded.name}, tidak ada di folder "
+                      "itu; buat laporannya lagi dengan `iku-nb laporan`.")
             raise VerifyError(f"{path} adalah notebook laporan yang gagal dijalankan, jadi "
-                              "tidak ada angka untuk diverifikasi. Verifikasi notebook "
-                              "laporan yang berhasil (tanpa .GAGAL) di folder yang sama.")
+                              f"tidak ada angka untuk diverifikasi. {advice}")
         if path.suffix != ".ipynb":
             raise VerifyError(f"{path} bukan notebook (.ipynb). Berikan notebook laporan yang "
                               "sudah dijalankan, atau folder laporannya.")
@@ -886,34 +891,64 @@ def _other_report(notebook: Path, embedded: dict | None, papermill: dict,
     """Find a notebook that replaced the report that the manifest beside it records.
 
     The notebook's period and bidang are the parameters papermill recorded in
-    it. It is another report when they differ from the manifest's, its
+    it, or else the values of its parameters cell. It is another report when
+    they differ from the manifest's, its
     SHA-256 is not the one the manifest records, and its own manifest, if
     any, agrees with papermill (else a manifest was edited, which
     compare_manifests names). Returns the label of the report that the
     folder's manifest records and the problem to show, or None.
     """
-    if side is None or "tahun" not in papermill:
-        # Without tahun papermill ran the notebook's own default, which is not recorded.
+    if side is None or side_file.files.get(notebook.name) == sha256(notebook):
         return None
-    if side_file.files.get(notebook.name) == sha256(notebook):
+    # A parameter that papermill did not pass kept the value of the notebook's
+    # own parameters cell, which the executed notebook still contains.
+    own = {**_parameters_cell_values(notebook), **(papermill or {})}
+    if "tahun" not in own:
         return None
-    # A parameter that papermill did not pass kept the notebook's default, so
-    # only the ones it passed are compared.
-    def passed(parameters: dict) -> dict:
-        return {key: value for key, value in parameters.items() if key in papermill}
+    # A parameter found in neither is unknown, so it is not compared.
+    def known(parameters: dict) -> dict:
+        return {key: value for key, value in parameters.items() if key in own}
 
     if (embedded is not None
-            and _report_of(passed(embedded.get("parameter") or {})) != _report_of(papermill)):
+            and _report_of(known(embedded.get("parameter") or {})) != _report_of(own)):
         return None
     published = side.get("parameter") or {}
-    if _report_of(papermill) == _report_of(passed(published)):
+    if _report_of(own) == _report_of(known(published)):
         return None
-    own_label, published_label = _report_label(papermill), _report_label(published)
+    own_label, published_label = _report_label(own), _report_label(published)
     return published_label, (
         f"{notebook.name} adalah laporan {own_label}, sedangkan {side_file.path.name} di folder "
         f"ini mencatat laporan {published_label}: notebook itu diganti dengan notebook laporan "
         f"lain. Angka di bawah adalah angka notebook itu, bukan angka laporan "
         f"{published_label} yang diterbitkan. {ASK_ORIGINAL}")
+
+
+def _parameters_cell_values(notebook: Path) -> dict:
+    """Return the literal values that the notebook's cell tagged "parameters" assigns.
+
+    A value that is not a literal, and a notebook that cannot be read, give nothing.
+    """
+    try:
+        nb = _read_notebook(notebook)
+    except Exception:  # read_recorded names a notebook that cannot be read
+        return {}
+    values = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "parameters" not in cell.metadata.get("tags", []):
+            continue
+        try:
+            statements = ast.parse(cell.source).body
+        except SyntaxError:
+            return {}
+        for statement in statements:
+            target = (statement.targets[0] if isinstance(statement, ast.Assign)
+                      and len(statement.targets) == 1 else getattr(statement, "target", None))
+            value = getattr(statement, "value", None)
+            if isinstance(target, ast.Name) and value is not None:
+                with contextlib.suppress(ValueError, TypeError, SyntaxError, MemoryError,
+                                         RecursionError):
+                    values[target.id] = ast.literal_eval(value)
+    return values
 
 
 def _report_of(parameters: dict) -> tuple:

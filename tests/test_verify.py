@@ -659,8 +659,15 @@ def test_stopped_rerun_kills_kernel_first(made, tmp_path, monkeypatch):
 def test_failed_notebook_named_as_failed(made, tmp_path):
     failed = tmp_path / "laporan_tahunan.GAGAL.ipynb"
     shutil.copyfile(made["ipynb"], failed)
-    with pytest.raises(VerifyError, match="gagal dijalankan"):
+    with pytest.raises(VerifyError, match="gagal dijalankan") as raised:
         find_notebook(failed)
+    assert ("Notebook laporan yang berhasil, laporan_tahunan.ipynb, tidak ada di folder itu"
+            in str(raised.value))
+    shutil.copyfile(made["ipynb"], tmp_path / "laporan_tahunan.ipynb")
+    with pytest.raises(VerifyError) as raised:
+        find_notebook(failed)
+    assert ("Verifikasi notebook laporan yang berhasil, laporan_tahunan.ipynb, di folder yang "
+            "sama") in str(raised.value)
 
 
 def test_damaged_manifest_cannot_be_verified(made, tmp_path, capsys):
@@ -829,6 +836,25 @@ def test_other_report_read_as_notebooks_do(tmp_path, typed, replaced):
         assert found[0] == "tahun 2025 triwulan 2 bidang hanbang"
 
 
+def test_other_report_default_bidang_read_from_cell(tmp_path):
+    # papermill -p tahun 2025 on laporan_bidang.ipynb kept its default bidang hanbang.
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell('tahun: int = 2024\nbidang: str = "hanbang"\n'
+                                     "triwulan = None\nanalisis = dict(a=1)\n")
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells.append(cell)
+    notebook = tmp_path / "laporan_bidang.ipynb"
+    nbformat.write(nb, notebook)
+    side = SideManifest(tmp_path / "laporan_bidang.manifest.json", True,
+                        files={"laporan_bidang.ipynb": "0" * 64})
+    recorded = {"parameter": {"tahun": 2025, "triwulan": None, "bidang": "poldagri"}}
+    found = _other_report(notebook, None, {"tahun": 2025}, recorded, side)
+    assert found is not None
+    assert "adalah laporan tahun 2025 bidang hanbang" in found[1]
+    recorded["parameter"]["bidang"] = "hanbang"
+    assert _other_report(notebook, None, {"tahun": 2025}, recorded, side) is None
+
+
 def test_replaced_notebook_blamed_not_page(made, tmp_path, capsys):
     # The published HTML still has the SHA-256 that the manifest records.
     folder = copy_report(made, tmp_path)
@@ -863,6 +889,8 @@ def test_notebook_of_other_year_named_first(made, tmp_path, capsys):
     verdict = " ".join(out[out.index("Hasil:"):].split())
     assert verdict == ("Hasil: TIDAK COCOK. Notebook di folder ini bukan laporan tahun 2025, "
                        "jadi angka laporan itu tidak diperiksa.")
+    assert out.splitlines()[0].endswith("(notebook tanpa manifest; manifest di sampingnya "
+                                        "mencatat laporan tahun 2025)")
 
 
 def test_plain_papermill_notebook_with_nbconvert_page(made, tmp_path, capsys):
