@@ -119,9 +119,10 @@ def _laporan(args: argparse.Namespace) -> int:
     # data, so that the forkserver's imports (about 1.8 s of CPU on the
     # benchmark machine) and the kernels' start overlap the check.
     if args.cluster:
-        from iku_nb.cluster import require_distributed  # noqa: PLC0415
+        from iku_nb.cluster import check_address, require_distributed  # noqa: PLC0415
 
         # Before the data check, so that nothing is read or written in vain.
+        check_address(args.cluster)
         require_distributed()
     pool = None if args.cluster or args.kernel_baru else _local_pool(args)
     try:

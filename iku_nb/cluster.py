@@ -34,6 +34,10 @@ log = logging.getLogger("iku_nb")
 # Seconds to wait for the scheduler to respond, and then for a first worker.
 CONNECT_TIMEOUT = 10
 MAX_PORT = 65535
+# scheme://host:port, the host a name, an IPv4 address or an IPv6 address in brackets.
+ADDRESS_FORM = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://"
+                          r"(?P<host>[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):(?P<port>\d+)/?")
+CERTIFICATE_SCHEMES = ("tls", "wss")
 # Seconds a task may run past its timeout before the pool stops waiting for
 # it. The task kills its own kernel at the timeout, so only a report stuck
 # outside the kernel (reading data, writing the PDF) gets this far.
@@ -61,6 +65,28 @@ def require_distributed() -> None:
             "atau jalankan tanpa --cluster agar laporan disusun di mesin ini.") from exc
 
 
+def check_address(address: str) -> None:
+    """Raise RunError for a scheduler address that cannot be connected to as written.
+
+    The address needs a scheme, a host and a port from 1 to 65535, as in
+    ``tcp://10.0.0.5:8786``. The tls:// and wss:// schemes need certificates,
+    which iku-nb cannot pass to Dask.
+    """
+    form = ADDRESS_FORM.fullmatch(address)
+    if form is None:
+        raise RunError(f"Alamat --cluster {address!r} tidak sah: tulis skema, host dan port "
+                       "tanpa spasi, misalnya tcp://10.0.0.5:8786.")
+    scheme, port = form.group("scheme").lower(), int(form.group("port"))
+    if scheme in CERTIFICATE_SCHEMES:
+        raise RunError(
+            f"Alamat --cluster {address!r} memerlukan sertifikat TLS, yang tidak dapat "
+            "diberikan lewat iku-nb. Pakai alamat tcp:// di jaringan yang tertutup, misalnya "
+            "tcp://10.0.0.5:8786.")
+    if not 1 <= port <= MAX_PORT:
+        raise RunError(f"Alamat --cluster {address!r} tidak sah: port {port} di luar 1 sampai "
+                       f"{MAX_PORT}. Tulis seperti tcp://10.0.0.5:8786.")
+
+
 class DaskPool:
     """Reports on the workers of the Dask cluster at ``address``.
 
@@ -76,10 +102,7 @@ class DaskPool:
         self.output = Path(output).resolve()
         self.timeout = timeout
         self.fresh_kernel = fresh_kernel
-        port = re.search(r":(\d+)/?$", address)
-        if port is not None and not 1 <= int(port.group(1)) <= MAX_PORT:
-            raise RunError(f"Alamat --cluster {address!r} tidak sah: port {port.group(1)} di luar "
-                           f"1 sampai {MAX_PORT}. Tulis seperti tcp://10.0.0.5:8786.")
+        check_address(address)
         try:
             self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except TypeError as exc:

@@ -71,7 +71,12 @@ def test_laporan_unreachable_scheduler(tmp_path):
 @pytest.mark.parametrize(("address", "expected"), [
     ("tcp//127.0.0.1", "Alamat --cluster 'tcp//127.0.0.1' tidak sah"),
     ("tcp://127.0.0.1:99999", "port 99999 di luar 1 sampai 65535"),
-    ("tls://127.0.0.1:1", "memerlukan pengaturan yang tidak dapat diberikan lewat iku-nb"),
+    ("tcp://127.0.0.1:0", "port 0 di luar 1 sampai 65535"),
+    ("tcp://127.0.0.1:-1", "tulis skema, host dan port tanpa spasi"),
+    ("tcp://:8786", "tulis skema, host dan port tanpa spasi"),
+    ("tcp://127.0.0.1: 8786", "tulis skema, host dan port tanpa spasi"),
+    ("tls://127.0.0.1:1", "memerlukan sertifikat TLS"),
+    ("wss://127.0.0.1:8786", "memerlukan sertifikat TLS"),
 ])
 def test_laporan_invalid_cluster_address(tmp_path, address, expected):
     output = tmp_path / "keluaran"
@@ -83,6 +88,8 @@ def test_laporan_invalid_cluster_address(tmp_path, address, expected):
     assert "tcp://10.0.0.5:8786" in message
     assert "Galat internal" not in message
     assert "Traceback" not in finished.stderr
+    # Judged before the data folder is read, so none of its warnings are printed.
+    assert "peringatan" not in message
     assert not (output / "2025").exists()
 
 
