@@ -70,13 +70,24 @@ def merge_parameters(file_values: dict[str, Any], pairs: Iterable[tuple[str, str
     for label, source in sources:
         for name, value in source.items():
             where = f"--{name}" if label == "opsi" else label
-            if name in merged and str(merged[name]) != str(value):
+            if name in merged and _as_read(merged[name]) != _as_read(value):
                 # The later source wins, but a silently dropped value hides a typo.
                 log.warning("parameter %s %s dari %s diganti %s dari %s", name,
                             _as_typed(merged[name]), given_in[name], _as_typed(value), where)
             merged[name] = value
             given_in[name] = where
     return merged
+
+
+def _as_read(value: Any) -> object:
+    """Return a value as the parameters read it, so that 1, " 1" and "01" are one value.
+
+    Text is compared without surrounding spaces and case, and whole numbers as numbers.
+    """
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return value
+    text = str(value).strip()
+    return int(text) if re.fullmatch(r"[+-]?\d+", text) else text.casefold()
 
 
 def _as_typed(value: Any) -> str:

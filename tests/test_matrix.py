@@ -150,6 +150,16 @@ def test_merge_parameters_warning_shows_empty_and_spaces(caplog):
     assert "parameter tahun 2025 dari -f diganti ' 2024 ' dari -p" in caplog.text
 
 
+def test_merge_parameters_same_value_not_warned(caplog):
+    # The notebooks read all of these as the value from the file.
+    with caplog.at_level(logging.WARNING, logger="iku_nb"):
+        merged = merge_parameters({"triwulan": 1, "tahun": "2025", "bidang": "Poldagri"},
+                                  [("triwulan", " 1"), ("tahun", "2025")],
+                                  {"bidang": "poldagri", "triwulan": "01"})
+    assert caplog.text == ""
+    assert merged["bidang"] == "poldagri"
+
+
 def test_read_parameters_file(tmp_path):
     path = tmp_path / "2025.yaml"
     path.write_text("tahun: 2023-2025\nbidang: [poldagri, hanbang]\n", encoding="utf-8")
