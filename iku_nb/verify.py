@@ -425,7 +425,10 @@ def _verify(path: Path, data: Path | None, katalog: Path | None,
         elif embedded is None:
             # With the notebook's manifest, the differences name the field instead.
             result.problems.append(f"{side.path.name} rusak: {problem}")
-    replaced = _other_report(notebook, embedded, papermill, usable_side, side)
+    # What the notebook ran with: papermill's parameters over its parameters cell.
+    ran_with = {**{name: value for name, value in _parameters_cell_values(notebook).items()
+                   if name in NAMES}, **(papermill or {})}
+    replaced = _other_report(notebook, embedded, ran_with, usable_side, side)
     if replaced is not None:
         # The folder's manifest describes another report, so the notebook is
         # run again with its own parameters and explained by its own manifest.
@@ -453,7 +456,7 @@ def _verify(path: Path, data: Path | None, katalog: Path | None,
             "berkas kode tetap tercatat")
 
     katalog = _under_recorded_name(katalog, recorded, spare)
-    spec = _spec(recorded, papermill, data, katalog)
+    spec = _spec(recorded, ran_with, data, katalog)
     data_dir, katalog_path = input_paths(spec.params)
     if not data_dir.is_dir():
         state = "adalah berkas, bukan folder" if data_dir.exists() else "tidak ditemukan"
@@ -886,13 +889,13 @@ def _check_beside(notebook: Path, embedded: dict | None, records: list[dict],
     return problems
 
 
-def _other_report(notebook: Path, embedded: dict | None, papermill: dict,
+def _other_report(notebook: Path, embedded: dict | None, own: dict,
                   side: dict | None, side_file: SideManifest) -> tuple[str, str] | None:
     """Find a notebook that replaced the report that the manifest beside it records.
 
-    The notebook's period and bidang are the parameters papermill recorded in
-    it, or else the values of its parameters cell. It is another report when
-    they differ from the manifest's, its
+    ``own`` contains the parameters the notebook ran with: those papermill
+    recorded in it, over the values of its parameters cell. It is another
+    report when its period and bidang differ from the manifest's, its
     SHA-256 is not the one the manifest records, and its own manifest, if
     any, agrees with papermill (else a manifest was edited, which
     compare_manifests names). Returns the label of the report that the
@@ -900,9 +903,6 @@ def _other_report(notebook: Path, embedded: dict | None, papermill: dict,
     """
     if side is None or side_file.files.get(notebook.name) == sha256(notebook):
         return None
-    # A parameter that papermill did not pass kept the value of the notebook's
-    # own parameters cell, which the executed notebook still contains.
-    own = {**_parameters_cell_values(notebook), **(papermill or {})}
     if "tahun" not in own:
         return None
     # A parameter found in neither is unknown, so it is not compared.
@@ -941,9 +941,13 @@ def _parameters_cell_values(notebook: Path) -> dict:
         except SyntaxError:
             return {}
         for statement in statements:
-            target = (statement.targets[0] if isinstance(statement, ast.Assign)
-                      and len(statement.targets) == 1 else getattr(statement, "target", None))
-            value = getattr(statement, "value", None)
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                target = statement.targets[0]
+            elif isinstance(statement, ast.AnnAssign):
+                target = statement.target
+            else:
+                continue
+            value = statement.value
             if isinstance(target, ast.Name) and value is not None:
                 with contextlib.suppress(ValueError, TypeError, SyntaxError, MemoryError,
                                          RecursionError):

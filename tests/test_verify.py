@@ -38,6 +38,7 @@ from iku_nb.verify import (
     VerifyError,
     _check_beside,
     _other_report,
+    _parameters_cell_values,
     _spec,
     changed_places,
     find_notebook,
@@ -848,11 +849,43 @@ def test_other_report_default_bidang_read_from_cell(tmp_path):
     side = SideManifest(tmp_path / "laporan_bidang.manifest.json", True,
                         files={"laporan_bidang.ipynb": "0" * 64})
     recorded = {"parameter": {"tahun": 2025, "triwulan": None, "bidang": "poldagri"}}
-    found = _other_report(notebook, None, {"tahun": 2025}, recorded, side)
+    own = {**_parameters_cell_values(notebook), "tahun": 2025}
+    # dict(a=1) is a call, not a literal, so analisis is left out.
+    assert own == {"tahun": 2025, "bidang": "hanbang", "triwulan": None}
+    found = _other_report(notebook, None, own, recorded, side)
     assert found is not None
     assert "adalah laporan tahun 2025 bidang hanbang" in found[1]
     recorded["parameter"]["bidang"] = "hanbang"
-    assert _other_report(notebook, None, {"tahun": 2025}, recorded, side) is None
+    assert _other_report(notebook, None, own, recorded, side) is None
+
+
+def test_parameters_cell_values_literals_only(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("tahun: int = 2024\ntahun += 1\nbidang = nama()\n"
+                                     "data = 'data'\nkatalog: Optional[str] = None\n")
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells.append(cell)
+    notebook = tmp_path / "x.ipynb"
+    nbformat.write(nb, notebook)
+    assert _parameters_cell_values(notebook) == {"tahun": 2024, "data": "data", "katalog": None}
+
+
+def test_bidang_notebook_default_rerun_as_itself(made, tmp_path, capsys):
+    # papermill -p tahun 2025 on the bidang notebook keeps bidang hanbang from its cell.
+    folder = copy_report(made, tmp_path)
+    other = tmp_path / "bidang.ipynb"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / "laporan_bidang.ipynb"), str(other),
+        parameters={"tahun": 2025, "data": str(made["data"])}, progress_bar=False,
+        kernel_name="python3")
+    shutil.copy(other, folder / "laporan_tahunan.ipynb")
+    status = main(["verifikasi", str(folder)])
+    out = capsys.readouterr().out
+    assert status == 1, out
+    flat = " ".join(out.split())
+    assert "adalah laporan tahun 2025 bidang hanbang, sedangkan" in flat
+    # Re-run as the hanbang report it is, its own figures all match.
+    assert "BEDA" not in out
 
 
 def test_replaced_notebook_blamed_not_page(made, tmp_path, capsys):
