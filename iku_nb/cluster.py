@@ -34,9 +34,12 @@ log = logging.getLogger("iku_nb")
 # Seconds to wait for the scheduler to respond, and then for a first worker.
 CONNECT_TIMEOUT = 10
 MAX_PORT = 65535
-# scheme://host:port, the host a name, an IPv4 address or an IPv6 address in brackets.
-ADDRESS_FORM = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://"
-                          r"(?P<host>[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):(?P<port>\d+)/?")
+# [scheme://]host:port, as distributed reads it: tcp:// when the scheme is left
+# out, the host a name, an IPv4 address or an IPv6 address in brackets, with
+# a zone such as %eth0.
+ADDRESS_FORM = re.compile(r"(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?"
+                          r"(?P<host>[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+(?:%[A-Za-z0-9_.-]+)?\])"
+                          r":(?P<port>\d+)/?")
 CERTIFICATE_SCHEMES = ("tls", "wss")
 # Seconds a task may run past its timeout before the pool stops waiting for
 # it. The task kills its own kernel at the timeout, so only a report stuck
@@ -68,15 +71,17 @@ def require_distributed() -> None:
 def check_address(address: str) -> None:
     """Raise RunError for a scheduler address that cannot be connected to as written.
 
-    The address needs a scheme, a host and a port from 1 to 65535, as in
-    ``tcp://10.0.0.5:8786``. The tls:// and wss:// schemes need certificates,
-    which iku-nb cannot pass to Dask.
+    The address needs a host and a port from 1 to 65535, with a scheme or
+    without one (tcp), as in ``tcp://10.0.0.5:8786``. The tls:// and wss://
+    schemes need certificates, which iku-nb cannot pass to Dask.
     """
     form = ADDRESS_FORM.fullmatch(address)
     if form is None:
-        raise RunError(f"Alamat --cluster {address!r} tidak sah: tulis skema, host dan port "
-                       "tanpa spasi, misalnya tcp://10.0.0.5:8786.")
-    scheme, port = form.group("scheme").lower(), int(form.group("port"))
+        fault = ("ada spasi di dalamnya" if any(c.isspace() for c in address)
+                 else "tulis host dan port, dengan skema bila perlu")
+        raise RunError(f"Alamat --cluster {address!r} tidak sah: {fault}, misalnya "
+                       "tcp://10.0.0.5:8786.")
+    scheme, port = (form.group("scheme") or "tcp").lower(), int(form.group("port"))
     if scheme in CERTIFICATE_SCHEMES:
         raise RunError(
             f"Alamat --cluster {address!r} memerlukan sertifikat TLS, yang tidak dapat "

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from iku_nb.cli import main
+from iku_nb.cluster import check_address
 from iku_nb.run import FAILED_SUFFIX, STAGING
 
 distributed = pytest.importorskip("distributed")
@@ -72,9 +73,9 @@ def test_laporan_unreachable_scheduler(tmp_path):
     ("tcp//127.0.0.1", "Alamat --cluster 'tcp//127.0.0.1' tidak sah"),
     ("tcp://127.0.0.1:99999", "port 99999 di luar 1 sampai 65535"),
     ("tcp://127.0.0.1:0", "port 0 di luar 1 sampai 65535"),
-    ("tcp://127.0.0.1:-1", "tulis skema, host dan port tanpa spasi"),
-    ("tcp://:8786", "tulis skema, host dan port tanpa spasi"),
-    ("tcp://127.0.0.1: 8786", "tulis skema, host dan port tanpa spasi"),
+    ("tcp://127.0.0.1:-1", "tulis host dan port, dengan skema bila perlu"),
+    ("tcp://:8786", "tulis host dan port, dengan skema bila perlu"),
+    ("tcp://127.0.0.1: 8786", "ada spasi di dalamnya"),
     ("tls://127.0.0.1:1", "memerlukan sertifikat TLS"),
     ("wss://127.0.0.1:8786", "memerlukan sertifikat TLS"),
 ])
@@ -91,6 +92,13 @@ def test_laporan_invalid_cluster_address(tmp_path, address, expected):
     # Judged before the data folder is read, so none of its warnings are printed.
     assert "peringatan" not in message
     assert not (output / "2025").exists()
+
+
+@pytest.mark.parametrize("address", ["10.0.0.5:8786", "scheduler:8786", "tcp://[fe80::1%eth0]:8786",
+                                     "ws://127.0.0.1:8786/", "TCP://127.0.0.1:1"])
+def test_cluster_address_forms_accepted(address):
+    # Forms that distributed reads; whether a scheduler answers is checked later.
+    check_address(address)
 
 
 def test_reports_fail_when_cluster_loses_workers(tmp_path, monkeypatch):
