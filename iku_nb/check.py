@@ -110,10 +110,12 @@ def _report_long_rows(table: RawTable, problems: list[Problem], quote_row: int |
     rows = sorted(row for row in table.long_rows if row != quote_row)
     if not rows:
         return
-    width = len(table.header)
+    width = table.header_cells
     first = table.long_rows[rows[0]]
     delimiter = table.delimiter or ","
     name = DELIMITER_NAMES.get(delimiter, repr(delimiter))
+    example = ("" if delimiter == "\t" else
+               f', misalnya "Lembaga Kajian Hukum{delimiter} Sosial dan Lingkungan"')
     opening = (f"Baris {rows[0]} berisi" if len(rows) == 1
                else f"{len(rows)} baris data (baris {row_list(rows)}) berisi")
     decimal = (" Angka desimal dengan koma, seperti 95,4, juga terbelah begitu: tulis "
@@ -122,15 +124,14 @@ def _report_long_rows(table: RawTable, problems: list[Problem], quote_row: int |
     every = len(rows) == len(table.rows)
     ending = (" Bila setiap baris memang diakhiri pemisah, tambahkan pemisah yang sama di akhir "
               "baris judul kolom, atau hapus pemisah di akhir setiap baris." if every else "")
-    # Placed before the errors that the shifted values cause in its first row.
-    on_row = [i for i, p in enumerate(problems) if p.file == table.source and p.row == rows[0]]
-    problems.insert(on_row[0] if on_row else len(problems), Problem(
+    # sort_problems puts it first in its row, before what the shifted values broke,
+    # because it names no column.
+    problems.append(Problem(
         "baris-lebih-sel", table.source,
         f"{opening} lebih banyak sel daripada judul kolom ({width}), dengan sel lebih yang "
         f"kosong. Biasanya sebuah sel berisi {name} tanpa tanda kutip, sehingga nilai-nilai "
         "sesudahnya bergeser ke kolom sebelah kanan dan baris itu tidak dapat dibaca dengan "
-        'benar: beri tanda kutip ganda pada sel itu, misalnya "Lembaga Kajian Hukum, Sosial '
-        'dan Lingkungan".' + decimal + ending
+        f"benar: beri tanda kutip ganda pada sel itu{example}." + decimal + ending
         + f" Isi baris {rows[0]}: {_row_text(first, delimiter)}",
         row=rows[0], value=str(len(first)), expected=f"{width} sel, sebanyak judul kolom"))
 

@@ -70,7 +70,7 @@ def merge_parameters(file_values: dict[str, Any], pairs: Iterable[tuple[str, str
     for label, source in sources:
         for name, value in source.items():
             where = f"--{name}" if label == "opsi" else label
-            if name in merged and _as_read(merged[name]) != _as_read(value):
+            if name in merged and _as_read(name, merged[name]) != _as_read(name, value):
                 # The later source wins, but a silently dropped value hides a typo.
                 log.warning("parameter %s %s dari %s diganti %s dari %s", name,
                             _as_typed(merged[name]), given_in[name], _as_typed(value), where)
@@ -79,12 +79,13 @@ def merge_parameters(file_values: dict[str, Any], pairs: Iterable[tuple[str, str
     return merged
 
 
-def _as_read(value: Any) -> object:
-    """Return a value as the parameters read it, so that 1, " 1" and "01" are one value.
+def _as_read(name: str, value: Any) -> object:
+    """Return a value of tahun, triwulan or bidang as they are read: 1, " 1" and "01" alike.
 
-    Text is compared without surrounding spaces and case, and whole numbers as numbers.
+    Their text is compared without surrounding spaces and case, and whole
+    numbers as numbers. Other parameters, such as paths, are compared as given.
     """
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
+    if name not in MATRIX_NAMES or isinstance(value, bool) or not isinstance(value, (str, int)):
         return value
     text = str(value).strip()
     return int(text) if re.fullmatch(r"[+-]?\d+", text) else text.casefold()

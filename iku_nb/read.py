@@ -702,6 +702,7 @@ def _build(name: str, source: str, records: list[list], problems: list[Problem],
             severity=WARNING))
     header = [header_text(cell) for cell in records[start]]
     table = RawTable(name, source, [h for h in header if h], path=path)
+    table.header_cells = len(header)
     outside: list[tuple[int, list]] = []
     for index, record in enumerate(records[start + 1:], start=start + 2):
         cells = {}

@@ -96,6 +96,9 @@ class RawTable:
         # Spreadsheet row -> its cells, for the CSV rows with more cells than
         # the header whose extra cells are all empty (iku_nb.check explains them).
         self.long_rows: dict[int, list[str]] = {}
+        # The number of cells in the CSV header row, untitled ones included,
+        # which ``header`` leaves out.
+        self.header_cells = len(header)
         # The delimiter of a CSV table; None for a worksheet.
         self.delimiter: str | None = None
         # Data rows left out by the reader after reporting them (another delimiter).

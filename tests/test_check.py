@@ -234,6 +234,25 @@ def test_shifted_row_quoted_with_cells_requoted(folder):
     assert len(row_text) == 121
 
 
+def test_header_with_untitled_cells_width_named(folder):
+    # The header ends in two untitled cells, so rows of 6 and 7 cells fit it.
+    replace(folder, "organisasi.csv", "tanggal_nonaktif\n", "tanggal_nonaktif,,\n")
+    replace(folder, "organisasi.csv", "ORG-002,Lembaga Kajian Kebijakan Daerah,LSM,2021-05-30,",
+            "ORG-002,Lembaga Kajian, Kebijakan Daerah,LSM,2021-05-30,,,")
+    problems = shifted(folder)
+    assert len(problems) == 1
+    assert "lebih banyak sel daripada judul kolom (7)" in problems[0].message
+    assert problems[0].expected == "7 sel, sebanyak judul kolom"
+
+
+def test_semicolon_file_example_uses_semicolon(folder):
+    replace(folder, "target.csv", "IKU-2;2024;70;", "IKU-2;2024;70;;")
+    problems = shifted(folder)
+    assert len(problems) == 1
+    assert 'misalnya "Lembaga Kajian Hukum; Sosial dan Lingkungan"' in problems[0].message
+    assert "Angka desimal" not in problems[0].message
+
+
 def test_tab_delimiter_named_in_words(folder):
     path = folder / "target.csv"
     lines = path.read_text(encoding="utf-8").splitlines()

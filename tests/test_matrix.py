@@ -160,6 +160,13 @@ def test_merge_parameters_same_value_not_warned(caplog):
     assert merged["bidang"] == "poldagri"
 
 
+def test_merge_parameters_path_case_warned(caplog):
+    # Data and data are two folders on Linux, so the dropped one is named.
+    with caplog.at_level(logging.WARNING, logger="iku_nb"):
+        merge_parameters({"data": "Data"}, [("data", "data")], {})
+    assert "parameter data Data dari -f diganti data dari -p" in caplog.text
+
+
 def test_read_parameters_file(tmp_path):
     path = tmp_path / "2025.yaml"
     path.write_text("tahun: 2023-2025\nbidang: [poldagri, hanbang]\n", encoding="utf-8")
