@@ -102,7 +102,7 @@ def _report_long_rows(table: RawTable, problems: list[Problem], quote_row: int |
     or the decimal ``95,4`` in a comma-separated file, splits it in two and
     shifts every later cell to the right. The shifted values may still pass
     the column checks, as a target of 95 in the triwulan 4 column does, so
-    the row is an error. That holds even when every row has the same extra
+    the row is an error. That is so even when every row has the same extra
     empty cell, because a delimiter ending each row looks the same. Rows
     whose extra cells are filled are reported by the reader. The row of an
     unclosed quote (``quote_row``) is explained by that error already.

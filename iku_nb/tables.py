@@ -126,7 +126,7 @@ def header_text(cell: object) -> str:
 
 # Excel writes ";" or ","; tab and "|" come from exports of other systems.
 DELIMITERS = (";", ",", "\t", "|")
-# How messages name each delimiter, so that a tab is not written '\t'.
+# The name of each delimiter in messages, so that a tab is not written '\t'.
 DELIMITER_NAMES = {";": "titik koma (;)", ",": "koma (,)", "\t": "tab", "|": "garis tegak (|)"}
 
 
