@@ -870,15 +870,24 @@ def test_parameters_cell_values_literals_only(tmp_path):
     assert _parameters_cell_values(notebook) == {"tahun": 2024, "data": "data", "katalog": None}
 
 
-def test_bidang_notebook_default_rerun_as_itself(made, tmp_path, capsys):
-    # papermill -p tahun 2025 on the bidang notebook keeps bidang hanbang from its cell.
+def swap_in_papermill_run(made: dict, tmp_path: Path, template: str, tahun: int) -> Path:
+    """Copy the report folder and put a papermill run of ``template`` in its notebook's place.
+
+    Return the folder.
+    """
     folder = copy_report(made, tmp_path)
-    other = tmp_path / "bidang.ipynb"
+    other = tmp_path / f"{template}-{tahun}.ipynb"
     papermill.execute_notebook(
-        str(ROOT / "notebooks" / "laporan_bidang.ipynb"), str(other),
-        parameters={"tahun": 2025, "data": str(made["data"])}, progress_bar=False,
+        str(ROOT / "notebooks" / f"{template}.ipynb"), str(other),
+        parameters={"tahun": tahun, "data": str(made["data"])}, progress_bar=False,
         kernel_name="python3")
     shutil.copy(other, folder / "laporan_tahunan.ipynb")
+    return folder
+
+
+def test_bidang_notebook_default_rerun_as_itself(made, tmp_path, capsys):
+    # papermill -p tahun 2025 on the bidang notebook keeps bidang hanbang from its cell.
+    folder = swap_in_papermill_run(made, tmp_path, "laporan_bidang", 2025)
     status = main(["verifikasi", str(folder)])
     out = capsys.readouterr().out
     assert status == 1, out
@@ -904,13 +913,7 @@ def test_replaced_notebook_blamed_not_page(made, tmp_path, capsys):
 
 
 def test_notebook_of_other_year_named_first(made, tmp_path, capsys):
-    folder = copy_report(made, tmp_path)
-    other = tmp_path / "2024.ipynb"
-    papermill.execute_notebook(
-        str(ROOT / "notebooks" / "laporan_tahunan.ipynb"), str(other),
-        parameters={"tahun": 2024, "data": str(made["data"])}, progress_bar=False,
-        kernel_name="python3")
-    shutil.copy(other, folder / "laporan_tahunan.ipynb")
+    folder = swap_in_papermill_run(made, tmp_path, "laporan_tahunan", 2024)
     status = main(["verifikasi", str(folder)])
     out = capsys.readouterr().out
     assert status == 1, out
