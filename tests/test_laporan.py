@@ -627,25 +627,19 @@ def test_relative_data_read_from_project(tmp_path, monkeypatch):
     assert Laporan.siapkan(2025, data="data").dataset.data_dir == ROOT / "data"
 
 
-def test_relative_data_also_in_working_folder_rejected(tmp_path, monkeypatch):
+@pytest.mark.parametrize(("name", "in_project"), [
     # papermill run from another folder: its own data/ would silently go unused.
-    shutil.copytree(ROOT / "data", tmp_path / "data")
+    ("data", f"dibaca dari folder proyek ({ROOT / 'data'})"),
+    ("dataku", f"tidak ada di folder proyek ({ROOT / 'dataku'})"),
+])
+def test_relative_data_in_working_folder_rejected(tmp_path, monkeypatch, name, in_project):
+    (tmp_path / name).mkdir()
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ParameterError) as caught:
-        Laporan.siapkan(2025, data="data")
+        Laporan.siapkan(2025, data=name)
     message = str(caught.value)
-    assert f"dibaca dari folder proyek ({ROOT / 'data'})" in message
-    assert f"misalnya data = '{tmp_path / 'data'}'" in message
-
-
-def test_relative_data_only_in_working_folder_rejected(tmp_path, monkeypatch):
-    (tmp_path / "dataku").mkdir()
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(ParameterError) as caught:
-        Laporan.siapkan(2025, data="dataku")
-    message = str(caught.value)
-    assert f"tidak ada di folder proyek ({ROOT / 'dataku'})" in message
-    assert f"misalnya data = '{tmp_path / 'dataku'}'" in message
+    assert in_project in message
+    assert f"misalnya data = '{tmp_path / name}'" in message
 
 
 def test_relative_data_found_nowhere_named(tmp_path, monkeypatch):

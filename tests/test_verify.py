@@ -837,15 +837,21 @@ def test_other_report_read_as_notebooks_do(tmp_path, typed, replaced):
         assert found[0] == "tahun 2025 triwulan 2 bidang hanbang"
 
 
-def test_other_report_default_bidang_read_from_cell(tmp_path):
-    # papermill -p tahun 2025 on laporan_bidang.ipynb kept its default bidang hanbang.
+def notebook_with_parameters_cell(path: Path, source: str) -> Path:
+    """Write a notebook whose only cell is tagged "parameters"; return its path."""
     nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell('tahun: int = 2024\nbidang: str = "hanbang"\n'
-                                     "triwulan = None\nanalisis = dict(a=1)\n")
+    cell = nbformat.v4.new_code_cell(source)
     cell.metadata["tags"] = ["parameters"]
     nb.cells.append(cell)
-    notebook = tmp_path / "laporan_bidang.ipynb"
-    nbformat.write(nb, notebook)
+    nbformat.write(nb, path)
+    return path
+
+
+def test_other_report_default_bidang_read_from_cell(tmp_path):
+    # papermill -p tahun 2025 on laporan_bidang.ipynb kept its default bidang hanbang.
+    notebook = notebook_with_parameters_cell(
+        tmp_path / "laporan_bidang.ipynb",
+        'tahun: int = 2024\nbidang: str = "hanbang"\ntriwulan = None\nanalisis = dict(a=1)\n')
     side = SideManifest(tmp_path / "laporan_bidang.manifest.json", True,
                         files={"laporan_bidang.ipynb": "0" * 64})
     recorded = {"parameter": {"tahun": 2025, "triwulan": None, "bidang": "poldagri"}}
@@ -860,13 +866,9 @@ def test_other_report_default_bidang_read_from_cell(tmp_path):
 
 
 def test_parameters_cell_values_literals_only(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell("tahun: int = 2024\ntahun += 1\nbidang = nama()\n"
-                                     "data = 'data'\nkatalog: Optional[str] = None\n")
-    cell.metadata["tags"] = ["parameters"]
-    nb.cells.append(cell)
-    notebook = tmp_path / "x.ipynb"
-    nbformat.write(nb, notebook)
+    notebook = notebook_with_parameters_cell(
+        tmp_path / "x.ipynb", "tahun: int = 2024\ntahun += 1\nbidang = nama()\n"
+                              "data = 'data'\nkatalog: Optional[str] = None\n")
     assert _parameters_cell_values(notebook) == {"tahun": 2024, "data": "data", "katalog": None}
 
 
