@@ -255,11 +255,15 @@ def marked_invisible(text: str) -> str:
     return "".join(f"<U+{ord(c):04X}>" if is_invisible(c) else c for c in text)
 
 
+# Names for the control characters that Unicode leaves without one.
+CONTROL_NAMES = {"\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN"}
+
+
 def describe_characters(characters: list[str]) -> str:
     """Name characters by code point and Unicode name: ``U+200B (ZERO WIDTH SPACE)``."""
     names = []
     for character in characters:
-        name = unicodedata.name(character, None)
+        name = unicodedata.name(character, None) or CONTROL_NAMES.get(character)
         code = f"U+{ord(character):04X}"
         names.append(f"{code} ({name})" if name else code)
     return ", ".join(names)

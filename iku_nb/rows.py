@@ -101,6 +101,24 @@ def _is_calendar_date(year: str, month: str, day: str) -> bool:
     return True
 
 
+def _escapes_explained(value: object, message: str) -> str:
+    """Return a sentence naming each character that the message quotes as a Python escape.
+
+    Messages quote values with repr, which writes a tab as \\t and a thin
+    space as \\u2009, so that a character the eye cannot tell from a space
+    still shows. The sentence names it, as "\\u2009 adalah karakter U+2009
+    (THIN SPACE)", or returns '' when the message contains no such escape.
+    """
+    if value is None:
+        return ""
+    named = []
+    for character in dict.fromkeys(shown(value)):
+        escape = repr(character)[1:-1]
+        if character not in (escape, "\\") and escape in message:
+            named.append(f"{escape} adalah karakter {describe_characters([character])}")
+    return f" Di pesan ini {'; '.join(named)}." if named else ""
+
+
 @dataclass
 class Rows:
     """Parse the cells of one table, recording a Problem for each bad cell."""
@@ -123,6 +141,7 @@ class Rows:
     def problem(self, code: str, row: int | None, column: str | None, value: object,
                 expected: str, message: str, severity: str = ERROR,
                 ids: tuple[str, ...] = ()) -> None:
+        message += _escapes_explained(value, message)
         self.problems.append(Problem(
             code, self.table.source, message, row=row, column=column,
             value=None if value is None else shown(value), expected=expected,

@@ -407,6 +407,21 @@ def test_target_with_space_inside_rejected(folder):
     assert (problem.row, problem.column, problem.value) == (5, "target", "8 0")
 
 
+@pytest.mark.parametrize(("written", "named"), [
+    ("8\u20090", "Di pesan ini \\u2009 adalah karakter U+2009 (THIN SPACE)."),
+    ("82\t5", "Di pesan ini \\t adalah karakter U+0009 (TAB)."),
+])
+def test_escaped_character_in_message_named(folder, written, named):
+    replace(folder, "target.csv", "IKU-1;2025;85;", f"IKU-1;2025;{written};")
+    problem = only_problem(folder)
+    assert problem.message.endswith(named)
+
+
+def test_plain_value_message_has_no_escape_note(folder):
+    replace(folder, "target.csv", "IKU-1;2025;85;", "IKU-1;2025;8 0;")
+    assert "Di pesan ini" not in only_problem(folder).message
+
+
 def test_year_with_thousands_point_hint(folder):
     replace(folder, "target.csv", "IKU-1;2025;85;", "IKU-1;2.025;85;")
     problems = [p for p in inspect(folder).problems if p.row == 5 and p.column == "tahun"]
