@@ -97,7 +97,7 @@ def test_laporan_invalid_cluster_address(tmp_path, address, expected):
 @pytest.mark.parametrize("address", ["10.0.0.5:8786", "scheduler:8786", "tcp://[fe80::1%eth0]:8786",
                                      "ws://127.0.0.1:8786/", "TCP://127.0.0.1:1"])
 def test_cluster_address_forms_accepted(address):
-    # Forms that distributed reads; whether a scheduler answers is checked later.
+    # Forms that distributed reads. Whether a scheduler responds is checked later.
     check_address(address)
 
 
