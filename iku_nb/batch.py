@@ -303,20 +303,18 @@ def _reject_ambiguous_path(value: object, name: str, args: argparse.Namespace) -
     Such a path is read from the project folder, as in the notebooks, so a
     folder of the same name in the current folder would silently not be used.
     """
-    from iku_nb.paths import resolve  # noqa: PLC0415
+    from iku_nb.paths import resolve, working_folder_reading  # noqa: PLC0415
 
     if not isinstance(value, str) or not value.strip():
         return
     path = Path(value).expanduser()
-    if path.is_absolute():
-        return
-    from_project, from_here = resolve(path), path.resolve()
-    if from_here == from_project or not from_here.exists():
+    from_here = working_folder_reading(path)
+    if from_here is None:
         return
     where = ("Parameter -p" if name in dict(args.parameters)
              else f"Berkas {args.parameters_file}")
     raise ParameterError(
-        f"{where}: {name} {value} dibaca dari folder proyek ({from_project}), tetapi folder "
+        f"{where}: {name} {value} dibaca dari folder proyek ({resolve(path)}), tetapi folder "
         f"tempat perintah dijalankan juga berisi {value} ({from_here}). Tulis jalur lengkap "
         f"yang dimaksud, misalnya --{name} {from_here}.")
 

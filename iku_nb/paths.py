@@ -37,13 +37,25 @@ def resolve(path: str | Path) -> Path:
     return (project_root() / path).resolve()
 
 
+def working_folder_reading(path: Path) -> Path | None:
+    """Return relative ``path`` read from the working folder, when that is not what resolve() finds.
+
+    That is when the working folder contains something at ``path`` and the
+    project folder contains nothing there or something else. A command or a
+    notebook run from another folder would then silently read the project's.
+    """
+    if path.is_absolute():
+        return None
+    from_here = path.resolve()
+    return from_here if from_here.exists() and from_here != resolve(path) else None
+
+
 def resolve_in_notebook(value: str, name: str) -> Path:
     """Resolve the ``data`` or ``katalog`` parameter of a notebook run, as :func:`resolve` does.
 
     A relative path is taken from the project folder, whatever the kernel's
-    working folder. When that folder lacks it but the working folder has it,
-    or both have different ones, papermill run from another folder would
-    read other data than the user means, so it raises ParameterError with a
+    working folder. When the working folder reads it otherwise
+    (:func:`working_folder_reading`), it raises ParameterError with a
     request for the full path. A relative path found in neither raises
     ParameterError too, naming the path looked for.
     """
@@ -52,14 +64,14 @@ def resolve_in_notebook(value: str, name: str) -> Path:
     path = Path(value).expanduser()
     if path.is_absolute():
         return path
-    from_project, from_here = resolve(path), path.resolve()
-    if not from_here.exists() and not from_project.exists():
+    from_project, from_here = resolve(path), working_folder_reading(path)
+    if from_here is None:
+        if from_project.exists():
+            return from_project
         kind = "Folder data" if name == "data" else f"Berkas {name}"
         raise ParameterError(
             f"{kind} {value!r} tidak ditemukan: jalur relatif dibaca dari folder proyek, jadi "
             f"yang dicari {from_project}. Tulis jalur lengkap, atau jalur dari folder proyek.")
-    if from_here == from_project or not from_here.exists():
-        return from_project
     if from_project.exists():
         found = (f"dibaca dari folder proyek ({from_project}), tetapi folder kerja kernel juga "
                  f"berisi {value} ({from_here})")
