@@ -194,14 +194,12 @@ def find_notebook(path: Path) -> Path:
         When the path does not exist or contains no single executed report notebook.
     """
     path = Path(path)
-    missing = _missing_notebooks(path.parent if path.suffix == ".ipynb" else path)
-    if path in missing or (path.is_dir() and missing and not any(
-            not p.name.endswith(FAILED_SUFFIX) for p in path.glob("*.ipynb"))):
-        lost = path if path in missing else missing[0]
-        raise VerifyError(
-            f"{lost.name} tercatat di {_manifest_of(lost).name} tetapi tidak ada di "
-            f"{lost.parent}, jadi laporan ini tidak dapat dijalankan ulang dan dibandingkan. "
-            f"{ASK_ORIGINAL}")
+    if path.suffix == ".ipynb" and not path.exists() and _manifest_of(path).is_file():
+        raise _deleted_notebook(path)
+    if path.is_dir() and not _report_notebooks(path):
+        missing = _missing_notebooks(path)
+        if missing:
+            raise _deleted_notebook(missing[0])
     if path.is_file():
         if path.name.endswith(FAILED_SUFFIX):
             succeeded = path.with_name(path.name.removesuffix(FAILED_SUFFIX) + ".ipynb")
@@ -243,8 +241,7 @@ def find_notebooks(path: Path) -> list[Path]:
     """
     path = Path(path)
     if path.is_dir():
-        own = sorted([p for p in path.glob("*.ipynb") if not p.name.endswith(FAILED_SUFFIX)]
-                     + _missing_notebooks(path))
+        own = sorted(_report_notebooks(path) + _missing_notebooks(path))
         if len(own) > 1:
             return own
         if not any(path.glob("*.ipynb")):
@@ -263,19 +260,32 @@ def find_notebooks_below(folder: Path) -> list[Path]:
     """
     if not folder.is_dir():
         return []
-    found = [p for p in folder.rglob("*.ipynb") if not p.name.endswith(FAILED_SUFFIX)]
-    found += [p for manifest_path in folder.rglob(f"*{manifest.MANIFEST_SUFFIX}")
-              if not (p := _notebook_of(manifest_path)).exists()]
+    found = (_report_notebooks(folder, recursive=True)
+             + _missing_notebooks(folder, recursive=True))
     return sorted(p for p in found
                   if not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
-def _missing_notebooks(folder: Path) -> list[Path]:
+def _report_notebooks(folder: Path, recursive: bool = False) -> list[Path]:
+    """Return the notebooks in ``folder``, or below it when ``recursive``, but failed ones."""
+    found = folder.rglob("*.ipynb") if recursive else folder.glob("*.ipynb")
+    return [p for p in found if not p.name.endswith(FAILED_SUFFIX)]
+
+
+def _missing_notebooks(folder: Path, recursive: bool = False) -> list[Path]:
     """Return the notebooks that the manifests in ``folder`` record but that do not exist."""
-    if not folder.is_dir():
-        return []
-    return sorted(p for manifest_path in folder.glob(f"*{manifest.MANIFEST_SUFFIX}")
+    pattern = f"*{manifest.MANIFEST_SUFFIX}"
+    manifests = folder.rglob(pattern) if recursive else folder.glob(pattern)
+    return sorted(p for manifest_path in manifests
                   if not (p := _notebook_of(manifest_path)).exists())
+
+
+def _deleted_notebook(notebook: Path) -> VerifyError:
+    """Return the error for a notebook that its manifest records but that was deleted."""
+    return VerifyError(
+        f"{notebook.name} tercatat di {_manifest_of(notebook).name} tetapi tidak ada di "
+        f"{notebook.parent}, jadi laporan ini tidak dapat dijalankan ulang dan dibandingkan. "
+        f"{ASK_ORIGINAL}")
 
 
 def _notebook_of(manifest_path: Path) -> Path:
@@ -425,9 +435,12 @@ def _verify(path: Path, data: Path | None, katalog: Path | None,
         elif embedded is None:
             # With the notebook's manifest, the differences name the field instead.
             result.problems.append(f"{side.path.name} rusak: {problem}")
+    # read_recorded has read it already, so this read succeeds.
+    published = _read_notebook(notebook)
     # What the notebook ran with: papermill's parameters over its parameters cell.
-    ran_with = {**{name: value for name, value in _parameters_cell_values(notebook).items()
-                   if name in NAMES}, **(papermill or {})}
+    cell_values = _parameters_cell_values(published)
+    ran_with = {**{name: value for name, value in cell_values.items() if name in NAMES},
+                **(papermill or {})}
     replaced = _other_report(notebook, embedded, ran_with, usable_side, side)
     if replaced is not None:
         # The folder's manifest describes another report, so the notebook is
@@ -488,7 +501,7 @@ def _verify(path: Path, data: Path | None, katalog: Path | None,
         made = make_notebook(spec, current, katalog_path, work, None, execution_timeout)
         result.rerun = True
         result.comparisons = compare(records, made.records)
-        differing = compare_cells(_read_notebook(notebook), made.node)
+        differing = compare_cells(published, made.node)
         # A different number of code cells comes from the notebook template, like a source.
         explained = [d for d in differing
                      if explains.get("kode" if d.part == "jumlah" else d.part, False)]
@@ -923,15 +936,11 @@ def _other_report(notebook: Path, embedded: dict | None, own: dict,
         f"{published_label} yang diterbitkan. {ASK_ORIGINAL}")
 
 
-def _parameters_cell_values(notebook: Path) -> dict:
-    """Return the literal values that the notebook's cell tagged "parameters" assigns.
+def _parameters_cell_values(nb) -> dict:
+    """Return the literal values that the cell tagged "parameters" of notebook ``nb`` assigns.
 
-    A value that is not a literal, and a notebook that cannot be read, give nothing.
+    A value that is not a literal gives nothing, and so does a cell that is not Python.
     """
-    try:
-        nb = _read_notebook(notebook)
-    except Exception:  # read_recorded names a notebook that cannot be read
-        return {}
     values = {}
     for cell in nb.cells:
         if cell.cell_type != "code" or "parameters" not in cell.metadata.get("tags", []):

@@ -855,7 +855,7 @@ def test_other_report_default_bidang_read_from_cell(tmp_path):
     side = SideManifest(tmp_path / "laporan_bidang.manifest.json", True,
                         files={"laporan_bidang.ipynb": "0" * 64})
     recorded = {"parameter": {"tahun": 2025, "triwulan": None, "bidang": "poldagri"}}
-    own = {**_parameters_cell_values(notebook), "tahun": 2025}
+    own = {**_parameters_cell_values(nbformat.read(notebook, as_version=4)), "tahun": 2025}
     # dict(a=1) is a call, not a literal, so analisis is left out.
     assert own == {"tahun": 2025, "bidang": "hanbang", "triwulan": None}
     found = _other_report(notebook, None, own, recorded, side)
@@ -869,7 +869,8 @@ def test_parameters_cell_values_literals_only(tmp_path):
     notebook = notebook_with_parameters_cell(
         tmp_path / "x.ipynb", "tahun: int = 2024\ntahun += 1\nbidang = nama()\n"
                               "data = 'data'\nkatalog: Optional[str] = None\n")
-    assert _parameters_cell_values(notebook) == {"tahun": 2024, "data": "data", "katalog": None}
+    values = _parameters_cell_values(nbformat.read(notebook, as_version=4))
+    assert values == {"tahun": 2024, "data": "data", "katalog": None}
 
 
 def swap_in_papermill_run(made: dict, tmp_path: Path, template: str, tahun: int) -> Path:
