@@ -33,6 +33,7 @@ log = logging.getLogger("iku_nb")
 
 # Seconds to wait for the scheduler to respond, and then for a first worker.
 CONNECT_TIMEOUT = 10
+# The highest TCP port number.
 MAX_PORT = 65535
 # [scheme://]host:port, as distributed reads it: tcp:// when the scheme is left
 # out, the host a name, an IPv4 address or an IPv6 address in brackets, with

@@ -115,6 +115,11 @@ def check_before_data(raw: dict[str, Any], formats: str | Iterable[str]) -> None
     parse_tahun(raw.get("tahun"), problems)
     parse_triwulan(raw.get("triwulan"), problems)
     parse_formats(formats, problems)
+    _raise_if_any(problems)
+
+
+def _raise_if_any(problems: list[str]) -> None:
+    """Raise ParameterError listing ``problems``, one item each, unless there are none."""
     if problems:
         raise ParameterError("Parameter tidak sah:\n" + "\n".join(f"  - {p}" for p in problems))
 
@@ -152,8 +157,7 @@ def expand(raw: dict[str, Any], formats: str | Iterable[str], katalog: Katalog,
     triwulan_list = parse_triwulan(raw.get("triwulan"), problems)
     bidang_list = parse_bidang(raw.get("bidang"), katalog, problems)
     format_tuple = parse_formats(formats, problems)
-    if problems:
-        raise ParameterError("Parameter tidak sah:\n" + "\n".join(f"  - {p}" for p in problems))
+    _raise_if_any(problems)
 
     rest = {name: value for name, value in raw.items() if name not in MATRIX_NAMES}
     specs = []

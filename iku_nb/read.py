@@ -701,8 +701,8 @@ def _build(name: str, source: str, records: list[list], problems: list[Problem],
             "atasnya diabaikan.", row=start + 1, expected="judul kolom di baris 1",
             severity=WARNING))
     header = [header_text(cell) for cell in records[start]]
-    table = RawTable(name, source, [h for h in header if h], path=path)
-    table.header_cells = len(header)
+    table = RawTable(name, source, [h for h in header if h], path=path,
+                     header_cells=len(header))
     outside: list[tuple[int, list]] = []
     for index, record in enumerate(records[start + 1:], start=start + 2):
         cells = {}

@@ -82,7 +82,8 @@ class RawTable:
 
     def __init__(self, name: str, source: str, header: list[str],
                  rows: list[tuple[int, dict[str, object]]] | None = None,
-                 path: Path | None = None, text_cells: pd.DataFrame | None = None) -> None:
+                 path: Path | None = None, text_cells: pd.DataFrame | None = None,
+                 header_cells: int | None = None) -> None:
         self.name = name
         self.source = source
         self.header = header
@@ -98,7 +99,7 @@ class RawTable:
         self.long_rows: dict[int, list[str]] = {}
         # The number of cells in the CSV header row, untitled ones included,
         # which ``header`` leaves out.
-        self.header_cells = len(header)
+        self.header_cells = len(header) if header_cells is None else header_cells
         # The delimiter of a CSV table; None for a worksheet.
         self.delimiter: str | None = None
         # Data rows left out by the reader after reporting them (another delimiter).
