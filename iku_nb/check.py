@@ -177,7 +177,7 @@ def _explain_short_rows(table: RawTable, problems: list[Problem]) -> None:
 
 
 def _explain_open_quote(table: RawTable, problems: list[Problem]) -> int | None:
-    """Report a cell that swallowed whole records after an unclosed quote; return its row.
+    """Report a cell that swallowed whole records after an unclosed quote, and return its row.
 
     The errors it causes in its own row are replaced by this one, and the
     references to organisations whose ids it swallowed are summed up in one

@@ -38,7 +38,7 @@ def resolve(path: str | Path) -> Path:
 
 
 def working_folder_reading(path: Path) -> Path | None:
-    """Return relative ``path`` read from the working folder, when that is not what resolve() finds.
+    """Return relative ``path`` as the working folder reads it, when resolve() finds another.
 
     That is when the working folder contains something at ``path`` and the
     project folder contains nothing there or something else. A command or a

@@ -213,7 +213,7 @@ def test_empty_row_of_delimiters_not_shifted(folder):
     assert shifted(folder) == []
 
 
-def test_shifted_row_with_quoted_line_break_rejected(folder):
+def test_shifted_multiline_row_rejected(folder):
     # The quote closes in its own cell, so no unclosed-quote error explains the row.
     replace(folder, "organisasi.csv", "ORG-002,Lembaga Kajian Kebijakan Daerah,LSM,2021-05-30,",
             'ORG-002,"Lembaga Kajian\nKebijakan",Daerah,LSM,2021-05-30,')
@@ -417,7 +417,7 @@ def test_escaped_character_in_message_named(folder, written, named):
     assert problem.message.endswith(named)
 
 
-def test_plain_value_message_has_no_escape_note(folder):
+def test_plain_value_no_escape_note(folder):
     replace(folder, "target.csv", "IKU-1;2025;85;", "IKU-1;2025;8 0;")
     assert "Di pesan ini" not in only_problem(folder).message
 

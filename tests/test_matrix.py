@@ -142,7 +142,7 @@ def test_merge_parameters_warning_names_sources(caplog):
     assert "parameter triwulan null dari -f diganti 2 dari -p" in caplog.text
 
 
-def test_merge_parameters_warning_shows_empty_and_spaces(caplog):
+def test_merge_warning_shows_empty_padded(caplog):
     with caplog.at_level(logging.WARNING, logger="iku_nb"):
         merge_parameters({"triwulan": "", "tahun": 2025}, [("triwulan", "2"),
                                                            ("tahun", " 2024 ")], {})

@@ -807,7 +807,7 @@ def test_deleted_notebook_named_in_whole_folder(made, tmp_path, capsys):
     assert "1 cocok" in out
 
 
-def test_deleted_notebook_named_beside_failed_run(made, tmp_path, capsys):
+def test_deleted_notebook_beside_failed_run(made, tmp_path, capsys):
     # A later failed run keeps its notebook beside the report it left unchanged.
     folder = copy_report(made, tmp_path)
     (folder / "laporan_tahunan.ipynb").rename(folder / f"laporan_tahunan{FAILED_SUFFIX}")
@@ -847,7 +847,7 @@ def notebook_with_parameters_cell(path: Path, source: str) -> Path:
     return path
 
 
-def test_other_report_default_bidang_read_from_cell(tmp_path):
+def test_other_report_cell_default_bidang(tmp_path):
     # papermill -p tahun 2025 on laporan_bidang.ipynb kept its default bidang hanbang.
     notebook = notebook_with_parameters_cell(
         tmp_path / "laporan_bidang.ipynb",
